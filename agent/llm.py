@@ -1,0 +1,235 @@
+"""The LLM client over litellm: stream a reply, report usage, cost and what went wrong."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
+
+from agent.errors import LLMError
+from config import Settings
+
+RETRYABLE = ("RateLimitError", "InternalServerError", "ServiceUnavailableError",
+             "BadGatewayError", "APIConnectionError", "Timeout")
+
+
+@lru_cache(maxsize=1)
+def litellm_module() -> ModuleType:
+    """Import litellm once, lazily: the import takes seconds and must not fetch prices."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    litellm.drop_params = True
+    return litellm
+
+
+@dataclass(frozen=True)
+class LLMClient:
+    """How to reach models: the optional API base, time limits and the retry policy."""
+
+    api_base: str | None = None
+    timeout_s: float = 60.0
+    max_retries: int = 2
+    backoff_s: float = 0.5
+    context_tokens: int | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+    def call_options(self, model: str) -> dict[str, Any]:
+        """Keyword arguments for litellm shared by every call to `model`."""
+        options: dict[str, Any] = {"timeout": self.timeout_s, "max_retries": 0}
+        if self.api_base:
+            options["api_base"] = self.api_base
+            if not provider_key_present(model):
+                # Local OpenAI-compatible servers need no key, but the SDK insists on one.
+                options["api_key"] = "not-needed"
+        return options
+
+
+def make_client(settings: Settings) -> LLMClient:
+    """The client for these settings; pages cache it keyed by the settings."""
+    return LLMClient(
+        api_base=settings.api_base,
+        timeout_s=settings.request_timeout_s,
+        max_retries=settings.max_retries,
+        context_tokens=settings.context_tokens,
+    )
+
+
+def provider_key_present(model: str) -> bool:
+    """Whether the environment holds what litellm needs to call `model`."""
+    return bool(litellm_module().validate_environment(model)["keys_in_environment"])
+
+
+def model_problem(client: LLMClient, model: str) -> str | None:
+    """Why `model` cannot be called as configured, or None when it looks usable."""
+    if client.api_base:
+        return None
+    env = litellm_module().validate_environment(model)
+    if env["keys_in_environment"]:
+        return None
+    missing = ", ".join(env.get("missing_keys") or []) or "the provider's API key"
+    return (
+        f"No credentials for `{model}`: set {missing} in the environment or in `.env`, "
+        "or point MINI_AGENT_API_BASE at an OpenAI-compatible server (Ollama, vLLM, LM Studio)."
+    )
+
+
+def context_window(client: LLMClient, model: str) -> int | None:
+    """The model's input token limit: the setting, else litellm's table, else unknown."""
+    if client.context_tokens:
+        return client.context_tokens
+    try:
+        info = litellm_module().get_model_info(model)
+    except Exception:  # litellm raises a bare Exception for models it does not know
+        return None
+    return info.get("max_input_tokens") or info.get("max_tokens")
+
+
+def count_tokens(model: str, messages: list[dict[str, Any]]) -> int:
+    """Tokens in `messages` for `model` (tiktoken's count when the model is unknown)."""
+    return int(litellm_module().token_counter(model=model, messages=messages))
+
+
+@dataclass
+class Reply:
+    """What one model call produced, complete or not."""
+
+    text: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float | None = None
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    finish_reason: str | None = None
+
+
+def to_llm_error(
+    exc: Exception, *, model: str, api_base: str | None, mid_stream: bool = False
+) -> LLMError:
+    """Plain words for a litellm/OpenAI exception, keeping its class for the record."""
+    kind = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    detail = str(getattr(exc, "message", "") or exc).strip()
+    if len(detail) > 500:
+        detail = detail[:500] + "…"
+    where = f" at {api_base}" if api_base else ""
+    if mid_stream:
+        text = (f"The reply from `{model}` broke off half-way ({kind}). "
+                "What arrived is kept; retry to get a complete answer.")
+    elif kind in ("AuthenticationError", "PermissionDeniedError") or status in (401, 403):
+        text = (f"The provider refused the credentials for `{model}` ({status or 401}). "
+                "Check the API key in the environment or `.env`.")
+    elif kind == "RateLimitError" or status == 429:
+        text = (f"`{model}` is rate-limited or out of quota (429). "
+                "Wait a moment and retry, or pick another model.")
+    elif kind == "Timeout":
+        text = f"`{model}` did not answer in time{where}. Retry, or raise MINI_AGENT_REQUEST_TIMEOUT."
+    elif kind == "APIConnectionError":
+        text = (f"Could not reach the model server{where}. "
+                "Check that it is running and that MINI_AGENT_API_BASE is right.")
+    elif kind == "NotFoundError" or status == 404:
+        text = f"The server does not know the model `{model}` (404). Check the model name."
+    elif kind == "ContextWindowExceededError":
+        text = f"The conversation is too long for `{model}`. Start a new chat or shorten the prompt."
+    elif status and 500 <= int(status) < 600 or kind in RETRYABLE:
+        text = f"The model server had an error ({status or kind}). Retry in a moment."
+    else:
+        text = f"The model call failed ({kind}{f' {status}' if status else ''})."
+    if detail:
+        text += f"\n\nDetails: {detail}"
+    return LLMError(text, kind=kind, retryable=kind in RETRYABLE and not mid_stream)
+
+
+def open_stream(
+    client: LLMClient,
+    model: str,
+    messages: list[dict[str, Any]],
+    *,
+    tools: list[dict[str, Any]] | None = None,
+) -> Iterator[Any]:
+    """Start a streaming completion, retrying only retryable failures with backoff."""
+    litellm = litellm_module()
+    kwargs: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        **client.call_options(model),
+    }
+    if tools:
+        kwargs["tools"] = tools
+    attempt = 0
+    while True:
+        try:
+            return litellm.completion(**kwargs)
+        except Exception as exc:
+            error = to_llm_error(exc, model=model, api_base=client.api_base)
+            if not error.retryable or attempt >= client.max_retries:
+                raise error from exc
+            client.sleep(client.backoff_s * (2**attempt))
+            attempt += 1
+
+
+def stream_reply(
+    client: LLMClient,
+    model: str,
+    messages: list[dict[str, Any]],
+    reply: Reply,
+    *,
+    tools: list[dict[str, Any]] | None = None,
+) -> Iterator[str]:
+    """Yield the reply's text as it arrives, filling `reply` (usage, cost, tool calls) at the end.
+
+    `reply.text` always holds what arrived so far, so a broken or stopped stream keeps it.
+    """
+    litellm = litellm_module()
+    stream = open_stream(client, model, messages, tools=tools)
+    chunks: list[Any] = []
+    try:
+        for chunk in stream:
+            chunks.append(chunk)
+            if not chunk.choices:
+                continue
+            delta = chunk.choices[0].delta
+            text = getattr(delta, "content", None)
+            if text:
+                reply.text += text
+                yield text
+    except LLMError:
+        raise
+    except Exception as exc:
+        raise to_llm_error(
+            exc, model=model, api_base=client.api_base, mid_stream=True
+        ) from exc
+    finish_reply(litellm, reply, chunks, messages, model)
+
+
+def finish_reply(
+    litellm: ModuleType, reply: Reply, chunks: list[Any], messages: list[dict[str, Any]],
+    model: str,
+) -> None:
+    """Rebuild usage and tool calls from the chunks and price the call when litellm can."""
+    if not chunks:
+        return
+    built = litellm.stream_chunk_builder(chunks, messages=messages)
+    choice = built.choices[0] if built.choices else None
+    if choice is not None:
+        reply.finish_reason = choice.finish_reason
+        calls = getattr(choice.message, "tool_calls", None) or []
+        reply.tool_calls = [
+            {"id": c.id, "name": c.function.name, "arguments": c.function.arguments or ""}
+            for c in calls
+        ]
+    # Usage counts only when the provider sent it; litellm otherwise estimates, which we don't.
+    provider_usage = next((c.usage for c in reversed(chunks) if getattr(c, "usage", None)), None)
+    if provider_usage is not None:
+        reply.prompt_tokens = provider_usage.prompt_tokens
+        reply.completion_tokens = provider_usage.completion_tokens
+        try:
+            reply.cost_usd = float(litellm.completion_cost(completion_response=built, model=model))
+        except Exception:  # no price for this model: unknown, never a guessed 0
+            reply.cost_usd = None

@@ -1,0 +1,56 @@
+"""The one settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of Mini-Agent; names are a contract with the README and docker-compose."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    data_dir: Path = Field(default=Path(".mini-agent"), alias="MINI_AGENT_DATA_DIR")
+    model: str = Field(default="gpt-4o-mini", alias="MINI_AGENT_MODEL")
+    models: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="MINI_AGENT_MODELS")
+    api_base: str | None = Field(default=None, alias="MINI_AGENT_API_BASE")
+    request_timeout_s: float = Field(default=60.0, alias="MINI_AGENT_REQUEST_TIMEOUT")
+    max_retries: int = Field(default=2, alias="MINI_AGENT_MAX_RETRIES")
+    max_prompt_chars: int = Field(default=1_000_000, alias="MINI_AGENT_MAX_PROMPT_CHARS")
+    context_tokens: int | None = Field(default=None, alias="MINI_AGENT_CONTEXT_TOKENS")
+    max_upload_mb: int = Field(default=200, alias="MINI_AGENT_MAX_UPLOAD_MB")
+    max_tool_steps: int = Field(default=6, alias="MINI_AGENT_MAX_TOOL_STEPS")
+    sandbox_allow_unisolated: bool = Field(
+        default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
+    )
+
+    @field_validator("database_url", "api_base", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        # docker-compose passes `VAR=` for unset host variables; treat it as unset.
+        return value.strip() or None if isinstance(value, str) else value
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _split_models(cls, value: str | list[str] | None) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = value.split(",")
+        return [m.strip() for m in value if m.strip()]
+
+    @property
+    def model_choices(self) -> list[str]:
+        """The picker's models: MINI_AGENT_MODELS, always including the default model first."""
+        choices = [self.model] + [m for m in self.models if m != self.model]
+        return choices
+
+
+def get_settings() -> Settings:
+    """Settings as the environment and `.env` say now (cheap; pages call it on every run)."""
+    return Settings()

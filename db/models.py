@@ -1,0 +1,126 @@
+"""The schema, as SQLAlchemy 2 typed models; table and column names are a public contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("pending", "ok", "error", "stopped")
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class Conversation(Base):
+    """A chat thread; its title comes from its first prompt."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="New chat")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+    interactions: Mapped[list[Interaction]] = relationship(
+        back_populates="conversation", passive_deletes=True, order_by="Interaction.id"
+    )
+
+
+class Interaction(Base):
+    """One chat turn: the prompt, the reply and what it cost."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'ok', 'error', 'stopped')", name="interactions_status_check"
+        ),
+        Index("ix_interactions_created_at", "created_at"),
+        Index("ix_interactions_model_created_at", "model", "created_at"),
+        Index("ix_interactions_conversation_id", "conversation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    model: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[str] = mapped_column(Text)
+    response: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    first_token_ms: Mapped[int | None] = mapped_column(Integer)
+    # Turn details that no query filters on: preset, attachments, context truncation.
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+    conversation: Mapped[Conversation | None] = relationship(back_populates="interactions")
+    tool_calls: Mapped[list[ToolCall]] = relationship(
+        back_populates="interaction", passive_deletes=True, order_by="ToolCall.id"
+    )
+
+
+class Upload(Base):
+    """A file dropped on the Analyze page or attached in the chat, with its analysis summary."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(Text, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Where the file's bytes are kept (under MINI_AGENT_DATA_DIR/uploads), NULL once removed.
+    stored_path: Mapped[str | None] = mapped_column(Text)
+
+
+class ToolCall(Base):
+    """One tool the model called during a turn."""
+
+    __tablename__ = "tool_calls"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    step: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    arguments: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    result_summary: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    interaction: Mapped[Interaction] = relationship(back_populates="tool_calls")

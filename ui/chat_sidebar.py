@@ -1,0 +1,78 @@
+"""The chat page's sidebar: model picker, new chat, and the past conversations."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import queries
+from db.models import Conversation
+
+
+def current_conversation_id() -> int | None:
+    """The open conversation, kept in the URL so it survives reloads and can be linked."""
+    raw = st.query_params.get("c")
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def open_conversation(conversation_id: int | None) -> None:
+    """Switch the page to a conversation (None: a new chat)."""
+    if conversation_id is None:
+        st.query_params.pop("c", None)
+    else:
+        st.query_params["c"] = str(conversation_id)
+
+
+def model_picker(choices: list[str]) -> str:
+    """The model for the next turn."""
+    return st.selectbox("Model", choices, key="model", help="Set MINI_AGENT_MODELS to offer more.")
+
+
+def conversation_list(
+    sessions: sessionmaker[Session], conversations: list[Conversation], current: int | None
+) -> None:
+    """Past conversations, newest first: click to resume; rename or delete the open one."""
+    if st.button("New chat", icon=":material/add:", use_container_width=True):
+        open_conversation(None)
+        st.rerun()
+    if not conversations:
+        st.caption("No conversations yet.")
+        return
+    st.subheader("Conversations")
+    for conversation in conversations:
+        label = conversation.title
+        kind = "primary" if conversation.id == current else "tertiary"
+        if st.button(label, key=f"conv-{conversation.id}", type=kind, use_container_width=True):
+            open_conversation(conversation.id)
+            st.rerun()
+    chosen = next((c for c in conversations if c.id == current), None)
+    if chosen is not None:
+        manage_conversation(sessions, chosen)
+
+
+def manage_conversation(sessions: sessionmaker[Session], conversation: Conversation) -> None:
+    """Rename and delete (with confirmation) for the open conversation."""
+    with st.expander("This conversation"):
+        with st.form("rename", border=False):
+            title = st.text_input("Title", value=conversation.title, max_chars=200)
+            if st.form_submit_button("Rename"):
+                with sessions() as session:
+                    queries.rename_conversation(session, conversation.id, title=title)
+                st.rerun()
+        if st.button("Delete conversation", key="delete", icon=":material/delete:"):
+            st.session_state.confirm_delete = conversation.id
+        if st.session_state.get("confirm_delete") == conversation.id:
+            st.warning(f"Delete “{conversation.title}” and all its turns? This cannot be undone.")
+            yes, no = st.columns(2)
+            if yes.button("Delete", type="primary", key="confirm-delete"):
+                with sessions() as session:
+                    queries.delete_conversation(session, conversation.id)
+                del st.session_state.confirm_delete
+                open_conversation(None)
+                st.rerun()
+            if no.button("Cancel", key="cancel-delete"):
+                del st.session_state.confirm_delete
+                st.rerun()

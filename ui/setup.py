@@ -1,0 +1,82 @@
+"""What every page does first: page config, settings, the database, the sidebar header."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.llm import LLMClient, make_client
+from config import Settings, get_settings
+from db import migrate
+from db.engine import (
+    DatabaseUnavailable,
+    make_engine,
+    make_sessionmaker,
+    redact,
+    resolve_database_url,
+)
+
+
+@dataclass(frozen=True)
+class Database:
+    """The engine and sessions of the database this app uses, and how to name it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    shown_url: str
+    embedded: bool
+
+
+@dataclass(frozen=True)
+class App:
+    """What a page needs: settings, the database and the LLM client."""
+
+    settings: Settings
+    db: Database
+    llm: LLMClient
+
+
+@st.cache_resource(show_spinner="Starting the database…")
+def open_database(database_url: str | None, data_dir: str) -> Database:
+    """Resolve, connect and migrate once per configuration (failures are not cached)."""
+    settings = Settings(DATABASE_URL=database_url, MINI_AGENT_DATA_DIR=data_dir)
+    url = resolve_database_url(settings)
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(
+            f"Cannot use the PostgreSQL database at {redact(url)}: {reason}",
+            url=redact(url),
+        ) from exc
+    return Database(engine, make_sessionmaker(engine), redact(url), not database_url)
+
+
+def setup_page(title: str, icon: str) -> App:
+    """Configure the page and open the database, or explain what is wrong and stop."""
+    st.set_page_config(page_title=f"{title} · Mini-Agent", page_icon=icon, layout="wide")
+    settings = get_settings()
+    try:
+        db = open_database(settings.database_url, str(settings.data_dir))
+    except DatabaseUnavailable as exc:
+        st.title("Mini-Agent cannot reach its database")
+        st.error(str(exc))
+        st.markdown(
+            "**How to fix it**\n"
+            "- If `DATABASE_URL` is set, check that the server is running and reachable, "
+            "and that the user, password and database name are right.\n"
+            "- Unset `DATABASE_URL` to use the embedded PostgreSQL kept in "
+            f"`{settings.data_dir}`.\n"
+            "- Then reload this page."
+        )
+        st.stop()
+    with st.sidebar:
+        where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
+        st.caption(f"Database: {where} · `{db.shown_url}`")
+    return App(settings=settings, db=db, llm=make_client(settings))
