@@ -1,0 +1,59 @@
+"""Reads and writes for the `uploads` table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from db.models import Upload
+from db.text import storable
+
+
+def add_upload(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    size_bytes: int,
+    sha256: str,
+    stored_path: str | None,
+    summary: dict[str, Any] | None = None,
+) -> Upload:
+    """Record an upload, committed."""
+    upload = Upload(
+        name=storable(name) or "upload",
+        kind=kind,
+        size_bytes=size_bytes,
+        sha256=sha256,
+        stored_path=stored_path,
+        summary=summary,
+    )
+    session.add(upload)
+    session.commit()
+    return upload
+
+
+def set_summary(session: Session, upload_id: int, *, kind: str, summary: dict[str, Any]) -> None:
+    """Store the analysis summary once it is known."""
+    session.execute(
+        update(Upload).where(Upload.id == upload_id).values(kind=kind, summary=summary)
+    )
+    session.commit()
+
+
+def get_upload(session: Session, upload_id: int) -> Upload | None:
+    """One upload by id."""
+    return session.get(Upload, upload_id)
+
+
+def find_by_sha256(session: Session, sha256: str) -> Upload | None:
+    """The newest upload with these bytes, to reuse its analysis."""
+    query = select(Upload).where(Upload.sha256 == sha256).order_by(Upload.id.desc()).limit(1)
+    return session.scalars(query).first()
+
+
+def list_uploads(session: Session, *, limit: int = 100) -> list[Upload]:
+    """Uploads, newest first."""
+    return list(session.scalars(select(Upload).order_by(Upload.id.desc()).limit(limit)))
