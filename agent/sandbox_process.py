@@ -1,0 +1,256 @@
+"""Start the sandbox launcher, feed it a plan, read its output with caps and a deadline."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import math
+import os
+import secrets
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LAUNCHER = Path(__file__).with_name("sandbox_launch.py")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The child's folder, seen from inside its mount namespace: a fresh tmpfs over a masked /tmp.
+ISOLATED_WORKDIR = "/tmp/sandbox"
+# Per-run uids far above any real account: concurrent runs cannot signal each other or
+# share an RLIMIT_NPROC budget (which counts processes per uid).
+UID_BASE = 1_800_000_000
+UID_SPAN = 300_000_000
+SETUP_FAILED = 125
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one run."""
+
+    memory_mb: int = 512
+    max_processes: int = 32
+    max_file_mb: int = 16
+    disk_mb: int = 64
+    max_open_files: int = 256
+    max_output_bytes: int = 1_000_000
+    # CPU seconds per process; by default a little over the wall-clock timeout, so a busy
+    # loop ends as a timeout and the kernel's limit is the backstop if the parent stalls.
+    cpu_s: int | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a sandboxed run ended; output beyond the cap is cut off and `truncated` is set."""
+
+    stdout: str
+    stderr: str
+    exit_code: int | None
+    timed_out: bool
+    duration_ms: float
+    truncated: bool
+    killed_reason: str | None
+    isolated: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when the code ran to completion and exited 0."""
+        return self.exit_code == 0 and not self.timed_out
+
+
+def _masks_and_exposes() -> tuple[list[str], list[str]]:
+    """What the child must not see (homes, the project, temp dirs) and what it still needs."""
+    candidates = {"/root", "/home", "/tmp", "/var/tmp", "/dev/shm", "/run/lock"}
+    candidates |= {str(Path.home()), str(PROJECT_ROOT)}
+    existing = sorted(p for p in candidates if os.path.isdir(p))
+    masks = [p for p in existing if not any(_inside(p, m) for m in existing if m != p)]
+    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    needed.add(os.path.dirname(os.path.realpath(sys.executable)))
+    needed = {os.path.realpath(p) for p in needed} | needed
+    hidden = sorted(p for p in needed if any(_inside(p, m) for m in masks))
+    exposes = [p for p in hidden if not any(_inside(p, e) for e in hidden if e != p)]
+    return masks, exposes
+
+
+def _inside(path: str, folder: str) -> bool:
+    """True when `path` is `folder` itself or below it."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def child_env(workdir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A minimal environment built from scratch: nothing of ours (no keys, no DATABASE_URL)."""
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+    }
+    return env | (extra or {})
+
+
+def launch(
+    argv: list[str],
+    *,
+    files: dict[str, bytes],
+    timeout_s: float,
+    limits: Limits,
+    isolated: bool,
+    env_extra: dict[str, str] | None = None,
+    want_report: bool = False,
+) -> tuple[RunResult, bytes]:
+    """Run `argv` (argv[0] is replaced by this interpreter) and return its result and report."""
+    tmp = None if isolated else tempfile.mkdtemp(prefix="mini-agent-sandbox-")
+    workdir = ISOLATED_WORKDIR if isolated else str(tmp)
+    report_r, report_w = os.pipe() if want_report else (None, None)
+    masks, exposes = _masks_and_exposes()
+    uid = UID_BASE + secrets.randbelow(UID_SPAN) if isolated else None
+    cpu_s = limits.cpu_s or math.ceil(timeout_s) + 1
+    plan: dict[str, Any] = {
+        "mode": "root" if isolated else "none",
+        "parent_pid": os.getpid(),
+        "uid": uid,
+        "gid": uid,
+        "workdir": workdir,
+        "disk_mb": limits.disk_mb,
+        "masks": masks,
+        "exposes": exposes,
+        "limits": {
+            "as": limits.memory_mb * 2**20,
+            "cpu": cpu_s,
+            "nproc": limits.max_processes,
+            "fsize": limits.max_file_mb * 2**20,
+            "nofile": limits.max_open_files,
+            "core": 0,
+        },
+        "argv": [sys.executable, *argv],
+        "env": child_env(workdir, env_extra),
+        "files": {name: base64.b64encode(data).decode() for name, data in files.items()},
+        "report_fd": report_w,
+    }
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(LAUNCHER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=() if report_w is None else (report_w,),
+            start_new_session=True,
+            env=child_env(workdir),
+        )
+        if report_w is not None:
+            os.close(report_w)
+        return _supervise(proc, plan, report_r, start + timeout_s, limits, start, isolated)
+    finally:
+        if report_r is not None:
+            os.close(report_r)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _supervise(
+    proc: subprocess.Popen[bytes],
+    plan: dict[str, Any],
+    report_fd: int | None,
+    deadline: float,
+    limits: Limits,
+    start: float,
+    isolated: bool,
+) -> tuple[RunResult, bytes]:
+    """Send the plan, drain the pipes within caps and the deadline, and kill on overrun."""
+    assert proc.stdin and proc.stdout and proc.stderr
+    try:
+        proc.stdin.write(json.dumps(plan).encode())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # the launcher already died; its status and stderr tell why
+    caps = {
+        proc.stdout.fileno(): limits.max_output_bytes,
+        proc.stderr.fileno(): limits.max_output_bytes,
+    }
+    if report_fd is not None:
+        caps[report_fd] = 4 * limits.max_output_bytes
+    chunks: dict[int, bytearray] = {fd: bytearray() for fd in caps}
+    killed_reason: str | None = None
+    with selectors.DefaultSelector() as sel:
+        for fd in caps:
+            sel.register(fd, selectors.EVENT_READ)
+        while sel.get_map() and killed_reason is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                killed_reason = "timeout"
+                break
+            for key, _ in sel.select(remaining):
+                fd = int(key.fd)
+                data = os.read(fd, 65536)
+                if not data:
+                    sel.unregister(fd)
+                    continue
+                room = caps[fd] - len(chunks[fd])
+                chunks[fd] += data[:room]
+                if len(data) > room:
+                    # Stop a flood at once instead of draining a gigabyte we would throw away.
+                    killed_reason = "output_limit"
+    if killed_reason is None:
+        try:
+            proc.wait(max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            killed_reason = "timeout"
+    if killed_reason is not None:
+        _kill(proc)
+    elif not isolated:
+        # Without a PID namespace, background children would outlive the run.
+        _killpg(proc.pid)
+    exit_code = proc.returncode
+    stdout, stderr = (chunks[f.fileno()] for f in (proc.stdout, proc.stderr))
+    proc.stdout.close()
+    proc.stderr.close()
+    if killed_reason is None:
+        killed_reason = _reason(exit_code, bytes(stderr))
+    result = RunResult(
+        stdout=stdout.decode("utf-8", "replace"),
+        stderr=stderr.decode("utf-8", "replace"),
+        exit_code=exit_code,
+        timed_out=killed_reason == "timeout",
+        duration_ms=(time.monotonic() - start) * 1000,
+        truncated=killed_reason == "output_limit",
+        killed_reason=killed_reason,
+        isolated=isolated,
+    )
+    return result, bytes(chunks[report_fd]) if report_fd is not None else b""
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the run: the launcher kills the namespace's init; the group kill is the backstop."""
+    try:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(2)
+    except subprocess.TimeoutExpired:
+        pass
+    _killpg(proc.pid)
+    proc.wait()
+
+
+def _killpg(pgid: int) -> None:
+    """SIGKILL a process group that may already be gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _reason(exit_code: int | None, stderr: bytes) -> str | None:
+    """Name the limit that ended the run, when one did."""
+    if exit_code == -signal.SIGXCPU:
+        return "cpu_time"
+    if exit_code == SETUP_FAILED and stderr.startswith(b"mini-agent sandbox: setup failed"):
+        return "setup_failed"
+    if b"MemoryError" in stderr[-2000:]:
+        return "memory"
+    if exit_code is not None and exit_code < 0:
+        return f"signal {signal.Signals(-exit_code).name}"
+    return None

@@ -1,0 +1,129 @@
+"""Build a sandboxed pytest run and read back the outcome of every test."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from agent.sandbox_process import RunResult
+
+SOLUTION = "solution.py"
+TESTS = "test_solution.py"
+REPORT = ".report.xml"
+# pytest writes its junit report into the folder; this hands it to the parent on fd 3
+# (a pipe): the parent never reads a file the sandboxed code could have swapped for a link.
+_RUN_PYTEST = (
+    "import os, sys, pytest\n"
+    "rc = pytest.main(sys.argv[1:])\n"
+    "if os.path.isfile('.report.xml'):\n"
+    "    with open('.report.xml', 'rb') as f, os.fdopen(3, 'wb') as out:\n"
+    "        out.write(f.read())\n"
+    "raise SystemExit(rc)\n"
+)
+_SUMMARY = re.compile(r"^=*\s*(\d+ \w+.*\bin [\d.]+s\b.*?|no tests ran.*?)\s*=*$")
+_HEADER = re.compile(r"^=+ (.+?) =+$")
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """One test's outcome as pytest reported it."""
+
+    name: str
+    classname: str
+    outcome: str
+    message: str
+    details: str
+
+
+@dataclass(frozen=True)
+class PytestResult:
+    """Every test's outcome, pytest's own summary line and the failure output."""
+
+    cases: list[CaseOutcome]
+    summary: str
+    failure_output: str
+    run: RunResult
+
+    @property
+    def passed(self) -> bool:
+        """True when pytest ran and every collected test passed (exit code 0)."""
+        return self.run.exit_code == 0 and not self.run.timed_out
+
+    def count(self, outcome: str) -> int:
+        """How many tests ended with `outcome` (passed, failed, error, skipped)."""
+        return sum(case.outcome == outcome for case in self.cases)
+
+
+def pytest_argv() -> list[str]:
+    """The child's arguments: isolated Python running pytest quietly, with a junit report."""
+    return [
+        "-I",
+        "-c",
+        _RUN_PYTEST,
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rfE",
+        f"--junitxml={REPORT}",
+        TESTS,
+    ]
+
+
+def pytest_files(code: str, tests: str) -> dict[str, bytes]:
+    """The files of a pytest run; an empty pytest.ini pins rootdir and config to the folder."""
+    return {SOLUTION: code.encode(), TESTS: tests.encode(), "pytest.ini": b"[pytest]\n"}
+
+
+def parse_pytest(run: RunResult, report: bytes) -> PytestResult:
+    """Combine the junit report and pytest's terminal output into a PytestResult."""
+    lines = run.stdout.splitlines()
+    summary = next((m.group(1) for m in map(_SUMMARY.match, reversed(lines)) if m), "")
+    return PytestResult(
+        cases=_parse_junit(report),
+        summary=summary,
+        failure_output=_failure_section(lines),
+        run=run,
+    )
+
+
+def _parse_junit(report: bytes) -> list[CaseOutcome]:
+    """Read every testcase of a junit report; a missing or broken report gives none."""
+    if not report:
+        return []
+    try:
+        root = ET.fromstring(report)
+    except ET.ParseError:
+        return []
+    cases = []
+    for case in root.iter("testcase"):
+        outcome, message, details = "passed", "", ""
+        for tag in ("failure", "error", "skipped"):
+            node = case.find(tag)
+            if node is not None:
+                outcome = "failed" if tag == "failure" else tag
+                message, details = node.get("message", ""), (node.text or "").strip()
+                break
+        cases.append(
+            CaseOutcome(
+                name=case.get("name", ""),
+                classname=case.get("classname", ""),
+                outcome=outcome,
+                message=message,
+                details=details,
+            )
+        )
+    return cases
+
+
+def _failure_section(lines: list[str]) -> str:
+    """The FAILURES/ERRORS part of pytest's output, up to the short summary."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        header = _HEADER.match(line)
+        if header:
+            inside = header.group(1) in ("FAILURES", "ERRORS")
+        if inside:
+            out.append(line)
+    return "\n".join(out)

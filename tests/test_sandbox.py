@@ -1,0 +1,271 @@
+"""The sandbox against real hostile code: each case must be contained and leave the app fine."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+import agent.sandbox as sandbox
+from agent.sandbox import (
+    Limits,
+    RunResult,
+    SandboxStatus,
+    SandboxUnavailable,
+    run_pytest,
+    run_python,
+    sandbox_status,
+)
+from agent.sandbox_process import UID_BASE
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _sandbox_pids() -> list[int]:
+    """Processes on the host running as one of the sandbox's throwaway uids."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
+        if uid >= UID_BASE:
+            pids.append(int(entry.name))
+    return pids
+
+
+def assert_still_fine() -> None:
+    """The app can run a trivial sandbox right after a hostile one, quickly, leaving nothing."""
+    start = time.monotonic()
+    result = run_python("print(1)")
+    assert (result.stdout, result.exit_code) == ("1\n", 0)
+    assert time.monotonic() - start < 2
+    assert _sandbox_pids() == []
+
+
+def test_this_machine_has_full_isolation() -> None:
+    assert sandbox_status() == SandboxStatus(
+        available=True,
+        network_isolated=True,
+        reason="isolated: namespaces, throwaway uid, rlimits, no network",
+    )
+
+
+def test_print_one_prints_one_and_exits_zero() -> None:
+    result = run_python("print(1)")
+    assert (result.stdout, result.stderr, result.exit_code) == ("1\n", "", 0)
+    assert result.isolated and not result.timed_out and not result.truncated
+
+
+def test_a_syntax_error_exits_one_with_the_traceback_in_stderr() -> None:
+    result = run_python("def broken(:\n    pass\n")
+    assert result.exit_code == 1
+    assert 'File "main.py", line 1' in result.stderr
+    assert "SyntaxError" in result.stderr
+
+
+def test_files_and_argv_reach_the_code() -> None:
+    code = "import sys, helper\nprint(helper.VALUE, sys.argv[1:], open('data/in.txt').read())"
+    result = run_python(
+        code, files={"helper.py": "VALUE = 42\n", "data/in.txt": b"hi"}, argv=["-x", "y"]
+    )
+    assert result.stdout == "42 ['-x', 'y'] hi\n"
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../escape.py", "main.py"])
+def test_file_names_that_leave_the_folder_are_rejected(name: str) -> None:
+    with pytest.raises(ValueError, match="invalid sandbox file name"):
+        run_python("pass", files={name: "x"})
+
+
+def test_the_temp_folder_is_fresh_and_gone_afterwards() -> None:
+    before = set(os.listdir(tempfile.gettempdir()))
+    first = run_python("import os\nopen('left.txt', 'w').write('x')\nprint(os.getcwd())")
+    cwd = first.stdout.strip()
+    second = run_python("import os\nprint(os.listdir('.'))")
+    assert first.exit_code == 0
+    assert "left.txt" not in second.stdout
+    assert not os.path.exists(os.path.join(cwd, "left.txt"))
+    assert set(os.listdir(tempfile.gettempdir())) - before == set()
+
+
+def test_a_fork_bomb_is_contained() -> None:
+    bomb = "import os\nwhile 1:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+    result = run_python(bomb, timeout_s=2)
+    assert result.timed_out and result.killed_reason == "timeout"
+    assert_still_fine()
+
+
+def test_children_that_escape_the_process_group_still_die() -> None:
+    code = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    time.sleep(60)\n"
+        "print('parent done', flush=True)\n"
+    )
+    result = run_python(code, timeout_s=5)
+    assert result.stdout == "parent done\n" and result.exit_code == 0
+    assert_still_fine()
+
+
+def test_a_busy_loop_times_out_on_the_wall_clock() -> None:
+    start = time.monotonic()
+    result = run_python("while True:\n    pass\n", timeout_s=1)
+    assert result.timed_out and result.killed_reason == "timeout"
+    assert time.monotonic() - start < 3
+    assert_still_fine()
+
+
+def test_the_cpu_limit_kills_a_busy_loop() -> None:
+    result = run_python("while True:\n    pass\n", timeout_s=10, limits=Limits(cpu_s=1))
+    assert not result.timed_out
+    assert result.killed_reason == "cpu_time"
+    assert_still_fine()
+
+
+def test_allocating_ten_gigabytes_fails_and_is_reported() -> None:
+    result = run_python("data = bytearray(10 * 2**30)\n")
+    assert result.exit_code == 1 and "MemoryError" in result.stderr
+    assert result.killed_reason == "memory"
+    assert_still_fine()
+
+
+def test_printing_a_gigabyte_is_truncated_and_returns_quickly() -> None:
+    start = time.monotonic()
+    result = run_python("import sys\nfor _ in range(2**14):\n    sys.stdout.write('x' * 2**16)\n")
+    assert result.truncated and result.killed_reason == "output_limit"
+    assert len(result.stdout) == Limits().max_output_bytes
+    assert time.monotonic() - start < 5
+    assert_still_fine()
+
+
+def test_writing_a_huge_file_hits_the_file_size_limit() -> None:
+    code = "open('big', 'wb').write(b'x' * (64 * 2**20))\n"
+    result = run_python(code, limits=Limits(max_file_mb=1))
+    assert result.exit_code == 1 and "File too large" in result.stderr
+    assert_still_fine()
+
+
+def test_secrets_in_our_environment_are_not_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:pw-secret@127.0.0.1/db")
+    code = (
+        "import os, glob\n"
+        "print(sorted(os.environ))\n"
+        "for path in glob.glob('/proc/*/environ'):\n"
+        "    try:\n"
+        "        print(open(path, 'rb').read())\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    result = run_python(code)
+    assert result.stdout.startswith("['HOME', 'LANG', 'PATH', 'TMPDIR']\n")
+    assert "secret" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        str(PROJECT / "sandbox-escape.txt"),
+        "/root/sandbox-escape.txt",
+        os.path.join(tempfile.gettempdir(), "sandbox-escape.txt"),
+        "/var/tmp/sandbox-escape.txt",
+        "/dev/shm/sandbox-escape.txt",
+    ],
+)
+def test_writing_outside_its_folder_fails(target: str) -> None:
+    result = run_python(f"open({target!r}, 'w').write('pwned')\n")
+    assert result.exit_code == 1
+    assert "PermissionError" in result.stderr or "FileNotFoundError" in result.stderr
+    assert not os.path.exists(target)
+
+
+def test_the_project_files_are_hidden() -> None:
+    result = run_python(f"import os\nprint(os.listdir({str(PROJECT)!r}))\n")
+    assert result.stdout == "['.venv']\n"
+
+
+def test_the_apps_postgres_is_unreachable() -> None:
+    code = "import socket\nsocket.create_connection(('127.0.0.1', 5432), timeout=2)\n"
+    result = run_python(code)
+    assert result.exit_code == 1 and "Network is unreachable" in result.stderr
+    assert_still_fine()
+
+
+def test_ctypes_cannot_raise_the_limits_or_regain_root() -> None:
+    code = (
+        "import ctypes, resource\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "class RLimit(ctypes.Structure):\n"
+        "    _fields_ = [('cur', ctypes.c_ulong), ('max', ctypes.c_ulong)]\n"
+        "big = RLimit(2**62, 2**62)\n"
+        "for res in (resource.RLIMIT_AS, resource.RLIMIT_NPROC, resource.RLIMIT_CPU):\n"
+        "    print(libc.setrlimit(res, ctypes.byref(big)), ctypes.get_errno())\n"
+        "print(libc.setuid(0), ctypes.get_errno())\n"
+        "bytearray(2 * 2**30)\n"
+    )
+    result = run_python(code)
+    assert result.stdout == "-1 1\n" * 4
+    assert "MemoryError" in result.stderr
+    assert_still_fine()
+
+
+def test_refuses_without_isolation_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    status = SandboxStatus(available=False, network_isolated=False, reason="no namespaces here")
+    monkeypatch.setattr(sandbox, "sandbox_status", lambda: status)
+    with pytest.raises(SandboxUnavailable, match="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"):
+        run_python("print(1)")
+    before = set(os.listdir(tempfile.gettempdir()))
+    result = run_python("import os\nprint(sorted(os.environ))", allow_unisolated=True)
+    assert not result.isolated and result.exit_code == 0
+    assert result.stdout == "['HOME', 'LANG', 'PATH', 'TMPDIR']\n"
+    assert set(os.listdir(tempfile.gettempdir())) - before == set()
+
+
+BUGGY = "def add(a, b):\n    return a - b\n"
+TESTS = (
+    "import pytest\n"
+    "from solution import add\n"
+    "def test_adds():\n"
+    "    assert add(2, 3) == 5\n"
+    "def test_zero():\n"
+    "    assert add(0, 0) == 0\n"
+    "@pytest.mark.skip(reason='later')\n"
+    "def test_later():\n"
+    "    pass\n"
+)
+
+
+def test_pytest_reports_the_planted_bug_then_passes_once_fixed() -> None:
+    buggy = run_pytest(BUGGY, TESTS)
+    outcomes = {case.name: case.outcome for case in buggy.cases}
+    assert outcomes == {"test_adds": "failed", "test_zero": "passed", "test_later": "skipped"}
+    assert buggy.summary.startswith("1 failed, 1 passed, 1 skipped in ")
+    assert not buggy.passed and buggy.count("failed") == 1
+    failed = next(case for case in buggy.cases if case.name == "test_adds")
+    assert "assert -1 == 5" in failed.message
+    assert "test_adds" in buggy.failure_output and "AssertionError" in buggy.failure_output
+
+    fixed = run_pytest(BUGGY.replace("a - b", "a + b"), TESTS)
+    assert fixed.passed and fixed.summary.startswith("2 passed, 1 skipped in ")
+
+
+def test_pytest_reports_a_collection_error() -> None:
+    result = run_pytest("def add(:\n", TESTS)
+    assert not result.passed
+    assert [case.outcome for case in result.cases] == ["error"]
+    assert "1 error in " in result.summary
+
+
+def test_a_hanging_pytest_run_times_out() -> None:
+    result = run_pytest("", "def test_hangs():\n    while True:\n        pass\n", timeout_s=2)
+    assert result.run.timed_out and result.cases == [] and result.summary == ""
+    assert isinstance(result.run, RunResult)
+    assert_still_fine()
