@@ -31,7 +31,51 @@ MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 0x40000
 PR_SET_PDEATHSIG = 1
+PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
+SECCOMP_MODE_FILTER = 2
+SECCOMP_RET_KILL_PROCESS = 0x80000000
+SECCOMP_RET_ERRNO = 0x00050000
+SECCOMP_RET_ALLOW = 0x7FFF0000
+AUDIT_ARCH_X86_64 = 0xC000003E
+X32_SYSCALL_BIT = 0x40000000
+# x86_64 syscalls the child has no business making, and that widen the kernel's attack
+# surface: namespaces (unprivileged users may create user namespaces), mounts, ptrace,
+# keyrings, bpf, perf, userfaultfd, io_uring, module and kexec loading.
+DENIED_SYSCALLS = {
+    "ptrace": 101,
+    "pivot_root": 155,
+    "mount": 165,
+    "umount2": 166,
+    "init_module": 175,
+    "kexec_load": 246,
+    "add_key": 248,
+    "request_key": 249,
+    "keyctl": 250,
+    "unshare": 272,
+    "perf_event_open": 298,
+    "open_by_handle_at": 304,
+    "setns": 308,
+    "finit_module": 313,
+    "bpf": 321,
+    "userfaultfd": 323,
+    "io_uring_setup": 425,
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "fspick": 433,
+    "mount_setattr": 442,
+}
+SYS_CLONE = 56
+# clone3 passes its flags in memory seccomp cannot read; ENOSYS makes libc fall back to clone.
+SYS_CLONE3 = 435
+CLONE_NEWCGROUP = 0x02000000
+CLONE_NEWUSER = 0x10000000
+NAMESPACE_FLAGS = (
+    CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUSER
+) | CLONE_NEWCGROUP
 SETUP_FAILED = 125
 
 _libc: Any = None
@@ -60,6 +104,10 @@ def _isolate(plan: dict[str, Any]) -> None:
     exposed = [(p, os.open(p, os.O_PATH | os.O_DIRECTORY)) for p in plan["exposes"]]
     for mask in plan["masks"]:
         _mount("tmpfs", mask, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
+    # multiprocessing needs a writable /dev/shm for its semaphores: give a private, small one.
+    if os.path.isdir("/dev/shm"):
+        flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+        _mount("tmpfs", "/dev/shm", "tmpfs", flags, "mode=1777,size=16m")
     for path, fd in exposed:
         os.makedirs(path, exist_ok=True)
         _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
@@ -69,6 +117,53 @@ def _isolate(plan: dict[str, Any]) -> None:
     os.makedirs(workdir, exist_ok=True)
     opts = f"mode=0700,uid={plan['uid']},gid={plan['gid']},size={plan['disk_mb']}m"
     _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_ushort),
+        ("jt", ctypes.c_ubyte),
+        ("jf", ctypes.c_ubyte),
+        ("k", ctypes.c_uint),
+    ]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def _seccomp_program() -> list[tuple[int, int, int, int]]:
+    """A classic-BPF filter: kill foreign ABIs, EPERM the denied syscalls, allow the rest."""
+    load, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    eperm, enosys = SECCOMP_RET_ERRNO | 1, SECCOMP_RET_ERRNO | 38
+    prog = [
+        (load, 0, 0, 4),  # seccomp_data.arch
+        (jeq, 1, 0, AUDIT_ARCH_X86_64),
+        (ret, 0, 0, SECCOMP_RET_KILL_PROCESS),
+        (load, 0, 0, 0),  # seccomp_data.nr
+        (jge, 0, 1, X32_SYSCALL_BIT),
+        (ret, 0, 0, SECCOMP_RET_KILL_PROCESS),
+        (jeq, 0, 1, SYS_CLONE3),
+        (ret, 0, 0, enosys),
+    ]
+    for nr in DENIED_SYSCALLS.values():
+        prog += [(jeq, 0, 1, nr), (ret, 0, 0, eperm)]
+    prog += [
+        (jeq, 0, 3, SYS_CLONE),
+        (load, 0, 0, 16),  # low half of seccomp_data.args[0]: clone's flags
+        (jset, 0, 1, NAMESPACE_FLAGS),
+        (ret, 0, 0, eperm),
+        (ret, 0, 0, SECCOMP_RET_ALLOW),
+    ]
+    return prog
+
+
+def _install_seccomp() -> None:
+    """Install the filter (needs no_new_privs); it survives execve and every fork."""
+    prog = _seccomp_program()
+    filters = (_SockFilter * len(prog))(*(_SockFilter(*op) for op in prog))
+    fprog = _SockFprog(len(prog), filters)
+    _call("prctl", PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0)
 
 
 def _set_limits(limits: dict[str, int], strict: bool) -> None:
@@ -96,6 +191,8 @@ def _become_child(plan: dict[str, Any], isolated: bool) -> None:
         if isolated:
             _call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
             _call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.uname().machine == "x86_64":
+                _install_seccomp()
         os.umask(0o077)
         os.chdir(plan["workdir"])
         for name, data in plan["files"].items():

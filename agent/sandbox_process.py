@@ -66,7 +66,7 @@ class RunResult:
 
 def _masks_and_exposes() -> tuple[list[str], list[str]]:
     """What the child must not see (homes, the project, temp dirs) and what it still needs."""
-    candidates = {"/root", "/home", "/tmp", "/var/tmp", "/dev/shm", "/run/lock"}
+    candidates = {"/root", "/home", "/tmp", "/var/tmp", "/run/lock"}
     candidates |= {str(Path.home()), str(PROJECT_ROOT)}
     existing = sorted(p for p in candidates if os.path.isdir(p))
     masks = [p for p in existing if not any(_inside(p, m) for m in existing if m != p)]

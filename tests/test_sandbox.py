@@ -177,7 +177,6 @@ def test_secrets_in_our_environment_are_not_visible(monkeypatch: pytest.MonkeyPa
         "/root/sandbox-escape.txt",
         os.path.join(tempfile.gettempdir(), "sandbox-escape.txt"),
         "/var/tmp/sandbox-escape.txt",
-        "/dev/shm/sandbox-escape.txt",
     ],
 )
 def test_writing_outside_its_folder_fails(target: str) -> None:
@@ -185,6 +184,18 @@ def test_writing_outside_its_folder_fails(target: str) -> None:
     assert result.exit_code == 1
     assert "PermissionError" in result.stderr or "FileNotFoundError" in result.stderr
     assert not os.path.exists(target)
+
+
+def test_multiprocessing_works_on_a_private_dev_shm() -> None:
+    code = (
+        "import multiprocessing\n"
+        "open('/dev/shm/sandbox-escape.txt', 'w').write('x')\n"
+        "with multiprocessing.Pool(2) as pool:\n"
+        "    print(pool.map(abs, [-1, -2]))\n"
+    )
+    result = run_python(code)
+    assert (result.stdout, result.exit_code) == ("[1, 2]\n", 0)
+    assert not os.path.exists("/dev/shm/sandbox-escape.txt")
 
 
 def test_the_project_files_are_hidden() -> None:
@@ -199,7 +210,7 @@ def test_the_apps_postgres_is_unreachable() -> None:
     assert_still_fine()
 
 
-def test_ctypes_cannot_raise_the_limits_or_regain_root() -> None:
+def test_ctypes_cannot_raise_limits_regain_root_or_make_namespaces() -> None:
     code = (
         "import ctypes, resource\n"
         "libc = ctypes.CDLL(None, use_errno=True)\n"
@@ -209,10 +220,12 @@ def test_ctypes_cannot_raise_the_limits_or_regain_root() -> None:
         "for res in (resource.RLIMIT_AS, resource.RLIMIT_NPROC, resource.RLIMIT_CPU):\n"
         "    print(libc.setrlimit(res, ctypes.byref(big)), ctypes.get_errno())\n"
         "print(libc.setuid(0), ctypes.get_errno())\n"
+        "print(libc.unshare(0x10000000), ctypes.get_errno())\n"
+        "print(libc.mount(b'none', b'/tmp', b'tmpfs', 0, None), ctypes.get_errno())\n"
         "bytearray(2 * 2**30)\n"
     )
     result = run_python(code)
-    assert result.stdout == "-1 1\n" * 4
+    assert result.stdout == "-1 1\n" * 6
     assert "MemoryError" in result.stderr
     assert_still_fine()
 
