@@ -9,6 +9,7 @@ namespace's init (which takes every process in the namespace with it) and report
 from __future__ import annotations
 
 import base64
+import contextlib
 import ctypes
 import json
 import os
@@ -233,7 +234,7 @@ def main() -> None:
     isolated = plan["mode"] == "root"
     if isolated:
         _libc = ctypes.CDLL(None, use_errno=True)
-        # If the app dies, this launcher dies and, through PDEATHSIG, so does the child.
+        # If the app dies, this launcher gets SIGTERM and takes the child down with it.
         _call("prctl", PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         if os.getppid() != plan["parent_pid"]:
             os._exit(SETUP_FAILED)
@@ -248,7 +249,8 @@ def main() -> None:
 
     def _kill_child(signum: int, frame: object) -> None:
         # Killing the PID namespace's init kills every process in it, even setsid() escapees.
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _kill_child)
