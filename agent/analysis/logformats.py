@@ -1,0 +1,228 @@
+"""Detect a log's format on a sample and split every line into header fields and message."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import polars as pl
+
+# Timestamp shapes, most specific first; Rust regex syntax (polars), also valid in Python.
+TIMESTAMP = (
+    "(?:"
+    + "|".join(
+        [
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+            r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
+            r"\d{4}/\d{2}/\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
+            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})?",
+            r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
+            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?",
+            r"\d{6} \d{6}",
+            r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"1\d{9}(?:\.\d+)?",
+        ]
+    )
+    + ")"
+)
+
+LEVEL_WORD = (
+    r"(?i:trace|debug|info|information|informational|notice|warn|warning|error|err|severe"
+    r"|fatal|critical|crit|emerg|emergency|alert|panic|fine|finer|finest|config|verbose)"
+)
+LEVEL = rf"(?:{LEVEL_WORD}|[TVDIWEF])"
+THREAD = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+COMPONENT = r"[A-Za-z_][\w$.\-/()]*(?:\[\d+\])?"
+
+# Named groups: ts, level, component, pid, msg (msg always matches, so a null msg means the
+# line does not start a record in that format).
+_PATTERNS: dict[str, str] = {
+    "syslog-rfc5424": (
+        r"^<(?P<pri>\d{1,3})>\d{1,2} (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+)"
+        r" \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?P<msg>.*)$"
+    ),
+    "syslog-rfc3164": (
+        r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) (?P<host>\S+)"
+        r" (?:(?P<component>[^\s\[:]+)(?:\[(?P<pid>\d+)\]:?|:) )?(?P<msg>.*)$"
+    ),
+    "apache-access": (
+        r"^(?P<host>\S+) \S+ \S+ \[(?P<ts>[^\]]+)\] "
+        r"(?P<msg>\"[^\"]*\" (?P<status>\d{3}) \S+.*)$"
+    ),
+    "apache-error": (
+        r"^\[(?P<ts>[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4})\] "
+        r"\[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\] (?:\[pid (?P<pid>\d+)[^\]]*\] )?"
+        r"(?:\[client [^\]]+\] )?(?P<msg>.*)$"
+    ),
+    "nginx-error": (
+        r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] (?P<pid>\d+)#\d+: "
+        r"(?:\*\d+ )?(?P<msg>.*)$"
+    ),
+    "python-logging": (
+        r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<component>[^:\s]*):(?P<msg>.*)$"
+    ),
+    "timestamp-component-level": (
+        rf"^\[?(?P<ts>{TIMESTAMP})\]?(?: - | \| |\s+)(?P<component>{COMPONENT})"
+        rf"(?: - | \| |\s+)\[?(?P<level>{LEVEL_WORD})\]?:?(?: - | \| |\s+)(?P<msg>.*)$"
+    ),
+    "timestamp-level-message": (
+        rf"^\[?(?P<ts>{TIMESTAMP})\]?,?\s*(?:(?P<pid>\d+)\s+(?:\d+\s+)?)?(?:{THREAD}\s*)?"
+        rf"(?:[-|]\s*)?\[?(?P<level>{LEVEL})\]?:?(?:\s+|\s*[-|]\s*)(?:{THREAD}\s*)?(?:[-|]\s*)?"
+        rf"(?:(?P<component>{COMPONENT}):\s+)?(?P<msg>.*)$"
+    ),
+    "pipe-separated": (
+        rf"^(?P<ts>{TIMESTAMP})\s*\|\s*(?P<component>[^|]{{1,80}}?)\s*\|"
+        rf"(?:\s*(?P<pid>\d+)\s*\|)?\s*(?P<msg>.*)$"
+    ),
+    "timestamp-message": (
+        rf"^[\[(]?(?P<ts>{TIMESTAMP})[\])]?\s*[|,:-]?\s*"
+        rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)?(?P<msg>.*)$"
+    ),
+    "header-then-level": (
+        r"^(?P<head>.{0,160}?)\s\[?(?P<level>(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR"
+        r"|SEVERE|FATAL|CRITICAL|Info|Warning|Error))\]?:?\s+(?P<msg>.*)$"
+    ),
+    "timestamp-inside": (
+        rf"^(?P<head>.{{0,80}}?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
+        rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)(?P<msg>.*)$"
+    ),
+}
+
+_FIELDS = ("ts", "level", "component", "pid", "pri", "status")
+JSON_KEYS = {
+    "ts": ("timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t"),
+    "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level"),
+    "component": ("logger", "logger_name", "name", "component", "module", "service", "source"),
+    "msg": ("message", "msg", "event", "text", "log", "@message"),
+}
+_LOGFMT_LINE = r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s*){2,}$'
+
+
+@dataclass(frozen=True)
+class LogFormat:
+    """A detected format: its name, and how to pull fields out of a line."""
+
+    name: str
+    pattern: str | None = None
+    keys: tuple[tuple[str, str], ...] = ()
+
+
+def detect_format(sample: list[str]) -> LogFormat:
+    """Pick the format that explains most sample lines, preferring ones that find more fields."""
+    lines = [line for line in sample if line.strip()]
+    if not lines:
+        return LogFormat("plain")
+    structured = _detect_structured(lines)
+    if structured is not None:
+        return structured
+    # Indented lines (stack frames, wrapped text) never start a record, so they do not vote.
+    series = pl.Series("line", [ln for ln in lines if not ln[0].isspace()], dtype=pl.String)
+    best: tuple[float, float, int] = (0.0, 0.0, 0)
+    best_name = "plain"
+    for rank, (name, pattern) in enumerate(_PATTERNS.items()):
+        groups = series.str.extract_groups(pattern).struct.unnest()
+        matched = groups["msg"].is_not_null()
+        rate = float(matched.mean() or 0.0)
+        fields = [f for f in _FIELDS if f in groups.columns]
+        richness = (
+            float(sum(groups.filter(matched)[f].is_not_null().mean() or 0 for f in fields))
+            if rate
+            else 0.0
+        )
+        # Match rates within 2 points are a tie: the richer header wins, then the earlier one.
+        key = (round(rate * 50) / 50, richness, -rank)
+        if rate >= 0.3 and key > best:
+            best, best_name = key, name
+    if best_name == "plain":
+        return LogFormat("plain")
+    return LogFormat(best_name, _PATTERNS[best_name])
+
+
+def _detect_structured(lines: list[str]) -> LogFormat | None:
+    """Recognise JSON lines and logfmt, and which keys hold the header fields."""
+    objects: list[dict] = []
+    for line in lines[:500]:
+        if line.lstrip().startswith("{"):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                objects.append(value)
+    if len(objects) >= 0.8 * min(len(lines), 500):
+        seen = {k for obj in objects for k in obj}
+        return LogFormat("json", keys=_pick_keys(seen))
+    logfmt = pl.Series(lines[:500]).str.contains(_LOGFMT_LINE)
+    if float(logfmt.mean() or 0) >= 0.8:
+        seen = set()
+        for line in lines[:200]:
+            seen.update(pl.Series([line]).str.extract_all(r"([\w.@-]+)=")[0].to_list())
+        return LogFormat("logfmt", keys=_pick_keys({k.rstrip("=") for k in seen}))
+    return None
+
+
+def _pick_keys(seen: set[str]) -> tuple[tuple[str, str], ...]:
+    """Map each header field to the first conventional key present in the data."""
+    lower = {k.lower(): k for k in seen}
+    picked = []
+    for field, candidates in JSON_KEYS.items():
+        for candidate in candidates:
+            if candidate in lower:
+                picked.append((field, lower[candidate]))
+                break
+    return tuple(picked)
+
+
+def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
+    """Return ts, level, component, pid, pri, status and msg (null msg = not a record start)."""
+    if fmt.name == "json":
+        groups = _split_keyed(lines, fmt, _json_field)
+    elif fmt.name == "logfmt":
+        groups = _split_keyed(lines, fmt, _logfmt_field)
+    elif fmt.pattern is None:
+        # Without a header, indented lines continue the record above (tracebacks, wraps).
+        starts = ~lines.str.contains(r"^(?:\s|Caused by:|\.\.\. \d+ more)")
+        groups = pl.DataFrame({"msg": pl.select(pl.when(starts).then(lines)).to_series()})
+    else:
+        groups = lines.str.extract_groups(fmt.pattern).struct.unnest()
+        if "head" in groups.columns and "ts" not in groups.columns:
+            groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+    missing = [pl.lit(None, dtype=pl.String).alias(c) for c in _FIELDS if c not in groups.columns]
+    return groups.with_columns(missing).select(*_FIELDS, "msg")
+
+
+def _json_field(key: str) -> pl.Expr:
+    """Extract a top-level JSON key as text."""
+    return pl.col("line").str.json_path_match(f"$['{key}']")
+
+
+def _logfmt_field(key: str) -> pl.Expr:
+    """Extract a logfmt key's value, quoted or bare."""
+    pattern = rf'(?:^|\s){_escape(key)}=(?:"((?:[^"\\]|\\.)*)"|([^\s"]*))'
+    return pl.coalesce(
+        pl.col("line").str.extract(pattern, 1), pl.col("line").str.extract(pattern, 2)
+    )
+
+
+def _escape(text: str) -> str:
+    """Escape regex metacharacters for the Rust regex engine."""
+    return "".join("\\" + c if c in r".^$*+?()[]{}|\-" else c for c in text)
+
+
+def _split_keyed(lines: pl.Series, fmt: LogFormat, getter) -> pl.DataFrame:  # noqa: ANN001
+    """Split structured lines (JSON or logfmt): each field from its key, else null."""
+    frame = pl.DataFrame({"line": lines})
+    keys = dict(fmt.keys)
+    exprs = [
+        (getter(keys[f]) if f in keys else pl.lit(None, dtype=pl.String)).alias(f)
+        for f in ("ts", "level", "component")
+    ]
+    msg = getter(keys["msg"]) if "msg" in keys else pl.col("line")
+    # A line that is not structured is a continuation (e.g. a traceback printed raw).
+    is_record = pl.col("line").str.contains(r"^\s*\{" if fmt.name == "json" else r"=")
+    exprs.append(pl.when(is_record).then(pl.coalesce(msg, pl.col("line"))).alias("msg"))
+    return frame.select(exprs)

@@ -1,0 +1,165 @@
+"""Read a log from a path, bytes or a binary file, in chunks of whole lines."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK_BYTES = 16 * 1024 * 1024
+READ_BYTES = 1024 * 1024
+GZIP_DAMAGED = (
+    "The .gz file is truncated or damaged: only the part that could be decompressed was analysed."
+)
+SNIFF_BYTES = 8192
+
+# Magic numbers of files people upload by mistake, so the error can say what the file is.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"BM", "a BMP image"),
+    (b"\x7fELF", "an executable program"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+
+
+class LogAnalysisError(ValueError):
+    """The input cannot be analysed as a text log; the message is meant for the user."""
+
+
+@dataclass
+class ReadState:
+    """What the reader learned while reading: size, and notes for the report."""
+
+    bytes_read: int = 0
+    warnings: list[str] = field(default_factory=list)
+    total_bytes: int | None = None
+
+
+def _open(source: str | Path | bytes | bytearray | BinaryIO) -> tuple[BinaryIO, int | None]:
+    """Return a binary stream over the source and its size when known."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return io.BytesIO(bytes(source)), len(source)
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if not path.is_file():
+            raise LogAnalysisError(f"No log file at {path}.")
+        return path.open("rb"), path.stat().st_size
+    if hasattr(source, "read"):
+        size = None
+        if hasattr(source, "getbuffer"):
+            size = len(source.getbuffer())
+        return source, size
+    raise TypeError(f"Cannot read a log from {type(source).__name__}")
+
+
+def _check_text(head: bytes) -> None:
+    """Refuse inputs that are clearly not text, with a message saying what they look like."""
+    if not head.strip():
+        raise LogAnalysisError("The log is empty: there is nothing to analyse.")
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise LogAnalysisError(f"This file looks like {what}, not a text log.")
+    sample = head[:SNIFF_BYTES]
+    # Text logs have no NUL bytes and few control characters; binaries have many.
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    if b"\x00" in sample or controls > len(sample) * 0.05:
+        raise LogAnalysisError(
+            "This file looks binary, not a text log. Upload a plain-text or .gz log file."
+        )
+
+
+def iter_chunks(
+    source: str | Path | bytes | bytearray | BinaryIO, state: ReadState
+) -> Iterator[bytes]:
+    """Yield chunks of whole lines (LF line endings), decompressing gzip on the fly."""
+    raw, size = _open(source)
+    state.total_bytes = size
+    try:
+        head = raw.read(2)
+        blocks = _gunzip(head, raw, state) if head == b"\x1f\x8b" else _plain(head, raw)
+        yield from _lines(blocks, raw, state)
+    finally:
+        if isinstance(source, str | Path):
+            raw.close()
+
+
+def _plain(head: bytes, raw: BinaryIO) -> Iterator[bytes]:
+    """Blocks of an uncompressed stream."""
+    yield head
+    while block := raw.read(CHUNK_BYTES):
+        yield block
+
+
+def _gunzip(head: bytes, raw: BinaryIO, state: ReadState) -> Iterator[bytes]:
+    """Decompressed blocks of a gzip stream; a truncated stream yields what it could."""
+    inflater = zlib.decompressobj(wbits=31)
+    pending = head
+    produced = False
+    while True:
+        data = pending or raw.read(READ_BYTES)
+        pending = b""
+        if not data:
+            break
+        try:
+            out = inflater.decompress(data)
+        except zlib.error as exc:
+            if not produced:
+                raise LogAnalysisError("This .gz file is damaged and cannot be read.") from exc
+            state.warnings.append(GZIP_DAMAGED)
+            return
+        produced = produced or bool(out)
+        yield out
+        if inflater.eof:
+            # Concatenated gzip members (e.g. rotated logs joined with cat) continue here.
+            pending = inflater.unused_data
+            inflater = zlib.decompressobj(wbits=31)
+            if not pending and not (pending := raw.read(READ_BYTES)):
+                return
+    if not produced:
+        raise LogAnalysisError("This .gz file is truncated: no log lines could be read from it.")
+    state.warnings.append(GZIP_DAMAGED)
+
+
+def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator[bytes]:
+    """Regroup blocks into chunks of about CHUNK_BYTES that end at a line break."""
+    carry = b""
+    checked = False
+    pieces: list[bytes] = []
+    size = 0
+    for block in blocks:
+        pieces.append(block)
+        size += len(block)
+        if size < CHUNK_BYTES:
+            continue
+        data = carry + b"".join(pieces)
+        pieces, size = [], 0
+        if not checked:
+            _check_text(data[:SNIFF_BYTES])
+            checked = True
+        state.bytes_read = raw.tell()
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            continue
+        carry = data[cut + 1 :]
+        yield _normalise(data[: cut + 1])
+    data = carry + b"".join(pieces)
+    if not checked:
+        _check_text(data[:SNIFF_BYTES])
+    state.bytes_read = raw.tell()
+    if data:
+        yield _normalise(data)
+
+
+def _normalise(data: bytes) -> bytes:
+    """Turn CRLF and lone CR line endings into LF (a cheap bytes operation)."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data

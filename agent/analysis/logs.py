@@ -1,0 +1,300 @@
+"""Log triage: parse any common log format, mine templates, find spikes and stack traces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+import polars as pl
+
+from agent.analysis.logfields import (
+    LEVELS,
+    YEARLESS,
+    choose_timestamp_format,
+    normalise_levels,
+    parse_timestamps,
+)
+from agent.analysis.logformats import LogFormat, detect_format, split_lines
+from agent.analysis.logread import LogAnalysisError, ReadState, iter_chunks
+from agent.analysis.logstats import choose_bucket, stack_traces, timeline
+from agent.analysis.logtemplates import cluster_templates, mask_expr
+
+__all__ = ["LogAnalysisError", "LogReport", "analyze_log"]
+
+Progress = Callable[[float, str], None]
+MAX_MESSAGE_CHARS = 65536
+SAMPLE_LINES = 2000
+TOP_ERRORS = 20
+WARN_AND_ABOVE = ("WARN", "ERROR", "FATAL")
+
+
+@dataclass
+class LogReport:
+    """Everything analyze_log found; DataFrames are pandas, ready for the UI."""
+
+    format: str
+    records: pd.DataFrame
+    templates: pd.DataFrame
+    level_counts: dict[str, int]
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    bucket: str | None
+    timeline: pd.DataFrame
+    stack_traces: pd.DataFrame
+    top_errors: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    bytes_read: int = 0
+
+    @property
+    def span(self) -> timedelta | None:
+        """Time between the first and last timestamp, None without timestamps."""
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).to_pytimedelta()
+
+    @property
+    def spikes(self) -> pd.DataFrame:
+        """The timeline buckets flagged as spikes."""
+        return self.timeline[self.timeline["spike"]] if len(self.timeline) else self.timeline
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-serializable digest for storing with the analysis."""
+        span = self.span
+        return {
+            "format": self.format,
+            "records": len(self.records),
+            "templates": len(self.templates),
+            "start": self.start.isoformat() if self.start is not None else None,
+            "end": self.end.isoformat() if self.end is not None else None,
+            "span_seconds": span.total_seconds() if span is not None else None,
+            "levels": dict(self.level_counts),
+            "spikes": [ts.isoformat() for ts in self.spikes["bucket"]],
+            "top_error_templates": [
+                {"template_id": int(r.template_id), "template": r.template, "count": int(r.count)}
+                for r in self.top_errors.head(10).itertuples()
+            ],
+            "stack_traces": [
+                {"exception": r.exception, "top_frame": r.top_frame, "count": int(r.count)}
+                for r in self.stack_traces.head(10).itertuples()
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def analyze_log(
+    source: str | Path | bytes | BinaryIO, *, progress: Progress | None = None
+) -> LogReport:
+    """Analyse a log file (path, bytes or binary file; plain or gzip) into a LogReport."""
+    report = progress or (lambda fraction, message: None)
+    state = ReadState()
+    parsed = _Parsed()
+    report(0.0, "Reading the log")
+    for chunk in iter_chunks(source, state):
+        parsed.add(chunk, state)
+        if state.total_bytes:
+            done = min(state.bytes_read / state.total_bytes, 1.0)
+            report(0.8 * done, f"Parsed {parsed.lines:,} lines")
+    if parsed.records is None or parsed.count == 0:
+        raise LogAnalysisError("The log has no text lines to analyse.")
+    report(0.8, "Mining message templates")
+    records = parsed.finish(state)
+    report(0.9, "Summarising")
+    result = _build_report(parsed.fmt, records, parsed.joined, state)
+    report(1.0, "Done")
+    return result
+
+
+class _Parsed:
+    """Accumulates parsed chunks: record start lines and continuation lines, kept apart."""
+
+    def __init__(self) -> None:
+        self.fmt: LogFormat = LogFormat("plain")
+        self.ts_layout: str | None = None
+        self.records: list[pl.DataFrame] | None = None
+        self.extra: list[pl.DataFrame] = []
+        self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
+        self.lines = 0
+        self.count = 0
+        self.bad_utf8 = False
+        self.long_lines: list[tuple[int, int]] = []
+
+    def add(self, chunk: bytes, state: ReadState) -> None:
+        """Parse one chunk of whole lines."""
+        text = chunk.decode("utf-8", errors="replace")
+        if not self.bad_utf8 and "\ufffd" in text:
+            self.bad_utf8 = True
+            state.warnings.append("Some bytes were not valid UTF-8; they were replaced by \ufffd.")
+        lines = pl.Series("raw", [text]).str.split("\n").explode()
+        del text
+        frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=self.lines + 1)
+        self.lines += len(lines) - 1
+        frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
+        if self.records is None:
+            self.records = []
+            sample = frame["raw"].head(SAMPLE_LINES).to_list()
+            self.fmt = detect_format(sample)
+            if self.fmt.name != "plain":
+                sample_parts = split_lines(self.fmt, pl.Series(sample, dtype=pl.String))
+                self.ts_layout = choose_timestamp_format(sample_parts["ts"])
+                if self.ts_layout in YEARLESS:
+                    state.warnings.append("Timestamps carry no year; the current year was assumed.")
+        self._note_long_lines(frame)
+        parts = split_lines(self.fmt, frame["raw"].str.slice(0, MAX_MESSAGE_CHARS))
+        frame = pl.concat([frame, parts], how="horizontal")
+        if self.count == 0:
+            # Text before the first recognised header still counts as a record.
+            frame = frame.with_columns(
+                pl.when(pl.int_range(pl.len()) == 0)
+                .then(pl.coalesce("msg", pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS)))
+                .otherwise(pl.col("msg"))
+                .alias("msg")
+            )
+        starts = frame.filter(pl.col("msg").is_not_null())
+        rest = frame.filter(pl.col("msg").is_null())
+        self.records.append(
+            starts.select(
+                "line",
+                parse_timestamps(pl.col("ts"), self.ts_layout).alias("timestamp"),
+                normalise_levels(starts).alias("level"),
+                pl.col("component"),
+                pl.col("msg").alias("message"),
+            )
+        )
+        if not rest.is_empty():
+            self.extra.append(rest.select("line", pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS)))
+        self.count += len(starts)
+
+    def _note_long_lines(self, frame: pl.DataFrame) -> None:
+        """Remember lines too long to keep whole, to warn about them."""
+        if len(self.long_lines) >= 5:
+            return
+        lengths = frame["raw"].str.len_bytes()
+        long = frame.filter(lengths > MAX_MESSAGE_CHARS)
+        for line, raw in zip(long["line"].head(5), long["raw"].head(5), strict=True):
+            self.long_lines.append((line, len(raw)))
+
+    def finish(self, state: ReadState) -> pl.DataFrame:
+        """Concatenate records, attach continuation lines and assign templates."""
+        assert self.records is not None
+        records = pl.concat(self.records)
+        self.records = []
+        for line, size in self.long_lines:
+            state.warnings.append(
+                f"Line {line} is {size / 1e6:.1f} MB long; only its first "
+                f"{MAX_MESSAGE_CHARS // 1024} KB were analysed."
+            )
+        if self.extra:
+            extra = pl.concat(self.extra).sort("line")
+            starts = records.select(pl.col("line").alias("start"), pl.col("line"))
+            extra = extra.join_asof(starts, on="line", strategy="backward")
+            self.joined = (
+                extra.group_by("start")
+                .agg(pl.col("raw").str.join("\n").alias("more"))
+                .rename({"start": "line"})
+            )
+            self.extra = []
+        return _assign_templates(records)
+
+
+def _assign_templates(records: pl.DataFrame) -> pl.DataFrame:
+    """Mask each distinct message once, cluster the distinct masked forms, join ids back."""
+    first_line = pl.col("message").str.split_exact("\n", 1).struct.field("field_0")
+    distinct = (
+        records.group_by("message")
+        .len()
+        .with_columns(mask_expr(first_line.str.strip_chars()).alias("masked"))
+    )
+    masked = distinct.group_by("masked").agg(pl.col("len").sum()).sort("masked")
+    labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
+    ids = masked.select("masked", pl.Series("template_id", labels, dtype=pl.Int64))
+    mapping = distinct.join(ids, on="masked").select("message", "template_id")
+    table = pl.DataFrame({"template": templates}).with_row_index("template_id")
+    records = records.join(mapping, on="message", how="left")
+    return records.join(
+        table.with_columns(pl.col("template_id").cast(pl.Int64)), on="template_id", how="left"
+    ).sort("line")
+
+
+def _build_report(
+    fmt: LogFormat, records: pl.DataFrame, extra: pl.DataFrame, state: ReadState
+) -> LogReport:
+    """Compute the aggregates and convert to pandas."""
+    warnings = state.warnings
+    if fmt.name == "plain":
+        warnings.append("No known log format was recognised: each line is read as a message.")
+    timed = records["timestamp"]
+    start, end = timed.min(), timed.max()
+    if timed.null_count() == len(timed):
+        warnings.append("No timestamps were found, so there is no timeline.")
+    else:
+        warnings.extend(_backwards(records))
+    level_counts = {
+        lvl: n for lvl, n in records.group_by("level").len().iter_rows() if lvl is not None
+    }
+    level_counts = {lvl: level_counts[lvl] for lvl in LEVELS if lvl in level_counts}
+    templates = (
+        records.group_by("template_id")
+        .agg(
+            pl.col("template").first(),
+            pl.len().alias("count"),
+            pl.col("timestamp").min().alias("first_seen"),
+            pl.col("timestamp").max().alias("last_seen"),
+            pl.col("level").drop_nulls().unique().sort().alias("levels"),
+            pl.col("message").first().alias("example"),
+            pl.col("line").first().alias("first_line"),
+        )
+        .sort(["count", "template_id"], descending=[True, False])
+    )
+    errors = (
+        records.filter(pl.col("level").is_in(WARN_AND_ABOVE))
+        .group_by("template_id")
+        .agg(pl.len().alias("count"), pl.col("level").drop_nulls().unique().sort().alias("levels"))
+        .join(templates.select("template_id", "template", "example"), on="template_id")
+        .sort(["count", "template_id"], descending=[True, False])
+        .head(TOP_ERRORS)
+        .select("template_id", "template", "count", "levels", "example")
+    )
+    if not extra.is_empty():
+        records = records.join(extra, on="line", how="left").with_columns(
+            pl.when(pl.col("more").is_not_null())
+            .then(pl.col("message") + "\n" + pl.col("more"))
+            .otherwise(pl.col("message"))
+            .alias("message")
+        )
+        multi = records.filter(pl.col("more").is_not_null()).select("timestamp", "message")
+        records = records.drop("more")
+        traces = stack_traces(multi.to_pandas())
+    else:
+        traces = stack_traces(pd.DataFrame({"timestamp": [], "message": []}))
+    bucket = choose_bucket(end - start) if start is not None else None
+    return LogReport(
+        format=fmt.name,
+        records=records.select(
+            "line", "timestamp", "level", "component", "message", "template_id"
+        ).to_pandas(),
+        templates=templates.to_pandas(),
+        level_counts=level_counts,
+        start=pd.Timestamp(start) if start is not None else None,
+        end=pd.Timestamp(end) if end is not None else None,
+        bucket=bucket,
+        timeline=timeline(records, bucket) if bucket else timeline(records.clear(), "1h"),
+        stack_traces=traces,
+        top_errors=errors.to_pandas(),
+        warnings=warnings,
+        bytes_read=state.bytes_read,
+    )
+
+
+def _backwards(records: pl.DataFrame) -> list[str]:
+    """Note where timestamps go back in time (out-of-order or concatenated logs)."""
+    timed = records.select("line", "timestamp").drop_nulls()
+    back = timed.filter(pl.col("timestamp") < pl.col("timestamp").shift(1))
+    if back.is_empty():
+        return []
+    first = back.row(0, named=True)
+    more = f" ({len(back):,} times in all)" if len(back) > 1 else ""
+    return [f"Timestamps go backwards at line {first['line']}{more}."]

@@ -1,0 +1,135 @@
+"""Mine message templates: mask variable parts, then cluster the distinct masked messages."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import polars as pl
+
+from agent.analysis.logformats import TIMESTAMP
+
+WILDCARD = "<*>"
+
+# One alternation so masking is a single vectorized pass. `p` keeps the character before the
+# match (no look-behind in Rust regex) so a shape only matches a whole token, not the tail
+# of one. Order matters: longer, more specific shapes first.
+_VARIABLE = (
+    r"(?P<p>^|[^\w.:/-])(?:"
+    + "|".join(
+        [
+            r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+",
+            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            TIMESTAMP,
+            r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
+            r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
+            r"(?:[\w-]+\.)+[A-Za-z]{2,}:\d+",
+            r"(?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?",
+            r"0[xX][0-9a-fA-F]+",
+        ]
+    )
+    + ")"
+)
+# Any remaining run of characters holding a digit is a number, id or counter.
+_DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
+
+
+def mask_expr(expr: pl.Expr) -> pl.Expr:
+    """Replace variable parts of a message by <*> (vectorized)."""
+    return (
+        expr.str.replace_all(_VARIABLE, "${p}" + WILDCARD)
+        .str.replace_all(_DIGITS, WILDCARD)
+        .str.replace_all(r"(?:<\*>)+", WILDCARD)
+        # An empty "()" or "[]" token is a variable that happened to be empty.
+        .str.replace_all(r"(^|\s)(\(|\[)(?:\)|\])(\s|$)", "$1$2<*>$3")
+    )
+
+
+def cluster_templates(
+    masked: Sequence[str], weights: Sequence[int], *, split_limit: int = 3
+) -> tuple[list[int], list[str]]:
+    """Cluster masked messages; return a cluster index per message and each cluster's template.
+
+    Brain-style: within messages of the same token count, the tokens sharing a message's most
+    common (position, token) frequency are its stable core; messages with the same core form a
+    group, and other positions are constant (one value), an event split (few values) or a
+    variable (many values, or already masked).
+    """
+    tokens = [m.split() for m in masked]
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for i, toks in enumerate(tokens):
+        by_length[len(toks)].append(i)
+    labels = [0] * len(masked)
+    templates: list[str] = []
+    for members in by_length.values():
+        freq: Counter[tuple[int, str]] = Counter()
+        for i in members:
+            for pos, tok in enumerate(tokens[i]):
+                freq[(pos, tok)] += weights[i]
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for i in members:
+            # Wildcards are variables by construction, never part of the stable core.
+            fs = [0 if tok == WILDCARD else freq[(pos, tok)] for pos, tok in enumerate(tokens[i])]
+            counts = Counter(f for f in fs if f)
+            root = max(counts, key=lambda f: (counts[f], f)) if counts else -1
+            key = tuple(tok if f == root else None for tok, f in zip(tokens[i], fs, strict=True))
+            groups[key].append(i)
+        for group in groups.values():
+            for part in _split(group, tokens, split_limit):
+                template = _template([tokens[i] for i in part])
+                for i in part:
+                    labels[i] = len(templates)
+                templates.append(template)
+    return _merge_same_templates(labels, templates)
+
+
+def _split(group: list[int], tokens: list[list[str]], split_limit: int) -> list[list[int]]:
+    """Split a group on positions that take only a few distinct word values."""
+    if len(group) < 2:
+        return [group]
+    width = len(tokens[group[0]])
+    keys = []
+    for pos in range(width):
+        values = {tokens[i][pos] for i in group}
+        if 1 < len(values) <= split_limit and not any(WILDCARD in v for v in values):
+            keys.append(pos)
+    if not keys:
+        return [group]
+    parts: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in group:
+        parts[tuple(tokens[i][p] for p in keys)].append(i)
+    return list(parts.values())
+
+
+def _template(rows: list[list[str]]) -> str:
+    """Keep tokens equal across rows, put <*> where they differ."""
+    first = rows[0]
+    out = []
+    for pos, tok in enumerate(first):
+        same = all(r[pos] == tok for r in rows)
+        out.append(tok if same else WILDCARD)
+    return " ".join(out)
+
+
+def _merge_same_templates(labels: list[int], templates: list[str]) -> tuple[list[int], list[str]]:
+    """Give one id to clusters whose templates read the same once runs of <*> are collapsed."""
+    ids: dict[str, int] = {}
+    remap = []
+    merged: list[str] = []
+    for template in templates:
+        key = _collapse(template)
+        if key not in ids:
+            ids[key] = len(merged)
+            merged.append(template)
+        remap.append(ids[key])
+    return [remap[label] for label in labels], merged
+
+
+def _collapse(template: str) -> str:
+    """Collapse consecutive wildcards so variable-length variables compare equal."""
+    out: list[str] = []
+    for tok in template.split():
+        if tok == WILDCARD and out and out[-1] == WILDCARD:
+            continue
+        out.append(tok)
+    return " ".join(out)
