@@ -1,0 +1,159 @@
+"""SQL fragments for the two DuckDB aggregate passes over a CSV file."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+HISTOGRAM_BINS = 20
+TOP_VALUES = 10
+ALL_VALUE_COUNTS_UP_TO = 200
+MAX_CORRELATED = 15
+# An unquoted number: decides whether a text column mixes numbers and words.
+NUMBER_PATTERN = r"\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*"
+
+_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+             "UINTEGER", "UBIGINT", "UHUGEINT"}
+_FLOATS = {"FLOAT", "DOUBLE", "REAL"}
+_TEMPORAL = {"DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS",
+             "TIMESTAMP_S"}
+
+
+def family(duck_type: str) -> str:
+    """Collapse a DuckDB type to integer, float, temporal, boolean or string."""
+    if duck_type in _INTEGERS:
+        return "integer"
+    if duck_type in _FLOATS or duck_type.startswith("DECIMAL"):
+        return "float"
+    if duck_type in _TEMPORAL:
+        return "temporal"
+    if duck_type == "BOOLEAN":
+        return "boolean"
+    return "string"
+
+
+def ident(name: str) -> str:
+    """Quote an identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """Quote a value as a SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as scanned: its position (used in aliases), name and DuckDB type."""
+
+    index: int
+    name: str
+    duck_type: str
+
+    @property
+    def family(self) -> str:
+        """integer, float, temporal, boolean or string."""
+        return family(self.duck_type)
+
+    @property
+    def sql(self) -> str:
+        """The quoted column reference."""
+        return ident(self.name)
+
+    @property
+    def as_number(self) -> str:
+        """An expression placing the value on a number line (epoch microseconds for times)."""
+        if self.family == "temporal":
+            return f"epoch_us({self.sql}::TIMESTAMP)"
+        return f"{self.sql}::DOUBLE"
+
+
+def pass_one(columns: list[Column]) -> list[str]:
+    """Aggregates that need nothing but the data: counts, moments, quantiles, top values."""
+    aggs = ["count(*) AS n_rows"]
+    for col in columns:
+        c, a = col.sql, f"c{col.index}"
+        aggs += [f"count({c}) AS {a}_count", f"approx_count_distinct({c}) AS {a}_approx"]
+        if col.family in ("integer", "float"):
+            aggs += [
+                f"min({c})::DOUBLE AS {a}_min",
+                f"max({c})::DOUBLE AS {a}_max",
+                f"avg({c}::DOUBLE) AS {a}_mean",
+                f"stddev_samp({c}::DOUBLE) AS {a}_std",
+                f"skewness({c}::DOUBLE) AS {a}_skew",
+                f"count_if({c} = 0) AS {a}_zeros",
+                # A reservoir of 64k values: quantiles within a fraction of a percent, no sort.
+                f"reservoir_quantile({c}::DOUBLE, [0.25, 0.5, 0.75], 65536) AS {a}_q",
+            ]
+        elif col.family == "temporal":
+            aggs += [f"min({c}) AS {a}_first", f"max({c}) AS {a}_last",
+                     f"min({col.as_number}) AS {a}_min", f"max({col.as_number}) AS {a}_max"]
+        elif col.family == "boolean":
+            aggs += [f"avg({c}::INTEGER) AS {a}_mean"]
+        else:
+            aggs += [
+                f"min(length({c})) AS {a}_min_length",
+                f"max(length({c})) AS {a}_max_length",
+                f"avg(length({c})) AS {a}_mean_length",
+                f"approx_top_k({c}, {TOP_VALUES}) AS {a}_top",
+                f"count_if(regexp_full_match({c}, {literal(NUMBER_PATTERN)})) AS {a}_numeric",
+            ]
+    numeric = [col for col in columns if col.family in ("integer", "float")][:MAX_CORRELATED]
+    for i, left in enumerate(numeric):
+        for right in numeric[i + 1 :]:
+            aggs.append(
+                f"corr({left.sql}::DOUBLE, {right.sql}::DOUBLE) AS r{left.index}_{right.index}"
+            )
+    return aggs
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Equal-width bins over [low, low + width * count)."""
+
+    low: float
+    width: float
+    count: int
+
+    def edges(self) -> list[float]:
+        """The count + 1 bin edges."""
+        return [self.low + self.width * i for i in range(self.count + 1)]
+
+
+def bins_for(col: Column, low: float | None, high: float | None) -> Bins | None:
+    """One bin per integer for small integer ranges, else HISTOGRAM_BINS equal bins."""
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return None
+    if col.family == "integer" and high - low < HISTOGRAM_BINS:
+        return Bins(low - 0.5, 1.0, int(high - low) + 1)
+    if high == low:
+        return Bins(low - 0.5, 1.0, 1)
+    return Bins(low, (high - low) / HISTOGRAM_BINS, HISTOGRAM_BINS)
+
+
+def histogram_agg(col: Column, bins: Bins) -> str:
+    """A map from bin index to count; the maximum lands in the last bin."""
+    index = f"floor(({col.as_number} - {bins.low!r}) / {bins.width!r})"
+    return f"histogram(least({index}, {bins.count - 1})::INTEGER)"
+
+
+def value_counts_agg(col: Column, approx_distinct: int, top: list[str] | None) -> str:
+    """Exact counts of every value for low cardinality, else of the approximate top values."""
+    if approx_distinct <= ALL_VALUE_COUNTS_UP_TO or not top:
+        return f"histogram({col.sql})"
+    values = ", ".join(literal(v) for v in top)
+    return f"histogram({col.sql}) FILTER (WHERE {col.sql} IN ({values}))"
+
+
+def time_unit(first_us: float, last_us: float) -> str:
+    """A date_trunc unit giving a readable number of points over the range."""
+    days = (last_us - first_us) / 86_400e6
+    if days <= 3:
+        return "hour"
+    if days <= 180:
+        return "day"
+    if days <= 3 * 365:
+        return "week"
+    if days <= 30 * 365:
+        return "month"
+    return "year"
