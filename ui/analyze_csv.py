@@ -1,0 +1,145 @@
+"""The CSV tabs of the Analyze page: overview, columns, charts and a paged view of the data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from agent.analysis.tables import (
+    TableProfile,
+    correlation_figure,
+    distribution_figure,
+    timeseries_figure,
+)
+from db.models import Upload
+from ui.analyze_source import file_size
+
+PAGE_SIZES = [25, 50, 100, 500]
+# Wider tables make the Data tab slow to draw; the rest stay one pick away.
+DEFAULT_SHOWN_COLUMNS = 50
+SHOWN_ALERTS = 10
+COLUMN_FIELDS = ["column", "kind", "dtype", "missing", "missing_share", "distinct", "min",
+                 "max", "mean", "std", "p50", "first", "last", "histogram"]
+
+
+def draw_table_profile(upload: Upload, profile: TableProfile) -> None:
+    """All the CSV tabs."""
+    tabs = st.tabs(["Overview", "Columns", "Charts", "Data"])
+    with tabs[0]:
+        _overview(upload, profile)
+    with tabs[1]:
+        _columns(profile)
+    with tabs[2]:
+        _charts(profile)
+    with tabs[3]:
+        _data(profile)
+
+
+def _overview(upload: Upload, profile: TableProfile) -> None:
+    """Size, shape, duplicates, memory, and what needs a look."""
+    cells = st.columns(5)
+    cells[0].metric("File size", file_size(upload.size_bytes))
+    cells[1].metric("Rows", f"{profile.rows:,}")
+    cells[2].metric("Columns", f"{profile.column_count:,}")
+    cells[3].metric("Duplicate rows", f"{profile.duplicate_rows:,}")
+    cells[4].metric("Memory (est.)", file_size(profile.memory_bytes))
+    delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(
+        profile.delimiter, repr(profile.delimiter))
+    st.caption(f"{delimiter}-separated · {profile.encoding}"
+               + (f" · {profile.compression}" if profile.compression else "")
+               + ("" if profile.has_header else " · no header row"))
+    if profile.sampled:
+        st.info(f"The Data tab and the charts of raw rows use a random sample of "
+                f"{profile.sample_rows:,} rows; the statistics cover all {profile.rows:,} rows.")
+    for warning in profile.warnings:
+        st.warning(warning)
+    if profile.alerts:
+        st.markdown(f"**Alerts** ({len(profile.alerts):,})")
+        for alert in profile.alerts[:SHOWN_ALERTS]:
+            st.markdown(f"- {alert.message}")
+        if len(profile.alerts) > SHOWN_ALERTS:
+            st.dataframe(pd.DataFrame([asdict(a) for a in profile.alerts]), hide_index=True,
+                         width="stretch")
+    else:
+        st.success("No alerts: no constant, mostly missing, skewed or duplicated data found.")
+    if profile.bad_lines:
+        st.markdown(f"**Lines left out** ({profile.bad_line_count:,})")
+        st.dataframe(pd.DataFrame([asdict(b) for b in profile.bad_lines]), hide_index=True,
+                     width="stretch")
+
+
+def _columns(profile: TableProfile) -> None:
+    """One row per column, with a small bar chart of its values."""
+    fields = [f for f in COLUMN_FIELDS if f in profile.columns]
+    st.dataframe(
+        profile.columns[fields], hide_index=True, width="stretch",
+        column_config={
+            "missing_share": st.column_config.ProgressColumn(
+                "missing %", min_value=0.0, max_value=1.0, format="percent"),
+            "histogram": st.column_config.BarChartColumn(
+                "distribution", help="Histogram for numbers and dates, top values for text"),
+        },
+    )
+
+
+def _charts(profile: TableProfile) -> None:
+    """A chosen column's distribution, the correlation heatmap and rows over time."""
+    names = list(profile.columns["column"])
+    if not names:
+        st.info("There are no columns to chart.")
+        return
+    column = st.selectbox("Distribution of", names, key="analyze-chart-column")
+    st.plotly_chart(distribution_figure(profile, column), width="stretch")
+    correlation = correlation_figure(profile)
+    if correlation is None:
+        st.caption("No correlation heatmap: it needs at least two numeric columns.")
+    else:
+        st.plotly_chart(correlation, width="stretch")
+    series = timeseries_figure(profile)
+    if series is None:
+        st.caption("No time series: no column holds dates or times.")
+    else:
+        st.plotly_chart(series, width="stretch")
+
+
+def _data(profile: TableProfile) -> None:
+    """The rows, a page at a time, sorted on demand."""
+    frame = profile.frame
+    if frame.empty:
+        st.info("There are no data rows to show.")
+        return
+    names = list(frame.columns)
+    shown = names
+    if len(names) > DEFAULT_SHOWN_COLUMNS:
+        shown = st.multiselect("Columns shown", names, default=names[:DEFAULT_SHOWN_COLUMNS],
+                               key="analyze-data-columns") or names[:DEFAULT_SHOWN_COLUMNS]
+    controls = st.columns(4)
+    sort_by = controls[0].selectbox("Sort by", [None, *names], key="analyze-data-sort",
+                                    format_func=lambda n: "(file order)" if n is None else n)
+    descending = controls[1].radio("Direction", ["Ascending", "Descending"], horizontal=True,
+                                   key="analyze-data-direction") == "Descending"
+    page_size = controls[2].selectbox("Rows per page", PAGE_SIZES, key="analyze-data-size")
+    pages = max(1, math.ceil(len(frame) / page_size))
+    page = controls[3].number_input("Page", min_value=1, max_value=pages, step=1,
+                                    key="analyze-data-page")
+    rows = page_of(frame, sort_by=sort_by, descending=descending, page=int(page),
+                   page_size=page_size)
+    st.dataframe(rows[shown], width="stretch")
+    first = (int(page) - 1) * page_size
+    sample = f" (a random sample of the file's {profile.rows:,})" if profile.sampled else ""
+    st.caption(f"Rows {first + 1:,}–{first + len(rows):,} of {len(frame):,}{sample} · "
+               f"page {int(page):,} of {pages:,}")
+
+
+def page_of(
+    frame: pd.DataFrame, *, sort_by: str | None, descending: bool, page: int, page_size: int
+) -> pd.DataFrame:
+    """One page (1-based) of the frame, sorted by a column with missing values last."""
+    if sort_by is not None:
+        frame = frame.sort_values(sort_by, ascending=not descending, na_position="last",
+                                  kind="stable")
+    start = (page - 1) * page_size
+    return frame.iloc[start:start + page_size]
