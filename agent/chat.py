@@ -1,20 +1,26 @@
-"""One chat turn: persist the prompt, stream the model, finalize the record exactly once."""
+"""One chat turn: persist the prompt, run the model and its tools, finalize the record once."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.context import Context, build_context
+from agent import agent_store
+from agent.agent_setup import AgentSetup
+from agent.context import Context, build_context, system_text, uploads_note
 from agent.errors import LLMError, PromptRejected
-from agent.llm import LLMClient, Reply, context_window, count_tokens, stream_reply
+from agent.llm import LLMClient, context_window, count_tokens
+from agent.loop import Event, LoopState, TextDelta, ToolFinished, run_loop
+from agent.presets import system_prompt_for, tests_footer
+from agent.tools import Toolbox, UploadRef, build_toolbox
 from db import queries
+from db.text import storable
 
 log = logging.getLogger(__name__)
 NOT_SAVED = (
@@ -39,10 +45,18 @@ class TurnResult:
     interaction_id: int | None = None
     saved: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
+    tool_calls: list[ToolFinished] = field(default_factory=list)
+    uploads: list[UploadRef] = field(default_factory=list)
+    tools_off: str | None = None
 
 
 class ChatTurn:
-    """A turn from submit to the finalized row; `stream()` yields the reply's text."""
+    """A turn from submit to the finalized row; `events()` yields text and tool events.
+
+    Without `agent` the turn is plain chat (one model call, no tools). With it, the model may
+    call tools for up to `agent.max_tool_steps` rounds. `preset` picks the system prompt;
+    `attach` adds uploads to the conversation (earlier turns' uploads stay attached).
+    """
 
     def __init__(
         self,
@@ -56,6 +70,9 @@ class ChatTurn:
         system_prompt: str | None = None,
         meta: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        agent: AgentSetup | None = None,
+        preset: str | None = None,
+        attach: Sequence[int] = (),
     ) -> None:
         if not prompt.strip():
             raise PromptRejected("The message is empty.")
@@ -68,11 +85,18 @@ class ChatTurn:
         self.client = client
         self.conversation_id = conversation_id
         self.model = model
-        self.prompt = prompt
-        self.system_prompt = system_prompt
+        # What PostgreSQL and JSON cannot carry (NUL, lone surrogates) is replaced up front.
+        self.prompt = storable(prompt) or ""
+        self.system_prompt = system_prompt or system_prompt_for(preset)
+        self.agent = agent
+        self.preset = preset
+        self.attach = list(attach)
+        self.toolbox: Toolbox | None = None
         self.clock = clock
         self.submitted = clock()
         self.result = TurnResult(meta=dict(meta or {}))
+        if preset:
+            self.result.meta["preset"] = preset
         self._finalized = False
 
     def start(self) -> Context:
@@ -82,6 +106,7 @@ class ChatTurn:
             with self.sessions() as session:
                 if self.conversation_id is not None:
                     history = queries.list_turns(session, self.conversation_id)
+                self._attach_uploads(session, history)
                 row = queries.start_interaction(
                     session,
                     conversation_id=self.conversation_id,
@@ -93,10 +118,11 @@ class ChatTurn:
         except SQLAlchemyError:
             log.exception("could not store the pending interaction")
             self.result.saved = False
+        self._choose_tools(history)
         context = build_context(
             history,
             self.prompt,
-            system_prompt=self.system_prompt,
+            system_prompt=system_text(self.system_prompt, uploads_note(self.result.uploads)),
             window=context_window(self.client, self.model),
             count_tokens=lambda messages: count_tokens(self.model, messages),
         )
@@ -105,10 +131,46 @@ class ChatTurn:
             self.result.meta["dropped_turns"] = context.dropped_turns
         return context
 
+    def _attach_uploads(self, session: Session, history: list[Any]) -> None:
+        """Keep earlier turns' uploads attached, add this turn's, and note them in the meta."""
+        earlier = agent_store.attached_upload_ids(history)
+        wanted = earlier + [i for i in self.attach if i not in earlier]
+        refs = agent_store.upload_refs(session, wanted)
+        self.result.uploads = list(refs.values())
+        if refs:
+            self.result.meta["uploads"] = list(refs)
+        added = [i for i in self.attach if i in refs and i not in earlier]
+        if added:
+            self.result.meta["attached"] = added
+
+    def _choose_tools(self, history: list[Any]) -> None:
+        """The tools this turn offers: none without an agent, or when the model cannot call them."""
+        if self.agent is None:
+            return
+        refused = next((t.meta["tools_off"] for t in reversed(history)
+                        if t.model == self.model and (t.meta or {}).get("tools_off")), None)
+        self.result.tools_off = self.agent.tools_off or refused
+        if self.result.tools_off:
+            return
+        context = replace(self.agent.context,
+                          uploads={u.id: u for u in self.result.uploads})
+        self.toolbox = build_toolbox(context, code_tools=self.agent.code_off is None)
+
     def stream(self) -> Iterator[str]:
-        """Yield the reply as it arrives; closing the generator early records `stopped`."""
+        """Yield the reply's text as it arrives; closing the generator early records `stopped`."""
+        events = self.events()
+        try:
+            for event in events:
+                if isinstance(event, TextDelta):
+                    yield event.text
+        finally:
+            events.close()
+
+    def events(self) -> Iterator[Event]:
+        """Yield text pieces and tool events as they happen; closing early records `stopped`."""
         context = self.start()
-        reply = Reply()
+        state = LoopState()
+        loop: Iterator[Event] | None = None
         status = "error"
         try:
             if not context.fits:
@@ -118,10 +180,20 @@ class ChatTurn:
                     f"`{self.model}` accepts ({window:,}). Shorten it or attach it as a file.",
                     kind="ContextWindowExceeded",
                 )
-            for text in stream_reply(self.client, self.model, context.messages, reply):
-                if self.result.first_token_ms is None:
+            max_steps = self.agent.max_tool_steps if self.agent else 0
+            loop = run_loop(self.client, self.model, context.messages, self.toolbox,
+                            max_steps=max_steps, state=state)
+            for event in loop:
+                if isinstance(event, TextDelta) and self.result.first_token_ms is None:
                     self.result.first_token_ms = self._elapsed_ms()
-                yield text
+                elif isinstance(event, ToolFinished):
+                    self._record_tool_call(event)
+                yield event
+            if self.preset == "write_tests":
+                footer = tests_footer(state.text, state.finished)
+                if footer:
+                    state.text += footer
+                    yield TextDelta(footer)
             status = "ok"
         except LLMError as exc:
             self.result.error = exc
@@ -133,22 +205,55 @@ class ChatTurn:
             self.result.error = LLMError(f"Unexpected error: {exc}", kind=type(exc).__name__)
             raise
         finally:
-            self._finalize(status, reply)
+            if loop is not None:
+                loop.close()  # counts the usage of a model call cut short
+            self._finalize(status, state)
+
+    def _record_tool_call(self, event: ToolFinished) -> None:
+        """Store a finished tool call with the turn; a lost database only loses the record."""
+        self.result.tool_calls.append(event)
+        if self.result.interaction_id is None:
+            return
+        output = event.output
+        try:
+            with self.sessions() as session:
+                agent_store.record_tool_call(
+                    session,
+                    self.result.interaction_id,
+                    step=event.step,
+                    name=event.name,
+                    arguments=event.arguments,
+                    result_summary=output.summary,
+                    result={"view": output.view, "data": output.data},
+                    duration_ms=event.duration_ms,
+                    error=output.error,
+                )
+        except SQLAlchemyError:
+            log.exception("could not store a tool call of %s", self.result.interaction_id)
+            self.result.saved = False
 
     def _elapsed_ms(self) -> int:
         return round((self.clock() - self.submitted) * 1000)
 
-    def _finalize(self, status: str, reply: Reply) -> None:
+    def _finalize(self, status: str, state: LoopState) -> None:
         if self._finalized:
             return
         self._finalized = True
         result = self.result
+        usage = state.usage.known()
         result.status = status
-        result.response = reply.text
-        result.prompt_tokens = reply.prompt_tokens
-        result.completion_tokens = reply.completion_tokens
-        result.cost_usd = reply.cost_usd
+        result.response = state.text
+        result.prompt_tokens = usage.prompt_tokens
+        result.completion_tokens = usage.completion_tokens
+        result.cost_usd = usage.cost_usd
         result.latency_ms = self._elapsed_ms()
+        if state.tools_refused:
+            result.tools_off = result.meta["tools_off"] = (
+                f"The model server refused tools ({state.tools_refused}).")
+        if state.steps:
+            result.meta["tool_steps"] = state.steps
+        if state.step_limit_reached:
+            result.meta["step_limit_reached"] = True
         if result.interaction_id is None:
             return
         try:
@@ -157,11 +262,11 @@ class ChatTurn:
                     session,
                     result.interaction_id,
                     status=status,
-                    response=reply.text,
+                    response=state.text,
                     error=result.error.record if result.error else None,
-                    prompt_tokens=reply.prompt_tokens,
-                    completion_tokens=reply.completion_tokens,
-                    cost_usd=reply.cost_usd,
+                    prompt_tokens=usage.prompt_tokens,
+                    completion_tokens=usage.completion_tokens,
+                    cost_usd=usage.cost_usd,
                     latency_ms=result.latency_ms,
                     first_token_ms=result.first_token_ms,
                     meta=result.meta or None,

@@ -114,6 +114,9 @@ def to_llm_error(
     kind = type(exc).__name__
     status = getattr(exc, "status_code", None)
     detail = str(getattr(exc, "message", "") or exc).strip()
+    if "Connection error" in detail:
+        # litellm reports a refused connection as a 500 InternalServerError.
+        kind, status = "APIConnectionError", None
     if len(detail) > 500:
         detail = detail[:500] + "…"
     where = f" at {api_base}" if api_base else ""
@@ -127,14 +130,16 @@ def to_llm_error(
         text = (f"`{model}` is rate-limited or out of quota (429). "
                 "Wait a moment and retry, or pick another model.")
     elif kind == "Timeout":
-        text = f"`{model}` did not answer in time{where}. Retry, or raise MINI_AGENT_REQUEST_TIMEOUT."
+        text = (f"`{model}` did not answer in time{where}. "
+                "Retry, or raise MINI_AGENT_REQUEST_TIMEOUT.")
     elif kind == "APIConnectionError":
         text = (f"Could not reach the model server{where}. "
                 "Check that it is running and that MINI_AGENT_API_BASE is right.")
     elif kind == "NotFoundError" or status == 404:
         text = f"The server does not know the model `{model}` (404). Check the model name."
     elif kind == "ContextWindowExceededError":
-        text = f"The conversation is too long for `{model}`. Start a new chat or shorten the prompt."
+        text = (f"The conversation is too long for `{model}`. "
+                "Start a new chat or shorten the prompt.")
     elif status and 500 <= int(status) < 600 or kind in RETRYABLE:
         text = f"The model server had an error ({status or kind}). Retry in a moment."
     else:
@@ -188,6 +193,7 @@ def stream_reply(
     """
     litellm = litellm_module()
     stream = open_stream(client, model, messages, tools=tools)
+    provider_usage = watch_provider_usage(stream)
     chunks: list[Any] = []
     try:
         for chunk in stream:
@@ -205,12 +211,38 @@ def stream_reply(
         raise to_llm_error(
             exc, model=model, api_base=client.api_base, mid_stream=True
         ) from exc
-    finish_reply(litellm, reply, chunks, messages, model)
+    finish_reply(litellm, reply, chunks, messages, model, provider_sent_usage=provider_usage())
+
+
+def watch_provider_usage(stream: Any) -> Callable[[], bool]:
+    """Tell afterwards whether the provider itself sent usage.
+
+    litellm fills in estimated usage when the provider sends none; we record provider figures
+    only, so we watch the raw provider chunks under litellm's wrapper.
+    """
+    raw = getattr(stream, "completion_stream", None)
+    if raw is None:
+        return lambda: True
+    seen = [False]
+
+    def tap() -> Iterator[Any]:
+        for chunk in raw:
+            usage = chunk.get("usage") if isinstance(chunk, dict) else getattr(chunk, "usage", None)
+            seen[0] = seen[0] or usage is not None
+            yield chunk
+
+    stream.completion_stream = tap()
+    return lambda: seen[0]
 
 
 def finish_reply(
-    litellm: ModuleType, reply: Reply, chunks: list[Any], messages: list[dict[str, Any]],
+    litellm: ModuleType,
+    reply: Reply,
+    chunks: list[Any],
+    messages: list[dict[str, Any]],
     model: str,
+    *,
+    provider_sent_usage: bool,
 ) -> None:
     """Rebuild usage and tool calls from the chunks and price the call when litellm can."""
     if not chunks:
@@ -224,9 +256,8 @@ def finish_reply(
             {"id": c.id, "name": c.function.name, "arguments": c.function.arguments or ""}
             for c in calls
         ]
-    # Usage counts only when the provider sent it; litellm otherwise estimates, which we don't.
     provider_usage = next((c.usage for c in reversed(chunks) if getattr(c, "usage", None)), None)
-    if provider_usage is not None:
+    if provider_sent_usage and provider_usage is not None:
         reply.prompt_tokens = provider_usage.prompt_tokens
         reply.completion_tokens = provider_usage.completion_tokens
         try:

@@ -84,7 +84,8 @@ class FakeLLM:
                 pass
 
             def do_GET(self) -> None:
-                payload = json.dumps({"object": "list", "data": [{"id": "fake", "object": "model"}]})
+                models = [{"id": "fake", "object": "model"}]
+                payload = json.dumps({"object": "list", "data": models})
                 self._send_json(200, payload)
 
             def do_POST(self) -> None:
@@ -97,7 +98,10 @@ class FakeLLM:
                     self._send_json(script.status, json.dumps(error))
                     return
                 if body.get("stream"):
-                    self._stream(body, script)
+                    try:
+                        self._stream(body, script)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client went away (stopped or timed out): nothing to do
                 else:
                     self._send_json(200, json.dumps(completion(body, script)))
 
