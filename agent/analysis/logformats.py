@@ -38,57 +38,52 @@ LEVEL = rf"(?:{LEVEL_WORD}|[TVDIWEF])"
 THREAD = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
 COMPONENT = r"[A-Za-z_][\w$.\-/()]*(?:\[\d+\])?"
 
-# Named groups: ts, level, component, pid, msg (msg always matches, so a null msg means the
-# line does not start a record in that format).
+# Header patterns with named groups ts, level, component, pid, pri; the message is the rest of
+# the line. Matching only the header keeps capture extraction off the long message part.
 _PATTERNS: dict[str, str] = {
     "syslog-rfc5424": (
         r"^<(?P<pri>\d{1,3})>\d{1,2} (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+)"
-        r" \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?P<msg>.*)$"
+        r" \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?"
     ),
     "syslog-rfc3164": (
         r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) (?P<host>\S+)"
-        r" (?:(?P<component>[^\s\[:]+)(?:\[(?P<pid>\d+)\]:?|:) )?(?P<msg>.*)$"
+        r" (?:(?P<component>[^\s\[:]+)(?:\[(?P<pid>\d+)\]:?|:) )?"
     ),
-    "apache-access": (
-        r"^(?P<host>\S+) \S+ \S+ \[(?P<ts>[^\]]+)\] "
-        r"(?P<msg>\"[^\"]*\" (?P<status>\d{3}) \S+.*)$"
-    ),
+    "apache-access": (r"^(?P<host>\S+) \S+ \S+ \[(?P<ts>[^\]]+)\] \""),
     "apache-error": (
         r"^\[(?P<ts>[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4})\] "
         r"\[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\] (?:\[pid (?P<pid>\d+)[^\]]*\] )?"
-        r"(?:\[client [^\]]+\] )?(?P<msg>.*)$"
+        r"(?:\[client [^\]]+\] )?"
     ),
     "nginx-error": (
         r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] (?P<pid>\d+)#\d+: "
-        r"(?:\*\d+ )?(?P<msg>.*)$"
+        r"(?:\*\d+ )?"
     ),
-    "python-logging": (
-        r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<component>[^:\s]*):(?P<msg>.*)$"
-    ),
+    "python-logging": (r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<component>[^:\s]*):"),
     "timestamp-component-level": (
         rf"^\[?(?P<ts>{TIMESTAMP})\]?(?: - | \| |\s+)(?P<component>{COMPONENT})"
-        rf"(?: - | \| |\s+)\[?(?P<level>{LEVEL_WORD})\]?:?(?: - | \| |\s+)(?P<msg>.*)$"
+        rf"(?: - | \| |\s+)\[?(?P<level>{LEVEL_WORD})\]?:?(?: - | \| |\s+)"
     ),
     "timestamp-level-message": (
         rf"^\[?(?P<ts>{TIMESTAMP})\]?,?\s*(?:(?P<pid>\d+)\s+(?:\d+\s+)?)?(?:{THREAD}\s*)?"
         rf"(?:[-|]\s*)?\[?(?P<level>{LEVEL})\]?:?(?:\s+|\s*[-|]\s*)(?:{THREAD}\s*)?(?:[-|]\s*)?"
-        rf"(?:(?P<component>{COMPONENT}):\s+)?(?P<msg>.*)$"
+        rf"(?:(?P<component>{COMPONENT}):\s+)?"
     ),
     "pipe-separated": (
         rf"^(?P<ts>{TIMESTAMP})\s*\|\s*(?P<component>[^|]{{1,80}}?)\s*\|"
-        rf"(?:\s*(?P<pid>\d+)\s*\|)?\s*(?P<msg>.*)$"
+        rf"(?:\s*(?P<pid>\d+)\s*\|)?\s*"
     ),
     "timestamp-message": (
         rf"^[\[(]?(?P<ts>{TIMESTAMP})[\])]?\s*[|,:-]?\s*"
-        rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)?(?P<msg>.*)$"
+        rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)?"
     ),
     "header-then-level": (
         r"^(?P<head>.{0,160}?)\s\[?(?P<level>(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR"
-        r"|SEVERE|FATAL|CRITICAL|Info|Warning|Error))\]?:?\s+(?P<msg>.*)$"
+        r"|SEVERE|FATAL|CRITICAL|Info|Warning|Error))\]?:?\s+"
     ),
     "timestamp-inside": (
         rf"^(?P<head>.{{0,80}}?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
-        rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)(?P<msg>.*)$"
+        rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)"
     ),
 }
 
@@ -124,10 +119,10 @@ def detect_format(sample: list[str]) -> LogFormat:
     best: tuple[float, float, int] = (0.0, 0.0, 0)
     best_name = "plain"
     for rank, (name, pattern) in enumerate(_PATTERNS.items()):
-        groups = series.str.extract_groups(pattern).struct.unnest()
+        groups = split_lines(LogFormat(name, pattern), series)
         matched = groups["msg"].is_not_null()
         rate = float(matched.mean() or 0.0)
-        fields = [f for f in _FIELDS if f in groups.columns]
+        fields = list(_FIELDS)
         richness = (
             float(sum(groups.filter(matched)[f].is_not_null().mean() or 0 for f in fields))
             if rate
@@ -177,6 +172,13 @@ def _pick_keys(seen: set[str]) -> tuple[tuple[str, str], ...]:
     return tuple(picked)
 
 
+def starts_record(fmt: LogFormat, lines: pl.Series) -> pl.Series:
+    """Which lines start a record in this format (a fast match, no field extraction)."""
+    if fmt.pattern is None:
+        return split_lines(fmt, lines)["msg"].is_not_null()
+    return lines.str.contains(fmt.pattern)
+
+
 def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
     """Return ts, level, component, pid, pri, status and msg (null msg = not a record start)."""
     if fmt.name == "json":
@@ -188,9 +190,22 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
         starts = ~lines.str.contains(r"^(?:\s|Caused by:|\.\.\. \d+ more)")
         groups = pl.DataFrame({"msg": pl.select(pl.when(starts).then(lines)).to_series()})
     else:
-        groups = lines.str.extract_groups(fmt.pattern).struct.unnest()
+        header = "^(?P<header>" + fmt.pattern[1:] + ")"
+        groups = lines.str.extract_groups(header).struct.unnest()
+        start = pl.col("header").str.len_chars()
+        if fmt.name == "apache-access":
+            # The header ends inside the quoted request, which belongs to the message.
+            start = start - 1
+        groups = groups.with_columns(lines.alias("raw")).with_columns(
+            pl.when(pl.col("header").is_not_null())
+            .then(pl.col("raw").str.slice(start))
+            .alias("msg")
+        )
         if "head" in groups.columns and "ts" not in groups.columns:
             groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+        if fmt.name == "apache-access":
+            status = pl.col("msg").str.extract(r'^"[^"]*" (\d{3})')
+            groups = groups.with_columns(status.alias("status"))
     missing = [pl.lit(None, dtype=pl.String).alias(c) for c in _FIELDS if c not in groups.columns]
     return groups.with_columns(missing).select(*_FIELDS, "msg")
 

@@ -159,7 +159,8 @@ def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator
 
 
 def _normalise(data: bytes) -> bytes:
-    """Turn CRLF and lone CR line endings into LF (a cheap bytes operation)."""
-    if b"\r" in data:
+    """Turn lone CR line endings (old Mac, or mixed with others) into LF."""
+    # CRLF alone is left for the line splitter, which strips a trailing CR more cheaply.
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data

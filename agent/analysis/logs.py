@@ -18,7 +18,7 @@ from agent.analysis.logfields import (
     normalise_levels,
     parse_timestamps,
 )
-from agent.analysis.logformats import LogFormat, detect_format, split_lines
+from agent.analysis.logformats import LogFormat, detect_format, split_lines, starts_record
 from agent.analysis.logread import LogAnalysisError, ReadState, iter_chunks
 from agent.analysis.logstats import choose_bucket, stack_traces, timeline
 from agent.analysis.logtemplates import cluster_templates, mask_expr
@@ -27,6 +27,7 @@ __all__ = ["LogAnalysisError", "LogReport", "analyze_log"]
 
 Progress = Callable[[float, str], None]
 MAX_MESSAGE_CHARS = 65536
+MAX_FORMATS = 12
 SAMPLE_LINES = 2000
 TOP_ERRORS = 20
 WARN_AND_ABOVE = ("WARN", "ERROR", "FATAL")
@@ -98,23 +99,34 @@ def analyze_log(
         if state.total_bytes:
             done = min(state.bytes_read / state.total_bytes, 1.0)
             report(0.8 * done, f"Parsed {parsed.lines:,} lines")
-    if parsed.records is None or parsed.count == 0:
+    if parsed.lines == 0:
         raise LogAnalysisError("The log has no text lines to analyse.")
     report(0.8, "Mining message templates")
     records = parsed.finish(state)
     report(0.9, "Summarising")
-    result = _build_report(parsed.fmt, records, parsed.joined, state)
+    result = _build_report(parsed.format_name, records, parsed.joined, state)
     report(1.0, "Done")
     return result
+
+
+_EMPTY_RECORDS = pl.DataFrame(
+    schema={
+        "line": pl.UInt32,
+        "timestamp": pl.Datetime("us"),
+        "level": pl.String,
+        "component": pl.String,
+        "message": pl.String,
+    }
+)
 
 
 class _Parsed:
     """Accumulates parsed chunks: record start lines and continuation lines, kept apart."""
 
     def __init__(self) -> None:
-        self.fmt: LogFormat = LogFormat("plain")
-        self.ts_layout: str | None = None
-        self.records: list[pl.DataFrame] | None = None
+        self.formats: list[LogFormat] = []
+        self.layouts: dict[str, str | None] = {}
+        self.records: list[pl.DataFrame] = []
         self.extra: list[pl.DataFrame] = []
         self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
         self.lines = 0
@@ -129,57 +141,80 @@ class _Parsed:
             self.bad_utf8 = True
             state.warnings.append("Some bytes were not valid UTF-8; they were replaced by \ufffd.")
         lines = pl.Series("raw", [text]).str.split("\n").explode()
+        if "\r" in text:
+            lines = lines.str.strip_suffix("\r")
         del text
         frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=self.lines + 1)
         self.lines += len(lines) - 1
         frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
-        if self.records is None:
-            self.records = []
-            sample = frame["raw"].head(SAMPLE_LINES).to_list()
-            self.fmt = detect_format(sample)
-            if self.fmt.name != "plain":
-                sample_parts = split_lines(self.fmt, pl.Series(sample, dtype=pl.String))
-                self.ts_layout = choose_timestamp_format(sample_parts["ts"])
-                if self.ts_layout in YEARLESS:
-                    state.warnings.append("Timestamps carry no year; the current year was assumed.")
-        self._note_long_lines(frame)
-        parts = split_lines(self.fmt, frame["raw"].str.slice(0, MAX_MESSAGE_CHARS))
-        frame = pl.concat([frame, parts], how="horizontal")
-        if self.count == 0:
-            # Text before the first recognised header still counts as a record.
-            frame = frame.with_columns(
-                pl.when(pl.int_range(pl.len()) == 0)
-                .then(pl.coalesce("msg", pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS)))
-                .otherwise(pl.col("msg"))
-                .alias("msg")
-            )
-        starts = frame.filter(pl.col("msg").is_not_null())
-        rest = frame.filter(pl.col("msg").is_null())
-        self.records.append(
-            starts.select(
-                "line",
-                parse_timestamps(pl.col("ts"), self.ts_layout).alias("timestamp"),
-                normalise_levels(starts).alias("level"),
-                pl.col("component"),
-                pl.col("msg").alias("message"),
-            )
-        )
+        long = frame["raw"].str.len_bytes() > MAX_MESSAGE_CHARS
+        if long.any():
+            for line, raw in frame.filter(long).head(5).iter_rows():
+                self.long_lines.append((line, len(raw.encode())))
+            frame = frame.with_columns(pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS))
+        records, rest = self._parse(frame, state)
+        self.records.append(records)
         if not rest.is_empty():
-            self.extra.append(rest.select("line", pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS)))
-        self.count += len(starts)
+            self.extra.append(rest)
+        self.count += len(records)
 
-    def _note_long_lines(self, frame: pl.DataFrame) -> None:
-        """Remember lines too long to keep whole, to warn about them."""
-        if len(self.long_lines) >= 5:
-            return
-        lengths = frame["raw"].str.len_bytes()
-        long = frame.filter(lengths > MAX_MESSAGE_CHARS)
-        for line, raw in zip(long["line"].head(5), long["raw"].head(5), strict=True):
-            self.long_lines.append((line, len(raw)))
+    def _parse(self, frame: pl.DataFrame, state: ReadState) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Parse with the formats seen so far; detect another when many lines fit none of them.
+
+        Logs concatenated from several sources change format midway; lines that fit no format
+        and are few are continuation lines of the record above.
+        """
+        found: list[pl.DataFrame] = []
+        rest = frame
+        index = 0
+        while not rest.is_empty():
+            if index == len(self.formats):
+                candidates = rest["raw"].filter(~rest["raw"].str.contains(r"^\s"))
+                if self.formats and len(candidates) < max(50, 0.2 * len(frame)):
+                    break
+                fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
+                known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
+                if known or (fmt.name == "plain" and self.formats):
+                    break
+                self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
+            fmt = self.formats[index]
+            index += 1
+            # A cheap match test first: full extraction then runs only on the lines it claims.
+            matched = starts_record(fmt, rest["raw"])
+            if not matched.any():
+                continue
+            parsed = rest.filter(matched) if not matched.all() else rest
+            parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
+            found.append(
+                parsed.select(
+                    "line",
+                    parse_timestamps(pl.col("ts"), self.layouts[fmt.name]).alias("timestamp"),
+                    normalise_levels(parsed).alias("level"),
+                    pl.col("component"),
+                    pl.col("msg").alias("message"),
+                )
+            )
+            rest = rest.filter(~matched)
+        records = pl.concat(found).sort("line") if found else _EMPTY_RECORDS
+        return records, rest
+
+    def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
+        """Start using a newly detected format, with the timestamp layout of its sample."""
+        self.formats.append(fmt)
+        layout = choose_timestamp_format(split_lines(fmt, sample)["ts"])
+        self.layouts[fmt.name] = layout
+        if layout in YEARLESS and not any(w.startswith("Timestamps carry") for w in state.warnings):
+            state.warnings.append("Timestamps carry no year; the current year was assumed.")
+
+    @property
+    def format_name(self) -> str:
+        """The detected format, or the formats in order of appearance for a mixed log."""
+        if len(self.formats) == 1:
+            return self.formats[0].name
+        return "mixed: " + ", ".join(f.name for f in self.formats) if self.formats else "plain"
 
     def finish(self, state: ReadState) -> pl.DataFrame:
         """Concatenate records, attach continuation lines and assign templates."""
-        assert self.records is not None
         records = pl.concat(self.records)
         self.records = []
         for line, size in self.long_lines:
@@ -191,8 +226,16 @@ class _Parsed:
             extra = pl.concat(self.extra).sort("line")
             starts = records.select(pl.col("line").alias("start"), pl.col("line"))
             extra = extra.join_asof(starts, on="line", strategy="backward")
+            # Lines before the first recognised record are records of their own.
+            orphans = extra.filter(pl.col("start").is_null())
+            if not orphans.is_empty():
+                records = pl.concat(
+                    [records, orphans.select("line", pl.col("raw").alias("message"))],
+                    how="diagonal",
+                ).sort("line")
             self.joined = (
-                extra.group_by("start")
+                extra.drop_nulls("start")
+                .group_by("start")
                 .agg(pl.col("raw").str.join("\n").alias("more"))
                 .rename({"start": "line"})
             )
@@ -202,11 +245,10 @@ class _Parsed:
 
 def _assign_templates(records: pl.DataFrame) -> pl.DataFrame:
     """Mask each distinct message once, cluster the distinct masked forms, join ids back."""
-    first_line = pl.col("message").str.split_exact("\n", 1).struct.field("field_0")
     distinct = (
         records.group_by("message")
         .len()
-        .with_columns(mask_expr(first_line.str.strip_chars()).alias("masked"))
+        .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
     )
     masked = distinct.group_by("masked").agg(pl.col("len").sum()).sort("masked")
     labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
@@ -220,11 +262,11 @@ def _assign_templates(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _build_report(
-    fmt: LogFormat, records: pl.DataFrame, extra: pl.DataFrame, state: ReadState
+    fmt: str, records: pl.DataFrame, extra: pl.DataFrame, state: ReadState
 ) -> LogReport:
     """Compute the aggregates and convert to pandas."""
     warnings = state.warnings
-    if fmt.name == "plain":
+    if fmt == "plain":
         warnings.append("No known log format was recognised: each line is read as a message.")
     timed = records["timestamp"]
     start, end = timed.min(), timed.max()
@@ -272,7 +314,7 @@ def _build_report(
         traces = stack_traces(pd.DataFrame({"timestamp": [], "message": []}))
     bucket = choose_bucket(end - start) if start is not None else None
     return LogReport(
-        format=fmt.name,
+        format=fmt,
         records=records.select(
             "line", "timestamp", "level", "component", "message", "template_id"
         ).to_pandas(),

@@ -1,0 +1,88 @@
+"""Time analyze_log against drain3 (defaults) on a ~100 MB log; each runs in a child process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path("/work/shared/data/loghub-dev")
+BIG = ROOT / "bench" / ".data" / "loghub_100mb.log"
+TARGET_BYTES = 100 * 1024 * 1024
+
+# Each child reports its own wall time and peak RSS (ru_maxrss is the child's high-water mark).
+OURS = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from agent.analysis.logs import analyze_log
+start = time.perf_counter()
+report = analyze_log({path!r})
+elapsed = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"seconds": elapsed, "rss": rss, "records": len(report.records),
+                  "templates": len(report.templates)}}))
+"""
+DRAIN = """
+import json, resource, time
+from drain3 import TemplateMiner
+start = time.perf_counter()
+miner = TemplateMiner()
+with open({path!r}, encoding="utf-8", errors="replace") as lines:
+    for line in lines:
+        miner.add_log_message(line.rstrip("\\n"))
+elapsed = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"seconds": elapsed, "rss": rss, "records": 0,
+                  "templates": len(miner.drain.clusters)}}))
+"""
+
+
+def build_log() -> Path:
+    """Concatenate the LogHub dev files until the log reaches about 100 MB."""
+    if BIG.exists() and BIG.stat().st_size >= TARGET_BYTES:
+        return BIG
+    BIG.parent.mkdir(parents=True, exist_ok=True)
+    parts = [p.read_bytes() for p in sorted(DATA.glob("*/*_2k.log"))]
+    written = 0
+    with BIG.open("wb") as out:
+        while written < TARGET_BYTES:
+            for part in parts:
+                out.write(part if part.endswith(b"\n") else part + b"\n")
+                written += len(part)
+    return BIG
+
+
+def run_child(code: str, path: Path) -> dict[str, float]:
+    """Run one measured job in a fresh interpreter and return its figures."""
+    script = code.format(root=str(ROOT), path=str(path))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Print size, our time/throughput/RSS, drain3's, and the ratio."""
+    path = build_log()
+    megabytes = path.stat().st_size / 1e6
+    ours = run_child(OURS, path)
+    drain = run_child(DRAIN, path)
+    ours_rate = megabytes / ours["seconds"]
+    drain_rate = megabytes / drain["seconds"]
+    print(f"file        {path.name}  {megabytes:.1f} MB")
+    print(
+        f"analyze_log {ours['seconds']:.2f} s  {ours_rate:.1f} MB/s  "
+        f"peak RSS {ours['rss'] / 1e6:.0f} MB  "
+        f"{ours['records']:,} records  {ours['templates']:,} templates"
+    )
+    print(
+        f"drain3      {drain['seconds']:.2f} s  {drain_rate:.1f} MB/s  "
+        f"peak RSS {drain['rss'] / 1e6:.0f} MB  {drain['templates']:,} templates"
+    )
+    print(f"ratio       {ours_rate / drain_rate:.1f}x drain3's throughput")
+
+
+if __name__ == "__main__":
+    main()
