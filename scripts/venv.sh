@@ -1,0 +1,31 @@
+# Sourced by ./run.sh and ./test.sh: make sure .venv exists and holds the pinned requirements.
+# Reinstalls only when the requirements file changed, so the second start is instant.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "Mini-Agent needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)." >&2
+  return 1
+}
+
+ensure_venv() {
+  local requirements="$1"
+  local stamp=".venv/.installed-$(basename "$requirements")"
+  if [ ! -x .venv/bin/python ]; then
+    "$(find_python)" -m venv .venv
+  fi
+  local wanted
+  wanted="$(cat requirements*.txt | (sha256sum 2>/dev/null || shasum -a 256) | cut -c1-64)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    echo "Installing dependencies into .venv (first run only)…" >&2
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$wanted" > "$stamp"
+  fi
+}
