@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +31,7 @@ __all__ = ["LogAnalysisError", "LogReport", "analyze_log"]
 Progress = Callable[[float, str], None]
 MAX_MESSAGE_CHARS = 65536
 MAX_FORMATS = 12
+WORKERS = 2
 SAMPLE_LINES = 2000
 TOP_ERRORS = 20
 WARN_AND_ABOVE = ("WARN", "ERROR", "FATAL")
@@ -94,11 +98,18 @@ def analyze_log(
     state = ReadState()
     parsed = _Parsed()
     report(0.0, "Reading the log")
-    for chunk in iter_chunks(source, state):
-        parsed.add(chunk, state)
-        if state.total_bytes:
-            done = min(state.bytes_read / state.total_bytes, 1.0)
-            report(0.8 * done, f"Parsed {parsed.lines:,} lines")
+    # polars releases the GIL, so two chunks parse at once; a short queue bounds memory.
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        pending: deque[Future[None]] = deque()
+        for chunk in iter_chunks(source, state):
+            pending.append(pool.submit(parsed.add, chunk, parsed.reserve(chunk), state))
+            while len(pending) >= WORKERS or (pending and pending[0].done()):
+                pending.popleft().result()
+                if state.total_bytes:
+                    done = min(state.bytes_read / state.total_bytes, 1.0)
+                    report(0.8 * done, f"Parsed {parsed.lines:,} lines")
+        for future in pending:
+            future.result()
     if parsed.lines == 0:
         raise LogAnalysisError("The log has no text lines to analyse.")
     report(0.8, "Mining message templates")
@@ -126,26 +137,36 @@ class _Parsed:
     def __init__(self) -> None:
         self.formats: list[LogFormat] = []
         self.layouts: dict[str, str | None] = {}
-        self.records: list[pl.DataFrame] = []
-        self.extra: list[pl.DataFrame] = []
+        self.records: dict[int, pl.DataFrame] = {}
+        self.extra: dict[int, pl.DataFrame] = {}
+        self.lock = threading.Lock()
         self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
         self.lines = 0
         self.count = 0
         self.bad_utf8 = False
         self.long_lines: list[tuple[int, int]] = []
 
-    def add(self, chunk: bytes, state: ReadState) -> None:
-        """Parse one chunk of whole lines."""
+    def reserve(self, chunk: bytes) -> int:
+        """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
+        offset = self.lines
+        self.lines += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+        return offset
+
+    def add(self, chunk: bytes, offset: int, state: ReadState) -> None:
+        """Parse one chunk of whole lines whose first line follows line number offset."""
         text = chunk.decode("utf-8", errors="replace")
-        if not self.bad_utf8 and "\ufffd" in text:
-            self.bad_utf8 = True
-            state.warnings.append("Some bytes were not valid UTF-8; they were replaced by \ufffd.")
+        if "\ufffd" in text:
+            with self.lock:
+                if not self.bad_utf8:
+                    self.bad_utf8 = True
+                    state.warnings.append(
+                        "Some bytes were not valid UTF-8; they were replaced by \ufffd."
+                    )
         lines = pl.Series("raw", [text]).str.split("\n").explode()
         if "\r" in text:
             lines = lines.str.strip_suffix("\r")
         del text
-        frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=self.lines + 1)
-        self.lines += len(lines) - 1
+        frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=offset + 1)
         frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
         long = frame["raw"].str.len_bytes() > MAX_MESSAGE_CHARS
         if long.any():
@@ -153,10 +174,9 @@ class _Parsed:
                 self.long_lines.append((line, len(raw.encode())))
             frame = frame.with_columns(pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS))
         records, rest = self._parse(frame, state)
-        self.records.append(records)
+        self.records[offset] = records
         if not rest.is_empty():
-            self.extra.append(rest)
-        self.count += len(records)
+            self.extra[offset] = rest
 
     def _parse(self, frame: pl.DataFrame, state: ReadState) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Parse with the formats seen so far; detect another when many lines fit none of them.
@@ -170,13 +190,17 @@ class _Parsed:
         while not rest.is_empty():
             if index == len(self.formats):
                 candidates = rest["raw"].filter(~rest["raw"].str.contains(r"^\s"))
-                if self.formats and len(candidates) < max(50, 0.2 * len(frame)):
+                if self.formats and len(candidates) < max(50, 0.02 * len(frame)):
                     break
-                fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
-                known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
-                if known or (fmt.name == "plain" and self.formats):
-                    break
-                self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
+                with self.lock:
+                    if index < len(self.formats):
+                        # Another chunk found a format meanwhile: try it before detecting.
+                        continue
+                    fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
+                    known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
+                    if known or (fmt.name == "plain" and self.formats):
+                        break
+                    self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
             fmt = self.formats[index]
             index += 1
             # A cheap match test first: full extraction then runs only on the lines it claims.
@@ -215,15 +239,15 @@ class _Parsed:
 
     def finish(self, state: ReadState) -> pl.DataFrame:
         """Concatenate records, attach continuation lines and assign templates."""
-        records = pl.concat(self.records)
-        self.records = []
+        records = pl.concat([self.records[k] for k in sorted(self.records)])
+        self.records = {}
         for line, size in self.long_lines:
             state.warnings.append(
                 f"Line {line} is {size / 1e6:.1f} MB long; only its first "
                 f"{MAX_MESSAGE_CHARS // 1024} KB were analysed."
             )
         if self.extra:
-            extra = pl.concat(self.extra).sort("line")
+            extra = pl.concat([self.extra[k] for k in sorted(self.extra)])
             starts = records.select(pl.col("line").alias("start"), pl.col("line"))
             extra = extra.join_asof(starts, on="line", strategy="backward")
             # Lines before the first recognised record are records of their own.
@@ -239,7 +263,7 @@ class _Parsed:
                 .agg(pl.col("raw").str.join("\n").alias("more"))
                 .rename({"start": "line"})
             )
-            self.extra = []
+            self.extra = {}
         return _assign_templates(records)
 
 
