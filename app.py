@@ -5,6 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from agent import agent_store
+from agent.agent_attachments import CHAT_FILE_TYPES, Attached, attach_files, default_prompt
+from agent.agent_setup import agent_setup
 from agent.chat import ChatTurn
 from agent.errors import PromptRejected
 from agent.llm import model_problem
@@ -14,8 +17,16 @@ from ui.chat_sidebar import (
     current_conversation_id,
     model_picker,
     open_conversation,
+    pending_attachment,
+    preset_picker,
 )
-from ui.chat_view import draw_live_turn, draw_stored_turn, draw_unsaved
+from ui.chat_view import (
+    attached_note,
+    draw_live_turn,
+    draw_stored_turn,
+    draw_unsaved,
+    tools_off_note,
+)
 from ui.setup import setup_page
 
 app = setup_page("Chat", ":material/chat:")
@@ -23,8 +34,10 @@ sessions = app.db.sessions
 current = current_conversation_id()
 unsaved: list[dict[str, str]] = st.session_state.setdefault("unsaved", [])
 
+attach_id = pending_attachment()
 with st.sidebar:
     model = model_picker(app.settings.model_choices)
+    preset = preset_picker(default="analyze_file" if attach_id else None)
 try:
     with sessions() as session:
         conversations = queries.list_conversations(session)
@@ -32,25 +45,49 @@ try:
             current = None
             open_conversation(None)
         turns = queries.list_turns(session, current) if current is not None else []
+        calls = agent_store.tool_calls_by_turn(session, [t.id for t in turns])
+        wanted = agent_store.attached_upload_ids(turns) + ([attach_id] if attach_id else [])
+        uploads = {i: u.name for i, u in agent_store.upload_refs(session, wanted).items()}
 except SQLAlchemyError:
     st.error("The database stopped answering; past conversations cannot be shown right now. "
              "New messages still reach the model but are not saved.")
-    conversations, turns = [], []
+    conversations, turns, calls, uploads = [], [], {}, {}
 with st.sidebar:
     conversation_list(sessions, conversations, current)
 
 problem = model_problem(app.llm, model)
 if problem:
     st.warning(problem, icon=":material/key_off:")
+setup = agent_setup(app.settings, app.llm, model)
+if setup.tools_off:
+    st.info(tools_off_note(model, setup.tools_off), icon=":material/build:")
+elif setup.code_off:
+    st.info(setup.code_off, icon=":material/code_off:")
 if not turns and not unsaved:
     st.title("Mini-Agent")
     st.caption(f"Chat with `{model}`. Every turn is kept; find it again under History.")
 
 for turn in turns:
-    draw_stored_turn(turn)
+    draw_stored_turn(turn, calls.get(turn.id, []), uploads)
 draw_unsaved(unsaved)
+if attach_id is not None and attach_id not in uploads:
+    st.warning(f"Upload {attach_id} no longer exists, so it was not attached.")
+    attach_id = None
+    st.query_params.pop("attach", None)
+if attach_id is not None:
+    st.info(attached_note([uploads[attach_id]]), icon=":material/attach_file:")
 
-prompt = st.chat_input("Ask anything about your code…") or st.session_state.pop("resend", None)
+submission = st.chat_input("Ask anything about your code…", accept_file=True,
+                           file_type=CHAT_FILE_TYPES)
+prompt = submission.text if submission else st.session_state.pop("resend", None)
+attached = Attached()
+if submission and submission.files:
+    with st.spinner("Storing and analysing the attached files…"):
+        attached = attach_files(sessions, app.settings, [(f.name, f) for f in submission.files])
+    for problem in attached.problems:
+        st.error(problem, icon=":material/attach_file_off:")
+    if attached.names and not (prompt or "").strip():
+        prompt = default_prompt(attached.names)
 if prompt and prompt.strip():
     if current is None:
         try:
@@ -61,15 +98,19 @@ if prompt and prompt.strip():
         except SQLAlchemyError:
             current = None  # the turn still runs; draw_live_turn says it was not saved
     try:
+        handed = [attach_id] if attach_id is not None else []
         turn = ChatTurn(
             sessions, app.llm, conversation_id=current, model=model, prompt=prompt,
-            max_prompt_chars=app.settings.max_prompt_chars,
+            max_prompt_chars=app.settings.max_prompt_chars, agent=setup, preset=preset,
+            attach=handed + attached.ids,
         )
     except PromptRejected as exc:
         st.error(str(exc), icon=":material/block:")
     else:
-        result = draw_live_turn(turn)
+        names = [uploads[i] for i in handed] + attached.names
+        result = draw_live_turn(turn, names)
         if result.saved:
+            st.query_params.pop("attach", None)  # attached now: later turns keep it
             st.rerun()
         unsaved.append({"prompt": prompt, "response": result.response,
                         "error": str(result.error or "")})

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agent.tools.base import UploadRef
 from db.models import Interaction
 
 Message = dict[str, Any]
@@ -66,3 +67,36 @@ def build_context(
         kept = candidate
     messages = head + [m for p in kept for m in p] + tail
     return Context(messages, len(pairs) - len(kept))
+
+
+def upload_line(upload: UploadRef) -> str:
+    """One attached upload as the model is told about it: id, name, kind and a short summary."""
+    summary = upload.summary or {}
+    if upload.kind == "csv":
+        kinds = summary.get("kinds") or {}
+        columns = ", ".join(f"{name} ({kind})" for name, kind in list(kinds.items())[:30])
+        more = f" and {len(kinds) - 30} more" if len(kinds) > 30 else ""
+        about = (f"CSV, {summary.get('rows', '?'):,} rows; columns: {columns}{more}"
+                 if isinstance(summary.get("rows"), int) else "CSV")
+    else:
+        levels = ", ".join(f"{n:,} {lvl}" for lvl, n in (summary.get("levels") or {}).items())
+        span = f", {summary['start']} to {summary['end']}" if summary.get("start") else ""
+        records = summary.get("records")
+        about = (f"log ({summary.get('format', 'unknown format')}), {records:,} records{span}"
+                 f"; levels: {levels or 'none'}" if isinstance(records, int) else "log")
+    return f"- upload {upload.id}: {upload.name} — {about}"
+
+
+def uploads_note(uploads: Sequence[UploadRef]) -> str:
+    """The system text listing the files attached to the conversation, for the tools to use."""
+    if not uploads:
+        return ""
+    lines = "\n".join(upload_line(u) for u in uploads)
+    return ("Files the user attached to this conversation (pass the upload id to the data "
+            f"and log tools):\n{lines}")
+
+
+def system_text(*parts: str | None) -> str | None:
+    """System prompt parts joined into one message (some models accept only one)."""
+    joined = "\n\n".join(p for p in parts if p)
+    return joined or None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent.presets import PRESETS
 from db import queries
 from db.models import Conversation
 
@@ -76,3 +77,21 @@ def manage_conversation(sessions: sessionmaker[Session], conversation: Conversat
             if no.button("Cancel", key="cancel-delete"):
                 del st.session_state.confirm_delete
                 st.rerun()
+
+
+def preset_picker(default: str | None = None) -> str | None:
+    """The job the next turn is for (its system prompt); none selected is plain chat."""
+    return st.segmented_control(
+        "Preset", list(PRESETS), format_func=lambda key: PRESETS[key].label,
+        default=default, key="preset",
+        help="Each preset gives the model a system prompt tuned for the job.",
+    )
+
+
+def pending_attachment() -> int | None:
+    """The upload the Analyze page handed over (`?attach=<id>`), until a turn attaches it."""
+    raw = st.query_params.get("attach")
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
