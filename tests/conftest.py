@@ -88,3 +88,13 @@ def app_env(
     for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "MINI_AGENT_CONTEXT_TOKENS"):
         monkeypatch.delenv(key, raising=False)
     return fake_llm
+
+
+DB_FIXTURES = {"database_url", "engine", "sessions", "app_env"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches PostgreSQL, so CI can rerun them on another server."""
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
