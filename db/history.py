@@ -1,0 +1,176 @@
+"""History reads and deletes: the filtered list, one interaction's detail, export rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from db.history_filters import DOCUMENT, TS_CONFIG, Filters, I, search_query, where_clauses
+from db.history_usage import count_rollup
+from db.models import Interaction
+
+PAGE_SIZE = 50
+PROMPT_PREVIEW_CHARS = 200
+# Below this many matches a search is matched first, then sorted (fast for rare words);
+# above it, walking the created_at index finds a page of matches quickly.
+MATCH_FIRST_MAX = 10_000
+# Relevance ranking looks at the newest this-many matches (ranking every match of a very
+# common word would read them all).
+RANK_WINDOW = 2_000
+COUNT_CAP = 100_000
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
+
+LIST_COLUMNS = (
+    I.id, I.created_at, I.model, I.status,
+    func.left(I.prompt, PROMPT_PREVIEW_CHARS).label("prompt"),
+    I.prompt_tokens, I.completion_tokens, I.cost_usd, I.latency_ms, I.conversation_id,
+)
+EXPORT_COLUMNS = (
+    I.id, I.created_at, I.conversation_id, I.model, I.status, I.prompt, I.response, I.error,
+    I.prompt_tokens, I.completion_tokens, I.cost_usd, I.latency_ms, I.first_token_ms,
+)
+
+
+class MatchingSetChanged(RuntimeError):
+    """A bulk delete found a different number of rows than the user confirmed."""
+
+    def __init__(self, expected: int, found: int) -> None:
+        super().__init__(f"expected {expected} interactions, found {found}")
+        self.expected, self.found = expected, found
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many interactions match; `exact` is False when counting stopped at a cap."""
+
+    value: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One interaction in full, with search matches marked by HIGHLIGHT_START/STOP."""
+
+    id: int
+    created_at: datetime
+    conversation_id: int | None
+    model: str
+    status: str
+    prompt: str
+    response: str | None
+    error: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: float | None
+    latency_ms: int | None
+    first_token_ms: int | None
+
+
+def custom_plans(session: Session) -> None:
+    """Plan each statement for its own values: a generic plan walks the wrong index."""
+    session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
+
+
+def search_has_terms(session: Session, text: str) -> bool:
+    """True when the search string yields at least one lexeme to look for."""
+    return bool(session.scalar(select(func.numnode(search_query(text)) > 0)))
+
+
+def count_matching(session: Session, filters: Filters, *, cap: int = COUNT_CAP) -> Count:
+    """Exact from the rollups when they can answer, else counted up to `cap`."""
+    custom_plans(session)
+    if filters.rollup_ok:
+        return Count(count_rollup(session, filters), True)
+    if filters.search and not search_has_terms(session, filters.search):
+        return Count(0, True)
+    probe = (select(literal_column("1")).select_from(Interaction.__table__)
+             .where(*where_clauses(filters)).limit(cap + 1))
+    found = int(session.scalar(select(func.count()).select_from(probe.subquery())))
+    return Count(min(found, cap), found <= cap)
+
+
+def list_page(
+    session: Session, filters: Filters, *, page: int = 1, ranked: bool = False,
+    total: Count | None = None,
+) -> list[Any]:
+    """One page of matching interactions, newest first (or by relevance for a search)."""
+    custom_plans(session)
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    conditions = where_clauses(filters)
+    newest = (I.created_at.desc(), I.id.desc())
+    if not filters.search:
+        query = select(*LIST_COLUMNS).where(*conditions).order_by(*newest)
+        return list(session.execute(query.offset(offset).limit(PAGE_SIZE)))
+    if total is None:
+        total = count_matching(session, filters, cap=MATCH_FIRST_MAX)
+    if total.value == 0:
+        return []
+    few = total.exact and total.value <= MATCH_FIRST_MAX
+    if ranked:
+        rank = func.ts_rank(DOCUMENT, search_query(filters.search)).label("rank")
+        matches = select(*LIST_COLUMNS, rank).where(*conditions)
+        if not few:
+            matches = matches.order_by(*newest).limit(RANK_WINDOW)
+        cte = matches.cte("matches").prefix_with("MATERIALIZED")
+        order = (cte.c.rank.desc(), cte.c.created_at.desc(), cte.c.id.desc())
+    elif few:
+        cte = select(*LIST_COLUMNS).where(*conditions).cte("matches").prefix_with("MATERIALIZED")
+        order = (cte.c.created_at.desc(), cte.c.id.desc())
+    else:
+        query = select(*LIST_COLUMNS).where(*conditions).order_by(*newest)
+        return list(session.execute(query.offset(offset).limit(PAGE_SIZE)))
+    columns = [cte.c[c.name] for c in LIST_COLUMNS]
+    query = select(*columns).order_by(*order).offset(offset).limit(PAGE_SIZE)
+    return list(session.execute(query))
+
+
+def get_detail(session: Session, interaction_id: int, *, search: str = "") -> Detail | None:
+    """One interaction in full; with a search, its matched words are marked."""
+    prompt, response = I.prompt, I.response
+    if search and search_has_terms(session, search):
+        options = f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, HighlightAll=true"
+        query = search_query(search)
+        prompt = func.ts_headline(TS_CONFIG, I.prompt, query, options)
+        response = func.ts_headline(TS_CONFIG, I.response, query, options)
+    row = session.execute(
+        select(
+            I.id, I.created_at, I.conversation_id, I.model, I.status,
+            prompt.label("prompt"), response.label("response"), I.error, I.prompt_tokens,
+            I.completion_tokens, I.cost_usd, I.latency_ms, I.first_token_ms,
+        ).where(I.id == interaction_id)
+    ).one_or_none()
+    return Detail(**row._mapping) if row is not None else None
+
+
+def delete_interaction(session: Session, interaction_id: int) -> bool:
+    """Delete one interaction; False when it was already gone."""
+    result = session.execute(delete(Interaction).where(Interaction.id == interaction_id))
+    session.commit()
+    return result.rowcount == 1
+
+
+def delete_matching(session: Session, filters: Filters, *, expected: int) -> int:
+    """Delete every match, but only if there are exactly `expected` (what the user confirmed)."""
+    custom_plans(session)
+    result = session.execute(delete(Interaction).where(*where_clauses(filters)))
+    if result.rowcount != expected:
+        session.rollback()
+        raise MatchingSetChanged(expected, result.rowcount)
+    session.commit()
+    return result.rowcount
+
+
+def export_rows(session: Session, filters: Filters, *, limit: int) -> Iterator[dict[str, Any]]:
+    """Full matching rows, newest first, at most `limit`, streamed from a server-side cursor."""
+    custom_plans(session)
+    query = (
+        select(*EXPORT_COLUMNS).where(*where_clauses(filters))
+        .order_by(I.created_at.desc(), I.id.desc()).limit(limit)
+    )
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield dict(row._mapping)

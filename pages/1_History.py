@@ -1,0 +1,60 @@
+"""History: find past interactions, see usage and cost, export or delete them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db import history, history_usage
+from ui.history_results import (
+    ask_delete_all,
+    chat_link,
+    confirm_delete,
+    detail,
+    export_buttons,
+    now_utc,
+    results_table,
+)
+from ui.history_sidebar import filter_sidebar
+from ui.history_usage import charts, kpi_tiles
+from ui.setup import setup_page
+
+app = setup_page("History", ":material/history:")
+sessions = app.db.sessions
+st.title("History")
+
+with sessions() as session:
+    models = history_usage.known_models(session)
+if not models:
+    st.info("No interactions yet: ask something on the chat page and it shows up here.")
+    st.markdown(chat_link("Go to the chat"))
+    st.stop()
+
+view = filter_sidebar(models)
+now = now_utc()
+filters = view.filters(now)
+if message := st.session_state.pop("h_deleted", None):
+    st.success(message)
+confirm_delete(sessions)
+
+with sessions() as session:
+    total = history.count_matching(session, filters)
+    rows = history.list_page(session, filters, page=view.page, ranked=view.sort == "relevance",
+                             total=total) if total.value else []
+if not total.value:
+    st.info("No interaction matches these filters. Widen the date range, clear the search "
+            "or remove a filter in the sidebar.")
+    st.stop()
+
+results, usage_tab = st.tabs(["Results", "Usage"])
+with results:
+    selected = results_table(rows, total=total, page=view.page)
+    if selected is not None:
+        detail(sessions, selected, search=filters.search)
+    export_buttons(sessions, filters, total.value)
+    ask_delete_all(sessions, filters)
+with usage_tab, sessions() as session:
+    usage = history_usage.usage(session, filters, now=now)
+    previous = filters.previous_period(now)
+    before = history_usage.usage(session, previous, now=now, detail=False) if previous else None
+    kpi_tiles(usage.totals, before.totals if before else None)
+    charts(usage)

@@ -1,0 +1,255 @@
+"""History queries against real Postgres: counts, sums, percentiles, search, rollup upkeep."""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import history
+from db.history_filters import Filters, bin_bounds_ms, error_class, where_clauses
+from db.history_tables import latency_rollup, rollup
+from db.history_usage import usage
+from db.models import Interaction
+from tests.test_history_data import NOW, ROWS, seed
+
+I = Interaction.__table__.c  # noqa: E741
+
+COMBINATIONS = [
+    Filters(),
+    Filters(start=NOW - timedelta(days=7)),
+    Filters(start=NOW - timedelta(hours=24)),
+    Filters(start=NOW - timedelta(days=30), end=NOW - timedelta(hours=20)),
+    Filters(start=NOW.replace(hour=0, minute=0) - timedelta(days=60),
+            end=NOW.replace(hour=0, minute=0)),
+    Filters(models=("gpt-a",), start=NOW - timedelta(days=30)),
+    Filters(statuses=("error", "stopped")),
+    Filters(search="docker"),
+    Filters(cost_min=0.001, latency_max=5000),
+    Filters(tokens_min=50),
+]
+
+
+def recount(session: Session, filters: Filters) -> dict:
+    """The figures straight from raw rows, by plain SQL that shares nothing with rollups."""
+    where = where_clauses(filters)
+    total = session.execute(select(
+        func.count(), func.count().filter(I.status == "error"),
+        func.coalesce(func.sum(I.prompt_tokens), 0),
+        func.coalesce(func.sum(I.completion_tokens), 0),
+        func.coalesce(func.sum(I.cost_usd), 0.0), func.count(I.cost_usd),
+    ).where(*where)).one()
+    by_model = dict(session.execute(
+        select(I.model, func.count()).where(*where).group_by(I.model)).all())
+    by_class = dict(session.execute(
+        select(error_class(), func.count()).where(*where, I.status == "error")
+        .group_by(error_class())).all())
+    return {"total": tuple(total), "by_model": by_model, "by_class": by_class}
+
+
+def figures(session: Session, filters: Filters) -> dict:
+    """The same figures as the page's usage query reports them."""
+    result = usage(session, filters, now=NOW)
+    t = result.totals
+    return {
+        "total": (t.interactions, t.errors, t.prompt_tokens, t.completion_tokens,
+                  pytest.approx(t.cost_usd), t.cost_known),
+        "by_model": {r.model: r.interactions for r in result.by_model},
+        "by_class": result.errors_by_class,
+    }
+
+
+def assert_charts_match_raw_rows(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        for filters in COMBINATIONS:
+            assert figures(session, filters) == recount(session, filters), filters
+            result = usage(session, filters, now=NOW)
+            assert sum(r.interactions for r in result.by_bucket) == result.totals.interactions
+            assert sum(r.interactions for r in result.by_bucket_model) == (
+                result.totals.interactions)
+
+
+def assert_rollups_equal_a_rebuild(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        kept = set(session.execute(select(rollup)).all())
+        rebuilt = set(session.execute(text(
+            "SELECT (created_at AT TIME ZONE 'UTC')::date, model, status,"
+            " history_error_class(status, error), count(*), sum(coalesce(prompt_tokens, 0)),"
+            " sum(coalesce(completion_tokens, 0)), coalesce(sum(cost_usd), 0), count(cost_usd)"
+            " FROM interactions GROUP BY 1, 2, 3, 4")).all())
+        assert {r[:5] + r[5:7] + (round(r[7], 9),) + r[8:] for r in kept} == {
+            r[:5] + r[5:7] + (round(r[7], 9),) + r[8:] for r in rebuilt}
+        latencies = set(session.execute(select(latency_rollup)).all())
+        rebuilt = set(session.execute(text(
+            "SELECT (created_at AT TIME ZONE 'UTC')::date, model, status, k, b, count(*) FROM ("
+            " SELECT created_at, model, status, 't' k, history_latency_bin(latency_ms) b"
+            " FROM interactions WHERE latency_ms IS NOT NULL UNION ALL"
+            " SELECT created_at, model, status, 'f', history_latency_bin(first_token_ms)"
+            " FROM interactions WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5"
+        )).all())
+        assert latencies == rebuilt
+
+
+def test_every_chart_figure_equals_a_recount_over_raw_rows(sessions) -> None:
+    seed(sessions)
+    assert_charts_match_raw_rows(sessions)
+
+
+def test_totals_for_known_data_are_exact(sessions) -> None:
+    seed(sessions)
+    with sessions() as session:
+        t = usage(session, Filters(), now=NOW).totals
+    assert (t.interactions, t.errors) == (8, 2)
+    assert (t.prompt_tokens, t.completion_tokens) == (122, 208)
+    assert t.cost_usd == pytest.approx(0.0161)
+    assert t.cost_unknown == 3
+
+
+def test_percentiles_are_within_one_latency_bin_of_the_exact_value(sessions) -> None:
+    seed(sessions)
+    with sessions() as session:
+        result = usage(session, Filters(), now=NOW)
+        exact = session.scalar(select(
+            func.percentile_disc(0.95).within_group(I.latency_ms)))
+    low, high = bin_bounds_ms(math.floor(4 * math.log2(exact + 1)))
+    assert low <= exact < high
+    assert low <= result.totals.p95_latency_ms < high
+
+
+def test_rollups_follow_inserts_updates_deletes_copy_and_truncate(sessions, engine) -> None:
+    ids = seed(sessions)
+    with sessions() as session:
+        # The chat's path: pending, then finalized with usage.
+        session.execute(text(
+            "UPDATE interactions SET status = 'ok', prompt_tokens = 7, completion_tokens = 8,"
+            " cost_usd = 0.5, latency_ms = 700, first_token_ms = 70 WHERE id = :id"
+        ), {"id": ids[6]})
+        session.execute(text("UPDATE interactions SET created_at = created_at - interval '3 days'"
+                             " WHERE model = 'gpt-b'"))
+        session.execute(text("DELETE FROM interactions WHERE id = :id"), {"id": ids[0]})
+        session.commit()
+    assert_rollups_equal_a_rebuild(sessions)
+    assert_charts_match_raw_rows(sessions)
+    null = "\\N"
+    lines = "".join(
+        f"{NOW - timedelta(hours=h, minutes=7)}\tgpt-d\tcopied prompt {h}\tok\t{h}\t{h * 2}\t"
+        f"{null if h % 2 else 0.001}\t{100 + h}\n" for h in range(40)
+    )
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor, cursor.copy(
+            "COPY interactions (created_at, model, prompt, status, prompt_tokens,"
+            " completion_tokens, cost_usd, latency_ms) FROM STDIN"
+        ) as copy:
+            copy.write(io.StringIO(lines).read())
+        raw.commit()
+    finally:
+        raw.close()
+    assert_rollups_equal_a_rebuild(sessions)
+    assert_charts_match_raw_rows(sessions)
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE interactions CASCADE"))
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(rollup)) == 0
+        assert usage(session, Filters(), now=NOW).totals.interactions == 0
+
+
+def test_search_matches_word_forms_and_quoted_phrases(sessions) -> None:
+    ids = seed(sessions)
+    with sessions() as session:
+        def hits(query: str) -> list[int]:
+            return [r.id for r in history.list_page(session, Filters(search=query))]
+
+        assert hits("docker") == [ids[0], ids[7]]
+        assert hits("rebuilding") == [ids[0]]
+        assert hits('"compose file"') == [ids[7]]
+        assert hits('"file compose"') == []
+        assert hits("docker -cache") == [ids[7]]
+        assert history.count_matching(session, Filters(search="docker")).value == 2
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced', "back\\slash\\", "100% _under_", "'; drop table interactions; --",
+    "🐳 docker 🚀", "مرحبا بالعالم", "x" * 10_000, "the and of", "&|!():*<->",
+])
+def test_odd_search_strings_give_results_or_nothing_but_never_an_error(
+    sessions, query: str
+) -> None:
+    seed(sessions)
+    filters = Filters(search=query[:1000])
+    with sessions() as session:
+        for ranked in (False, True):
+            history.list_page(session, filters, ranked=ranked)
+        history.count_matching(session, filters)
+        usage(session, filters, now=NOW)
+        assert session.scalar(select(func.count()).select_from(Interaction)) == len(ROWS)
+
+
+def test_ranked_search_puts_the_best_match_first(sessions) -> None:
+    rows = [replace_row(prompt="docker " * 5 + "docker", ago=300),
+            replace_row(prompt="one docker mention among many other words here", ago=1)]
+    ids = seed(sessions, rows)
+    with sessions() as session:
+        newest = history.list_page(session, Filters(search="docker"))
+        ranked = history.list_page(session, Filters(search="docker"), ranked=True)
+    assert [r.id for r in newest] == [ids[1], ids[0]]
+    assert [r.id for r in ranked] == [ids[0], ids[1]]
+
+
+def replace_row(**changes) -> dict:
+    """A copy of the first known row with some fields changed."""
+    return {**ROWS[0], **changes}
+
+
+def test_the_detail_marks_matched_words(sessions) -> None:
+    ids = seed(sessions)
+    with sessions() as session:
+        item = history.get_detail(session, ids[0], search="rebuild")
+    assert f"{history.HIGHLIGHT_START}rebuild{history.HIGHLIGHT_STOP}" in item.prompt
+    assert item.prompt.replace(history.HIGHLIGHT_START, "").replace(
+        history.HIGHLIGHT_STOP, "") == ROWS[0]["prompt"]
+
+
+def test_pages_hold_fifty_newest_first(sessions) -> None:
+    seed(sessions, [replace_row(ago=i) for i in range(120)])
+    with sessions() as session:
+        first = history.list_page(session, Filters())
+        third = history.list_page(session, Filters(), page=3)
+    assert len(first) == 50 and len(third) == 20
+    times = [r.created_at for r in first]
+    assert times == sorted(times, reverse=True)
+
+
+def test_bulk_delete_removes_exactly_the_confirmed_rows(sessions) -> None:
+    seed(sessions)
+    filters = Filters(models=("gpt-b",))
+    with sessions() as session:
+        with pytest.raises(history.MatchingSetChanged):
+            history.delete_matching(session, filters, expected=2)
+        assert session.scalar(select(func.count()).select_from(Interaction)) == len(ROWS)
+        assert history.delete_matching(session, filters, expected=3) == 3
+        assert set(session.scalars(select(I.model).distinct())) == {"gpt-a", "gpt-c"}
+    assert_rollups_equal_a_rebuild(sessions)
+
+
+def test_export_rows_are_exactly_the_filtered_rows(sessions) -> None:
+    seed(sessions)
+    filters = Filters(statuses=("ok",), start=NOW - timedelta(days=30))
+    with sessions() as session:
+        rows = list(history.export_rows(session, filters, limit=1000))
+        expected = session.scalars(select(I.id).where(*where_clauses(filters))).all()
+    assert sorted(r["id"] for r in rows) == sorted(expected)
+    assert len(rows) == 3
+
+
+def test_searches_use_the_full_text_index(sessions) -> None:
+    with sessions() as session:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        query = select(I.id).where(*where_clauses(Filters(search="docker")))
+        plan = "\n".join(session.execute(text("EXPLAIN " + str(query.compile(
+            compile_kwargs={"literal_binds": True})))).scalars())
+    assert "ix_interactions_fts" in plan

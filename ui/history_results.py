@@ -1,0 +1,163 @@
+"""The History results: table with pager, one interaction's detail, export and delete."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import history
+from db.history_filters import Filters
+from ui.format import duration, money
+from ui.history_export import to_csv, to_json
+from ui.history_sidebar import set_page
+
+EXPORT_CAP = 50_000
+CONFIRM = "h_confirm"
+FENCE = re.compile(r"(```.*?(?:```|$))", re.DOTALL)
+INLINE_CODE = re.compile(r"(`[^`\n]*`)")
+
+
+def highlight_markdown(text: str) -> str:
+    """Markdown with matched words in bold, except inside code where marks would show."""
+    def strip(part: str) -> str:
+        return part.replace(history.HIGHLIGHT_START, "").replace(history.HIGHLIGHT_STOP, "")
+
+    def bold(part: str) -> str:
+        pieces = INLINE_CODE.split(part)
+        return "".join(
+            strip(p) if i % 2 else
+            p.replace(history.HIGHLIGHT_START, "**").replace(history.HIGHLIGHT_STOP, "**")
+            for i, p in enumerate(pieces)
+        )
+
+    return "".join(strip(p) if i % 2 else bold(p) for i, p in enumerate(FENCE.split(text)))
+
+
+def chat_link(label: str, conversation_id: int | None = None) -> str:
+    """A markdown link to the chat page; st.page_link cannot see app.py when a page runs alone
+    (AppTest), and the chat opens a conversation from its `c` query parameter."""
+    target = "./" if conversation_id is None else f"./?c={conversation_id}"
+    return f":material/chat: [{label}]({target})"
+
+
+def results_table(rows: list, *, total: history.Count, page: int) -> int | None:
+    """The page of rows as a selectable table with a pager; returns the selected id."""
+    shown = f"{total.value:,}" if total.exact else f"more than {total.value:,}"
+    st.caption(f"{shown} matching interactions · page {page}")
+    frame = pd.DataFrame({
+        "Time (UTC)": [r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") for r in rows],
+        "Model": [r.model for r in rows],
+        "Status": [r.status for r in rows],
+        "Prompt": [" ".join(r.prompt.split())[:120] for r in rows],
+        "Tokens": [None if r.prompt_tokens is None and r.completion_tokens is None
+                   else (r.prompt_tokens or 0) + (r.completion_tokens or 0) for r in rows],
+        "Cost": [money(r.cost_usd) for r in rows],
+        "Latency": [duration(r.latency_ms) for r in rows],
+    })
+    event = st.dataframe(frame, key="h_table", hide_index=True, on_select="rerun",
+                         selection_mode="single-row")
+    pages = max(1, math.ceil(total.value / history.PAGE_SIZE))
+    back, where, forward = st.columns([1, 2, 1])
+    back.button("← Newer", disabled=page <= 1, on_click=set_page, args=(page - 1,),
+                key="h_prev")
+    where.caption(f"Page {page} of {pages}{'' if total.exact else '+'}")
+    forward.button("Older →", disabled=len(rows) < history.PAGE_SIZE, on_click=set_page,
+                   args=(page + 1,), key="h_next")
+    selected = event.selection.rows if event is not None else []
+    return rows[selected[0]].id if selected and selected[0] < len(rows) else None
+
+
+def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str) -> None:
+    """The full prompt and response, the error, a link to the conversation, delete."""
+    with sessions() as session:
+        item = history.get_detail(session, interaction_id, search=search)
+    if item is None:
+        st.info("This interaction was deleted.")
+        return
+    st.subheader(f"Interaction {item.id}")
+    st.caption(f"{item.created_at:%Y-%m-%d %H:%M:%S %Z} · {item.model} · {item.status} · "
+               f"{money(item.cost_usd)} · {duration(item.latency_ms)} "
+               f"(first token {duration(item.first_token_ms)})")
+    st.markdown("**Prompt**")
+    st.markdown(highlight_markdown(item.prompt))
+    st.markdown("**Response**")
+    st.markdown(highlight_markdown(item.response) if item.response else "_No response._")
+    if item.error:
+        st.error(item.error)
+    if item.conversation_id is not None:
+        st.markdown(chat_link("Open its conversation in the chat", item.conversation_id))
+    st.button("Delete this interaction", key="h_delete_one", icon=":material/delete:",
+              on_click=_ask, args=(("one", item.id, 1),))
+
+
+def _ask(pending: tuple) -> None:
+    st.session_state[CONFIRM] = pending
+
+
+def export_buttons(sessions: sessionmaker[Session], filters: Filters, total: int) -> None:
+    """CSV and JSON downloads of the matching rows, built only when clicked."""
+    def rows() -> list[dict]:
+        with sessions() as session:
+            return list(history.export_rows(session, filters, limit=EXPORT_CAP))
+
+    columns = [c.name for c in history.EXPORT_COLUMNS]
+    csv_col, json_col = st.columns(2)
+    csv_col.download_button("Export CSV", lambda: to_csv(rows(), columns),
+                            file_name="interactions.csv", mime="text/csv", key="h_csv",
+                            on_click="ignore", icon=":material/download:")
+    json_col.download_button("Export JSON", lambda: to_json(rows()),
+                             file_name="interactions.json", mime="application/json",
+                             key="h_json", on_click="ignore", icon=":material/download:")
+    if total > EXPORT_CAP:
+        st.caption(f"Exports hold the newest {EXPORT_CAP:,} matching interactions; "
+                   "narrow the filters to export the rest.")
+
+
+def ask_delete_all(sessions: sessionmaker[Session], filters: Filters) -> None:
+    """A button that asks to delete every match, after counting them exactly."""
+    def ask() -> None:
+        with sessions() as session:
+            count = history.count_matching(session, filters, cap=10**12).value
+        # The filters are kept with absolute times: "last 24 h" must not move under the user.
+        _ask(("all", filters, count))
+
+    st.button("Delete all matching…", key="h_delete_all", icon=":material/delete_sweep:",
+              on_click=ask)
+
+
+def confirm_delete(sessions: sessionmaker[Session]) -> None:
+    """Ask for explicit confirmation of a pending delete, then do exactly that."""
+    pending = st.session_state.get(CONFIRM)
+    if pending is None:
+        return
+    kind, target, count = pending
+    noun = "interaction" if count == 1 else "interactions"
+    st.warning(f"Delete {count:,} {noun}? This cannot be undone.", icon=":material/warning:")
+    yes, no = st.columns(2)
+    if no.button("Cancel", key="h_cancel_delete"):
+        del st.session_state[CONFIRM]
+        st.rerun()
+    if yes.button(f"Delete {count:,} {noun}", key="h_confirm_delete", type="primary"):
+        del st.session_state[CONFIRM]
+        with sessions() as session:
+            if kind == "one":
+                history.delete_interaction(session, target)
+            else:
+                try:
+                    history.delete_matching(session, target, expected=count)
+                except history.MatchingSetChanged as exc:
+                    st.error(f"Nothing was deleted: {exc.found:,} interactions match now, "
+                             f"not {exc.expected:,}. Check the filters and try again.")
+                    return
+        st.session_state["h_deleted"] = f"Deleted {count:,} {noun}."
+        st.rerun()
+
+
+def now_utc() -> datetime:
+    """The current time, for resolving date presets (one place, so tests could pin it)."""
+    return datetime.now(UTC)
