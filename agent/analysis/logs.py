@@ -142,7 +142,6 @@ class _Parsed:
         self.lock = threading.Lock()
         self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
         self.lines = 0
-        self.count = 0
         self.bad_utf8 = False
         self.long_lines: list[tuple[int, int]] = []
 
