@@ -11,12 +11,12 @@ from typing import Any
 
 import jsonschema
 
+from agent.errors import MiniAgentError
 from agent.tools import data_plot, data_profile, data_query, log_tools, run_python, run_tests
 from agent.tools.base import (
     MAX_MODEL_CHARS,
     Tool,
     ToolContext,
-    ToolFailed,
     ToolOutput,
     UploadRef,
     clip,
@@ -93,7 +93,7 @@ class Toolbox:
             return failed(f"Bad arguments for {name}: {exc.message}")
         try:
             return tool.run(arguments, self.context)
-        except ToolFailed as exc:
+        except MiniAgentError as exc:  # ToolFailed, SandboxUnavailable: already in plain words
             return failed(str(exc))
         except Exception as exc:
             # The model and the user both see the failure and it is stored with the call;
