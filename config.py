@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     api_base: str | None = Field(default=None, alias="MINI_AGENT_API_BASE")
     request_timeout_s: float = Field(default=60.0, alias="MINI_AGENT_REQUEST_TIMEOUT")
     max_retries: int = Field(default=2, alias="MINI_AGENT_MAX_RETRIES")
-    max_prompt_chars: int = Field(default=1_000_000, alias="MINI_AGENT_MAX_PROMPT_CHARS")
+    max_prompt_chars: int = Field(default=2_000_000, alias="MINI_AGENT_MAX_PROMPT_CHARS")
     context_tokens: int | None = Field(default=None, alias="MINI_AGENT_CONTEXT_TOKENS")
     max_upload_mb: int = Field(default=200, alias="MINI_AGENT_MAX_UPLOAD_MB")
     max_tool_steps: int = Field(default=6, alias="MINI_AGENT_MAX_TOOL_STEPS")

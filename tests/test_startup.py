@@ -43,3 +43,21 @@ def test_an_unreachable_database_gets_a_page_that_says_how_to_fix_it(
     assert "127.0.0.1:9/mini_agent" in error.value
     assert "hunter2" not in error.value
     assert any("DATABASE_URL" in m.value for m in at.markdown)
+
+
+def setting_names() -> set[str]:
+    return {field.alias for field in Settings.model_fields.values() if field.alias}
+
+
+def test_env_example_lists_every_setting() -> None:
+    listed = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
+              if "=" in line and not line.startswith("#")}
+    assert setting_names() <= listed
+
+
+def test_readme_documents_every_setting_and_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = {name for name in setting_names() if f"`{name}`" not in readme}
+    assert not missing
+    assert "./run.sh" in readme and "./test.sh" in readme
+    assert "./test.sh" in (ROOT / ".ci/run").read_text()
