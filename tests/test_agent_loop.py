@@ -1,4 +1,4 @@
-"""The tool loop end to end: litellm over HTTP to the fake server, tools really run, rows in Postgres."""
+"""The tool loop end to end: litellm over HTTP to the fake server, real tools, rows in Postgres."""
 
 from __future__ import annotations
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from streamlit.testing.v1 import AppTest
 
-from db.models import Conversation, Interaction
+from agent.files import store_file
+from agent.llm import litellm_module
+from agent.presets import PRESETS
+from db.models import Conversation, Interaction, ToolCall, Upload
+from db.uploads import add_upload
 from tests.conftest import ROOT
 from tests.fake_llm import FakeLLM, Script
 
@@ -121,3 +128,105 @@ def test_whitespace_prompts_are_ignored(app_env, sessions) -> None:
     at = send(open_app(), "   \n\t ")
     assert not at.exception
     assert interactions(sessions) == []
+
+
+def tool_script(name: str, **arguments) -> Script:
+    return Script(text="", tool_calls=[{"name": name, "arguments": arguments}])
+
+
+def test_a_tool_call_shows_as_a_status_block_then_the_answer(app_env, sessions) -> None:
+    app_env.queue(tool_script("run_python", code="print(2 + 2)"), Script(text="It prints 4."))
+    at = send(open_app(), "What does 2 + 2 print?")
+    assert not at.exception
+    [block] = at.status
+    assert "run_python" in block.label and "exit 0" in block.label
+    assert block.state == "complete"
+    assert "It prints 4." in [m.value for m in at.markdown]
+    with sessions() as session:
+        [call] = session.scalars(select(ToolCall)).all()
+    assert call.name == "run_python" and call.result["data"]["stdout"] == "4\n"
+    fresh = open_app(c=str(interactions(sessions)[0].conversation_id))
+    assert [b.label for b in fresh.status] == [block.label]
+    assert not fresh.exception
+
+
+def test_a_failed_tool_shows_an_error_block(app_env, sessions) -> None:
+    app_env.queue(tool_script("run_python"), Script(text="Oops."))
+    at = send(open_app(), "run nothing")
+    assert not at.exception
+    [block] = at.status
+    assert block.state == "error"
+    assert any("'code' is a required property" in e.value for e in at.error)
+    assert interactions(sessions)[0].status == "ok"
+
+
+def test_a_model_flagged_without_tools_still_chats_and_the_page_says_so(
+    app_env, sessions, monkeypatch
+) -> None:
+    litellm_module().register_model({"openai/no-tools-fake": {
+        "litellm_provider": "openai", "mode": "chat", "supports_function_calling": False,
+        "input_cost_per_token": 0.0, "output_cost_per_token": 0.0}})
+    monkeypatch.setenv("MINI_AGENT_MODEL", "openai/no-tools-fake")
+    at = send(open_app(), "hello there")
+    assert not at.exception
+    assert any("Tools are off for `openai/no-tools-fake`" in i.value for i in at.info)
+    assert "You said: hello there" in [m.value for m in at.markdown]
+    assert "tools" not in app_env.requests[-1]
+    assert interactions(sessions)[0].status == "ok"
+
+
+def test_a_preset_sets_the_system_prompt_and_is_stored(app_env, sessions) -> None:
+    at = open_app()
+    at.segmented_control(key="preset").set_value("review").run()
+    send(at, "def f(): pass")
+    assert not at.exception
+    assert app_env.requests[-1]["messages"][0] == {
+        "role": "system", "content": PRESETS["review"].system_prompt}
+    assert interactions(sessions)[0].meta == {"preset": "review"}
+
+
+def store_upload(sessions, tmp_path, name: str, text: str, kind: str) -> int:
+    stored = store_file(tmp_path, name, io.BytesIO(text.encode()), max_bytes=10**6)
+    with sessions() as session:
+        return add_upload(session, name=name, kind=kind, size_bytes=stored.size_bytes,
+                          sha256=stored.sha256, stored_path=str(stored.path),
+                          summary={"rows": 2, "kinds": {"city": "text", "n": "numeric"}}).id
+
+
+def test_the_attach_param_attaches_an_upload_to_the_conversation(
+    app_env, sessions, tmp_path
+) -> None:
+    upload_id = store_upload(sessions, tmp_path, "cities.csv", "city,n\nOslo,1\nRome,2\n", "csv")
+    at = open_app(attach=str(upload_id))
+    assert any(i.value == "Attached: cities.csv" for i in at.info)
+    total = tool_script("query_data", upload=upload_id, sql="SELECT sum(n) AS s FROM data")
+    app_env.queue(total, Script(text="The total is 3."))
+    send(at, "What is the total?")
+    assert not at.exception
+    system = app_env.requests[0]["messages"][0]["content"]
+    assert f"upload {upload_id}: cities.csv — CSV, 2 rows; columns: " in system
+    assert "city (text)" in system
+    assert json.loads(app_env.requests[1]["messages"][-1]["content"])["rows"] == [[3]]
+    assert "attach" not in at.query_params
+    [row] = interactions(sessions)
+    assert row.meta["uploads"] == [upload_id] and row.meta["attached"] == [upload_id]
+    assert row.meta["preset"] == "analyze_file"
+    send(at, "And the mean?")
+    assert f"upload {upload_id}: cities.csv" in app_env.requests[-1]["messages"][0]["content"]
+    assert interactions(sessions)[1].meta["uploads"] == [upload_id]
+
+
+def test_a_csv_attached_in_the_chat_input_becomes_an_upload_the_tools_can_query(
+    app_env, sessions, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("MINI_AGENT_DATA_DIR", str(tmp_path))
+    at = open_app()
+    at.chat_input[0].upload("scores.csv", b"name,score\nada,3\nbob,5\n", "text/csv")
+    at.chat_input[0].set_value("Average score?").run()
+    assert not at.exception
+    with sessions() as session:
+        [upload] = session.scalars(select(Upload)).all()
+    assert (upload.name, upload.kind) == ("scores.csv", "csv")
+    assert any(c.value == "Attached: scores.csv" for c in at.caption)
+    assert f"upload {upload.id}: scores.csv" in app_env.requests[-1]["messages"][0]["content"]
+    assert "query_data" in [t["function"]["name"] for t in app_env.requests[-1]["tools"]]
