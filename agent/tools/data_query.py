@@ -68,6 +68,7 @@ def open_csv(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET threads = {THREADS}")
+        con.execute("SET enable_progress_bar = false")  # it would draw on the server's terminal
         source = quote_literal(str(path))
         con.execute(f"CREATE VIEW {VIEW} AS SELECT * FROM read_csv_auto({source})")
         # The view reads the file lazily, so that one path stays allowed; everything else
