@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +21,9 @@ def record_tool_call(
     *,
     step: int,
     name: str,
-    arguments: dict,
+    arguments: dict[str, Any],
     result_summary: str,
-    result: dict | None,
+    result: dict[str, Any] | None,
     duration_ms: int,
     error: str | None,
 ) -> ToolCall:
@@ -31,15 +32,26 @@ def record_tool_call(
         interaction_id=interaction_id,
         step=step,
         name=name,
-        arguments=arguments,
+        arguments=json_storable(arguments),
         result_summary=storable(result_summary),
-        result=result,
+        result=json_storable(result),
         duration_ms=duration_ms,
         error=storable(error),
     )
     session.add(row)
     session.commit()
     return row
+
+
+def json_storable(value: Any) -> Any:
+    """`value` with every string made storable: JSONB refuses NUL and lone surrogates too."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable(str(k)): json_storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_storable(v) for v in value]
+    return value
 
 
 def tool_calls_by_turn(
