@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
 
 def chromium_path() -> str:
     """Debian's chromium; missing it fails under CI and skips elsewhere with how to get it."""
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (os.environ.get("CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
     if path:
         return path
     if os.environ.get("CI"):

@@ -6,6 +6,7 @@ request takes the next one, or a default echo reply when the queue is empty.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -98,10 +99,9 @@ class FakeLLM:
                     self._send_json(script.status, json.dumps(error))
                     return
                 if body.get("stream"):
-                    try:
+                    # The client may go away (stopped or timed out): nothing to do then.
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         self._stream(body, script)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass  # the client went away (stopped or timed out): nothing to do
                 else:
                     self._send_json(200, json.dumps(completion(body, script)))
 

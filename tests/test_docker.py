@@ -1,4 +1,4 @@
-"""The Docker files, checked without an engine (none runs here): compose config, Dockerfile rules."""
+"""The Docker files, checked without an engine (none runs here)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,8 +13,6 @@ from db import queries
 from db.engine import make_engine, make_sessionmaker
 from db.models import Interaction
 from tests.fake_llm import FakeLLM, Script
-
-import pytest
 
 MODEL = "openai/fake"
 
