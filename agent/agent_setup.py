@@ -23,19 +23,21 @@ class AgentSetup:
 def tool_support(client: LLMClient, model: str) -> str | None:
     """Why `model` gets no tools, or None when it may call them.
 
-    litellm's table decides for models it knows. An unknown model behind a custom API base
-    (`openai/<name>` on Ollama, vLLM, ...) is assumed to support tools; if its server then
-    refuses them, the loop falls back to plain chat for the turn (see agent.loop).
+    litellm's table decides where it says. A model it says nothing about behind a custom API
+    base (`openai/<name>` on Ollama, vLLM, ...) is assumed to support tools; if its server then
+    refuses them, the loop falls back to plain chat (see agent.loop) and the turn records it.
     """
     litellm = litellm_module()
     try:
-        litellm.get_model_info(model)
+        declared = litellm.get_model_info(model).get("supports_function_calling")
     except Exception:  # litellm raises a bare Exception for models it does not know
-        if client.api_base:
-            return None
-        return f"litellm does not know whether `{model}` supports function calling."
-    if litellm.supports_function_calling(model):
+        declared = None
+    if declared is None and client.api_base:
         return None
+    if declared or (declared is None and litellm.supports_function_calling(model)):
+        return None
+    if declared is None:
+        return f"litellm does not know whether `{model}` supports function calling."
     return f"`{model}` does not support function calling."
 
 
