@@ -41,6 +41,9 @@ from db.history_filters import (
 from db.history_tables import latency_rollup, rollup
 
 HOURLY_MAX = timedelta(days=3)
+# Filters the rollups cannot answer are charted from raw rows only up to this many matches,
+# so that every chart query stays well under a second.
+RAW_CHART_CAP = 50_000
 PERCENTILES = (0.5, 0.95)
 
 
@@ -226,9 +229,19 @@ def _percentiles(session: Session, filters: Filters, grain: str) -> dict:
     return result
 
 
+def chartable(filters: Filters, matches: int, exact: bool) -> bool:
+    """True when charts for `filters` can be drawn quickly (rollups, or few raw matches)."""
+    return filters.rollup_ok or (exact and matches <= RAW_CHART_CAP)
+
+
 def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = True) -> Usage:
     """KPI totals and (when `detail`) every chart's series for `filters`."""
     session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
+    if filters.search:
+        # The planner prices to_tsvector() far too low and re-parses every row in a seq scan;
+        # the GIN bitmap needs no re-parse for plain word queries.
+        session.execute(select(func.set_config("enable_seqscan", "off", True)))
+        session.execute(select(func.set_config("enable_indexscan", "off", True)))
     grain = grain_for(filters, now)
     src = _counts_source(filters, grain)
     sets = [tuple_()]

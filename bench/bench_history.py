@@ -1,0 +1,124 @@
+"""Time the History page's own queries and an AppTest render at several sizes.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python \
+        bench/bench_history.py 10000 100000 1000000
+
+The database is emptied and reseeded for each size (bench/seed.py). Each figure is the
+median of a few warm runs, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from bench.seed import COMMON_WORD, RARE_WORD, seed  # noqa: E402
+from db import history, history_usage, migrate  # noqa: E402
+from db.engine import make_engine, make_sessionmaker, normalize_url  # noqa: E402
+from db.history_filters import Filters  # noqa: E402
+
+RUNS = 3
+
+
+def median_ms(action: Callable[[], object]) -> float:
+    """Median wall time of `action` over RUNS runs, after one warm-up."""
+    action()
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False) -> None:
+    """Every query the page runs for one filter state."""
+    with sessions() as session:
+        history_usage.known_models(session)
+        total = history.count_matching(session, filters)
+        history.list_page(session, filters, ranked=ranked, total=total)
+        history_usage.usage(session, filters, now=now)
+        previous = filters.previous_period(now)
+        if previous:
+            history_usage.usage(session, previous, now=now, detail=False)
+
+
+def first_page(sessions, filters: Filters, ranked: bool = False) -> None:
+    """A search's first page: the count, then 50 rows."""
+    with sessions() as session:
+        total = history.count_matching(session, filters)
+        history.list_page(session, filters, ranked=ranked, total=total)
+
+
+def render(**query: str) -> Callable[[], None]:
+    """A fresh AppTest run of the page with these URL parameters."""
+    def run() -> None:
+        at = AppTest.from_file(str(ROOT / "pages/1_History.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+    return run
+
+
+def scenarios(sessions, now: datetime) -> dict[str, Callable[[], object]]:
+    """What is timed: page renders for default and single-filter changes, and queries."""
+    last30 = Filters(start=now - timedelta(days=30))
+    return {
+        "page: default (30 d)": render(),
+        "page: model": render(model="gpt-4o"),
+        "page: status=error": render(status="error"),
+        "page: range 24 h": render(range="24h"),
+        "page: range 7 d": render(range="7d"),
+        "page: range all": render(range="all"),
+        "page: custom dates": render(**{"from": (now - timedelta(days=40)).date().isoformat(),
+                                        "to": (now - timedelta(days=20)).date().isoformat()}),
+        f"page: search rare ({RARE_WORD})": render(q=RARE_WORD),
+        f"page: search common ({COMMON_WORD})": render(q=COMMON_WORD),
+        "page: cost range": render(cost_min="0.01"),
+        "queries: default": lambda: page_queries(sessions, last30, now),
+        "queries: search common": lambda: page_queries(
+            sessions, Filters(start=last30.start, search=COMMON_WORD), now),
+        "first page: search rare": lambda: first_page(
+            sessions, Filters(start=last30.start, search=RARE_WORD)),
+        "first page: search common": lambda: first_page(
+            sessions, Filters(start=last30.start, search=COMMON_WORD)),
+        "first page: rare, all time": lambda: first_page(sessions, Filters(search=RARE_WORD)),
+        "first page: common, all, ranked": lambda: first_page(
+            sessions, Filters(search=COMMON_WORD), ranked=True),
+    }
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
+    url = normalize_url(os.environ["DATABASE_URL"])
+    os.environ["DATABASE_URL"] = url
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    results: dict[str, dict[int, float]] = {}
+    for size in sizes:
+        timings = seed(engine, size)
+        results.setdefault("seed (s, total)", {})[size] = timings["total"]
+        now = datetime.now(UTC)
+        for name, action in scenarios(sessions, now).items():
+            results.setdefault(name + " (ms)", {})[size] = median_ms(action)
+        print(f"done {size:,}: seeding {timings}", flush=True)
+    width = max(map(len, results))
+    print(f"{'':<{width}} " + " ".join(f"{s:>10,}" for s in sizes))
+    for name, by_size in results.items():
+        print(f"{name:<{width}} " + " ".join(f"{by_size[s]:>10.1f}" for s in sizes))
+
+
+if __name__ == "__main__":
+    main()
