@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -9,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.llm import LLMClient, make_client
+from agent.llm import LLMClient, litellm_module, make_client
 from config import Settings, get_settings
 from db import migrate
 from db.engine import (
@@ -58,10 +59,19 @@ def open_database(database_url: str | None, data_dir: str) -> Database:
     return Database(engine, make_sessionmaker(engine), redact(url), not database_url)
 
 
+@st.cache_resource
+def warm_litellm() -> threading.Thread:
+    """Import litellm (seconds) in the background once per process, so the first turn is quick."""
+    thread = threading.Thread(target=litellm_module, name="warm-litellm", daemon=True)
+    thread.start()
+    return thread
+
+
 def setup_page(title: str, icon: str) -> App:
     """Configure the page and open the database, or explain what is wrong and stop."""
     st.set_page_config(page_title=f"{title} · Mini-Agent", page_icon=icon, layout="wide")
     settings = get_settings()
+    warm_litellm()
     try:
         db = open_database(settings.database_url, str(settings.data_dir))
     except DatabaseUnavailable as exc:
