@@ -88,10 +88,22 @@ def count_matching(session: Session, filters: Filters, *, cap: int = COUNT_CAP) 
         return Count(count_rollup(session, filters), True)
     if filters.search and not search_has_terms(session, filters.search):
         return Count(0, True)
+    if filters.search:
+        # Counting a common word must read the GIN bitmap, not re-parse rows along an index.
+        cap = min(cap, MATCH_FIRST_MAX)
+        _scans(session, "off")
     probe = (select(literal_column("1")).select_from(Interaction.__table__)
              .where(*where_clauses(filters)).limit(cap + 1))
     found = int(session.scalar(select(func.count()).select_from(probe.subquery())))
+    if filters.search:
+        _scans(session, "on")
     return Count(min(found, cap), found <= cap)
+
+
+def _scans(session: Session, setting: str) -> None:
+    """Allow or forbid plain index and sequential scans for this transaction."""
+    for name in ("enable_seqscan", "enable_indexscan"):
+        session.execute(select(func.set_config(name, setting, True)))
 
 
 def list_page(
