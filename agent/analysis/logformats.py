@@ -38,6 +38,18 @@ LEVEL = rf"(?:{LEVEL_WORD}|[TVDIWEF])"
 THREAD = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
 COMPONENT = r"[A-Za-z_][\w$.\-/()]*(?:\[\d+\])?"
 
+# Formats whose header sits after a free-form head of at most so many characters: (limit, tail).
+# They are matched as an unanchored search for the tail (the leftmost match is the one the lazy
+# head would find), which spares the regex engine a long bounded repetition. This pays only
+# when the tail is cheap to search for: a tail starting with a timestamp is not.
+_HEADED: dict[str, tuple[int, str]] = {
+    "header-then-level": (
+        160,
+        r"\s\[?(?P<level>(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR"
+        r"|SEVERE|FATAL|CRITICAL|Info|Warning|Error))\]?:?\s+",
+    ),
+}
+
 # Header patterns with named groups ts, level, component, pid, pri; the message is the rest of
 # the line. Matching only the header keeps capture extraction off the long message part.
 _PATTERNS: dict[str, str] = {
@@ -77,10 +89,7 @@ _PATTERNS: dict[str, str] = {
         rf"^[\[(]?(?P<ts>{TIMESTAMP})[\])]?\s*[|,:-]?\s*"
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)?"
     ),
-    "header-then-level": (
-        r"^(?P<head>.{0,160}?)\s\[?(?P<level>(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR"
-        r"|SEVERE|FATAL|CRITICAL|Info|Warning|Error))\]?:?\s+"
-    ),
+    **{name: rf"^(?P<head>.{{0,{limit}}}?){tail}" for name, (limit, tail) in _HEADED.items()},
     "timestamp-inside": (
         rf"^(?P<head>.{{0,80}}?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)"
@@ -176,6 +185,11 @@ def starts_record(fmt: LogFormat, lines: pl.Series) -> pl.Series:
     """Which lines start a record in this format (a fast match, no field extraction)."""
     if fmt.pattern is None:
         return split_lines(fmt, lines)["msg"].is_not_null()
+    if fmt.name in _HEADED:
+        limit, tail = _HEADED[fmt.name]
+        start = lines.str.find(tail)
+        head = lines.cast(pl.Binary).bin.head(start).cast(pl.String)
+        return (start.is_not_null() & (head.str.len_chars() <= limit)).fill_null(False)
     return lines.str.contains(fmt.pattern)
 
 
@@ -185,6 +199,8 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
         groups = _split_keyed(lines, fmt, _json_field)
     elif fmt.name == "logfmt":
         groups = _split_keyed(lines, fmt, _logfmt_field)
+    elif fmt.name in _HEADED:
+        groups = _split_headed(lines, *_HEADED[fmt.name])
     elif fmt.pattern is None:
         # Without a header, indented lines continue the record above (tracebacks, wraps).
         starts = ~lines.str.contains(r"^(?:\s|Caused by:|\.\.\. \d+ more)")
@@ -208,6 +224,24 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
             groups = groups.with_columns(status.alias("status"))
     missing = [pl.lit(None, dtype=pl.String).alias(c) for c in _FIELDS if c not in groups.columns]
     return groups.with_columns(missing).select(*_FIELDS, "msg")
+
+
+def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
+    """Split lines whose header follows a head of at most limit characters (see _HEADED)."""
+    groups = lines.str.extract_groups(f"(?P<tail>{tail})").struct.unnest()
+    # find gives byte offsets, so the line is cut as bytes (a match starts on a char boundary).
+    start = pl.col("raw").str.find(tail)
+    raw = pl.col("raw").cast(pl.Binary)
+    groups = groups.with_columns(lines.alias("raw")).with_columns(
+        raw.bin.head(start).cast(pl.String).alias("head"),
+        raw.bin.slice(start + pl.col("tail").str.len_bytes()).cast(pl.String).alias("msg"),
+    )
+    found = pl.col("msg").is_not_null() & (pl.col("head").str.len_chars() <= limit)
+    fields = [c for c in groups.columns if c not in ("raw", "tail")]
+    groups = groups.select(pl.when(found).then(pl.col(c)).alias(c) for c in fields)
+    if "ts" not in groups.columns:
+        groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+    return groups
 
 
 def _json_field(key: str) -> pl.Expr:

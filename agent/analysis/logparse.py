@@ -1,0 +1,185 @@
+"""Parse a log chunk by chunk: split lines into header fields, detect formats, mine templates."""
+
+from __future__ import annotations
+
+import threading
+
+import polars as pl
+
+from agent.analysis.logfields import (
+    YEARLESS,
+    choose_timestamp_format,
+    normalise_levels,
+    parse_timestamps,
+)
+from agent.analysis.logformats import LogFormat, detect_format, split_lines, starts_record
+from agent.analysis.logread import ReadState
+from agent.analysis.logtemplates import cluster_templates, mask_expr
+
+MAX_MESSAGE_CHARS = 65536
+MAX_FORMATS = 12
+SAMPLE_LINES = 2000
+
+
+_EMPTY_RECORDS = pl.DataFrame(
+    schema={
+        "line": pl.UInt32,
+        "timestamp": pl.Datetime("us"),
+        "level": pl.String,
+        "component": pl.String,
+        "message": pl.String,
+    }
+)
+
+
+class ParsedLog:
+    """Accumulates parsed chunks: record start lines and continuation lines, kept apart."""
+
+    def __init__(self) -> None:
+        self.formats: list[LogFormat] = []
+        self.layouts: dict[str, str | None] = {}
+        self.records: dict[int, pl.DataFrame] = {}
+        self.extra: dict[int, pl.DataFrame] = {}
+        self.lock = threading.Lock()
+        self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
+        self.lines = 0
+        self.bad_utf8 = False
+        self.long_lines: list[tuple[int, int]] = []
+
+    def reserve(self, chunk: bytes) -> int:
+        """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
+        offset = self.lines
+        self.lines += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+        return offset
+
+    def add(self, chunk: bytes, offset: int, state: ReadState) -> None:
+        """Parse one chunk of whole lines whose first line follows line number offset."""
+        text = chunk.decode("utf-8", errors="replace")
+        if "\ufffd" in text:
+            with self.lock:
+                if not self.bad_utf8:
+                    self.bad_utf8 = True
+                    state.warnings.append(
+                        "Some bytes were not valid UTF-8; they were replaced by \ufffd."
+                    )
+        lines = pl.Series("raw", [text]).str.split("\n").explode()
+        if "\r" in text:
+            lines = lines.str.strip_suffix("\r")
+        del text
+        frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=offset + 1)
+        frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
+        long = frame["raw"].str.len_bytes() > MAX_MESSAGE_CHARS
+        if long.any():
+            for line, raw in frame.filter(long).head(5).iter_rows():
+                self.long_lines.append((line, len(raw.encode())))
+            frame = frame.with_columns(pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS))
+        records, rest = self._parse(frame, state)
+        self.records[offset] = records
+        if not rest.is_empty():
+            self.extra[offset] = rest
+
+    def _parse(self, frame: pl.DataFrame, state: ReadState) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Parse with the formats seen so far; detect another when many lines fit none of them.
+
+        Logs concatenated from several sources change format midway; lines that fit no format
+        and are few are continuation lines of the record above.
+        """
+        found: list[pl.DataFrame] = []
+        rest = frame
+        index = 0
+        while not rest.is_empty():
+            if index == len(self.formats):
+                candidates = rest["raw"].filter(~rest["raw"].str.contains(r"^\s"))
+                if self.formats and len(candidates) < max(50, 0.02 * len(frame)):
+                    break
+                with self.lock:
+                    if index < len(self.formats):
+                        # Another chunk found a format meanwhile: try it before detecting.
+                        continue
+                    fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
+                    known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
+                    if known or (fmt.name == "plain" and self.formats):
+                        break
+                    self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
+            fmt = self.formats[index]
+            index += 1
+            # A cheap match test first: full extraction then runs only on the lines it claims.
+            matched = starts_record(fmt, rest["raw"])
+            if not matched.any():
+                continue
+            parsed = rest.filter(matched) if not matched.all() else rest
+            parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
+            found.append(
+                parsed.select(
+                    "line",
+                    parse_timestamps(pl.col("ts"), self.layouts[fmt.name]).alias("timestamp"),
+                    normalise_levels(parsed).alias("level"),
+                    pl.col("component"),
+                    pl.col("msg").alias("message"),
+                )
+            )
+            rest = rest.filter(~matched)
+        records = pl.concat(found).sort("line") if found else _EMPTY_RECORDS
+        return records, rest
+
+    def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
+        """Start using a newly detected format, with the timestamp layout of its sample."""
+        self.formats.append(fmt)
+        layout = choose_timestamp_format(split_lines(fmt, sample)["ts"])
+        self.layouts[fmt.name] = layout
+        if layout in YEARLESS and not any(w.startswith("Timestamps carry") for w in state.warnings):
+            state.warnings.append("Timestamps carry no year; the current year was assumed.")
+
+    @property
+    def format_name(self) -> str:
+        """The detected format, or the formats in order of appearance for a mixed log."""
+        if len(self.formats) == 1:
+            return self.formats[0].name
+        return "mixed: " + ", ".join(f.name for f in self.formats) if self.formats else "plain"
+
+    def finish(self, state: ReadState) -> pl.DataFrame:
+        """Concatenate records, attach continuation lines and assign templates."""
+        records = pl.concat([self.records[k] for k in sorted(self.records)])
+        self.records = {}
+        for line, size in self.long_lines:
+            state.warnings.append(
+                f"Line {line} is {size / 1e6:.1f} MB long; only its first "
+                f"{MAX_MESSAGE_CHARS // 1024} KB were analysed."
+            )
+        if self.extra:
+            extra = pl.concat([self.extra[k] for k in sorted(self.extra)])
+            starts = records.select(pl.col("line").alias("start"), pl.col("line"))
+            extra = extra.join_asof(starts, on="line", strategy="backward")
+            # Lines before the first recognised record are records of their own.
+            orphans = extra.filter(pl.col("start").is_null())
+            if not orphans.is_empty():
+                records = pl.concat(
+                    [records, orphans.select("line", pl.col("raw").alias("message"))],
+                    how="diagonal",
+                ).sort("line")
+            self.joined = (
+                extra.drop_nulls("start")
+                .group_by("start")
+                .agg(pl.col("raw").str.join("\n").alias("more"))
+                .rename({"start": "line"})
+            )
+            self.extra = {}
+        return assign_templates(records)
+
+
+def assign_templates(records: pl.DataFrame) -> pl.DataFrame:
+    """Mask each distinct message once, cluster the distinct masked forms, join ids back."""
+    distinct = (
+        records.group_by("message")
+        .len()
+        .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
+    )
+    masked = distinct.group_by("masked").agg(pl.col("len").sum()).sort("masked")
+    labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
+    ids = masked.select("masked", pl.Series("template_id", labels, dtype=pl.Int64))
+    mapping = distinct.join(ids, on="masked").select("message", "template_id")
+    table = pl.DataFrame({"template": templates}).with_row_index("template_id")
+    records = records.join(mapping, on="message", how="left")
+    return records.join(
+        table.with_columns(pl.col("template_id").cast(pl.Int64)), on="template_id", how="left"
+    ).sort("line")
