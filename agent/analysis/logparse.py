@@ -109,12 +109,18 @@ class ParsedLog:
                 continue
             parsed = rest.filter(matched) if not matched.all() else rest
             parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
+            timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name])
+            levels = ["level", "pri", "status"]
             found.append(
-                parsed.select(
+                _per_distinct(
+                    _per_distinct(parsed, ["ts"], timestamp.alias("timestamp")),
+                    levels,
+                    normalise_levels(parsed).alias("norm_level"),
+                ).select(
                     "line",
-                    parse_timestamps(pl.col("ts"), self.layouts[fmt.name]).alias("timestamp"),
-                    normalise_levels(parsed).alias("level"),
-                    pl.col("component"),
+                    "timestamp",
+                    pl.col("norm_level").alias("level"),
+                    "component",
                     pl.col("msg").alias("message"),
                 )
             )
@@ -165,6 +171,12 @@ class ParsedLog:
             )
             self.extra = {}
         return assign_templates(records)
+
+
+def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:
+    """Add expr's column, computed once per distinct combination of keys (values repeat a lot)."""
+    distinct = frame.select(keys).unique().with_columns(expr)
+    return frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def assign_templates(records: pl.DataFrame) -> pl.DataFrame:
