@@ -110,13 +110,11 @@ class ParsedLog:
             parsed = rest.filter(matched) if not matched.all() else rest
             parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
             timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name])
-            levels = ["level", "pri", "status"]
+            parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
+            levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
+            parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
             found.append(
-                _per_distinct(
-                    _per_distinct(parsed, ["ts"], timestamp.alias("timestamp")),
-                    levels,
-                    normalise_levels(parsed).alias("norm_level"),
-                ).select(
+                parsed.select(
                     "line",
                     "timestamp",
                     pl.col("norm_level").alias("level"),
@@ -175,6 +173,8 @@ class ParsedLog:
 
 def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:
     """Add expr's column, computed once per distinct combination of keys (values repeat a lot)."""
+    if not keys:
+        return frame.with_columns(expr)
     distinct = frame.select(keys).unique().with_columns(expr)
     return frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -138,19 +139,21 @@ def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator
         size += len(block)
         if size < CHUNK_BYTES:
             continue
-        data = carry + b"".join(pieces)
-        pieces, size = [], 0
         if not checked:
-            _check_text(data[:SNIFF_BYTES])
+            _check_text(b"".join([carry, *pieces])[:SNIFF_BYTES])
             checked = True
         state.bytes_read = raw.tell()
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            carry = data
+        # Cut in the last block that holds a line break; the join then copies the data once.
+        last = next((i for i in range(len(pieces) - 1, -1, -1) if b"\n" in pieces[i]), None)
+        if last is None:
+            carry, pieces, size = b"".join([carry, *pieces]), [], 0
             continue
-        carry = data[cut + 1 :]
-        yield _normalise(data[: cut + 1])
-    data = carry + b"".join(pieces)
+        cut = pieces[last].rfind(b"\n") + 1
+        data = b"".join([carry, *pieces[:last], memoryview(pieces[last])[:cut]])
+        carry = b"".join([pieces[last][cut:], *pieces[last + 1 :]])
+        pieces, size = [], 0
+        yield _normalise(data)
+    data = b"".join([carry, *pieces])
     if not checked:
         _check_text(data[:SNIFF_BYTES])
     state.bytes_read = raw.tell()
@@ -158,9 +161,12 @@ def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator
         yield _normalise(data)
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def _normalise(data: bytes) -> bytes:
     """Turn lone CR line endings (old Mac, or mixed with others) into LF."""
     # CRLF alone is left for the line splitter, which strips a trailing CR more cheaply.
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and _LONE_CR.search(data):
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data
