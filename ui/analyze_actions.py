@@ -15,8 +15,9 @@ CONFIRM_KEY = "analyze-confirm-delete"
 def draw_actions(app: App, opened: AnalyzedUpload) -> None:
     """The upload's title line with its two buttons, and the delete confirmation."""
     upload = opened.upload
-    title, ask, delete = st.columns([6, 2, 1], vertical_alignment="bottom")
-    title.subheader(upload_label(upload).replace(f" · {upload.kind} ·", f" · {opened.kind} ·"))
+    st.subheader(upload.name)
+    st.caption(upload_label(upload).removeprefix(f"{upload.name} · "))
+    ask, delete, _ = st.columns([3, 2, 5])
     if ask.button("Ask the agent about this file", icon=":material/chat:", key="analyze-ask"):
         # The chat page reads `attach` and attaches the upload to the next prompt.
         st.switch_page("app.py", query_params={"attach": str(upload.id)})

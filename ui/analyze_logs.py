@@ -159,6 +159,8 @@ def search_records(
     Text matches case-insensitively; an invalid regex raises re.error. Python's `re` is used
     rather than pandas' regex engine so the syntax accepted is the one users expect.
     """
+    if not (text or levels or window):
+        return records.head(limit), len(records)
     keep = pd.Series(True, index=records.index)
     if levels:
         keep &= records["level"].isin(levels)
