@@ -159,10 +159,9 @@ def analyze_upload(
     with sessions() as session:
         upload = find_by_sha256(session, stored.sha256)
         reused = upload is not None
-        if upload is not None:
-            _keep_one_copy(session, upload, str(stored.path))
+        path = stored.path if upload is None else _keep_one_copy(session, upload, stored.path)
         try:
-            analysis = analyse(stored.path, kind, stored.sha256, progress)
+            analysis = analyse(path, kind, stored.sha256, progress)
         except AnalysisFailed:
             if upload is None:
                 _remove_if_unused(session, str(stored.path))
@@ -234,15 +233,17 @@ def delete_upload(sessions: sessionmaker[Session], upload_id: int, *, data_dir: 
             _remove_if_unused(session, stored_path)
 
 
-def _keep_one_copy(session: Session, upload: Upload, new_path: str) -> None:
-    """Point the earlier row at the file just kept, dropping its old copy under another name."""
-    old_path = upload.stored_path
+def _keep_one_copy(session: Session, upload: Upload, new_path: Path) -> Path:
+    """The path to analyse: the earlier row's copy (the new one is dropped) unless it is gone."""
+    old_path = Path(upload.stored_path) if upload.stored_path else None
     if old_path == new_path:
-        return
-    upload.stored_path = new_path
+        return new_path
+    if old_path is not None and old_path.is_file():
+        _remove_if_unused(session, str(new_path))
+        return old_path
+    upload.stored_path = str(new_path)
     session.commit()
-    if old_path:
-        _remove_if_unused(session, old_path)
+    return new_path
 
 
 def _remove_if_unused(session: Session, stored_path: str) -> None:

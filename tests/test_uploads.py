@@ -94,9 +94,18 @@ def test_the_same_bytes_reuse_the_row_even_under_another_name(sessions, settings
     assert again.reused and again.upload.id == first.upload.id
     [row] = rows(sessions)
     assert row.summary["format"] == first.analysis.summary()["format"]
-    # One copy of the bytes is kept, under the newest name.
+    # One copy of the bytes is kept, under the name the row shows.
     folder = Path(row.stored_path).parent
-    assert [p.name for p in folder.iterdir()] == ["copy.log"]
+    assert row.name == "app.log" and [p.name for p in folder.iterdir()] == ["app.log"]
+
+
+def test_the_same_bytes_adopt_the_new_copy_when_the_old_one_is_gone(sessions, settings) -> None:
+    first = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG))
+    Path(first.upload.stored_path).unlink()
+    again = analyze_upload(sessions, settings, "copy.log", io.BytesIO(APP_LOG))
+    assert again.upload.id == first.upload.id
+    assert Path(again.upload.stored_path).name == "copy.log"
+    assert Path(rows(sessions)[0].stored_path).read_bytes() == APP_LOG
 
 
 def test_a_file_that_cannot_be_analysed_is_neither_recorded_nor_kept(sessions, settings) -> None:

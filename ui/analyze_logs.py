@@ -139,10 +139,12 @@ def _time_window(report: LogReport) -> tuple[datetime, datetime] | None:
     start, end = report.start.to_pydatetime(), report.end.to_pydatetime()
     # About 500 steps across the span, never finer than a second.
     step = max(timedelta(seconds=1), timedelta(seconds=round((end - start).total_seconds() / 500)))
-    return st.slider(
+    window = st.slider(
         "Time", min_value=start, max_value=end, value=(start, end), step=step,
         format="YYYY-MM-DD HH:mm:ss", key="analyze-search-time",
     )
+    # The whole span means no filter, so records without a timestamp are found too.
+    return None if window == (start, end) else window
 
 
 def search_records(
