@@ -189,9 +189,13 @@ def assign_templates(records: pl.DataFrame) -> pl.DataFrame:
     masked = distinct.group_by("masked").agg(pl.col("len").sum()).sort("masked")
     labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
     ids = masked.select("masked", pl.Series("template_id", labels, dtype=pl.Int64))
-    mapping = distinct.join(ids, on="masked").select("message", "template_id")
     table = pl.DataFrame({"template": templates}).with_row_index("template_id")
-    records = records.join(mapping, on="message", how="left")
+    table = table.with_columns(pl.col("template_id").cast(pl.Int64))
+    mapping = distinct.join(ids, on="masked").join(table, on="template_id")
+    # Records are in line order already; one join of the (few) distinct messages keeps it.
     return records.join(
-        table.with_columns(pl.col("template_id").cast(pl.Int64)), on="template_id", how="left"
-    ).sort("line")
+        mapping.select("message", "template_id", "template"),
+        on="message",
+        how="left",
+        maintain_order="left",
+    )
