@@ -84,6 +84,10 @@ def test_a_csv_upload_shows_its_tabs_and_is_recorded_with_its_summary(page_env, 
     assert not at.exception and not at.error
     assert tab_labels(at) == CSV_TABS
     assert metric(at, "Rows") == "121" and metric(at, "Duplicate rows") == "1"
+    columns = next(d.value for d in at.dataframe if "histogram" in d.value)
+    assert list(columns["column"]) == [
+        "order_id", "region", "price", "quantity", "ordered_at", "returned"]
+    assert list(columns.set_index("column").at["region", "histogram"]) == [35, 33, 30, 23]
     assert any("Analysed “orders.csv”" in s.value for s in at.success)
     [row] = rows(sessions)
     assert (row.name, row.kind, row.size_bytes) == ("orders.csv", "csv", len(ORDERS))
@@ -109,7 +113,8 @@ def test_a_log_upload_shows_its_tabs_and_is_recorded(page_env, sessions) -> None
     at = upload(open_page(), "app.log", unique(APP_LOG))
     assert not at.exception and not at.error
     assert tab_labels(at) == LOG_TABS
-    assert metric(at, "ERROR") == "27"
+    assert metric(at, "ERROR") == "27" and metric(at, "Stack traces") == "2"
+    assert any(c.value.startswith("Format: timestamp") for c in at.caption)
     assert any("go backwards" in w.value for w in at.warning)
     [row] = rows(sessions)
     assert row.kind == "log" and row.summary["levels"]["ERROR"] == 27

@@ -37,12 +37,13 @@ def draw_log_report(upload: Upload, report: LogReport) -> None:
 def _overview(upload: Upload, report: LogReport) -> None:
     """Format, span, counts per level and what the reader noticed."""
     cells = st.columns(4)
-    cells[0].metric("Format", report.format)
-    cells[1].metric("Records", f"{len(report.records):,}")
-    cells[2].metric("Time span", _span(report.span))
-    cells[3].metric("Templates", f"{len(report.templates):,}")
+    cells[0].metric("Records", f"{len(report.records):,}")
+    cells[1].metric("Time span", _span(report.span))
+    cells[2].metric("Templates", f"{len(report.templates):,}")
+    cells[3].metric("Stack traces", f"{int(report.stack_traces['count'].sum()):,}")
     st.caption(
-        f"{file_size(upload.size_bytes)} · from {_when(report.start)} to {_when(report.end)}"
+        f"Format: {report.format} · {file_size(upload.size_bytes)} · "
+        f"from {_when(report.start)} to {_when(report.end)}"
     )
     if report.level_counts:
         levels = st.columns(len(report.level_counts))
