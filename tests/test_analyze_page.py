@@ -204,6 +204,10 @@ def test_bad_files_get_a_clear_message_and_no_traceback(
         ("long.log", b"2024-01-01 10:00:00 INFO start\n2024-01-01 10:00:01 INFO "
          + b"x" * 10_000_000 + b"\n2024-01-01 10:00:02 ERROR end\n", LOG_TABS, "MB long"),
         ("plain.log", b"starting\nworking\nerror: disk full\n", LOG_TABS, "No timestamps"),
+        ("cut.log.gz", gzip.compress(APP_LOG)[:3000], LOG_TABS, "truncated"),
+        ("bad-utf8.log", APP_LOG[:5000] + b"\xff\xfe bad\n" + APP_LOG[5000:], LOG_TABS,
+         "not valid UTF-8"),
+        ("crlf.log", APP_LOG.replace(b"\n", b"\r\n", 100), LOG_TABS, ""),
         ("back.log", b"2024-01-01 10:00:05 INFO b\n2024-01-01 10:00:01 INFO a\n", LOG_TABS,
          "backwards"),
     ],
