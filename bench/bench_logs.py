@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,29 +13,30 @@ DATA = Path("/work/shared/data/loghub-dev")
 BIG = ROOT / "bench" / ".data" / "loghub_100mb.log"
 TARGET_BYTES = 100 * 1024 * 1024
 
-# Each child reports its own wall time and peak RSS (ru_maxrss is the child's high-water mark).
+# Each child reports its own wall time, CPU time (all threads; steadier than wall time on a busy
+# machine) and peak RSS (ru_maxrss is the child's high-water mark).
 OURS = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, {root!r})
 from agent.analysis.logs import analyze_log
-start = time.perf_counter()
+start, cpu = time.perf_counter(), sum(os.times()[:2])
 report = analyze_log({path!r})
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, sum(os.times()[:2]) - cpu
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"seconds": elapsed, "rss": rss, "records": len(report.records),
+print(json.dumps({{"seconds": elapsed, "cpu": cpu, "rss": rss, "records": len(report.records),
                   "templates": len(report.templates)}}))
 """
 DRAIN = """
-import json, resource, time
+import json, os, resource, time
 from drain3 import TemplateMiner
-start = time.perf_counter()
+start, cpu = time.perf_counter(), sum(os.times()[:2])
 miner = TemplateMiner()
 with open({path!r}, encoding="utf-8", errors="replace") as lines:
     for line in lines:
         miner.add_log_message(line.rstrip("\\n"))
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, sum(os.times()[:2]) - cpu
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"seconds": elapsed, "rss": rss, "records": 0,
+print(json.dumps({{"seconds": elapsed, "cpu": cpu, "rss": rss, "records": 0,
                   "templates": len(miner.drain.clusters)}}))
 """
 
@@ -57,31 +59,34 @@ def build_log() -> Path:
 def run_child(code: str, path: Path) -> dict[str, float]:
     """Run one measured job in a fresh interpreter and return its figures."""
     script = code.format(root=str(ROOT), path=str(path))
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    """Print size, our time/throughput/RSS, drain3's, and the ratio."""
+    """Print size, load, our time/throughput/RSS, drain3's, and the ratios."""
     path = build_log()
     megabytes = path.stat().st_size / 1e6
     ours = run_child(OURS, path)
     drain = run_child(DRAIN, path)
     ours_rate = megabytes / ours["seconds"]
     drain_rate = megabytes / drain["seconds"]
-    print(f"file        {path.name}  {megabytes:.1f} MB")
+    print(f"file        {path.name}  {megabytes:.1f} MB  load {os.getloadavg()[0]:.2f}")
     print(
-        f"analyze_log {ours['seconds']:.2f} s  {ours_rate:.1f} MB/s  "
+        f"analyze_log {ours['seconds']:.2f} s  {ours_rate:.1f} MB/s  cpu {ours['cpu']:.2f} s  "
         f"peak RSS {ours['rss'] / 1e6:.0f} MB  "
         f"{ours['records']:,} records  {ours['templates']:,} templates"
     )
     print(
-        f"drain3      {drain['seconds']:.2f} s  {drain_rate:.1f} MB/s  "
+        f"drain3      {drain['seconds']:.2f} s  {drain_rate:.1f} MB/s  cpu {drain['cpu']:.2f} s  "
         f"peak RSS {drain['rss'] / 1e6:.0f} MB  {drain['templates']:,} templates"
     )
-    print(f"ratio       {ours_rate / drain_rate:.1f}x drain3's throughput")
+    print(
+        f"ratio       {ours_rate / drain_rate:.1f}x drain3's throughput  "
+        f"({drain['cpu'] / ours['cpu']:.1f}x per CPU second)"
+    )
 
 
 if __name__ == "__main__":

@@ -349,6 +349,20 @@ def test_mixed_line_endings_give_one_record_per_line() -> None:
     assert report.records["message"].tolist() == ["one", "two", "three"]
 
 
+def test_small_read_chunks_give_the_same_records_as_one_chunk(monkeypatch) -> None:  # noqa: ANN001
+    data = b"".join(
+        b"2024-05-01 10:00:%02d INFO a: line %d\r\n" % (i % 60, i)
+        + (b"  at frame(%d)\n" % i if i % 7 == 0 else b"")
+        + (b"2024-05-01 10:01:00 WARN b: lone cr\r" if i % 11 == 0 else b"")
+        for i in range(300)
+    )
+    whole = analyze_log(data).records
+    monkeypatch.setattr("agent.analysis.logread.CHUNK_BYTES", 97)
+    monkeypatch.setattr("agent.analysis.logread.READ_BYTES", 13)
+    pd.testing.assert_frame_equal(analyze_log(data).records, whole)
+    assert analyze_log(gzip.compress(data)).records["message"].tolist() == whole["message"].tolist()
+
+
 def test_a_log_without_timestamps_is_analysed_with_a_warning() -> None:
     report = _log("just some text\nanother line of text\n")
     assert report.records["timestamp"].isna().all()

@@ -172,8 +172,11 @@ class ParsedLog:
 
 
 def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:
-    """Add expr's column, computed once per distinct combination of keys (values repeat a lot)."""
-    if not keys:
+    """Add expr's column, computed once per distinct combination of keys when they repeat."""
+    # Second-resolution timestamps and levels repeat a lot; sub-second timestamps may not, and
+    # then a unique and a join cost more than computing expr on every row.
+    sample = frame.select(keys).head(SAMPLE_LINES)
+    if not keys or sample.n_unique() > 0.5 * len(sample):
         return frame.with_columns(expr)
     distinct = frame.select(keys).unique().with_columns(expr)
     return frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
