@@ -42,13 +42,19 @@ def median_ms(action: Callable[[], object]) -> float:
 
 
 def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False) -> None:
-    """Every query the page runs for one filter state."""
+    """Every query the page runs for one filter state (charts only when it draws them)."""
     with sessions() as session:
         history_usage.known_models(session)
         total = history.count_matching(session, filters)
         history.list_page(session, filters, ranked=ranked, total=total)
+        if not history_usage.chartable(filters, total.value, total.exact):
+            return
         history_usage.usage(session, filters, now=now)
         previous = filters.previous_period(now)
+        if previous and not previous.rollup_ok:
+            before = history.count_matching(session, previous, cap=history_usage.RAW_CHART_CAP)
+            if not history_usage.chartable(previous, before.value, before.exact):
+                return
         if previous:
             history_usage.usage(session, previous, now=now, detail=False)
 

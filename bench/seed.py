@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import os
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,9 @@ from db import migrate  # noqa: E402
 from db.engine import make_engine, normalize_url  # noqa: E402
 
 RARE_WORD, COMMON_WORD = "heliotrope", "python"
+PARALLEL_COPIES = 2
+# As migration 0004 creates it: the stored tsvector makes this a sort, not a parse.
+CREATE_SEARCH_INDEX = "CREATE INDEX ix_interactions_fts ON interactions USING gin (search_vector)"
 DAYS = 90
 MODELS = ["gpt-4o-mini", "gpt-4o", "claude-3-5-sonnet", "ollama/llama3", "local/qwen-coder"]
 MODEL_WEIGHTS = [0.45, 0.2, 0.2, 0.1, 0.05]
@@ -93,47 +99,89 @@ def text_pools(rng: np.random.Generator, size: int) -> tuple[list[str], list[str
     return prompts, responses
 
 
-def interaction_lines(n: int, conversations: int, seed: int = 7) -> Iterator[str]:
-    """N interactions in COPY text format, oldest first like an append-only log, in chunks
-    (so the server loads one chunk while the next is generated)."""
+@dataclass(frozen=True)
+class Draws:
+    """Every random choice for N interactions, drawn once so that parts can be loaded apart."""
+
+    prompts: list[str]
+    responses: list[str]
+    stamps: np.ndarray
+    model: np.ndarray
+    status: np.ndarray
+    error: np.ndarray
+    ptok: np.ndarray
+    ctok: np.ndarray
+    latency: np.ndarray
+    first: np.ndarray
+    pick_p: np.ndarray
+    pick_r: np.ndarray
+    conv: np.ndarray
+    rare: np.ndarray
+
+
+def draw(n: int, conversations: int, seed: int = 7) -> Draws:
+    """N interactions' values, oldest first like an append-only log."""
     rng = np.random.default_rng(seed)
     prompts, responses = text_pools(rng, 20_000)
     now = np.datetime64("now", "us")
     offsets = np.sort(rng.uniform(0, DAYS * 86400e6, size=n))[::-1].astype("timedelta64[us]")
-    stamps = np.datetime_as_string(now - offsets, unit="us")
     model = rng.choice(len(MODELS), p=MODEL_WEIGHTS, size=n)
-    status = rng.choice(len(STATUSES), p=STATUS_WEIGHTS, size=n)
-    error = rng.integers(0, len(ERRORS), size=n)
-    ptok = rng.integers(20, 2000, size=n)
-    ctok = rng.integers(10, 1500, size=n)
     latency = (np.array(LATENCY_MEDIAN_MS)[model] * rng.lognormal(0, 0.5, size=n)).astype(int)
-    first = (latency * rng.uniform(0.05, 0.4, size=n)).astype(int)
-    pick_p = rng.integers(0, len(prompts), size=n)
-    pick_r = rng.integers(0, len(responses), size=n)
-    conv = rng.integers(1, conversations + 1, size=n)
-    rare = rng.random(size=n) < 1 / 50_000
+    return Draws(
+        prompts=prompts, responses=responses,
+        stamps=np.datetime_as_string(now - offsets, unit="us"), model=model,
+        status=rng.choice(len(STATUSES), p=STATUS_WEIGHTS, size=n),
+        error=rng.integers(0, len(ERRORS), size=n), ptok=rng.integers(20, 2000, size=n),
+        ctok=rng.integers(10, 1500, size=n), latency=latency,
+        first=(latency * rng.uniform(0.05, 0.4, size=n)).astype(int),
+        pick_p=rng.integers(0, len(prompts), size=n),
+        pick_r=rng.integers(0, len(responses), size=n),
+        conv=rng.integers(1, conversations + 1, size=n), rare=rng.random(size=n) < 1 / 50_000,
+    )
+
+
+def interaction_lines(d: Draws, start: int, stop: int) -> Iterator[str]:
+    """Rows start..stop in COPY text format, in chunks (so the server loads one chunk while
+    the next is generated)."""
     out = io.StringIO()
-    for i in range(n):
-        if i and i % 20_000 == 0:
+    for i in range(start, stop):
+        if i > start and (i - start) % 20_000 == 0:
             yield out.getvalue()
             out = io.StringIO()
-        s = STATUSES[status[i]]
-        prompt = prompts[pick_p[i]] + (f" {RARE_WORD}" if rare[i] else "")
+        s = STATUSES[d.status[i]]
+        prompt = d.prompts[d.pick_p[i]] + (f" {RARE_WORD}" if d.rare[i] else "")
         if s == "pending":
             usage = "\\N\t\\N\t\\N\t\\N\t\\N"
             response = err = "\\N"
         else:
-            m = model[i]
+            m = d.model[i]
             price = PRICES[m]
-            cost = "\\N" if price is None else f"{ptok[i] * price[0] + ctok[i] * price[1]:.8g}"
-            usage = f"{ptok[i]}\t{ctok[i]}\t{cost}\t{latency[i]}\t{first[i]}"
-            response = "\\N" if s == "error" else responses[pick_r[i]]
-            err = ERRORS[error[i]] if s == "error" else "\\N"
+            ptok, ctok, latency = d.ptok[i], d.ctok[i], d.latency[i]
+            cost = "\\N" if price is None else f"{ptok * price[0] + ctok * price[1]:.8g}"
+            usage = f"{ptok}\t{ctok}\t{cost}\t{latency}\t{d.first[i]}"
+            response = "\\N" if s == "error" else d.responses[d.pick_r[i]]
+            err = ERRORS[d.error[i]] if s == "error" else "\\N"
             if s == "error":
-                usage = f"{ptok[i]}\t0\t{cost}\t{latency[i]}\t\\N"
-        out.write(f"{conv[i]}\t{stamps[i]}+00\t{MODELS[model[i]]}\t{prompt}\t{response}\t{s}\t"
-                  f"{err}\t{usage}\n")
+                usage = f"{ptok}\t0\t{cost}\t{latency}\t\\N"
+        out.write(f"{d.conv[i]}\t{d.stamps[i]}+00\t{MODELS[d.model[i]]}\t{prompt}\t{response}\t"
+                  f"{s}\t{err}\t{usage}\n")
     yield out.getvalue()
+
+
+def copy_part(engine: Engine, d: Draws, start: int, stop: int) -> None:
+    """COPY rows start..stop over a connection of its own, and commit."""
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor, cursor.copy(
+            "COPY interactions (conversation_id, created_at, model, prompt, response, "
+            "status, error, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
+            "first_token_ms) FROM STDIN"
+        ) as copy:
+            for chunk in interaction_lines(d, start, stop):
+                copy.write(chunk)
+        raw.commit()
+    finally:
+        raw.close()
 
 
 def seed(engine: Engine, n: int, *, reset: bool = True) -> dict[str, float]:
@@ -146,30 +194,31 @@ def seed(engine: Engine, n: int, *, reset: bool = True) -> dict[str, float]:
         with raw.cursor() as cursor:
             if reset:
                 cursor.execute("TRUNCATE interactions, conversations RESTART IDENTITY CASCADE")
-            step = time.perf_counter()
             cursor.execute("INSERT INTO conversations (title) SELECT 'Bench chat ' || g "
                            "FROM generate_series(1, %s) g", (conversations,))
             # Building the GIN index once after the load is far cheaper than updating it
             # row by row; it is rebuilt before this function returns and timed with it.
             cursor.execute("DROP INDEX IF EXISTS ix_interactions_fts")
-            with cursor.copy(
-                "COPY interactions (conversation_id, created_at, model, prompt, response, "
-                "status, error, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
-                "first_token_ms) FROM STDIN"
-            ) as copy:
-                for chunk in interaction_lines(n, conversations):
-                    copy.write(chunk)
-            timings["generate + copy + rollup triggers"] = time.perf_counter() - step
-            step = time.perf_counter()
+        raw.commit()
+        step = time.perf_counter()
+        d = draw(n, conversations)
+        # The server parses each row's search_vector as it is inserted: one COPY per core
+        # parses in parallel. Each part is a contiguous time range, so the rollup rows the
+        # two statements share (one day) are few.
+        bounds = [n * k // PARALLEL_COPIES for k in range(PARALLEL_COPIES + 1)]
+        with ThreadPoolExecutor(PARALLEL_COPIES) as pool:
+            for done in [pool.submit(copy_part, engine, d, a, b)
+                         for a, b in itertools.pairwise(bounds)]:
+                done.result()
+        timings["generate + copy + rollup triggers"] = time.perf_counter() - step
+        step = time.perf_counter()
+        with raw.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '1GB'")
             # PostgreSQL 18 builds GIN indexes in parallel; older servers ignore this.
             cursor.execute("SET max_parallel_maintenance_workers = 2")
-            cursor.execute(
-                "CREATE INDEX ix_interactions_fts ON interactions USING gin ((to_tsvector("
-                "'english'::regconfig, coalesce(prompt, '') || ' ' || coalesce(response, ''))))"
-            )
-            raw.commit()
-            timings["search index"] = time.perf_counter() - step
+            cursor.execute(CREATE_SEARCH_INDEX)
+        raw.commit()
+        timings["search index"] = time.perf_counter() - step
         step = time.perf_counter()
         raw.driver_connection.autocommit = True
         with raw.cursor() as cursor:

@@ -12,11 +12,9 @@ from db.models import Interaction
 
 I = Interaction.__table__.c  # noqa: E741 - a short alias keeps the query code readable
 
-# Identical to the expression of ix_interactions_fts (migration 0004), so the index is used.
-DOCUMENT_SQL = (
-    "to_tsvector('english'::regconfig, coalesce(prompt, '') || ' ' || coalesce(response, ''))"
-)
-DOCUMENT = literal_column(DOCUMENT_SQL)
+# The stored tsvector of prompt and response (migration 0004). The ORM model leaves it out:
+# only the database writes it, and only these queries read it.
+DOCUMENT = literal_column("interactions.search_vector")
 TS_CONFIG = literal_column("'english'::regconfig")
 MAX_SEARCH_CHARS = 1000
 STATUSES = ("ok", "error", "stopped", "pending")
