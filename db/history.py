@@ -19,6 +19,9 @@ PROMPT_PREVIEW_CHARS = 200
 # Below this many matches a search is matched first, then sorted (fast for rare words);
 # above it, walking the created_at index finds a page of matches quickly.
 MATCH_FIRST_MAX = 10_000
+# A search for a word the planner expects in more rows than this is counted along the
+# created_at index first: listing its whole GIN posting list would cost more.
+BITMAP_MAX = 20_000
 # A search is first counted along this many newest rows (~1 µs each): enough to find
 # MATCH_FIRST_MAX matches of a word in one row in ten.
 PROBE_ROWS = 100_000
@@ -77,6 +80,8 @@ class Detail:
 def custom_plans(session: Session) -> None:
     """Plan each statement for its own values: a generic plan walks the wrong index."""
     session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
+    # Walks priced over jit_above_cost stop after a page; compiling them costs more.
+    session.execute(select(func.set_config("jit", "off", True)))
 
 
 def search_has_terms(session: Session, text: str) -> bool:
@@ -93,9 +98,10 @@ def count_matching(session: Session, filters: Filters, *, cap: int = COUNT_CAP) 
         return Count(0, True)
     if filters.search:
         cap = min(cap, MATCH_FIRST_MAX)
-        seen, found = _walk_probe(session, filters)
-        if seen < PROBE_ROWS or found > cap:
-            return Count(min(found, cap), found <= cap)
+        if estimated_matches(session, filters.search) > BITMAP_MAX:
+            seen, found = _walk_probe(session, filters)
+            if seen < PROBE_ROWS or found > cap:
+                return Count(min(found, cap), found <= cap)
     probe = (select(literal_column("1")).select_from(Interaction.__table__)
              .where(*where_clauses(filters)).limit(cap + 1))
     found = int(session.scalar(select(func.count()).select_from(probe.subquery())))
@@ -111,6 +117,17 @@ def count_exact(session: Session, filters: Filters) -> int:
     return int(session.scalar(query.where(*where_clauses(filters))))
 
 
+def estimated_matches(session: Session, search: str) -> int:
+    """The planner's guess of how many rows contain the search (from the lexeme statistics
+    ANALYZE keeps for search_vector): free, and right about common versus rare."""
+    query = (select(literal_column("1")).select_from(Interaction.__table__)
+             .where(DOCUMENT.op("@@")(search_query(search))))
+    compiled = query.compile(dialect=session.get_bind().dialect)
+    plan = session.connection().exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 def _walk_probe(session: Session, filters: Filters) -> tuple[int, int]:
     """(rows read, matches) among the newest PROBE_ROWS rows that pass the other filters.
 
@@ -121,8 +138,8 @@ def _walk_probe(session: Session, filters: Filters) -> tuple[int, int]:
     others = replace(filters, search="")
     window = (
         select(DOCUMENT.op("@@")(search_query(filters.search)).label("hit"))
-        .select_from(Interaction.__table__).where(*where_clauses(others)).order_by(I.created_at.desc(), I.id.desc())
-        .limit(PROBE_ROWS).subquery("window")
+        .select_from(Interaction.__table__).where(*where_clauses(others))
+        .order_by(I.created_at.desc(), I.id.desc()).limit(PROBE_ROWS).subquery("window")
     )
     seen, found = session.execute(
         select(func.count(), func.count().filter(window.c.hit)).select_from(window)).one()

@@ -237,11 +237,7 @@ def chartable(filters: Filters, matches: int, exact: bool) -> bool:
 def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = True) -> Usage:
     """KPI totals and (when `detail`) every chart's series for `filters`."""
     session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
-    if filters.search:
-        # The planner prices to_tsvector() far too low and re-parses every row in a seq scan;
-        # the GIN bitmap needs no re-parse for plain word queries.
-        session.execute(select(func.set_config("enable_seqscan", "off", True)))
-        session.execute(select(func.set_config("enable_indexscan", "off", True)))
+    session.execute(select(func.set_config("jit", "off", True)))
     grain = grain_for(filters, now)
     src = _counts_source(filters, grain)
     sets = [tuple_()]
