@@ -1,46 +1,21 @@
-"""Usage analytics for the History page, aggregated in SQL from rollups plus raw edges.
+"""Usage analytics for the History page, aggregated in SQL (sources: db.history_sources).
 
-Dates, models and statuses are answered from the daily rollups (kept by triggers, see
-migration 0004) for whole UTC days, and from raw rows for the partial days at either end of
-the range. Any other filter (search, conversation, cost/token/latency ranges) is answered from
-raw rows. Short ranges (<= 3 days) are charted by hour from raw rows. Percentiles come from
+Short ranges (<= 3 days) are charted by hour, longer ones by UTC day. Percentiles come from
 log-spaced latency bins (four per doubling), so they are within ~9% of the exact value.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import (
-    DateTime,
-    Select,
-    Text,
-    cast,
-    func,
-    literal,
-    null,
-    select,
-    true,
-    tuple_,
-    union_all,
-)
+from sqlalchemy import func, literal, null, select, true, tuple_
 from sqlalchemy.orm import Session
 
-from db.history_filters import (
-    Filters,
-    I,
-    bin_value_ms,
-    cost_known_flag,
-    error_class,
-    latency_bin,
-    utc_day_ceil,
-    utc_day_floor,
-    where_clauses,
-)
-from db.history_tables import latency_rollup, rollup
+from db.history_filters import Filters, bin_value_ms
+from db.history_sources import HOURLY_MAX, counts_source, latency_source
+from db.history_tables import rollup
 
-HOURLY_MAX = timedelta(days=3)
 # Filters the rollups cannot answer are charted from raw rows only up to this many matches,
 # so that every chart query stays well under a second.
 RAW_CHART_CAP = 50_000
@@ -122,88 +97,9 @@ def grain_for(filters: Filters, now: datetime) -> str:
     return "day"
 
 
-def _bucket(grain: str):
-    return func.date_trunc(grain, func.timezone("UTC", I.created_at))
-
-
-def _split(filters: Filters, grain: str) -> tuple[list, tuple | None]:
-    """Raw-row conditions for the parts the rollup cannot answer, and the rollup's day range."""
-    if not filters.rollup_ok or grain == "hour":
-        return [true()], None
-    first = utc_day_ceil(filters.start) if filters.start is not None else None
-    last = utc_day_floor(filters.end) if filters.end is not None else None
-    if first is not None and last is not None and first >= last:
-        return [true()], None
-    edges = []
-    if first is not None and filters.start < first:
-        edges.append(I.created_at < first)
-    if last is not None and filters.end > last:
-        edges.append(I.created_at >= last)
-    return edges, (first, last)
-
-
-def _rollup_where(table, filters: Filters, days: tuple) -> list:
-    first, last = days
-    clauses = []
-    if first is not None:
-        clauses.append(table.c.day >= first.date())
-    if last is not None:
-        clauses.append(table.c.day < last.date())
-    if filters.models:
-        clauses.append(table.c.model.in_(filters.models))
-    if filters.statuses:
-        clauses.append(table.c.status.in_(filters.statuses))
-    return clauses
-
-
-def _counts_source(filters: Filters, grain: str):
-    """Rows of (bucket, model, status, error_class, n, tokens, cost, cost_known)."""
-    edges, days = _split(filters, grain)
-    parts: list[Select] = [
-        select(
-            _bucket(grain).label("bucket"), I.model, I.status,
-            error_class().label("error_class"), literal(1).label("n"),
-            func.coalesce(I.prompt_tokens, 0).label("prompt_tokens"),
-            func.coalesce(I.completion_tokens, 0).label("completion_tokens"),
-            I.cost_usd, cost_known_flag().label("cost_known"),
-        ).where(*where_clauses(filters), edge)
-        for edge in edges
-    ]
-    if days is not None:
-        r = rollup.c
-        parts.append(
-            select(
-                cast(r.day, DateTime).label("bucket"), r.model, r.status, r.error_class, r.n,
-                r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cost_known,
-            ).where(*_rollup_where(rollup, filters, days))
-        )
-    return union_all(*parts).subquery("src")
-
-
-def _latency_source(filters: Filters, grain: str):
-    """Rows of (kind, model, bin, n): 't' total latency, 'f' first-token latency."""
-    edges, days = _split(filters, grain)
-    parts: list[Select] = []
-    for edge in edges:
-        for kind, column in (("t", I.latency_ms), ("f", I.first_token_ms)):
-            parts.append(
-                select(
-                    literal(kind).label("kind"), I.model, latency_bin(column).label("bin"),
-                    literal(1).label("n"),
-                ).where(*where_clauses(filters), edge, column.isnot(None))
-            )
-    if days is not None:
-        lr = latency_rollup.c
-        parts.append(
-            select(cast(lr.kind, Text).label("kind"), lr.model, lr.bin,
-                   lr.n).where(*_rollup_where(latency_rollup, filters, days))
-        )
-    return union_all(*parts).subquery("lat")
-
-
 def _percentiles(session: Session, filters: Filters, grain: str) -> dict:
     """{(kind, model or None): {p: ms}} from binned latencies, computed in SQL."""
-    src = _latency_source(filters, grain)
+    src = latency_source(filters, grain)
     bins = (
         select(src.c.kind, src.c.model, src.c.bin, func.sum(src.c.n).label("n"))
         .group_by(func.grouping_sets(tuple_(src.c.kind, src.c.model, src.c.bin),
@@ -239,7 +135,7 @@ def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = T
     session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
     session.execute(select(func.set_config("jit", "off", True)))
     grain = grain_for(filters, now)
-    src = _counts_source(filters, grain)
+    src = counts_source(filters, grain)
     sets = [tuple_()]
     if detail:
         sets += [tuple_(src.c.bucket, src.c.model), tuple_(src.c.bucket), tuple_(src.c.model),
@@ -295,7 +191,7 @@ def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = T
 
 def count_rollup(session: Session, filters: Filters) -> int:
     """Exact count of interactions for rollup-answerable filters (cheap at any size)."""
-    src = _counts_source(filters, "day")
+    src = counts_source(filters, "day")
     return int(session.scalar(select(func.coalesce(func.sum(src.c.n), 0))))
 
 
