@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,7 +24,8 @@ def sniff_dialect(head: str) -> Dialect:
     """Pick the delimiter that splits the most sampled records into the same number of fields."""
     # A file may end mid-record in the head: drop the last, possibly partial, line.
     text = head.rsplit("\n", 1)[0] if head.count("\n") > 1 else head
-    escape = "\\" if '\\"' in text and '""' not in text else '"'
+    # Backslash-escaped quotes, unless the file also doubles quotes outside such escapes.
+    escape = "\\" if '\\"' in text and not re.search(r'(?<!\\)""', text) else '"'
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
         score = _consistency(text, delimiter, escape)

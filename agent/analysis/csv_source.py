@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import shutil
 import tempfile
 import zipfile
@@ -119,10 +118,7 @@ def _decompress(path: Path, compression: str, out: Path, warnings: list[str]) ->
     """Stream-decompress into out; a truncated archive keeps what was readable, with a warning."""
     with out.open("wb") as sink:
         if compression == "gzip":
-            try:
-                with gzip.open(path, "rb") as stream:
-                    shutil.copyfileobj(stream, sink, COPY_CHUNK)
-            except (EOFError, OSError, zlib.error):
+            if not _gunzip(path, sink):
                 warnings.append(
                     "The gzip file is truncated or damaged; only the part that could be "
                     "decompressed was profiled."
@@ -132,6 +128,30 @@ def _decompress(path: Path, compression: str, out: Path, warnings: list[str]) ->
     if out.stat().st_size == 0:
         raise TableProfileError(f"The {compression} file holds no readable data.")
     return out
+
+
+def _gunzip(path: Path, sink: BinaryIO) -> bool:
+    """Decompress gzip members into sink; False when the data ends early or is corrupt.
+
+    zlib directly rather than gzip.open, which discards the last chunk of a truncated file.
+    """
+    decompressor = zlib.decompressobj(wbits=31)
+    inside_member = False
+    with path.open("rb") as raw:
+        while chunk := raw.read(COPY_CHUNK):
+            while chunk:
+                inside_member = True
+                try:
+                    sink.write(decompressor.decompress(chunk))
+                except zlib.error:
+                    return False
+                if not decompressor.eof:
+                    break
+                # Concatenated gzip members (as written by `cat a.gz b.gz`) are one stream.
+                inside_member = False
+                chunk = decompressor.unused_data
+                decompressor = zlib.decompressobj(wbits=31)
+    return not inside_member
 
 
 def _unzip_member(path: Path, sink: BinaryIO) -> None:

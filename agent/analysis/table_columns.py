@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from agent.analysis.table_scan import Scan, is_missing
-from agent.analysis.table_sql import ALL_VALUE_COUNTS_UP_TO, Column
+from agent.analysis.table_sql import Column
 
 KINDS = ("numeric", "boolean", "datetime", "categorical", "text", "id")
 BOOLEAN_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "on", "off", "oui", "non",
@@ -35,8 +35,15 @@ def column_frame(scan: Scan) -> pd.DataFrame:
 
 def value_counts(scan: Scan, col: Column) -> list[tuple[str, int]]:
     """(value, count) pairs, most frequent first, for text and boolean columns."""
-    counts = scan.second.get(f"c{col.index}_values") or {}
-    pairs = [(_label(value), int(n)) for value, n in counts.items() if value is not None]
+    a = f"c{col.index}"
+    if f"{a}_values" in scan.second:
+        counts = scan.second[f"{a}_values"] or {}
+    elif col.family == "boolean":
+        counts = {True: scan.second[f"{a}_v0"], False: scan.second[f"{a}_v1"]}
+    else:
+        top = scan.first.get(f"{a}_top") or []
+        counts = {value: scan.second[f"{a}_v{i}"] for i, value in enumerate(top)}
+    pairs = [(_label(value), int(n)) for value, n in counts.items() if value is not None and n]
     return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
 
@@ -119,10 +126,9 @@ def _distinct(scan: Scan, col: Column, counts: list[tuple[str, int]]) -> int:
     exact = scan.second.get(f"{a}_distinct")
     if exact is not None:
         return int(exact)
-    approx = int(scan.first[f"{a}_approx"])
-    if counts and approx <= ALL_VALUE_COUNTS_UP_TO:
+    if f"{a}_values" in scan.second or col.family == "boolean":
         return len(counts)
-    return min(approx, int(scan.first[f"{a}_count"]))
+    return min(int(scan.first[f"{a}_approx"]), int(scan.first[f"{a}_count"]))
 
 
 def _label(value: object) -> str:

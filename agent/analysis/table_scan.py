@@ -1,9 +1,8 @@
-"""Scan a UTF-8 CSV file with DuckDB: sniff, two aggregate passes, bad lines and a sample."""
+"""Scan a UTF-8 CSV file with DuckDB: sniff, two aggregate passes, bad lines, the rows."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pandas as pd
 from agent.analysis.csv_dialect import Dialect
 from agent.analysis.csv_source import TableProfileError
 from agent.analysis.table_sql import (
+    ALL_VALUE_COUNTS_UP_TO,
     Bins,
     Column,
     bins_for,
@@ -22,18 +22,21 @@ from agent.analysis.table_sql import (
     literal,
     pass_one,
     time_unit,
-    value_counts_agg,
+    value_counts_aggs,
 )
 
-# DuckDB spills past this; with 2 threads the passes stay well under it on a 1 GB file.
-DUCKDB_MEMORY_LIMIT = "1GB"
+# The exact duplicate-row count needs ~0.9 GB of hashes at 12M rows; beyond this DuckDB fails.
+DUCKDB_MEMORY_LIMIT = "1536MB"
 THREADS = 2
 MAX_LINE_BYTES = 64 << 20
-MAX_PROFILED_COLUMNS = 1000
+# Pass two slows down faster than linearly with columns (~1 s at 200, minutes at 1000).
+MAX_PROFILED_COLUMNS = 200
 MAX_BAD_LINES = 100
 REJECTS_LIMIT = 10_000
 # Above this many rows exact distinct counts are only computed where uniqueness matters.
 EXACT_DISTINCT_ROWS = 1_000_000
+# Each DISTINCT aggregate reserves its own hash tables: 200 of them exhausted 1.5 GB.
+EXACT_DISTINCT_COLUMNS = 30
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class Scan:
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB limited to this machine's share: 2 threads, 1 GB, spill to tmp_dir."""
+    """An in-memory DuckDB limited to 2 threads and DUCKDB_MEMORY_LIMIT, spilling to tmp_dir."""
     con = duckdb.connect(config={"threads": THREADS, "memory_limit": DUCKDB_MEMORY_LIMIT})
     con.execute(f"SET temp_directory = {literal(tmp_dir)}")
     con.execute("SET enable_progress_bar = false")
@@ -129,12 +132,8 @@ class CsvReader:
         return columns, bool(sniffed and sniffed[0][0])
 
 
-def scan(
-    con: duckdb.DuckDBPyConnection,
-    reader: CsvReader,
-    sample_rows: Callable[[int], int] | None,
-) -> Scan:
-    """Run both passes; sample_rows maps the row count to the size of the sample to keep."""
+def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader) -> Scan:
+    """Sniff, then run both aggregate passes over the whole file."""
     columns, has_header = reader.describe(con)
     warnings: list[str] = []
     if len(columns) > MAX_PROFILED_COLUMNS:
@@ -162,8 +161,7 @@ def scan(
     if time_column is not None:
         a = f"c{time_column.index}"
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
-    wanted = sample_rows(first["n_rows"]) if sample_rows else None
-    second = _pass_two(con, reader, columns, first, bins, (time_column, unit), wanted)
+    second = _pass_two(con, reader, columns, first, bins, (time_column, unit))
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
                 bad_count, warnings)
 
@@ -245,9 +243,8 @@ def _pass_two(
     first: dict[str, Any],
     bins: dict[int, Bins],
     series: tuple[Column | None, str | None],
-    sample_rows: int | None,
 ) -> dict[str, Any]:
-    """Histograms, value counts, outliers, exact distincts, duplicates, time series, sample."""
+    """Histograms, value counts, outliers, exact distincts, duplicates and the time series."""
     rows = first["n_rows"]
     aggs: list[str] = []
     keys: list[Column] = []
@@ -256,8 +253,10 @@ def _pass_two(
         if col.index in bins:
             aggs.append(f"{histogram_agg(col, bins[col.index])} AS {a}_hist")
         if col.family in ("string", "boolean"):
-            top = first.get(f"{a}_top")
-            aggs.append(f"{value_counts_agg(col, first[f'{a}_approx'], top)} AS {a}_values")
+            exhaustive = rows <= EXACT_DISTINCT_ROWS and (
+                first[f"{a}_approx"] <= ALL_VALUE_COUNTS_UP_TO
+            )
+            aggs += value_counts_aggs(col, first.get(f"{a}_top"), exhaustive=exhaustive)
         q = first.get(f"{a}_q")
         if q and None not in q:
             fence = 3 * (q[2] - q[0])
@@ -265,31 +264,22 @@ def _pass_two(
                 f"count_if({col.sql} < {q[0] - fence!r} OR {col.sql} > {q[2] + fence!r}) "
                 f"AS {a}_outliers"
             )
-        if rows <= EXACT_DISTINCT_ROWS or first[f"{a}_approx"] >= 0.9 * first[f"{a}_count"]:
+        if rows <= EXACT_DISTINCT_ROWS and col.index < EXACT_DISTINCT_COLUMNS:
             # Hashes keep the distinct set at 8 bytes a value (collisions: ~1e-5 at 12M rows).
             aggs.append(f"count(DISTINCT hash({col.sql})) AS {a}_distinct")
             if first[f"{a}_count"] == rows:
                 keys.append(col)
     # A complete column that is unique proves there are no duplicate rows: one set less.
-    if not keys or rows <= EXACT_DISTINCT_ROWS:
+    if rows <= EXACT_DISTINCT_ROWS:
         aggs.append(_duplicates_agg(columns))
     time_column, unit = series
     if time_column is not None:
         aggs.append(f"histogram(date_trunc('{unit}', {time_column.sql})) AS series")
-    if sample_rows is None:
-        result = _aggregate(con, reader, aggs)
-    else:
-        share = min(1.0, sample_rows / max(rows, 1))
-        struct = ", ".join(f"{literal(c.name)}: {c.sql}" for c in columns)
-        aggs.append(f"list({{{struct}}}) FILTER (WHERE random() < {share!r}) AS sample")
-        con.execute("SELECT setseed(0.42)")
-        con.execute(
-            f"CREATE TEMP TABLE second AS SELECT {', '.join(aggs)} FROM {reader.sql()} AS t"
-        )
-        result = _one_row(con, "SELECT * EXCLUDE (sample) FROM second")
+    result = _aggregate(con, reader, aggs)
     if "dups" not in result:
         unique = any(result[f"c{c.index}_distinct"] == rows for c in keys)
-        result["dups"] = 0 if unique else _aggregate(con, reader, [_duplicates_agg(columns)])["dups"]
+        dups = 0 if unique else _aggregate(con, reader, [_duplicates_agg(columns)])["dups"]
+        result["dups"] = dups
     return result
 
 
@@ -304,9 +294,15 @@ def _one_row(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, Any]:
     return dict(zip([d[0] for d in con.description or ()], row, strict=True))
 
 
-def sample_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The Bernoulli sample kept by pass two, as a DataFrame."""
-    return con.sql("SELECT unnest(sample, recursive := true) FROM second").df()
+def sample_frame(
+    con: duckdb.DuckDBPyConnection, reader: CsvReader, columns: list[Column], rows: int
+) -> pd.DataFrame:
+    """A uniform random sample of rows (reservoir sampling, repeatable)."""
+    names = ", ".join(ident(c.name) for c in columns)
+    return con.sql(
+        f"SELECT {names} FROM {reader.sql()} USING SAMPLE reservoir({int(rows)} ROWS) "
+        "REPEATABLE (42)"
+    ).df()
 
 
 def full_frame(con: duckdb.DuckDBPyConnection, reader: CsvReader, columns: list[Column]) -> (

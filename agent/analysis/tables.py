@@ -17,8 +17,15 @@ from agent.analysis.table_charts import (
     timeseries_figure,
 )
 from agent.analysis.table_columns import column_frame, histogram, value_counts
-from agent.analysis.table_scan import BadLine, CsvReader, Scan, connect, full_frame, scan
-from agent.analysis.table_scan import sample_frame as scan_sample
+from agent.analysis.table_scan import (
+    BadLine,
+    CsvReader,
+    Scan,
+    connect,
+    full_frame,
+    sample_frame,
+    scan,
+)
 
 __all__ = [
     "Alert",
@@ -114,13 +121,15 @@ def profile_csv(
             reader = CsvReader(prepared.path, dialect)
             report(0.1, "Computing column statistics")
 
-            def sample_rows(rows: int) -> int:
-                """Rows of CSV text that fit the budget, capped: a preview needs no more."""
-                return min(MAX_SAMPLE_ROWS, max(1, rows * memory_budget_bytes // size))
-
-            result = scan(con, reader, sample_rows if sampled else None)
-            report(0.85, "Loading the data")
-            frame = scan_sample(con) if sampled else full_frame(con, reader, result.columns)
+            result = scan(con, reader)
+            report(0.8, "Loading the data")
+            if sampled:
+                # Rows of CSV text that fit the budget, capped: a preview needs no more.
+                rows = int(result.first["n_rows"])
+                wanted = min(MAX_SAMPLE_ROWS, max(1, rows * memory_budget_bytes // size))
+                frame = sample_frame(con, reader, result.columns, wanted)
+            else:
+                frame = full_frame(con, reader, result.columns)
         finally:
             con.close()
         warnings = prepared.warnings + result.warnings
