@@ -22,6 +22,7 @@ def generate_csv(path: Path, rows: int) -> None:
     tmp = path.with_suffix(".tmp")
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET enable_progress_bar = false")
     con.execute(
         f"""
         COPY (
@@ -76,6 +77,7 @@ def run_duckdb_summarize(path: str) -> None:
     """DuckDB SUMMARIZE straight from the file, 2 threads."""
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET enable_progress_bar = false")
     con.sql(f"SUMMARIZE SELECT * FROM read_csv('{path}')").fetchall()
 
 
