@@ -120,6 +120,10 @@ def main() -> None:
         for name, action in scenarios(sessions, now).items():
             results.setdefault(name + " (ms)", {})[size] = median_ms(action)
         print(f"done {size:,}: seeding {timings}", flush=True)
+    with engine.connect() as connection:
+        server = connection.exec_driver_sql("SHOW server_version").scalar()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"PostgreSQL {server}, {os.cpu_count()} cores, load average {load}")
     width = max(map(len, results))
     print(f"{'':<{width}} " + " ".join(f"{s:>10,}" for s in sizes))
     for name, by_size in results.items():
