@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from db.history_filters import DOCUMENT, TS_CONFIG, Filters, I, search_query, where_clauses
+from db.history_filters import SEARCH_VECTOR, TS_CONFIG, Filters, I, search_query, where_clauses
 from db.history_usage import count_rollup
 from db.models import Interaction
 
@@ -78,7 +78,7 @@ class Detail:
 
 
 def custom_plans(session: Session) -> None:
-    """Plan each statement for its own values: a generic plan walks the wrong index."""
+    """Plan each statement for its own values (a generic plan walks the wrong index)."""
     session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
     # Walks priced over jit_above_cost stop after a page; compiling them costs more.
     session.execute(select(func.set_config("jit", "off", True)))
@@ -90,7 +90,8 @@ def search_has_terms(session: Session, text: str) -> bool:
 
 
 def count_matching(session: Session, filters: Filters, *, cap: int = COUNT_CAP) -> Count:
-    """Exact from the rollups when they can answer, else counted up to `cap`."""
+    """Exact from the rollups when they can answer, else counted up to `cap` (for a search,
+    up to MATCH_FIRST_MAX: along the newest rows for a common word, by the GIN index else)."""
     custom_plans(session)
     if filters.rollup_ok:
         return Count(count_rollup(session, filters), True)
@@ -121,7 +122,7 @@ def estimated_matches(session: Session, search: str) -> int:
     """The planner's guess of how many rows contain the search (from the lexeme statistics
     ANALYZE keeps for search_vector): free, and right about common versus rare."""
     query = (select(literal_column("1")).select_from(Interaction.__table__)
-             .where(DOCUMENT.op("@@")(search_query(search))))
+             .where(SEARCH_VECTOR.op("@@")(search_query(search))))
     compiled = query.compile(dialect=session.get_bind().dialect)
     plan = session.connection().exec_driver_sql(
         f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
@@ -137,7 +138,7 @@ def _walk_probe(session: Session, filters: Filters) -> tuple[int, int]:
     """
     others = replace(filters, search="")
     window = (
-        select(DOCUMENT.op("@@")(search_query(filters.search)).label("hit"))
+        select(SEARCH_VECTOR.op("@@")(search_query(filters.search)).label("hit"))
         .select_from(Interaction.__table__).where(*where_clauses(others))
         .order_by(I.created_at.desc(), I.id.desc()).limit(PROBE_ROWS).subquery("window")
     )
@@ -164,7 +165,7 @@ def list_page(
         return []
     few = total.exact and total.value <= MATCH_FIRST_MAX
     if ranked:
-        rank = func.ts_rank(DOCUMENT, search_query(filters.search)).label("rank")
+        rank = func.ts_rank(SEARCH_VECTOR, search_query(filters.search)).label("rank")
         matches = select(*LIST_COLUMNS, rank).where(*conditions)
         if not few:
             matches = matches.order_by(*newest).limit(RANK_WINDOW)

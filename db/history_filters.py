@@ -14,7 +14,7 @@ I = Interaction.__table__.c  # noqa: E741 - a short alias keeps the query code r
 
 # The stored tsvector of prompt and response (migration 0004). The ORM model leaves it out:
 # only the database writes it, and only these queries read it.
-DOCUMENT = literal_column("interactions.search_vector")
+SEARCH_VECTOR = literal_column("interactions.search_vector")
 TS_CONFIG = literal_column("'english'::regconfig")
 MAX_SEARCH_CHARS = 1000
 STATUSES = ("ok", "error", "stopped", "pending")
@@ -82,7 +82,7 @@ def where_clauses(filters: Filters) -> list[ColumnElement]:
     if filters.conversation_id is not None:
         clauses.append(I.conversation_id == filters.conversation_id)
     if filters.search:
-        clauses.append(DOCUMENT.op("@@")(search_query(filters.search)))
+        clauses.append(SEARCH_VECTOR.op("@@")(search_query(filters.search)))
     bounds = (
         (I.cost_usd, filters.cost_min, filters.cost_max),
         (total_tokens(), filters.tokens_min, filters.tokens_max),
