@@ -51,12 +51,10 @@ def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False
             return
         history_usage.usage(session, filters, now=now)
         previous = filters.previous_period(now)
-        if previous and not previous.rollup_ok:
-            before = history.count_matching(session, previous, cap=history_usage.RAW_CHART_CAP)
-            if not history_usage.chartable(previous, before.value, before.exact):
-                return
-        if previous:
+        if previous and previous.rollup_ok:
             history_usage.usage(session, previous, now=now, detail=False)
+        elif previous:
+            history_usage.raw_totals(session, previous, cap=history_usage.RAW_CHART_CAP)
 
 
 def first_page(sessions, filters: Filters, ranked: bool = False) -> None:

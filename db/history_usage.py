@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, null, select, true, tuple_
 from sqlalchemy.orm import Session
 
-from db.history_filters import Filters, bin_value_ms
+from db.history_filters import Filters, I, bin_value_ms, latency_bin, where_clauses
 from db.history_sources import HOURLY_MAX, counts_source, latency_source
 from db.history_tables import rollup
 
@@ -187,6 +187,39 @@ def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = T
         by_model=sorted(by_model, key=lambda r: r.model),
         errors_by_class=dict(sorted(errors_by_class.items(), key=lambda kv: -kv[1])),
     )
+
+
+def raw_totals(session: Session, filters: Filters, *, cap: int) -> Totals | None:
+    """KPI totals from raw rows in one pass over at most `cap` matches; None if more match.
+
+    For the previous period of a search or range filter: counting it, then summing it and
+    binning its latencies would find the same rows three times.
+    """
+    session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
+    session.execute(select(func.set_config("jit", "off", True)))
+    raw = (
+        select(I.status, I.prompt_tokens, I.completion_tokens, I.cost_usd, I.latency_ms)
+        .where(*where_clauses(filters)).limit(cap + 1).cte("raw").prefix_with("MATERIALIZED")
+    )
+    bins = (
+        select(latency_bin(raw.c.latency_ms).label("bin"), func.count().label("n"))
+        .where(raw.c.latency_ms.isnot(None)).group_by(latency_bin(raw.c.latency_ms))
+        .subquery("bins")
+    )
+    cum = select(bins.c.bin, func.sum(bins.c.n).over(order_by=bins.c.bin).label("cum"),
+                 func.sum(bins.c.n).over().label("total")).subquery("cum")
+    p95 = select(func.min(cum.c.bin)).where(cum.c.cum >= PERCENTILES[1] * cum.c.total)
+    row = session.execute(select(
+        func.count(), func.count().filter(raw.c.status == "error"),
+        func.coalesce(func.sum(raw.c.prompt_tokens), 0),
+        func.coalesce(func.sum(raw.c.completion_tokens), 0),
+        func.coalesce(func.sum(raw.c.cost_usd), 0.0), func.count(raw.c.cost_usd),
+        p95.scalar_subquery(),
+    )).one()
+    if row[0] > cap:
+        return None
+    return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4]),
+                  int(row[5]), None if row[6] is None else bin_value_ms(row[6]))
 
 
 def count_rollup(session: Session, filters: Filters) -> int:

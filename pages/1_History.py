@@ -56,14 +56,14 @@ with usage_tab, sessions() as session:
     if history_usage.chartable(filters, total.value, total.exact):
         usage = history_usage.usage(session, filters, now=now)
         previous = filters.previous_period(now)
-        if previous is not None and not previous.rollup_ok:
-            before_count = history.count_matching(session, previous,
-                                                  cap=history_usage.RAW_CHART_CAP)
-            if not history_usage.chartable(previous, before_count.value, before_count.exact):
-                previous = None
-        before = history_usage.usage(session, previous, now=now, detail=False) if previous \
-            else None
-        kpi_tiles(usage.totals, before.totals if before else None)
+        if previous is None:
+            before = None
+        elif previous.rollup_ok:
+            before = history_usage.usage(session, previous, now=now, detail=False).totals
+        else:
+            before = history_usage.raw_totals(session, previous,
+                                              cap=history_usage.RAW_CHART_CAP)
+        kpi_tiles(usage.totals, before)
         charts(usage)
     else:
         st.info(f"Charts for a search, a conversation or a cost, token or latency range are "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import astuple
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import history
 from db.history_filters import Filters, bin_bounds_ms, error_class, where_clauses
 from db.history_tables import latency_rollup, rollup
-from db.history_usage import usage
+from db.history_usage import raw_totals, usage
 from db.models import Interaction
 from tests.test_history_data import NOW, ROWS, seed
 
@@ -107,6 +108,17 @@ def test_totals_for_known_data_are_exact(sessions) -> None:
     assert (t.prompt_tokens, t.completion_tokens) == (122, 208)
     assert t.cost_usd == pytest.approx(0.0161)
     assert t.cost_unknown == 3
+
+
+def test_one_pass_totals_equal_the_usage_totals_and_stop_at_the_cap(sessions) -> None:
+    seed(sessions)
+    with sessions() as session:
+        for filters in COMBINATIONS:
+            expected = astuple(usage(session, filters, now=NOW).totals)
+            found = astuple(raw_totals(session, filters, cap=100))
+            assert found == pytest.approx(expected), filters
+        assert raw_totals(session, Filters(), cap=7) is None
+        assert raw_totals(session, Filters(), cap=8) is not None
 
 
 def test_percentiles_are_within_one_latency_bin_of_the_exact_value(sessions) -> None:
