@@ -1,7 +1,10 @@
 """Seed N synthetic interactions with COPY, rollups and search index included in the time.
 
+Rows are COPYed over two connections at once (the server parses each row's search vector
+as it stores it, so this uses both cores); the GIN index is built after the load.
+
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python \
-        bench/seed.py 1000000 [--keep]
+        bench/seed.py 1000000 [--keep] [--url URL]
 
 Text is drawn from a Zipf-weighted vocabulary (English, code words and made-up terms) so
 some words are common and most are rare; about one row in 50,000 mentions "heliotrope"
@@ -32,7 +35,8 @@ from db.engine import make_engine, normalize_url  # noqa: E402
 RARE_WORD, COMMON_WORD = "heliotrope", "python"
 PARALLEL_COPIES = 2
 # As migration 0004 creates it: the stored tsvector makes this a sort, not a parse.
-CREATE_SEARCH_INDEX = "CREATE INDEX ix_interactions_fts ON interactions USING gin (search_vector)"
+CREATE_SEARCH_INDEX = ("CREATE INDEX IF NOT EXISTS ix_interactions_fts ON interactions "
+                       "USING gin (search_vector)")
 DAYS = 90
 MODELS = ["gpt-4o-mini", "gpt-4o", "claude-3-5-sonnet", "ollama/llama3", "local/qwen-coder"]
 MODEL_WEIGHTS = [0.45, 0.2, 0.2, 0.1, 0.05]
@@ -184,6 +188,20 @@ def copy_part(engine: Engine, d: Draws, start: int, stop: int) -> None:
         raw.close()
 
 
+def _copy_in_parallel(engine: Engine, n: int, conversations: int) -> None:
+    """Load n rows as PARALLEL_COPIES contiguous time ranges, each over its own connection.
+
+    The server parses each row's search_vector as it is inserted: one COPY per core parses
+    in parallel. Contiguous ranges share rollup rows for one day at most.
+    """
+    d = draw(n, conversations)
+    bounds = [n * k // PARALLEL_COPIES for k in range(PARALLEL_COPIES + 1)]
+    with ThreadPoolExecutor(PARALLEL_COPIES) as pool:
+        for done in [pool.submit(copy_part, engine, d, a, b)
+                     for a, b in itertools.pairwise(bounds)]:
+            done.result()
+
+
 def seed(engine: Engine, n: int, *, reset: bool = True) -> dict[str, float]:
     """Load `n` interactions; returns the seconds each phase took (all of it is seeding)."""
     timings: dict[str, float] = {}
@@ -201,24 +219,19 @@ def seed(engine: Engine, n: int, *, reset: bool = True) -> dict[str, float]:
             cursor.execute("DROP INDEX IF EXISTS ix_interactions_fts")
         raw.commit()
         step = time.perf_counter()
-        d = draw(n, conversations)
-        # The server parses each row's search_vector as it is inserted: one COPY per core
-        # parses in parallel. Each part is a contiguous time range, so the rollup rows the
-        # two statements share (one day) are few.
-        bounds = [n * k // PARALLEL_COPIES for k in range(PARALLEL_COPIES + 1)]
-        with ThreadPoolExecutor(PARALLEL_COPIES) as pool:
-            for done in [pool.submit(copy_part, engine, d, a, b)
-                         for a, b in itertools.pairwise(bounds)]:
-                done.result()
-        timings["generate + copy + rollup triggers"] = time.perf_counter() - step
-        step = time.perf_counter()
-        with raw.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            # PostgreSQL 18 builds GIN indexes in parallel; older servers ignore this.
-            cursor.execute("SET max_parallel_maintenance_workers = 2")
-            cursor.execute(CREATE_SEARCH_INDEX)
-        raw.commit()
-        timings["search index"] = time.perf_counter() - step
+        try:
+            _copy_in_parallel(engine, n, conversations)
+            timings["generate + copy + rollup triggers"] = time.perf_counter() - step
+        finally:
+            # Even after a failed load the table must keep its search index.
+            step = time.perf_counter()
+            with raw.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '1GB'")
+                # PostgreSQL 18 builds GIN indexes in parallel; older servers ignore this.
+                cursor.execute("SET max_parallel_maintenance_workers = 2")
+                cursor.execute(CREATE_SEARCH_INDEX)
+            raw.commit()
+            timings["search index"] = time.perf_counter() - step
         step = time.perf_counter()
         raw.driver_connection.autocommit = True
         with raw.cursor() as cursor:
@@ -237,8 +250,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int)
     parser.add_argument("--keep", action="store_true", help="add to existing rows")
+    parser.add_argument("--url", default=os.environ.get("DATABASE_URL"),
+                        help="the database to seed (default: DATABASE_URL)")
     args = parser.parse_args()
-    engine = make_engine(normalize_url(os.environ["DATABASE_URL"]))
+    if not args.url:
+        parser.error("give --url or set DATABASE_URL")
+    engine = make_engine(normalize_url(args.url))
     migrate.upgrade(engine)
     for phase, seconds in seed(engine, args.n, reset=not args.keep).items():
         print(f"{phase:>36}: {seconds:6.1f} s")
