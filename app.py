@@ -26,6 +26,7 @@ from ui.chat_view import (
     draw_stored_turn,
     draw_unsaved,
     tools_off_note,
+    wait_for_interrupted_turn,
 )
 from ui.setup import setup_page
 
@@ -33,6 +34,7 @@ app = setup_page("Chat", ":material/chat:")
 sessions = app.db.sessions
 current = current_conversation_id()
 unsaved: list[dict[str, str]] = st.session_state.setdefault("unsaved", [])
+wait_for_interrupted_turn()
 
 attach_id = pending_attachment()
 with st.sidebar:

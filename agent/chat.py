@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -98,6 +99,8 @@ class ChatTurn:
         if preset:
             self.result.meta["preset"] = preset
         self._finalized = False
+        # Set once the row is final: a page rerun started while this turn unwinds waits on it.
+        self.finished = threading.Event()
 
     def start(self) -> Context:
         """Store the pending row and load the history to send; a dead database is survivable."""
@@ -239,6 +242,12 @@ class ChatTurn:
         if self._finalized:
             return
         self._finalized = True
+        try:
+            self._write_final(status, state)
+        finally:
+            self.finished.set()
+
+    def _write_final(self, status: str, state: LoopState) -> None:
         result = self.result
         usage = state.usage.known()
         result.status = status

@@ -99,6 +99,7 @@ def draw_live_turn(turn: ChatTurn, attached: Sequence[str] = ()) -> TurnResult:
         stop = st.empty()
         # Any click reruns the script, which interrupts the stream; `close()` records it.
         stop.button("Stop", key="stop", icon=":material/stop_circle:")
+        st.session_state.live_turn = turn
         events = turn.events()
         try:
             draw_events(events)
@@ -123,6 +124,17 @@ def draw_live_turn(turn: ChatTurn, attached: Sequence[str] = ()) -> TurnResult:
             first_token_ms=result.first_token_ms,
         ))
     return result
+
+
+def wait_for_interrupted_turn(timeout_s: float = 10) -> None:
+    """Let a turn cut short by Stop finish recording before this run reads the conversation.
+
+    With fast reruns Streamlit starts the new run while the interrupted one is still unwinding,
+    so without this the page could read the row while it still says `pending`.
+    """
+    turn = st.session_state.pop("live_turn", None)
+    if turn is not None:
+        turn.finished.wait(timeout_s)
 
 
 def draw_events(events: Iterator[Event]) -> None:
