@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import queue as queues
 import resource
 import sys
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).parent / ".data"
 DEFAULT_ROWS = 12_000_000
 
@@ -47,19 +50,26 @@ def generate_csv(path: Path, rows: int) -> None:
     tmp.rename(path)
 
 
-def _measure_child(target: Callable[[str], None], path: str) -> tuple[float, float]:
-    """Run target(path) in a fresh process; return its wall seconds and peak RSS in GB."""
+def _measure_child(target: Callable[[str], None], path: str) -> tuple[float, float] | None:
+    """Run target(path) in a fresh process; its wall seconds and peak RSS in GB, None if it died."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_child_main, args=(target, path, queue))
     proc.start()
-    wall, peak_kb = queue.get()
+    while True:
+        try:
+            wall, peak_kb = queue.get(timeout=1)
+            break
+        except queues.Empty:
+            if not proc.is_alive():
+                return None
     proc.join()
     return wall, peak_kb / 1024 / 1024
 
 
 def _child_main(target: Callable[[str], None], path: str, queue: multiprocessing.Queue) -> None:
     """Child body: time target(path) and report ru_maxrss (KB on Linux)."""
+    sys.path.insert(0, str(ROOT))
     start = time.perf_counter()
     target(path)
     wall = time.perf_counter() - start
@@ -92,6 +102,7 @@ def main() -> None:
     """Generate the file if absent, then print the figures side by side."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each (report medians)")
     parser.add_argument("--pandas", action="store_true", help="also time pandas (slow, ~3 GB)")
     args = parser.parse_args()
     path = DATA_DIR / f"bench_{args.rows}.csv"
@@ -107,10 +118,16 @@ def main() -> None:
     ]
     if args.pandas:
         runs.append(("pandas read_csv+describe", run_pandas_describe))
-    sys.stdout.write(f"{'run':<28}{'wall s':>10}{'peak RSS GB':>14}\n")
+    sys.stdout.write(f"{'run':<28}{'wall s':>10}{'peak RSS GB':>14}{'load avg':>10}\n")
     for name, target in runs:
-        wall, rss = _measure_child(target, str(path))
-        sys.stdout.write(f"{name:<28}{wall:>10.1f}{rss:>14.2f}\n")
+        for _ in range(args.repeat):
+            load = os.getloadavg()[0]
+            measured = _measure_child(target, str(path))
+            if measured is None:
+                sys.stdout.write(f"{name:<28}{'failed':>10}\n")
+                continue
+            wall, rss = measured
+            sys.stdout.write(f"{name:<28}{wall:>10.1f}{rss:>14.2f}{load:>10.2f}\n")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Scan a UTF-8 CSV file with DuckDB: sniff, two aggregate passes, bad lines, the rows."""
+"""Profile passes over the loaded CSV table: two aggregate passes, bad lines, the rows."""
 
 from __future__ import annotations
 
@@ -10,29 +10,21 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from agent.analysis.csv_dialect import Dialect
-from agent.analysis.csv_source import TableProfileError
+from agent.analysis.table_load import TABLE, CsvReader, first_line, select_all
 from agent.analysis.table_sql import (
     ALL_VALUE_COUNTS_UP_TO,
     Bins,
     Column,
     bins_for,
     histogram_agg,
-    ident,
-    literal,
     pass_one,
     time_unit,
     value_counts_aggs,
 )
 
-# The exact duplicate-row count needs ~0.9 GB of hashes at 12M rows; beyond this DuckDB fails.
-DUCKDB_MEMORY_LIMIT = "1536MB"
-THREADS = 2
-MAX_LINE_BYTES = 64 << 20
 # Pass two slows down faster than linearly with columns (~1 s at 200, minutes at 1000).
 MAX_PROFILED_COLUMNS = 200
 MAX_BAD_LINES = 100
-REJECTS_LIMIT = 10_000
 # Above this many rows exact distinct counts are only computed where uniqueness matters.
 EXACT_DISTINCT_ROWS = 1_000_000
 # Each DISTINCT aggregate reserves its own hash tables: 200 of them exhausted 1.5 GB.
@@ -64,76 +56,8 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
 
 
-def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB limited to 2 threads and DUCKDB_MEMORY_LIMIT, spilling to tmp_dir."""
-    con = duckdb.connect(config={"threads": THREADS, "memory_limit": DUCKDB_MEMORY_LIMIT})
-    con.execute(f"SET temp_directory = {literal(tmp_dir)}")
-    con.execute("SET enable_progress_bar = false")
-    con.execute("SET preserve_insertion_order = false")
-    return con
-
-
-class CsvReader:
-    """Builds the read_csv() call; remembers the options that made the file parse."""
-
-    def __init__(self, path: Path, dialect: Dialect) -> None:
-        """Start strict; text_columns are forced to VARCHAR after cast errors."""
-        self.path = path
-        self.dialect = dialect
-        self.strict = True
-        self.text_columns: set[str] = set()
-
-    def sql(self, *, rejects: bool = False) -> str:
-        """The read_csv table function call for this file."""
-        options = [
-            literal(self.path),
-            f"delim={literal(self.dialect.delimiter)}",
-            "quote='\"'",
-            f"escape={literal(self.dialect.escape)}",
-            "ignore_errors=true",
-            f"max_line_size={MAX_LINE_BYTES}",
-            f"strict_mode={str(self.strict).lower()}",
-        ]
-        if rejects:
-            options += ["store_rejects=true", f"rejects_limit={REJECTS_LIMIT}"]
-        if self.text_columns:
-            types = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in sorted(self.text_columns))
-            options.append(f"types={{{types}}}")
-        return f"read_csv({', '.join(options)})"
-
-    def describe(self, con: duckdb.DuckDBPyConnection) -> tuple[list[Column], bool]:
-        """Column names and types as DuckDB sniffs them, and whether a header was found."""
-        try:
-            return self._describe(con)
-        except duckdb.Error:
-            # Mixed line endings and stray quotes trip the strict sniffer; retry leniently.
-            self.strict = False
-        try:
-            return self._describe(con)
-        except duckdb.Error as exc:
-            raise TableProfileError(
-                f"The file could not be read as a table ({_first_line(exc)})."
-            ) from exc
-
-    def _describe(self, con: duckdb.DuckDBPyConnection) -> tuple[list[Column], bool]:
-        """One DESCRIBE; TIME columns are read as text (no number line to put them on)."""
-        rows = con.sql(f"DESCRIBE SELECT * FROM {self.sql()}").fetchall()
-        times = {name for name, duck_type, *_ in rows if duck_type.startswith("TIME")
-                 and not duck_type.startswith("TIMESTAMP")}
-        if times - self.text_columns:
-            self.text_columns |= times
-            rows = con.sql(f"DESCRIBE SELECT * FROM {self.sql()}").fetchall()
-        columns = [Column(i, name, duck_type) for i, (name, duck_type, *_) in enumerate(rows)]
-        sniffed = con.execute(
-            f"SELECT HasHeader FROM sniff_csv({literal(self.path)}, "
-            f"delim={literal(self.dialect.delimiter)}, ignore_errors=true, "
-            f"max_line_size={MAX_LINE_BYTES}, strict_mode={str(self.strict).lower()})"
-        ).fetchall()
-        return columns, bool(sniffed and sniffed[0][0])
-
-
-def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader) -> Scan:
-    """Sniff, then run both aggregate passes over the whole file."""
+def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool) -> Scan:
+    """Sniff, load the file into a table once, then run both aggregate passes over it."""
     columns, has_header = reader.describe(con)
     warnings: list[str] = []
     if len(columns) > MAX_PROFILED_COLUMNS:
@@ -142,10 +66,8 @@ def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader) -> Scan:
             f"{MAX_PROFILED_COLUMNS:,} were profiled."
         )
         columns = columns[:MAX_PROFILED_COLUMNS]
-    first = _pass_one(con, reader, columns)
-    if reader.text_columns & {c.name for c in columns}:
-        columns, _ = reader.describe(con)
-        columns = columns[:MAX_PROFILED_COLUMNS]
+    columns = reader.load(con, columns, keep_order=keep_order)
+    first = _aggregate(con, pass_one(columns))
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -161,45 +83,15 @@ def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader) -> Scan:
     if time_column is not None:
         a = f"c{time_column.index}"
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
-    second = _pass_two(con, reader, columns, first, bins, (time_column, unit))
+    second = _pass_two(con, columns, first, bins, (time_column, unit))
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
                 bad_count, warnings)
 
 
-def _pass_one(con: duckdb.DuckDBPyConnection, reader: CsvReader, columns: list[Column]) -> dict:
-    """Pass one; a value that breaks a sniffed type turns that column into text and reruns it."""
-    for _ in range(3):
-        con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
-        result = _aggregate(con, reader, pass_one(columns), rejects=True)
-        casts = {
-            name
-            for (name,) in con.sql(
-                "SELECT DISTINCT column_name FROM reject_errors WHERE error_type = 'CAST'"
-            ).fetchall()
-        }
-        if not casts - reader.text_columns:
-            return result
-        reader.text_columns |= casts
-        types = {c.name: ("VARCHAR" if c.name in reader.text_columns else c.duck_type)
-                 for c in columns}
-        columns[:] = [Column(c.index, c.name, types[c.name]) for c in columns]
-    return result
-
-
-def _aggregate(
-    con: duckdb.DuckDBPyConnection, reader: CsvReader, aggs: list[str], *, rejects: bool = False
-) -> dict[str, Any]:
-    """One SELECT of aggregates over the file, as a dict by alias."""
-    query = f"SELECT {', '.join(aggs)} FROM {reader.sql(rejects=rejects)} AS t"
-    try:
-        return _one_row(con, query)
-    except duckdb.Error as exc:
-        if not reader.strict:
-            raise TableProfileError(
-                f"The file could not be read as a table ({_first_line(exc)})."
-            ) from exc
-        reader.strict = False
-        return _aggregate(con, reader, aggs, rejects=rejects)
+def _aggregate(con: duckdb.DuckDBPyConnection, aggs: list[str]) -> dict[str, Any]:
+    """One SELECT of aggregates over the loaded table, as a dict by alias."""
+    (row,) = con.execute(f"SELECT {', '.join(aggs)} FROM {TABLE}").fetchall()
+    return dict(zip([d[0] for d in con.description or ()], row, strict=True))
 
 
 def _bad_lines(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[BadLine], int]:
@@ -211,7 +103,7 @@ def _bad_lines(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[BadLine
     ).fetchall()
     numbers = _line_numbers(path, [int(pos) for pos, _, _ in rows])
     return [
-        BadLine(number, _first_line(message), (text or "")[:200])
+        BadLine(number, first_line(message), (text or "")[:200])
         for number, (_, message, text) in zip(numbers, rows, strict=True)
     ], int(count)
 
@@ -238,7 +130,6 @@ def _line_numbers(path: Path, offsets: list[int]) -> list[int]:
 
 def _pass_two(
     con: duckdb.DuckDBPyConnection,
-    reader: CsvReader,
     columns: list[Column],
     first: dict[str, Any],
     bins: dict[int, Bins],
@@ -275,10 +166,10 @@ def _pass_two(
     time_column, unit = series
     if time_column is not None:
         aggs.append(f"histogram(date_trunc('{unit}', {time_column.sql})) AS series")
-    result = _aggregate(con, reader, aggs)
+    result = _aggregate(con, aggs)
     if "dups" not in result:
         unique = any(result[f"c{c.index}_distinct"] == rows for c in keys)
-        dups = 0 if unique else _aggregate(con, reader, [_duplicates_agg(columns)])["dups"]
+        dups = 0 if unique else _aggregate(con, [_duplicates_agg(columns)])["dups"]
         result["dups"] = dups
     return result
 
@@ -288,37 +179,20 @@ def _duplicates_agg(columns: list[Column]) -> str:
     return f"count(*) - count(DISTINCT hash({', '.join(c.sql for c in columns)})) AS dups"
 
 
-def _one_row(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, Any]:
-    """The single row of an aggregate query, as a dict by column name."""
-    (row,) = con.execute(query).fetchall()
-    return dict(zip([d[0] for d in con.description or ()], row, strict=True))
-
-
-def sample_frame(
-    con: duckdb.DuckDBPyConnection, reader: CsvReader, columns: list[Column], rows: int
-) -> pd.DataFrame:
+def sample_frame(con: duckdb.DuckDBPyConnection, columns: list[Column], rows: int) -> (
+    pd.DataFrame
+):
     """A uniform random sample of rows (reservoir sampling, repeatable)."""
-    names = ", ".join(ident(c.name) for c in columns)
     return con.sql(
-        f"SELECT {names} FROM {reader.sql()} USING SAMPLE reservoir({int(rows)} ROWS) "
-        "REPEATABLE (42)"
+        f"{select_all(columns)} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (42)"
     ).df()
 
 
-def full_frame(con: duckdb.DuckDBPyConnection, reader: CsvReader, columns: list[Column]) -> (
-    pd.DataFrame
-):
+def full_frame(con: duckdb.DuckDBPyConnection, columns: list[Column]) -> pd.DataFrame:
     """Every readable row of the profiled columns."""
-    names = ", ".join(ident(c.name) for c in columns)
-    return con.sql(f"SELECT {names} FROM {reader.sql()}").df()
+    return con.sql(select_all(columns)).df()
 
 
 def is_missing(value: object) -> bool:
     """None or NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _first_line(exc: BaseException | str) -> str:
-    """The first line of a DuckDB message, without its error class prefix."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
-    return text.split("Error: ", 1)[-1]

@@ -17,15 +17,8 @@ from agent.analysis.table_charts import (
     timeseries_figure,
 )
 from agent.analysis.table_columns import column_frame, histogram, value_counts
-from agent.analysis.table_scan import (
-    BadLine,
-    CsvReader,
-    Scan,
-    connect,
-    full_frame,
-    sample_frame,
-    scan,
-)
+from agent.analysis.table_load import CsvReader, connect
+from agent.analysis.table_scan import BadLine, Scan, full_frame, sample_frame, scan
 
 __all__ = [
     "Alert",
@@ -120,16 +113,16 @@ def profile_csv(
         try:
             reader = CsvReader(prepared.path, dialect)
             report(0.1, "Computing column statistics")
-
-            result = scan(con, reader)
+            # Row order costs memory on big files, whose frame is a random sample anyway.
+            result = scan(con, reader, keep_order=not sampled)
             report(0.8, "Loading the data")
             if sampled:
                 # Rows of CSV text that fit the budget, capped: a preview needs no more.
                 rows = int(result.first["n_rows"])
                 wanted = min(MAX_SAMPLE_ROWS, max(1, rows * memory_budget_bytes // size))
-                frame = sample_frame(con, reader, result.columns, wanted)
+                frame = sample_frame(con, result.columns, wanted)
             else:
-                frame = full_frame(con, reader, result.columns)
+                frame = full_frame(con, result.columns)
         finally:
             con.close()
         warnings = prepared.warnings + result.warnings

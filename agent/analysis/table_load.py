@@ -1,0 +1,138 @@
+"""Parse a UTF-8 CSV once into a DuckDB table; every statistic pass then scans that table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from agent.analysis.csv_dialect import Dialect
+from agent.analysis.csv_source import TableProfileError
+from agent.analysis.table_sql import Column, ident, literal
+
+TABLE = "csv_rows"
+# Caps DuckDB's buffers (the loaded table, hash tables); beyond it blocks spill to tmp_dir.
+DUCKDB_MEMORY_LIMIT = "1536MB"
+THREADS = 2
+MAX_LINE_BYTES = 64 << 20
+REJECTS_LIMIT = 10_000
+# A sniffed type broken by a later value makes that column text and reloads: at most this often.
+MAX_LOADS = 3
+
+
+def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB limited to 2 threads and DUCKDB_MEMORY_LIMIT, spilling to tmp_dir."""
+    con = duckdb.connect(config={"threads": THREADS, "memory_limit": DUCKDB_MEMORY_LIMIT})
+    con.execute(f"SET temp_directory = {literal(tmp_dir)}")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+class CsvReader:
+    """Builds the read_csv() call; remembers the options that made the file parse."""
+
+    def __init__(self, path: Path, dialect: Dialect) -> None:
+        """Start strict; text_columns are forced to VARCHAR after cast errors."""
+        self.path = path
+        self.dialect = dialect
+        self.strict = True
+        self.text_columns: set[str] = set()
+
+    def sql(self, *, rejects: bool = False) -> str:
+        """The read_csv table function call for this file."""
+        options = [
+            literal(self.path),
+            f"delim={literal(self.dialect.delimiter)}",
+            "quote='\"'",
+            f"escape={literal(self.dialect.escape)}",
+            "ignore_errors=true",
+            f"max_line_size={MAX_LINE_BYTES}",
+            f"strict_mode={str(self.strict).lower()}",
+        ]
+        if rejects:
+            options += ["store_rejects=true", f"rejects_limit={REJECTS_LIMIT}"]
+        if self.text_columns:
+            types = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in sorted(self.text_columns))
+            options.append(f"types={{{types}}}")
+        return f"read_csv({', '.join(options)})"
+
+    def describe(self, con: duckdb.DuckDBPyConnection) -> tuple[list[Column], bool]:
+        """Column names and types as DuckDB sniffs them, and whether a header was found."""
+        try:
+            return self._describe(con)
+        except duckdb.Error:
+            # Mixed line endings and stray quotes trip the strict sniffer; retry leniently.
+            self.strict = False
+        try:
+            return self._describe(con)
+        except duckdb.Error as exc:
+            raise TableProfileError(
+                f"The file could not be read as a table ({first_line(exc)})."
+            ) from exc
+
+    def _describe(self, con: duckdb.DuckDBPyConnection) -> tuple[list[Column], bool]:
+        """One DESCRIBE; TIME columns are read as text (no number line to put them on)."""
+        rows = con.sql(f"DESCRIBE SELECT * FROM {self.sql()}").fetchall()
+        self.text_columns |= {name for name, duck_type, *_ in rows if duck_type.startswith("TIME")
+                              and not duck_type.startswith("TIMESTAMP")}
+        columns = [
+            Column(i, name, "VARCHAR" if name in self.text_columns else duck_type)
+            for i, (name, duck_type, *_) in enumerate(rows)
+        ]
+        sniffed = con.execute(
+            f"SELECT HasHeader FROM sniff_csv({literal(self.path)}, "
+            f"delim={literal(self.dialect.delimiter)}, ignore_errors=true, "
+            f"max_line_size={MAX_LINE_BYTES}, strict_mode={str(self.strict).lower()})"
+        ).fetchall()
+        return columns, bool(sniffed and sniffed[0][0])
+
+    def load(
+        self, con: duckdb.DuckDBPyConnection, columns: list[Column], *, keep_order: bool
+    ) -> list[Column]:
+        """Parse the file once into TABLE (rejected lines into reject_errors); its columns.
+
+        A value that breaks a sniffed type turns that column into text and reloads.
+        """
+        con.execute(f"SET preserve_insertion_order = {str(keep_order).lower()}")
+        names = ", ".join(c.sql for c in columns)
+        for _ in range(MAX_LOADS):
+            con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+            self._create(con, names)
+            casts = {
+                name
+                for (name,) in con.sql(
+                    "SELECT DISTINCT column_name FROM reject_errors WHERE error_type = 'CAST'"
+                ).fetchall()
+            }
+            if not casts - self.text_columns:
+                break
+            self.text_columns |= casts
+        types = dict(con.execute(f"SELECT name, type FROM pragma_table_info('{TABLE}')").fetchall())
+        return [Column(c.index, c.name, str(types[c.name])) for c in columns]
+
+    def _create(self, con: duckdb.DuckDBPyConnection, names: str) -> None:
+        """CREATE the table from the file, leniently if the strict parser gives up."""
+        query = (
+            f"CREATE OR REPLACE TEMP TABLE {TABLE} AS "
+            f"SELECT {names} FROM {self.sql(rejects=True)}"
+        )
+        try:
+            con.execute(query)
+        except duckdb.Error as exc:
+            if not self.strict:
+                raise TableProfileError(
+                    f"The file could not be read as a table ({first_line(exc)})."
+                ) from exc
+            self.strict = False
+            self._create(con, names)
+
+
+def select_all(columns: list[Column]) -> str:
+    """SELECT of the profiled columns from the loaded table."""
+    return f"SELECT {', '.join(ident(c.name) for c in columns)} FROM {TABLE}"
+
+
+def first_line(exc: BaseException | str) -> str:
+    """The first line of a DuckDB message, without its error class prefix."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+    return text.split("Error: ", 1)[-1]
