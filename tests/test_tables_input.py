@@ -96,3 +96,12 @@ def test_gzip_cut_inside_its_header_is_refused() -> None:
 def test_missing_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TableProfileError, match="No such file"):
         profile_csv(tmp_path / "nope.csv")
+
+
+def test_a_long_line_far_below_the_sniffed_rows_is_read() -> None:
+    # Past DuckDB's 2 MB default line limit and its 20,480-row sniff sample: found while loading.
+    rows = b"".join(b"%d,y\n" % i for i in range(50_000))
+    profile = profile_csv(b"a,b\n" + rows + b"50000," + b"x" * 3_000_000 + b"\n50001,z\n")
+    assert profile.rows == 50_002
+    assert profile.bad_line_count == 0
+    assert profile.columns.set_index("column").at["b", "max_length"] == 3_000_000
