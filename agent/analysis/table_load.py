@@ -8,7 +8,7 @@ import duckdb
 
 from agent.analysis.csv_dialect import Dialect
 from agent.analysis.csv_source import TableProfileError
-from agent.analysis.table_sql import Column, ident, literal
+from agent.analysis.table_sql import Column, literal
 
 TABLE = "csv_rows"
 # Caps DuckDB's buffers (the loaded table, hash tables); beyond it blocks spill to tmp_dir.
@@ -135,11 +135,6 @@ class CsvReader:
                 return
             except duckdb.Error as exc:
                 self._relax(exc)
-
-
-def select_all(columns: list[Column]) -> str:
-    """SELECT of the profiled columns from the loaded table."""
-    return f"SELECT {', '.join(ident(c.name) for c in columns)} FROM {TABLE}"
 
 
 def first_line(exc: BaseException | str) -> str:

@@ -10,14 +10,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from agent.analysis.table_load import TABLE, CsvReader, first_line, select_all
+from agent.analysis.table_load import TABLE, CsvReader, first_line
 from agent.analysis.table_sql import (
     ALL_VALUE_COUNTS_UP_TO,
     Bins,
     Column,
     bins_for,
     histogram_agg,
+    ident,
     pass_one,
+    quartile_aggs,
     time_unit,
     value_counts_aggs,
 )
@@ -27,6 +29,12 @@ MAX_PROFILED_COLUMNS = 200
 MAX_BAD_LINES = 100
 # Above this many rows exact distinct counts are only computed where uniqueness matters.
 EXACT_DISTINCT_ROWS = 1_000_000
+# Above this many rows quartiles come from a uniform sample of SAMPLE_ROWS rows, which is kept
+# to draw the shown rows from: t-digests over every row took 1.5 s for 5 columns at 12M rows.
+# The rank error of a 100,000-row sample is ~0.2 %, like the t-digest's.
+SAMPLE_ABOVE_ROWS = 1_000_000
+SAMPLE_ROWS = 100_000
+SAMPLE_TABLE = "csv_sample"
 # Each DISTINCT aggregate reserves its own hash tables: 200 of them exhausted 1.5 GB.
 EXACT_DISTINCT_COLUMNS = 30
 
@@ -54,6 +62,7 @@ class Scan:
     bad_lines: list[BadLine]
     bad_line_count: int
     warnings: list[str] = field(default_factory=list)
+    sample_table: str | None = None
 
 
 def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool) -> Scan:
@@ -67,7 +76,17 @@ def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool)
         )
         columns = columns[:MAX_PROFILED_COLUMNS]
     columns = reader.load(con, columns, keep_order=keep_order)
-    first = _aggregate(con, pass_one(columns))
+    ((rows,),) = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()
+    sample_table = None
+    if rows > SAMPLE_ABOVE_ROWS:
+        sample_table = SAMPLE_TABLE
+        con.execute(
+            f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM {TABLE} "
+            f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+        )
+    first = _aggregate(con, pass_one(columns, quantiles=sample_table is None))
+    if sample_table is not None and (quartiles := quartile_aggs(columns)):
+        first |= _aggregate(con, quartiles, table=sample_table)
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -85,12 +104,14 @@ def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool)
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
     second = _pass_two(con, columns, first, bins, (time_column, unit))
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
-                bad_count, warnings)
+                bad_count, warnings, sample_table)
 
 
-def _aggregate(con: duckdb.DuckDBPyConnection, aggs: list[str]) -> dict[str, Any]:
+def _aggregate(
+    con: duckdb.DuckDBPyConnection, aggs: list[str], *, table: str = TABLE
+) -> dict[str, Any]:
     """One SELECT of aggregates over the loaded table, as a dict by alias."""
-    (row,) = con.execute(f"SELECT {', '.join(aggs)} FROM {TABLE}").fetchall()
+    (row,) = con.execute(f"SELECT {', '.join(aggs)} FROM {table}").fetchall()
     return dict(zip([d[0] for d in con.description or ()], row, strict=True))
 
 
@@ -179,18 +200,22 @@ def _duplicates_agg(columns: list[Column]) -> str:
     return f"count(*) - count(DISTINCT hash({', '.join(c.sql for c in columns)})) AS dups"
 
 
-def sample_frame(con: duckdb.DuckDBPyConnection, columns: list[Column], rows: int) -> (
-    pd.DataFrame
-):
-    """A uniform random sample of rows (reservoir sampling, repeatable)."""
+def sample_frame(con: duckdb.DuckDBPyConnection, result: Scan, rows: int) -> pd.DataFrame:
+    """A uniform random sample of rows (reservoir sampling, repeatable), from the kept sample."""
     return con.sql(
-        f"{select_all(columns)} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (42)"
+        f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE} "
+        f"USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (42)"
     ).df()
 
 
 def full_frame(con: duckdb.DuckDBPyConnection, columns: list[Column]) -> pd.DataFrame:
     """Every readable row of the profiled columns."""
-    return con.sql(select_all(columns)).df()
+    return con.sql(f"SELECT {_names(columns)} FROM {TABLE}").df()
+
+
+def _names(columns: list[Column]) -> str:
+    """The quoted column list."""
+    return ", ".join(ident(c.name) for c in columns)
 
 
 def is_missing(value: object) -> bool:

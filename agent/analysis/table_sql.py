@@ -68,8 +68,11 @@ class Column:
         return f"{self.sql}::DOUBLE"
 
 
-def pass_one(columns: list[Column]) -> list[str]:
-    """Aggregates that need nothing but the data: counts, moments, quantiles, top values."""
+def pass_one(columns: list[Column], *, quantiles: bool = True) -> list[str]:
+    """Aggregates that need nothing but the data: counts, moments, quantiles, top values.
+
+    Without quantiles, quartile_aggs gives them (from a sample).
+    """
     aggs = ["count(*) AS n_rows"]
     for col in columns:
         c, a = col.sql, f"c{col.index}"
@@ -82,9 +85,10 @@ def pass_one(columns: list[Column]) -> list[str]:
                 f"stddev_samp({c}::DOUBLE) AS {a}_std",
                 f"skewness({c}::DOUBLE) AS {a}_skew",
                 f"count_if({c} = 0) AS {a}_zeros",
-                # t-digest: no sort; reservoir_quantile kept only the first rows of sorted files.
-                f"approx_quantile({c}::DOUBLE, [0.25, 0.5, 0.75]) AS {a}_q",
             ]
+            if quantiles:
+                # t-digest: no sort; reservoir_quantile kept only the first rows of sorted files.
+                aggs.append(f"approx_quantile({c}::DOUBLE, [0.25, 0.5, 0.75]) AS {a}_q")
         elif col.family == "temporal":
             aggs += [f"min({c}) AS {a}_first", f"max({c}) AS {a}_last",
                      f"min({col.as_number}) AS {a}_min", f"max({col.as_number}) AS {a}_max"]
@@ -105,6 +109,15 @@ def pass_one(columns: list[Column]) -> list[str]:
                 f"corr({left.sql}::DOUBLE, {right.sql}::DOUBLE) AS r{left.index}_{right.index}"
             )
     return aggs
+
+
+def quartile_aggs(columns: list[Column]) -> list[str]:
+    """Exact quartiles of the numeric columns (run over a uniform random sample of big files)."""
+    return [
+        f"quantile_cont({col.sql}::DOUBLE, [0.25, 0.5, 0.75]) AS c{col.index}_q"
+        for col in columns
+        if col.family in ("integer", "float")
+    ]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def profile_csv(
                 # Rows of CSV text that fit the budget, capped: a preview needs no more.
                 rows = int(result.first["n_rows"])
                 wanted = min(MAX_SAMPLE_ROWS, max(1, rows * memory_budget_bytes // size))
-                frame = sample_frame(con, result.columns, wanted)
+                frame = sample_frame(con, result, wanted)
             else:
                 frame = full_frame(con, result.columns)
         finally:
