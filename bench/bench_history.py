@@ -49,7 +49,7 @@ def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False
         history.list_page(session, filters, ranked=ranked, total=total)
         if not history_usage.chartable(filters, total.value, total.exact):
             return
-        history_usage.usage(session, filters, now=now)
+        history_usage.usage(session, filters, now=now, ids=total.ids)
         previous = filters.previous_period(now)
         if previous and previous.rollup_ok:
             history_usage.usage(session, previous, now=now, detail=False)

@@ -52,10 +52,15 @@ class MatchingSetChanged(RuntimeError):
 
 @dataclass(frozen=True)
 class Count:
-    """How many interactions match; `exact` is False when counting stopped at a cap."""
+    """How many interactions match; `exact` is False when counting stopped at a cap.
+
+    `ids` holds a search's matches when they were few and found by the GIN index: the page
+    looks them up by key for the table and the charts instead of searching again.
+    """
 
     value: int
     exact: bool
+    ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,22 +96,31 @@ def search_has_terms(session: Session, text: str) -> bool:
 
 def count_matching(session: Session, filters: Filters, *, cap: int = COUNT_CAP) -> Count:
     """Exact from the rollups when they can answer, else counted up to `cap` (for a search,
-    up to MATCH_FIRST_MAX: along the newest rows for a common word, by the GIN index else)."""
+    up to MATCH_FIRST_MAX)."""
     custom_plans(session)
     if filters.rollup_ok:
         return Count(count_rollup(session, filters), True)
-    if filters.search and not search_has_terms(session, filters.search):
-        return Count(0, True)
     if filters.search:
-        cap = min(cap, MATCH_FIRST_MAX)
-        if estimated_matches(session, filters.search) > BITMAP_MAX:
-            seen, found = _walk_probe(session, filters)
-            if seen < PROBE_ROWS or found > cap:
-                return Count(min(found, cap), found <= cap)
+        return _count_search(session, filters, min(cap, MATCH_FIRST_MAX))
     probe = (select(literal_column("1")).select_from(Interaction.__table__)
              .where(*where_clauses(filters)).limit(cap + 1))
     found = int(session.scalar(select(func.count()).select_from(probe.subquery())))
     return Count(min(found, cap), found <= cap)
+
+
+def _count_search(session: Session, filters: Filters, cap: int) -> Count:
+    """A search counted up to `cap`: along the newest rows for a common word, else by the
+    GIN index, keeping the ids it finds."""
+    if not search_has_terms(session, filters.search):
+        return Count(0, True)
+    if estimated_matches(session, filters.search) > BITMAP_MAX:
+        seen, found = _walk_probe(session, filters)
+        if seen < PROBE_ROWS or found > cap:
+            return Count(min(found, cap), found <= cap)
+    ids = tuple(session.scalars(select(I.id).where(*where_clauses(filters)).limit(cap + 1)))
+    if len(ids) > cap:
+        return Count(cap, False)
+    return Count(len(ids), True, ids)
 
 
 def count_exact(session: Session, filters: Filters) -> int:
@@ -154,15 +168,15 @@ def list_page(
     """One page of matching interactions, newest first (or by relevance for a search)."""
     custom_plans(session)
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    conditions = where_clauses(filters)
     newest = (I.created_at.desc(), I.id.desc())
     if not filters.search:
-        query = select(*LIST_COLUMNS).where(*conditions).order_by(*newest)
+        query = select(*LIST_COLUMNS).where(*where_clauses(filters)).order_by(*newest)
         return list(session.execute(query.offset(offset).limit(PAGE_SIZE)))
     if total is None:
         total = count_matching(session, filters, cap=MATCH_FIRST_MAX)
     if total.value == 0:
         return []
+    conditions = where_clauses(filters, ids=total.ids)
     few = total.exact and total.value <= MATCH_FIRST_MAX
     if ranked:
         rank = func.ts_rank(SEARCH_VECTOR, search_query(filters.search)).label("rank")

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, func, literal_column
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Integer,
+    any_,
+    func,
+    literal,
+    literal_column,
+)
 from sqlalchemy.sql.expression import cast
 
 from db.models import Interaction
@@ -68,8 +78,9 @@ def total_tokens() -> ColumnElement:
     return func.coalesce(I.prompt_tokens, 0) + func.coalesce(I.completion_tokens, 0)
 
 
-def where_clauses(filters: Filters) -> list[ColumnElement]:
-    """Every filter as a condition on `interactions`."""
+def where_clauses(filters: Filters, *, ids: Sequence[int] | None = None) -> list[ColumnElement]:
+    """Every filter as a condition on `interactions`. `ids`, when given, are the search's
+    matches, already found: looking them up by key beats searching again."""
     clauses: list[ColumnElement] = []
     if filters.start is not None:
         clauses.append(I.created_at >= filters.start)
@@ -81,7 +92,9 @@ def where_clauses(filters: Filters) -> list[ColumnElement]:
         clauses.append(I.status.in_(filters.statuses))
     if filters.conversation_id is not None:
         clauses.append(I.conversation_id == filters.conversation_id)
-    if filters.search:
+    if ids is not None:
+        clauses.append(I.id == any_(literal(list(ids), ARRAY(BigInteger))))
+    elif filters.search:
         clauses.append(SEARCH_VECTOR.op("@@")(search_query(filters.search)))
     bounds = (
         (I.cost_usd, filters.cost_min, filters.cost_max),

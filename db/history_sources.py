@@ -8,6 +8,7 @@ range. Any other filter (search, conversation, cost/token/latency ranges) and sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import (
@@ -77,7 +78,7 @@ def _rollup_where(table: Table, filters: Filters, days: tuple) -> list[ColumnEle
     return clauses
 
 
-def counts_source(filters: Filters, grain: str) -> Subquery:
+def counts_source(filters: Filters, grain: str, ids: Sequence[int] | None = None) -> Subquery:
     """Rows of (bucket, model, status, error_class, n, tokens, cost, cost_known)."""
     edges, days = _split(filters, grain)
     parts: list[Select] = [
@@ -87,7 +88,7 @@ def counts_source(filters: Filters, grain: str) -> Subquery:
             func.coalesce(I.prompt_tokens, 0).label("prompt_tokens"),
             func.coalesce(I.completion_tokens, 0).label("completion_tokens"),
             I.cost_usd, cost_known_flag().label("cost_known"),
-        ).where(*where_clauses(filters), edge)
+        ).where(*where_clauses(filters, ids=ids), edge)
         for edge in edges
     ]
     if days is not None:
@@ -101,7 +102,7 @@ def counts_source(filters: Filters, grain: str) -> Subquery:
     return union_all(*parts).subquery("src")
 
 
-def latency_source(filters: Filters, grain: str) -> Subquery:
+def latency_source(filters: Filters, grain: str, ids: Sequence[int] | None = None) -> Subquery:
     """Rows of (kind, model, bin, n): 't' total latency, 'f' first-token latency."""
     edges, days = _split(filters, grain)
     parts: list[Select] = []
@@ -112,7 +113,7 @@ def latency_source(filters: Filters, grain: str) -> Subquery:
             I.model,
             func.unnest(array([literal("t"), literal("f")])).label("kind"),
             func.unnest(array([I.latency_ms, I.first_token_ms])).label("ms"),
-        ).where(*where_clauses(filters), edge).subquery("pairs")
+        ).where(*where_clauses(filters, ids=ids), edge).subquery("pairs")
         parts.append(
             select(pairs.c.kind, pairs.c.model, latency_bin(pairs.c.ms).label("bin"),
                    literal(1).label("n")).where(pairs.c.ms.isnot(None))

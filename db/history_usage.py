@@ -6,6 +6,7 @@ log-spaced latency bins (four per doubling), so they are within ~9% of the exact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -97,9 +98,11 @@ def grain_for(filters: Filters, now: datetime) -> str:
     return "day"
 
 
-def _percentiles(session: Session, filters: Filters, grain: str) -> dict:
+def _percentiles(
+    session: Session, filters: Filters, grain: str, ids: Sequence[int] | None
+) -> dict:
     """{(kind, model or None): {p: ms}} from binned latencies, computed in SQL."""
-    src = latency_source(filters, grain)
+    src = latency_source(filters, grain, ids)
     bins = (
         select(src.c.kind, src.c.model, src.c.bin, func.sum(src.c.n).label("n"))
         .group_by(func.grouping_sets(tuple_(src.c.kind, src.c.model, src.c.bin),
@@ -130,12 +133,16 @@ def chartable(filters: Filters, matches: int, exact: bool) -> bool:
     return filters.rollup_ok or (exact and matches <= RAW_CHART_CAP)
 
 
-def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = True) -> Usage:
-    """KPI totals and (when `detail`) every chart's series for `filters`."""
+def usage(
+    session: Session, filters: Filters, *, now: datetime, detail: bool = True,
+    ids: Sequence[int] | None = None,
+) -> Usage:
+    """KPI totals and (when `detail`) every chart's series for `filters`; `ids` are the
+    search's matches when count_matching found them (Count.ids)."""
     session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
     session.execute(select(func.set_config("jit", "off", True)))
     grain = grain_for(filters, now)
-    src = counts_source(filters, grain)
+    src = counts_source(filters, grain, ids)
     sets = [tuple_()]
     if detail:
         sets += [tuple_(src.c.bucket, src.c.model), tuple_(src.c.bucket), tuple_(src.c.model),
@@ -154,7 +161,7 @@ def usage(session: Session, filters: Filters, *, now: datetime, detail: bool = T
         func.coalesce(func.sum(src.c.cost_usd), 0.0).label("cost_usd"),
         func.coalesce(func.sum(src.c.cost_known), 0).label("cost_known"),
     ).group_by(func.grouping_sets(*sets))
-    percentiles = _percentiles(session, filters, grain)
+    percentiles = _percentiles(session, filters, grain, ids)
     totals = Totals()
     by_bucket_model, by_bucket, by_model, errors_by_class = [], [], [], {}
     for row in session.execute(query):

@@ -54,7 +54,7 @@ with results:
     ask_delete_all(sessions, filters)
 with usage_tab, sessions() as session:
     if history_usage.chartable(filters, total.value, total.exact):
-        usage = history_usage.usage(session, filters, now=now)
+        usage = history_usage.usage(session, filters, now=now, ids=total.ids)
         previous = filters.previous_period(now)
         if previous is None:
             before = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import astuple
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from db import history
 from db.history_filters import Filters, where_clauses
+from db.history_usage import Usage, usage
 from db.models import Interaction
 from tests.test_history_data import NOW, ROWS, seed
 
@@ -58,6 +60,19 @@ def test_every_search_strategy_lists_and_counts_the_same_rows(
             assert [r.id for r in rows] == expected, filters
             ranked = history.list_page(session, filters, total=total, ranked=True)
             assert sorted(r.id for r in ranked) == sorted(expected), filters
+            if total.ids is not None:
+                assert sorted(total.ids) == sorted(expected)
+                assert_same_usage(usage(session, filters, now=NOW, ids=total.ids),
+                                  usage(session, filters, now=NOW))
+
+
+def assert_same_usage(found: Usage, expected: Usage) -> None:
+    """The figures of two usages agree (sums to float precision)."""
+    assert astuple(found.totals) == pytest.approx(astuple(expected.totals))
+    assert [(r.bucket, r.model, r.interactions) for r in found.by_bucket_model] == [
+        (r.bucket, r.model, r.interactions) for r in expected.by_bucket_model]
+    assert found.by_model == expected.by_model
+    assert found.errors_by_class == expected.errors_by_class
 
 
 def test_bulk_delete_of_a_search_over_the_cap_counts_every_match(
