@@ -7,10 +7,11 @@ from agent.analysis.tables import profile_csv
 ROWS = 1_200_000
 
 
-def _sorted_file() -> bytes:
-    """A sorted id, a value cycling 0..999 and a row repeated at the end."""
+def _sorted_file(*, repeat_last: bool = True) -> bytes:
+    """A sorted id, a value cycling 0..999 and, unless told not to, the last row repeated."""
     body = b"".join(b"%d,%d\n" % (i, i % 1000) for i in range(ROWS))
-    return b"id,v\n" + body + b"%d,%d\n" % (ROWS - 1, (ROWS - 1) % 1000)
+    tail = b"%d,%d\n" % (ROWS - 1, (ROWS - 1) % 1000) if repeat_last else b""
+    return b"id,v\n" + body + tail
 
 
 def test_quartiles_of_a_big_sorted_file_cover_the_whole_range() -> None:
@@ -23,3 +24,9 @@ def test_quartiles_of_a_big_sorted_file_cover_the_whole_range() -> None:
     assert profile.sampled
     assert 0 < len(profile.frame) < ROWS
     assert profile.frame["id"].max() > ROWS / 2
+
+
+def test_a_unique_key_column_proves_there_are_no_duplicate_rows() -> None:
+    profile = profile_csv(_sorted_file(repeat_last=False), memory_budget_bytes=1 << 20)
+    assert profile.duplicate_rows == 0
+    assert profile.columns.set_index("column").at["id", "distinct"] == ROWS

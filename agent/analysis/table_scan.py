@@ -35,6 +35,8 @@ EXACT_DISTINCT_ROWS = 1_000_000
 SAMPLE_ABOVE_ROWS = 1_000_000
 SAMPLE_ROWS = 100_000
 SAMPLE_TABLE = "csv_sample"
+# HyperLogLog errs by a few percent: a column this close to unique is checked exactly as a key.
+LIKELY_KEY_SHARE = 0.95
 # Each DISTINCT aggregate reserves its own hash tables: 200 of them exhausted 1.5 GB.
 EXACT_DISTINCT_COLUMNS = 30
 
@@ -181,9 +183,13 @@ def _pass_two(
             aggs.append(f"count(DISTINCT hash({col.sql})) AS {a}_distinct")
             if first[f"{a}_count"] == rows:
                 keys.append(col)
-    # A complete column that is unique proves there are no duplicate rows: one set less.
     if rows <= EXACT_DISTINCT_ROWS:
         aggs.append(_duplicates_agg(columns))
+    elif key := _likely_key(columns, first, rows):
+        # A complete column that is unique proves there are no duplicate rows, exactly; its
+        # distinct count costs ~60 % of the row hashes' (0.9 s against 1.5 s at 12M rows).
+        aggs.append(f"count(DISTINCT {key.sql}) AS c{key.index}_distinct")
+        keys.append(key)
     time_column, unit = series
     if time_column is not None:
         aggs.append(f"histogram(date_trunc('{unit}', {time_column.sql})) AS series")
@@ -195,8 +201,24 @@ def _pass_two(
     return result
 
 
+def _likely_key(columns: list[Column], first: dict[str, Any], rows: int) -> Column | None:
+    """A complete column whose approximate distinct count is near the row count, if any."""
+    candidates = [
+        c for c in columns
+        if first[f"c{c.index}_count"] == rows
+        and first[f"c{c.index}_approx"] >= rows * LIKELY_KEY_SHARE
+    ]
+    # Integers hash and compare fastest.
+    return max(candidates, default=None,
+               key=lambda c: (c.family == "integer", first[f"c{c.index}_approx"]))
+
+
 def _duplicates_agg(columns: list[Column]) -> str:
-    """Rows minus distinct row hashes."""
+    """Rows minus distinct row hashes.
+
+    Approximate: two different rows with the same 64-bit hash count as one duplicate (a chance
+    of ~4e-6 at 12M rows); exact row sets would need the whole table in a hash table.
+    """
     return f"count(*) - count(DISTINCT hash({', '.join(c.sql for c in columns)})) AS dups"
 
 
