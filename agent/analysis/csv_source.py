@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 HEAD_BYTES = 1 << 20
 COPY_CHUNK = 1 << 22
+GUNZIP_SLICE = 1 << 16
 
 # Formats people upload by mistake, recognised by their first bytes.
 _MAGIC_NAMES: tuple[tuple[bytes, str], ...] = (
@@ -133,17 +134,21 @@ def _decompress(path: Path, compression: str, out: Path, warnings: list[str]) ->
 def _gunzip(path: Path, sink: BinaryIO) -> bool:
     """Decompress gzip members into sink; False when the data ends early or is corrupt.
 
-    zlib directly rather than gzip.open, which discards the last chunk of a truncated file.
+    zlib directly rather than gzip.open, which discards the last chunk of a truncated file. A
+    corrupt byte makes zlib drop all the output of that call, so input goes in GUNZIP_SLICE
+    pieces and the failing piece is replayed byte by byte up to the damage.
     """
     decompressor = zlib.decompressobj(wbits=31)
     inside_member = False
     with path.open("rb") as raw:
-        while chunk := raw.read(COPY_CHUNK):
+        while chunk := raw.read(GUNZIP_SLICE):
             while chunk:
                 inside_member = True
+                before = decompressor.copy()
                 try:
                     sink.write(decompressor.decompress(chunk))
                 except zlib.error:
+                    _salvage(before, chunk, sink)
                     return False
                 if not decompressor.eof:
                     break
@@ -152,6 +157,17 @@ def _gunzip(path: Path, sink: BinaryIO) -> bool:
                 chunk = decompressor.unused_data
                 decompressor = zlib.decompressobj(wbits=31)
     return not inside_member
+
+
+def _salvage(decompressor: zlib._Decompress, chunk: bytes, sink: BinaryIO) -> None:
+    """Write what chunk decompresses to before the first byte zlib rejects."""
+    for index in range(len(chunk)):
+        try:
+            sink.write(decompressor.decompress(chunk[index : index + 1]))
+        except zlib.error:
+            return
+        if decompressor.eof:
+            return
 
 
 def _unzip_member(path: Path, sink: BinaryIO) -> None:
