@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import queue as queues
 import resource
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -120,6 +121,7 @@ def main() -> None:
         runs.append(("pandas read_csv+describe", run_pandas_describe))
     sys.stdout.write(f"{'run':<28}{'wall s':>10}{'peak RSS GB':>14}{'load avg':>10}\n")
     for name, target in runs:
+        walls, peaks = [], []
         for _ in range(args.repeat):
             load = os.getloadavg()[0]
             measured = _measure_child(target, str(path))
@@ -127,7 +129,14 @@ def main() -> None:
                 sys.stdout.write(f"{name:<28}{'failed':>10}\n")
                 continue
             wall, rss = measured
+            walls.append(wall)
+            peaks.append(rss)
             sys.stdout.write(f"{name:<28}{wall:>10.1f}{rss:>14.2f}{load:>10.2f}\n")
+        if len(walls) > 1:
+            median = f"{name} median"
+            sys.stdout.write(
+                f"{median:<28}{statistics.median(walls):>10.1f}{statistics.median(peaks):>14.2f}\n"
+            )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,13 @@ class Scan:
     sample_table: str | None = None
 
 
-def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool) -> Scan:
+def scan(
+    con: duckdb.DuckDBPyConnection,
+    reader: CsvReader,
+    *,
+    keep_order: bool,
+    progress: Callable[[float, str], None],
+) -> Scan:
     """Sniff, load the file into a table once, then run both aggregate passes over it."""
     columns, has_header = reader.describe(con)
     warnings: list[str] = []
@@ -77,7 +84,9 @@ def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool)
             f"{MAX_PROFILED_COLUMNS:,} were profiled."
         )
         columns = columns[:MAX_PROFILED_COLUMNS]
+    progress(0.05, "Reading the file")
     columns = reader.load(con, columns, keep_order=keep_order)
+    progress(0.35, "Computing column statistics")
     ((rows,),) = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()
     sample_table = None
     if rows > SAMPLE_ABOVE_ROWS:
@@ -104,6 +113,7 @@ def scan(con: duckdb.DuckDBPyConnection, reader: CsvReader, *, keep_order: bool)
     if time_column is not None:
         a = f"c{time_column.index}"
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
+    progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit))
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
                 bad_count, warnings, sample_table)

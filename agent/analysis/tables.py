@@ -104,7 +104,7 @@ def profile_csv(
     else a random sample. Raises TableProfileError for input that is not a readable table.
     """
     report = progress or _ignore_progress
-    report(0.0, "Reading the file")
+    report(0.0, "Preparing the file")
     with prepare_csv(source) as prepared:
         dialect = sniff_dialect(prepared.head)
         size = prepared.size_bytes
@@ -112,10 +112,9 @@ def profile_csv(
         con = connect(prepared.tmp_dir)
         try:
             reader = CsvReader(prepared.path, dialect)
-            report(0.1, "Computing column statistics")
             # Row order costs memory on big files, whose frame is a random sample anyway.
-            result = scan(con, reader, keep_order=not sampled)
-            report(0.8, "Loading the data")
+            result = scan(con, reader, keep_order=not sampled, progress=report)
+            report(0.9, "Picking the rows to show" if sampled else "Loading the data")
             if sampled:
                 # Rows of CSV text that fit the budget, capped: a preview needs no more.
                 rows = int(result.first["n_rows"])
