@@ -38,6 +38,10 @@ SAMPLE_ROWS = 100_000
 SAMPLE_TABLE = "csv_sample"
 # HyperLogLog errs by a few percent: a column this close to unique is checked exactly as a key.
 LIKELY_KEY_SHARE = 0.95
+# Its values then go into a bitstring over [min, max]: 16 MB per thread at most.
+MAX_KEY_RANGE = 1 << 27
+# min and max come back as DOUBLE, exact for integers up to 2**53.
+EXACT_FLOAT = float(1 << 53)
 # Each DISTINCT aggregate reserves its own hash tables: 200 of them exhausted 1.5 GB.
 EXACT_DISTINCT_COLUMNS = 30
 
@@ -196,9 +200,12 @@ def _pass_two(
     if rows <= EXACT_DISTINCT_ROWS:
         aggs.append(_duplicates_agg(columns))
     elif key := _likely_key(columns, first, rows):
-        # A complete column that is unique proves there are no duplicate rows, exactly; its
-        # distinct count costs ~60 % of the row hashes' (0.9 s against 1.5 s at 12M rows).
-        aggs.append(f"count(DISTINCT {key.sql}) AS c{key.index}_distinct")
+        # A complete integer column that is unique proves there are no duplicate rows, exactly.
+        # One bit per value of its range: 0.07 s at 12M rows, against 1.5 s for count(DISTINCT)
+        # or for hashing every row.
+        a = f"c{key.index}"
+        low, high = int(first[f"{a}_min"]), int(first[f"{a}_max"])
+        aggs.append(f"bit_count(bitstring_agg({key.sql}, {low}, {high})) AS {a}_distinct")
         keys.append(key)
     time_column, unit = series
     if time_column is not None:
@@ -212,15 +219,17 @@ def _pass_two(
 
 
 def _likely_key(columns: list[Column], first: dict[str, Any], rows: int) -> Column | None:
-    """A complete column whose approximate distinct count is near the row count, if any."""
-    candidates = [
-        c for c in columns
-        if first[f"c{c.index}_count"] == rows
-        and first[f"c{c.index}_approx"] >= rows * LIKELY_KEY_SHARE
-    ]
-    # Integers hash and compare fastest.
-    return max(candidates, default=None,
-               key=lambda c: (c.family == "integer", first[f"c{c.index}_approx"]))
+    """A complete integer column, nearly unique by HyperLogLog, whose range fits a bitstring."""
+    candidates = []
+    for col in columns:
+        a = f"c{col.index}"
+        if col.family != "integer" or first[f"{a}_count"] != rows:
+            continue
+        low, high = first[f"{a}_min"], first[f"{a}_max"]
+        if (first[f"{a}_approx"] >= rows * LIKELY_KEY_SHARE and high - low < MAX_KEY_RANGE
+                and max(abs(low), abs(high)) <= EXACT_FLOAT):
+            candidates.append(col)
+    return max(candidates, default=None, key=lambda c: first[f"c{c.index}_approx"])
 
 
 def _duplicates_agg(columns: list[Column]) -> str:
