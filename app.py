@@ -57,14 +57,8 @@ except SQLAlchemyError:
 with st.sidebar:
     conversation_list(sessions, conversations, current)
 
-problem = model_problem(app.llm, model)
-if problem:
-    st.warning(problem, icon=":material/key_off:")
-setup = agent_setup(app.settings, app.llm, model)
-if setup.tools_off:
-    st.info(tools_off_note(model, setup.tools_off), icon=":material/build:")
-elif setup.code_off:
-    st.info(setup.code_off, icon=":material/code_off:")
+# Filled after the chat input is drawn: the checks need litellm, whose first import is slow.
+notices = st.container()
 if not turns and not unsaved:
     st.title("Mini-Agent")
     st.caption(f"Chat with `{model}`. Every turn is kept; find it again under History.")
@@ -81,6 +75,15 @@ if attach_id is not None:
 
 submission = st.chat_input("Ask anything about your code…", accept_file=True,
                            file_type=CHAT_FILE_TYPES)
+with notices:
+    problem = model_problem(app.llm, model)
+    if problem:
+        st.warning(problem, icon=":material/key_off:")
+    setup = agent_setup(app.settings, app.llm, model)
+    if setup.tools_off:
+        st.info(tools_off_note(model, setup.tools_off), icon=":material/build:")
+    elif setup.code_off:
+        st.info(setup.code_off, icon=":material/code_off:")
 prompt = submission.text if submission else st.session_state.pop("resend", None)
 attached = Attached()
 if submission and submission.files:
