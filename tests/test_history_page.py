@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import Interaction
 from tests.conftest import ROOT
-from tests.test_history_data import ROWS
+from tests.history_data import ROWS
 from ui.history_export import to_csv, to_json
 
 TIMEOUT = 30
@@ -19,10 +19,10 @@ TIMEOUT = 30
 
 def seed_recent(sessions: sessionmaker[Session]) -> None:
     """The known rows, moved to end just before now (the page resolves presets on the clock)."""
-    from tests import test_history_data
+    from tests import history_data
 
-    shift = datetime.now(UTC) - test_history_data.NOW - timedelta(minutes=5)
-    test_history_data.seed(sessions)
+    shift = datetime.now(UTC) - history_data.NOW - timedelta(minutes=5)
+    history_data.seed(sessions)
     with sessions() as session:
         session.execute(text("UPDATE interactions SET created_at = created_at + :shift"),
                         {"shift": shift})

@@ -16,7 +16,7 @@ from db.history_filters import Filters, bin_bounds_ms, error_class, where_clause
 from db.history_tables import latency_rollup, rollup
 from db.history_usage import raw_totals, usage
 from db.models import Interaction
-from tests.test_history_data import NOW, ROWS, seed
+from tests.history_data import NOW, ROWS, seed
 
 I = Interaction.__table__.c  # noqa: E741
 

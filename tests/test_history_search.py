@@ -13,7 +13,7 @@ from db import history
 from db.history_filters import Filters, where_clauses
 from db.history_usage import Usage, usage
 from db.models import Interaction
-from tests.test_history_data import NOW, ROWS, seed
+from tests.history_data import NOW, ROWS, seed
 
 I = Interaction.__table__.c  # noqa: E741
 
