@@ -36,7 +36,7 @@ def conversation_list(
     sessions: sessionmaker[Session], conversations: list[Conversation], current: int | None
 ) -> None:
     """Past conversations, newest first: click to resume; rename or delete the open one."""
-    if st.button("New chat", icon=":material/add:", use_container_width=True):
+    if st.button("New chat", icon=":material/add:", width="stretch"):
         open_conversation(None)
         st.rerun()
     if not conversations:
@@ -46,7 +46,7 @@ def conversation_list(
     for conversation in conversations:
         label = conversation.title
         kind = "primary" if conversation.id == current else "tertiary"
-        if st.button(label, key=f"conv-{conversation.id}", type=kind, use_container_width=True):
+        if st.button(label, key=f"conv-{conversation.id}", type=kind, width="stretch"):
             open_conversation(conversation.id)
             st.rerun()
     chosen = next((c for c in conversations if c.id == current), None)
