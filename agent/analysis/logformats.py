@@ -7,8 +7,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+
+def _ascii_digits(pattern: str) -> str:
+    """Spell \\d as [0-9]: Unicode \\d makes the regex automata far larger and slower."""
+    return pattern.replace(r"\d", "[0-9]")
+
+
 # Timestamp shapes, most specific first; Rust regex syntax (polars), also valid in Python.
-TIMESTAMP = (
+TIMESTAMP = _ascii_digits(
     "(?:"
     + "|".join(
         [
@@ -95,6 +101,7 @@ _PATTERNS: dict[str, str] = {
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)"
     ),
 }
+_PATTERNS = {name: _ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
 
 _FIELDS = ("ts", "level", "component", "pid", "pri", "status")
 JSON_KEYS = {
