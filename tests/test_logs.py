@@ -389,3 +389,23 @@ def test_progress_is_reported_from_zero_to_one(tmp_path) -> None:  # noqa: ANN00
     seen: list[float] = []
     analyze_log(path, progress=lambda fraction, message: seen.append(fraction))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_timestamp_normalisation_skipping_unneeded_steps_parses_the_same() -> None:
+    import polars as pl
+
+    from agent.analysis.logfields import parse_timestamps
+
+    values = pl.Series(
+        "ts",
+        ["2024-01-02T03:04:05,123Z", "2024-01-02  03:04:06Z", " 2024-01-02 03:04:07.5Z", None],
+    )
+    frame = pl.DataFrame({"ts": values})
+    layout = "%Y-%m-%d %H:%M:%S%.f%z"
+    full = frame.select(parse_timestamps(pl.col("ts"), layout)).to_series()
+    assert full.null_count() == 1
+    assert frame.select(parse_timestamps(pl.col("ts"), layout, values)).to_series().equals(full)
+    plain = pl.DataFrame({"ts": ["2024-01-02 03:04:05", "2024-01-02 03:04:06.250"]})
+    skipped = plain.select(parse_timestamps(pl.col("ts"), layout[:-2], plain["ts"])).to_series()
+    assert skipped.equals(plain.select(parse_timestamps(pl.col("ts"), layout[:-2])).to_series())
+    assert skipped.null_count() == 0

@@ -109,7 +109,7 @@ class ParsedLog:
                 continue
             parsed = rest.filter(matched) if not matched.all() else rest
             parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
-            timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name])
+            timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name], parsed["ts"])
             parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
             levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
             parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
