@@ -40,7 +40,11 @@ class ParsedLog:
         self.layouts: dict[str, str | None] = {}
         self.records: dict[int, pl.DataFrame] = {}
         self.extra: dict[int, pl.DataFrame] = {}
-        self.lock = threading.Lock()
+        # Guards formats. A chunk detects a new format only once every earlier chunk has settled
+        # which lines its formats claim, so formats are adopted in file order whatever the
+        # thread timing: the output does not depend on it.
+        self.lock = threading.Condition()
+        self.unfinished: set[int] = set()
         self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
         self.lines = 0
         self.bad_utf8 = False
@@ -50,10 +54,21 @@ class ParsedLog:
         """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
         offset = self.lines
         self.lines += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+        with self.lock:
+            self.unfinished.add(offset)
         return offset
 
     def add(self, chunk: bytes, offset: int, state: ReadState) -> None:
         """Parse one chunk of whole lines whose first line follows line number offset."""
+        try:
+            self._add(chunk, offset, state)
+        finally:
+            with self.lock:
+                self.unfinished.discard(offset)
+                self.lock.notify_all()
+
+    def _add(self, chunk: bytes, offset: int, state: ReadState) -> None:
+        """Split a chunk into lines and parse them (see add)."""
         text = chunk.decode("utf-8", errors="replace")
         if "\ufffd" in text:
             with self.lock:
@@ -73,29 +88,34 @@ class ParsedLog:
             for line, raw in frame.filter(long).head(5).iter_rows():
                 self.long_lines.append((line, len(raw.encode())))
             frame = frame.with_columns(pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS))
-        records, rest = self._parse(frame, state)
+        records, rest = self._parse(frame, offset, state)
         self.records[offset] = records
         if not rest.is_empty():
             self.extra[offset] = rest
 
-    def _parse(self, frame: pl.DataFrame, state: ReadState) -> tuple[pl.DataFrame, pl.DataFrame]:
+    def _parse(
+        self, frame: pl.DataFrame, offset: int, state: ReadState
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Parse with the formats seen so far; detect another when many lines fit none of them.
 
         Logs concatenated from several sources change format midway; lines that fit no format
         and are few are continuation lines of the record above.
         """
-        found: list[pl.DataFrame] = []
+        claimed: list[tuple[LogFormat, pl.DataFrame]] = []
         rest = frame
         index = 0
         while not rest.is_empty():
             if index == len(self.formats):
+                with self.lock:
+                    # Earlier chunks may still adopt formats; later ones wait for this one.
+                    self.lock.wait_for(lambda: min(self.unfinished, default=offset) >= offset)
+                if index < len(self.formats):
+                    # Another chunk found a format meanwhile: try it before detecting.
+                    continue
                 candidates = rest["raw"].filter(~rest["raw"].str.contains(r"^\s"))
                 if self.formats and len(candidates) < max(50, 0.02 * len(frame)):
                     break
                 with self.lock:
-                    if index < len(self.formats):
-                        # Another chunk found a format meanwhile: try it before detecting.
-                        continue
                     fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
                     known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
                     if known or (fmt.name == "plain" and self.formats):
@@ -107,24 +127,31 @@ class ParsedLog:
             matched = starts_record(fmt, rest["raw"])
             if not matched.any():
                 continue
-            parsed = rest.filter(matched) if not matched.all() else rest
-            parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
-            timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name], parsed["ts"])
-            parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
-            levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
-            parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
-            found.append(
-                parsed.select(
-                    "line",
-                    "timestamp",
-                    pl.col("norm_level").alias("level"),
-                    "component",
-                    pl.col("msg").alias("message"),
-                )
-            )
+            claimed.append((fmt, rest.filter(matched) if not matched.all() else rest))
             rest = rest.filter(~matched)
+        # Which format claims which line is settled: later chunks may detect formats now, while
+        # this one extracts the fields.
+        with self.lock:
+            self.unfinished.discard(offset)
+            self.lock.notify_all()
+        found = [self._extract(fmt, parsed) for fmt, parsed in claimed]
         records = pl.concat(found).sort("line") if found else _EMPTY_RECORDS
         return records, rest
+
+    def _extract(self, fmt: LogFormat, parsed: pl.DataFrame) -> pl.DataFrame:
+        """Header fields, typed timestamp and normalised level of the lines a format claimed."""
+        parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
+        timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name], parsed["ts"])
+        parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
+        levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
+        parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
+        return parsed.select(
+            "line",
+            "timestamp",
+            pl.col("norm_level").alias("level"),
+            "component",
+            pl.col("msg").alias("message"),
+        )
 
     def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
         """Start using a newly detected format, with the timestamp layout of its sample."""
