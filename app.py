@@ -12,6 +12,7 @@ from agent.chat import ChatTurn
 from agent.errors import PromptRejected
 from agent.llm import model_problem
 from db import queries
+from db.tool_calls import tool_calls_by_turn
 from ui.chat_sidebar import (
     conversation_list,
     current_conversation_id,
@@ -47,7 +48,7 @@ try:
             current = None
             open_conversation(None)
         turns = queries.list_turns(session, current) if current is not None else []
-        calls = agent_store.tool_calls_by_turn(session, [t.id for t in turns])
+        calls = tool_calls_by_turn(session, [t.id for t in turns])
         wanted = agent_store.attached_upload_ids(turns) + ([attach_id] if attach_id else [])
         uploads = {i: u.name for i, u in agent_store.upload_refs(session, wanted).items()}
 except SQLAlchemyError:

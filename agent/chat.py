@@ -22,6 +22,7 @@ from agent.presets import system_prompt_for, tests_footer
 from agent.tools import Toolbox, UploadRef, build_toolbox
 from db import queries
 from db.text import storable
+from db.tool_calls import record_tool_call
 
 log = logging.getLogger(__name__)
 NOT_SAVED = (
@@ -220,7 +221,7 @@ class ChatTurn:
         output = event.output
         try:
             with self.sessions() as session:
-                agent_store.record_tool_call(
+                record_tool_call(
                     session,
                     self.result.interaction_id,
                     step=event.step,

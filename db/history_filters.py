@@ -27,7 +27,6 @@ I = Interaction.__table__.c  # noqa: E741 - a short alias keeps the query code r
 SEARCH_VECTOR = literal_column("interactions.search_vector")
 TS_CONFIG = literal_column("'english'::regconfig")
 MAX_SEARCH_CHARS = 1000
-STATUSES = ("ok", "error", "stopped", "pending")
 
 
 @dataclass(frozen=True)

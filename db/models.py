@@ -20,7 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("pending", "ok", "error", "stopped")
+# Every status a turn can end in (and `pending` until it does), in the order users see them.
+STATUSES = ("ok", "error", "stopped", "pending")
 
 
 class Base(DeclarativeBase):
@@ -52,7 +53,8 @@ class Interaction(Base):
     __tablename__ = "interactions"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('pending', 'ok', 'error', 'stopped')", name="interactions_status_check"
+            f"status IN ({', '.join(repr(s) for s in STATUSES)})",
+            name="interactions_status_check",
         ),
         Index("ix_interactions_created_at", "created_at"),
         Index("ix_interactions_model_created_at", "model", "created_at"),

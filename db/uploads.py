@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -57,3 +58,11 @@ def find_by_sha256(session: Session, sha256: str) -> Upload | None:
 def list_uploads(session: Session, *, limit: int = 100) -> list[Upload]:
     """Uploads, newest first."""
     return list(session.scalars(select(Upload).order_by(Upload.id.desc()).limit(limit)))
+
+
+def uploads_by_id(session: Session, upload_ids: Sequence[int]) -> dict[int, Upload]:
+    """The uploads with these ids that still exist."""
+    if not upload_ids:
+        return {}
+    rows = session.scalars(select(Upload).where(Upload.id.in_(upload_ids)))
+    return {row.id: row for row in rows}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from agent import agent_setup, sandbox
-from agent.agent_store import record_tool_call
 from agent.llm import LLMClient
 from config import Settings
 from db import queries
 from db.models import ToolCall
+from db.tool_calls import record_tool_call
 
 
 def test_models_litellm_knows_follow_its_table() -> None:

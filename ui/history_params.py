@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from db.history_filters import MAX_SEARCH_CHARS, STATUSES, Filters
+from db.history_filters import MAX_SEARCH_CHARS, Filters
+from db.models import STATUSES
 from db.text import storable
 
 PRESETS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30),

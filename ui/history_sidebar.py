@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from db.history_filters import STATUSES
+from db.models import STATUSES
 from ui.history_params import (
     PRESET_LABELS,
     PRESETS,
