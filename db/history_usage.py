@@ -229,6 +229,16 @@ def raw_totals(session: Session, filters: Filters, *, cap: int) -> Totals | None
                   int(row[5]), None if row[6] is None else bin_value_ms(row[6]))
 
 
+def previous_totals(session: Session, filters: Filters, *, now: datetime) -> Totals | None:
+    """Totals of the period of the same length just before `filters`' (None when unbounded)."""
+    previous = filters.previous_period(now)
+    if previous is None:
+        return None
+    if previous.rollup_ok:
+        return usage(session, previous, now=now, detail=False).totals
+    return raw_totals(session, previous, cap=RAW_CHART_CAP)
+
+
 def count_rollup(session: Session, filters: Filters) -> int:
     """Exact count of interactions for rollup-answerable filters (cheap at any size)."""
     src = counts_source(filters, "day")

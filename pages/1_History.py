@@ -55,15 +55,7 @@ with results:
 with usage_tab, sessions() as session:
     if history_usage.chartable(filters, total.value, total.exact):
         usage = history_usage.usage(session, filters, now=now, ids=total.ids)
-        previous = filters.previous_period(now)
-        if previous is None:
-            before = None
-        elif previous.rollup_ok:
-            before = history_usage.usage(session, previous, now=now, detail=False).totals
-        else:
-            before = history_usage.raw_totals(session, previous,
-                                              cap=history_usage.RAW_CHART_CAP)
-        kpi_tiles(usage.totals, before)
+        kpi_tiles(usage.totals, history_usage.previous_totals(session, filters, now=now))
         charts(usage)
     else:
         st.info(f"Charts for a search, a conversation or a cost, token or latency range are "

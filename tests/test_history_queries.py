@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import history
 from db.history_filters import Filters, bin_bounds_ms, error_class, where_clauses
 from db.history_tables import latency_rollup, rollup
-from db.history_usage import raw_totals, usage
+from db.history_usage import previous_totals, raw_totals, usage
 from db.models import Interaction
 from tests.history_data import NOW, ROWS, seed
 
@@ -265,3 +265,17 @@ def test_searches_use_the_full_text_index(sessions) -> None:
         plan = "\n".join(session.execute(text("EXPLAIN " + str(query.compile(
             compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_interactions_fts" in plan
+
+
+def test_the_previous_period_totals_are_the_same_filters_one_period_earlier(sessions) -> None:
+    seed(sessions)
+    with sessions() as session:
+        assert previous_totals(session, Filters(), now=NOW) is None
+        for filters in (Filters(start=NOW - timedelta(days=3)),
+                        Filters(start=NOW - timedelta(days=3), tokens_min=1)):
+            earlier = replace(filters, start=filters.start - (NOW - filters.start),
+                              end=filters.start)
+            expected = astuple(usage(session, earlier, now=NOW).totals)
+            found = previous_totals(session, filters, now=NOW)
+            assert found.interactions > 0
+            assert astuple(found) == pytest.approx(expected), filters
