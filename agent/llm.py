@@ -156,8 +156,7 @@ def open_stream(
     *,
     tools: list[dict[str, Any]] | None = None,
 ) -> Iterator[Any]:
-    """Start a streaming completion, retrying only retryable failures with backoff."""
-    litellm = litellm_module()
+    """Start a streaming completion (one attempt; `stream_reply` owns the retry policy)."""
     kwargs: dict[str, Any] = {
         "model": model,
         "messages": messages,
@@ -167,16 +166,7 @@ def open_stream(
     }
     if tools:
         kwargs["tools"] = tools
-    attempt = 0
-    while True:
-        try:
-            return litellm.completion(**kwargs)
-        except Exception as exc:
-            error = to_llm_error(exc, model=model, api_base=client.api_base)
-            if not error.retryable or attempt >= client.max_retries:
-                raise error from exc
-            client.sleep(client.backoff_s * (2**attempt))
-            attempt += 1
+    return litellm_module().completion(**kwargs)
 
 
 def stream_reply(
@@ -189,29 +179,34 @@ def stream_reply(
 ) -> Iterator[str]:
     """Yield the reply's text as it arrives, filling `reply` (usage, cost, tool calls) at the end.
 
-    `reply.text` always holds what arrived so far, so a broken or stopped stream keeps it.
+    Retryable failures are retried with backoff until the first text has been shown: a server
+    may accept the request and fail (or time out) before sending anything. After that a failure
+    ends the reply, and `reply.text` keeps what arrived.
     """
-    litellm = litellm_module()
-    stream = open_stream(client, model, messages, tools=tools)
-    provider_usage = watch_provider_usage(stream)
-    chunks: list[Any] = []
-    try:
-        for chunk in stream:
-            chunks.append(chunk)
-            if not chunk.choices:
-                continue
-            delta = chunk.choices[0].delta
-            text = getattr(delta, "content", None)
-            if text:
-                reply.text += text
-                yield text
-    except LLMError:
-        raise
-    except Exception as exc:
-        raise to_llm_error(
-            exc, model=model, api_base=client.api_base, mid_stream=True
-        ) from exc
-    finish_reply(litellm, reply, chunks, messages, model, provider_sent_usage=provider_usage())
+    attempt = 0
+    while True:
+        chunks: list[Any] = []
+        try:
+            stream = open_stream(client, model, messages, tools=tools)
+            provider_usage = watch_provider_usage(stream)
+            for chunk in stream:
+                chunks.append(chunk)
+                if not chunk.choices:
+                    continue
+                text = getattr(chunk.choices[0].delta, "content", None)
+                if text:
+                    reply.text += text
+                    yield text
+            break
+        except Exception as exc:
+            error = to_llm_error(exc, model=model, api_base=client.api_base,
+                                 mid_stream=bool(reply.text))
+            if reply.text or not error.retryable or attempt >= client.max_retries:
+                raise error from exc
+            client.sleep(client.backoff_s * (2**attempt))
+            attempt += 1
+    finish_reply(litellm_module(), reply, chunks, messages, model,
+                 provider_sent_usage=provider_usage())
 
 
 def watch_provider_usage(stream: Any) -> Callable[[], bool]:

@@ -136,8 +136,16 @@ def test_a_server_that_is_too_slow_times_out_with_a_clear_message(sessions, fake
     run(turn)
     row = rows(sessions)[0]
     assert row.status == "error"
-    assert "did not answer in time" in str(turn.result.error) or "broke off" in str(
-        turn.result.error)
+    assert "did not answer in time" in str(turn.result.error)
+    assert row.error.startswith("Timeout")
+
+
+def test_a_timeout_before_the_first_token_is_retried(sessions, fake_llm) -> None:
+    fake_llm.queue(Script(text="late", first_delay_s=1.5), Script(text="on time"))
+    turn = new_turn(sessions, fake_llm, client=client_for(fake_llm, timeout_s=0.5, max_retries=1))
+    assert run(turn) == "on time"
+    assert len(fake_llm.requests) == 2
+    assert rows(sessions)[0].status == "ok"
 
 
 def test_an_unreachable_server_is_explained(sessions) -> None:
