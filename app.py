@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from agent import agent_store
-from agent.agent_attachments import CHAT_FILE_TYPES, Attached, attach_files, default_prompt
-from agent.agent_setup import agent_setup
 from agent.chat import ChatTurn
 from agent.errors import PromptRejected
 from agent.llm import model_problem
+from agent.setup import agent_setup
+from agent.uploads.attachments import CHAT_FILE_TYPES, Attached, attach_files, default_prompt
+from agent.uploads.refs import attached_upload_ids, upload_refs
 from db import queries
 from db.tool_calls import tool_calls_by_turn
 from ui.chat_sidebar import (
@@ -49,8 +49,8 @@ try:
             open_conversation(None)
         turns = queries.list_turns(session, current) if current is not None else []
         calls = tool_calls_by_turn(session, [t.id for t in turns])
-        wanted = agent_store.attached_upload_ids(turns) + ([attach_id] if attach_id else [])
-        uploads = {i: u.name for i, u in agent_store.upload_refs(session, wanted).items()}
+        wanted = attached_upload_ids(turns) + ([attach_id] if attach_id else [])
+        uploads = {i: u.name for i, u in upload_refs(session, wanted).items()}
 except SQLAlchemyError:
     st.error("The database stopped answering; past conversations cannot be shown right now. "
              "New messages still reach the model but are not saved.")

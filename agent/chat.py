@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent import agent_store
-from agent.agent_setup import AgentSetup
 from agent.context import Context, build_context, system_text, uploads_note
 from agent.errors import LLMError, PromptRejected
 from agent.llm import LLMClient, context_window, count_tokens
 from agent.loop import Event, LoopState, TextDelta, ToolFinished, run_loop
 from agent.presets import system_prompt_for, tests_footer
+from agent.setup import AgentSetup
 from agent.tools import Toolbox, UploadRef, build_toolbox
+from agent.uploads.refs import attached_upload_ids, upload_refs
 from db import queries
 from db.text import storable
 from db.tool_calls import record_tool_call
@@ -137,9 +137,9 @@ class ChatTurn:
 
     def _attach_uploads(self, session: Session, history: list[Any]) -> None:
         """Keep earlier turns' uploads attached, add this turn's, and note them in the meta."""
-        earlier = agent_store.attached_upload_ids(history)
+        earlier = attached_upload_ids(history)
         wanted = earlier + [i for i in self.attach if i not in earlier]
-        refs = agent_store.upload_refs(session, wanted)
+        refs = upload_refs(session, wanted)
         self.result.uploads = list(refs.values())
         if refs:
             self.result.meta["uploads"] = list(refs)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent import sandbox
-from agent.agent_setup import AgentSetup
 from agent.chat import ChatTurn
 from agent.llm import LLMClient, Reply
 from agent.loop import STEP_LIMIT_NOTE, TextDelta, ToolFinished, ToolStarted, Usage
 from agent.presets import PRESETS
+from agent.setup import AgentSetup
 from db import queries
 from db.models import Interaction, ToolCall
 from tests.fake_llm import FakeLLM, Script

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from streamlit.testing.v1 import AppTest
 
-from agent.files import store_file
 from agent.llm import litellm_module
 from agent.presets import PRESETS
+from agent.uploads.store import store_file
 from db.models import Conversation, Interaction, ToolCall, Upload
 from db.uploads import add_upload
 from tests.conftest import ROOT

@@ -9,8 +9,8 @@ import json
 import pandas as pd
 import pytest
 
-from agent.analysis.logfigures import timeline_figure, top_templates_figure
 from agent.analysis.logs import LogAnalysisError, LogReport, analyze_log
+from agent.analysis.logs.figures import timeline_figure, top_templates_figure
 
 
 def _log(text: str) -> LogReport:
@@ -357,8 +357,8 @@ def test_small_read_chunks_give_the_same_records_as_one_chunk(monkeypatch) -> No
         for i in range(300)
     )
     whole = analyze_log(data).records
-    monkeypatch.setattr("agent.analysis.logread.CHUNK_BYTES", 97)
-    monkeypatch.setattr("agent.analysis.logread.READ_BYTES", 13)
+    monkeypatch.setattr("agent.analysis.logs.read.CHUNK_BYTES", 97)
+    monkeypatch.setattr("agent.analysis.logs.read.READ_BYTES", 13)
     pd.testing.assert_frame_equal(analyze_log(data).records, whole)
     assert analyze_log(gzip.compress(data)).records["message"].tolist() == whole["message"].tolist()
 
@@ -394,7 +394,7 @@ def test_progress_is_reported_from_zero_to_one(tmp_path) -> None:  # noqa: ANN00
 def test_timestamp_normalisation_skipping_unneeded_steps_parses_the_same() -> None:
     import polars as pl
 
-    from agent.analysis.logfields import parse_timestamps
+    from agent.analysis.logs.fields import parse_timestamps
 
     values = pl.Series(
         "ts",

@@ -19,7 +19,7 @@ from agent.sandbox import (
     run_python,
     sandbox_status,
 )
-from agent.sandbox_process import UID_BASE
+from agent.sandbox.process import UID_BASE
 
 PROJECT = Path(__file__).resolve().parents[1]
 

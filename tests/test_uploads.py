@@ -1,4 +1,4 @@
-"""agent/uploads.py: kind detection, keeping files, reusing analyses, rows and summaries."""
+"""agent/uploads/: kind detection, keeping files, reusing analyses, rows and summaries."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.analysis.logs import LogReport
 from agent.analysis.tables import TableProfile
-from agent.files import UploadTooLarge
 from agent.uploads import (
     AnalysisFailed,
     UploadMissing,
@@ -22,6 +21,7 @@ from agent.uploads import (
     load_analysis,
     open_upload,
 )
+from agent.uploads.store import UploadTooLarge
 from config import Settings
 from db.models import Upload
 from ui.analyze_cache import AnalysisCache

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from agent.analysis.logfigures import timeline_figure
 from agent.analysis.logs import LogReport
+from agent.analysis.logs.figures import timeline_figure
 from db.models import Upload
 from ui.analyze_source import file_size
 

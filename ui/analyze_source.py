@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from agent.errors import MiniAgentError
-from agent.files import uploads_dir
 from agent.uploads import AnalyzedUpload, Kind, Progress, analyze_upload, open_upload
+from agent.uploads.store import uploads_dir
 from db.models import Upload
 from db.uploads import list_uploads
 from ui.analyze_cache import analysis_cache

@@ -11,8 +11,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from agent.analysis.table_load import TABLE, CsvReader, first_line
-from agent.analysis.table_sql import (
+from agent.analysis.tables.load import TABLE, CsvReader, first_line
+from agent.analysis.tables.sql import (
     ALL_VALUE_COUNTS_UP_TO,
     Bins,
     Column,

@@ -8,17 +8,17 @@ from typing import Any
 
 import pandas as pd
 
-from agent.analysis.csv_dialect import sniff_dialect
-from agent.analysis.csv_source import CsvInput, TableProfileError, prepare_csv
-from agent.analysis.table_alerts import Alert, column_alerts, duplicate_alert
-from agent.analysis.table_charts import (
+from agent.analysis.tables.alerts import Alert, column_alerts, duplicate_alert
+from agent.analysis.tables.charts import (
     correlation_figure,
     distribution_figure,
     timeseries_figure,
 )
-from agent.analysis.table_columns import column_frame, histogram, value_counts
-from agent.analysis.table_load import CsvReader, connect
-from agent.analysis.table_scan import BadLine, Scan, full_frame, sample_frame, scan
+from agent.analysis.tables.columns import column_frame, histogram, value_counts
+from agent.analysis.tables.dialect import sniff_dialect
+from agent.analysis.tables.load import CsvReader, connect
+from agent.analysis.tables.scan import BadLine, Scan, full_frame, sample_frame, scan
+from agent.analysis.tables.source import CsvInput, TableProfileError, prepare_csv
 
 __all__ = [
     "Alert",

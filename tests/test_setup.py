@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from agent import agent_setup, sandbox
+from agent import sandbox
+from agent import setup as agent_setup
 from agent.llm import LLMClient
 from config import Settings
 from db import queries

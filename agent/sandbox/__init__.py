@@ -1,7 +1,7 @@
 """Run model-written Python in a throwaway, resource-limited, network-less sandbox.
 
 On Linux as root each run gets fresh mount/PID/network/IPC/UTS namespaces, a tmpfs working
-folder, an unprivileged per-run uid and rlimits (see sandbox_launch.py). Elsewhere
+folder, an unprivileged per-run uid and rlimits (see launch.py). Elsewhere
 `sandbox_status()` says isolation is unavailable and runs are refused unless the caller passes
 `allow_unisolated=True` (the MINI_AGENT_SANDBOX_ALLOW_UNISOLATED setting).
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from agent.errors import MiniAgentError
-from agent.sandbox_process import Limits, RunResult, launch
-from agent.sandbox_pytest import (
+from agent.sandbox.process import Limits, RunResult, launch
+from agent.sandbox.pytest_run import (
     CaseOutcome,
     PytestResult,
     parse_pytest,

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pandas as pd
 import polars as pl
 
-from agent.analysis.logfields import LEVELS
+from agent.analysis.logs.fields import LEVELS
 
 # Bucket widths for the timeline, finest first; the first giving few enough buckets is used.
 _BUCKETS = (

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.analysis.logs import LogAnalysisError, LogReport, analyze_log
 from agent.analysis.tables import TableProfile, TableProfileError, profile_csv
 from agent.errors import MiniAgentError
-from agent.files import store_file, uploads_dir
+from agent.uploads.store import store_file, uploads_dir
 from config import Settings
 from db.models import Upload
 from db.uploads import add_upload, find_by_sha256, get_upload, set_summary

@@ -6,15 +6,15 @@ import threading
 
 import polars as pl
 
-from agent.analysis.logfields import (
+from agent.analysis.logs.fields import (
     YEARLESS,
     choose_timestamp_format,
     normalise_levels,
     parse_timestamps,
 )
-from agent.analysis.logformats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logread import ReadState
-from agent.analysis.logtemplates import cluster_templates, mask_expr
+from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
+from agent.analysis.logs.read import ReadState
+from agent.analysis.logs.templates import cluster_templates, mask_expr
 
 MAX_MESSAGE_CHARS = 65536
 MAX_FORMATS = 12

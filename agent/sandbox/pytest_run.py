@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from agent.sandbox_process import RunResult
+from agent.sandbox.process import RunResult
 
 SOLUTION = "solution.py"
 TESTS = "test_solution.py"

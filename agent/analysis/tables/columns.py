@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from agent.analysis.table_scan import Scan, is_missing
-from agent.analysis.table_sql import Column
+from agent.analysis.tables.scan import Scan, is_missing
+from agent.analysis.tables.sql import Column
 
 KINDS = ("numeric", "boolean", "datetime", "categorical", "text", "id")
 BOOLEAN_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "on", "off", "oui", "non",

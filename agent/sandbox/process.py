@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LAUNCHER = Path(__file__).with_name("sandbox_launch.py")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LAUNCHER = Path(__file__).with_name("launch.py")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The child's folder, seen from inside its mount namespace: a fresh tmpfs over a masked /tmp.
 ISOLATED_WORKDIR = "/tmp/sandbox"
 # Per-run uids far above any real account: concurrent runs cannot signal each other or

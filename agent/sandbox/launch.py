@@ -1,6 +1,6 @@
 """Sandbox launcher: isolate, limit and drop privileges, then exec the child Python.
 
-Run by agent/sandbox_process.py as `python -I -S sandbox_launch.py` with a JSON plan on stdin.
+Run by agent/sandbox/process.py as `python -I -S launch.py` with a JSON plan on stdin.
 It is a script, not an import: it must start fast and use nothing but the standard library.
 It stays outside the child's namespaces as the child's parent, so it can always kill the
 namespace's init (which takes every process in the namespace with it) and report how it ended.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from agent.analysis.logfields import LEVELS
 from agent.analysis.logs import LogReport
+from agent.analysis.logs.fields import LEVELS
 
 LEVEL_COLOURS = {
     "TRACE": "#c7c7c7",

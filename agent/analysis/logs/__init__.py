@@ -13,10 +13,10 @@ from typing import Any, BinaryIO
 import pandas as pd
 import polars as pl
 
-from agent.analysis.logfields import LEVELS
-from agent.analysis.logparse import ParsedLog
-from agent.analysis.logread import LogAnalysisError, ReadState, iter_chunks
-from agent.analysis.logstats import choose_bucket, stack_traces, timeline
+from agent.analysis.logs.fields import LEVELS
+from agent.analysis.logs.parse import ParsedLog
+from agent.analysis.logs.read import LogAnalysisError, ReadState, iter_chunks
+from agent.analysis.logs.stats import choose_bucket, stack_traces, timeline
 
 __all__ = ["LogAnalysisError", "LogReport", "analyze_log"]
 

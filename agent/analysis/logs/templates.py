@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from agent.analysis.logformats import TIMESTAMP
+from agent.analysis.logs.formats import TIMESTAMP
 
 WILDCARD = "<*>"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from agent.analysis.csv_dialect import Dialect
-from agent.analysis.csv_source import TableProfileError
-from agent.analysis.table_sql import Column, literal
+from agent.analysis.tables.dialect import Dialect
+from agent.analysis.tables.source import TableProfileError
+from agent.analysis.tables.sql import Column, literal
 
 TABLE = "csv_rows"
 # Caps DuckDB's buffers (the loaded table, hash tables); beyond it blocks spill to tmp_dir.
