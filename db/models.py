@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Text,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -41,6 +43,9 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )
+    # What the pickers show when the conversation is opened again.
+    model: Mapped[str | None] = mapped_column(Text)
+    preset: Mapped[str | None] = mapped_column(Text)
 
     interactions: Mapped[list[Interaction]] = relationship(
         back_populates="conversation", passive_deletes=True, order_by="Interaction.id"
@@ -59,6 +64,7 @@ class Interaction(Base):
         Index("ix_interactions_created_at", "created_at"),
         Index("ix_interactions_model_created_at", "model", "created_at"),
         Index("ix_interactions_conversation_id", "conversation_id"),
+        Index("ix_interactions_turn_of", "turn_of"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -80,6 +86,15 @@ class Interaction(Base):
     first_token_ms: Mapped[int | None] = mapped_column(Integer)
     # Turn details that no query filters on: preset, attachments, context truncation.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The app process streaming a pending turn, and when it last said it was alive.
+    owner: Mapped[str | None] = mapped_column(Text)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Retry, Regenerate and Edit add an attempt of a turn: the first attempt's id, NULL on it.
+    turn_of: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("interactions.id", ondelete="CASCADE",
+                               name="interactions_turn_of_fkey"))
+    # Earlier attempts, and the turns after an edited prompt: kept, not shown in the chat.
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
     conversation: Mapped[Conversation | None] = relationship(back_populates="interactions")
     tool_calls: Mapped[list[ToolCall]] = relationship(
