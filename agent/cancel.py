@@ -13,7 +13,7 @@ import socket
 import ssl
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import httpcore
 import httpx
@@ -96,8 +96,9 @@ class Cancel:
         http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=True)
         with self._lock:
             self._clients.append(http)
+        # The SDK types its client as its own httpx fork; litellm hands it httpx clients too.
         return openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url,
-                             http_client=http, max_retries=0, timeout=timeout)
+                             http_client=cast(Any, http), max_retries=0, timeout=timeout)
 
     def close(self) -> None:
         """Release the turn's HTTP clients once it is over."""

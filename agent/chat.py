@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -215,11 +215,11 @@ class ChatTurn:
         finally:
             events.close()
 
-    def events(self) -> Iterator[Event]:
+    def events(self) -> Generator[Event]:
         """Yield text pieces and tool events as they happen; closing early records `stopped`."""
         self.begin()
         state = self.state
-        loop: Iterator[Event] | None = None
+        loop: Generator[Event] | None = None
         status = "error"
         try:
             context = self.start()
@@ -338,6 +338,7 @@ class ChatTurn:
     def _write_row(self, status: str, state: LoopState) -> bool:
         """One attempt at writing the final row; False when the database did not take it."""
         result = self.result
+        assert result.interaction_id is not None
         usage = state.usage.known()
         try:
             with self.sessions() as session:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, exists, func, literal_column, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Conversation, Interaction
@@ -12,7 +22,7 @@ from db.text import storable
 
 # A turn's place in its conversation: its first attempt's id (later attempts keep the place).
 POSITION = func.coalesce(Interaction.turn_of, Interaction.id)
-SEARCH_VECTOR = literal_column("interactions.search_vector")
+SEARCH_VECTOR: ColumnElement[Any] = literal_column("interactions.search_vector")
 
 TITLE_CHARS = 60
 
@@ -192,11 +202,11 @@ def finalize_interaction(
     }
     if meta is not None:
         values["meta"] = meta
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(Interaction)
         .where(Interaction.id == interaction_id, Interaction.status == "pending")
         .values(**values)
-    )
+    ))
     session.commit()
     return result.rowcount == 1
 

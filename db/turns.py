@@ -8,8 +8,9 @@ heartbeat says the owner is alive, so only rows whose owner has gone quiet are s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import CursorResult, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import Interaction
@@ -30,11 +31,11 @@ def notify(session: Session, channel: str, interaction_id: int) -> None:
 
 def save_partial(session: Session, interaction_id: int, response: str) -> bool:
     """Store the reply so far on a still-pending row and wake its followers."""
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(Interaction)
         .where(Interaction.id == interaction_id, Interaction.status == "pending")
         .values(response=storable(response), heartbeat_at=func.now())
-    )
+    ))
     notify(session, CHANGED, interaction_id)
     session.commit()
     return result.rowcount == 1
