@@ -80,8 +80,8 @@ if not turns and not unsaved:
     st.title("Mini-Agent")
     st.caption(f"Chat with `{model}`. Every turn is kept; find it again under History.")
 
-setup = agent_setup(app.settings, app.llm, model)
-composer = Composer(app, runner, current, model, preset, setup, earlier)
+composer = Composer(app, runner, current, model, preset,
+                    lambda: agent_setup(app.settings, app.llm, model), earlier)
 running = None
 for turn in turns:
     area = draw_turn(turn, calls.get(turn.id, []), uploads,
@@ -106,10 +106,10 @@ with notices:
     problem = model_problem(app.llm, model)
     if problem:
         st.warning(problem, icon=":material/key_off:")
-    if setup.tools_off:
-        st.info(tools_off_note(model, setup.tools_off), icon=":material/build:")
-    elif setup.code_off:
-        st.info(setup.code_off, icon=":material/code_off:")
+    if composer.setup.tools_off:
+        st.info(tools_off_note(model, composer.setup.tools_off), icon=":material/build:")
+    elif composer.setup.code_off:
+        st.info(composer.setup.code_off, icon=":material/code_off:")
 
 if running is not None:
     key, area = running

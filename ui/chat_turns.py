@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,8 +44,13 @@ class Composer:
     conversation_id: int | None
     model: str
     preset: str | None
-    setup: AgentSetup
+    # Built on first use: it needs litellm, whose first import takes seconds.
+    make_setup: Callable[[], AgentSetup]
     earlier: dict[int, list[Interaction]] = field(default_factory=dict)
+
+    @cached_property
+    def setup(self) -> AgentSetup:
+        return self.make_setup()
 
     def start(self, prompt: str, *, attach: Sequence[int] = (), turn_of: int | None = None,
               hide_later: bool = False) -> int:
