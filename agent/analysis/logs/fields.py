@@ -132,6 +132,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):
         expr = expr.str.replace(r"(\d{2}:\d{2}:\d{2}),(\d+)", "$1.$2")
+    if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
+        # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
+        expr = expr.str.replace(r"([0-9]:[0-9]{1,2}:[0-9]{1,2}):([0-9]+)$", "$1.$2")
     if needed("Z"):
         expr = expr.str.replace(r"Z$", "+0000")
     return expr

@@ -111,6 +111,8 @@ def learn_layout(sample: list[str]) -> Layout | None:
         prefix, count = prefixes.most_common(1)[0]
         if count < MIN_SHARE * len(parsed):
             break
+        if not _after_level_ok(prefix):
+            break
         fields = {"T", "L"} & set(prefix)
         if prefix[-1] in _ANCHORS and fields and _words_consistent(prefix, parsed):
             best = prefix
@@ -121,6 +123,17 @@ def learn_layout(sample: list[str]) -> Layout | None:
         return None
     prefix = best
     return _build(prefix, parsed)
+
+
+def _after_level_ok(prefix: tuple[str, ...]) -> bool:
+    """After the level a header holds at most a component and brackets, never numbers or times.
+
+    Without this, a file dominated by one message would take that message for its header.
+    """
+    if "L" not in prefix:
+        return True
+    after = prefix[prefix.index("L") + 1 :]
+    return after.count("W") <= 1 and not set(after) & {"N", "L", "K"}
 
 
 def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
