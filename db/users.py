@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -46,11 +46,11 @@ def get_or_create_user(session: Session, email: str, name: str | None = None) ->
     name = (storable(name) or "").strip()[:MAX_NAME_CHARS] or None
     # One statement, so two first requests of the same new user cannot race into a conflict.
     statement = insert(User).values(email=email, name=name)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[User.email],
         set_={"name": func.coalesce(statement.excluded.name, User.name)},
     ).returning(User.id)
-    user_id = session.scalar(statement)
+    user_id = session.scalar(upsert)
     session.commit()
     user = session.get(User, user_id, populate_existing=True)
     assert user is not None
@@ -116,7 +116,7 @@ def revoke_token(session: Session, user_id: int | None, token_id: int) -> bool:
     query = update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
     if user_id is not None:
         query = query.where(ApiToken.user_id == user_id)
-    result = session.execute(query.values(revoked_at=func.now()))
+    result = cast(CursorResult[Any], session.execute(query.values(revoked_at=func.now())))
     session.commit()
     return result.rowcount == 1
 
