@@ -298,3 +298,27 @@ def test_a_csv_attached_in_the_chat_input_becomes_an_upload_the_tools_can_query(
     assert any(c.value == "Attached: scores.csv" for c in at.caption)
     assert f"upload {upload.id}: scores.csv" in app_env.requests[-1]["messages"][0]["content"]
     assert "query_data" in [t["function"]["name"] for t in app_env.requests[-1]["tools"]]
+
+
+def test_conversations_are_grouped_by_how_recent_they_are() -> None:
+    from datetime import date, datetime
+
+    from ui.chat_sidebar import date_group
+
+    today = date(2026, 3, 15)
+    groups = [date_group(datetime(2026, 3, d, 12), today) for d in (15, 14, 9, 1)]
+    assert groups == ["Today", "Yesterday", "Previous 7 days", "Previous 30 days"]
+    assert date_group(datetime(2025, 11, 2), today) == "November 2025"
+
+
+def test_the_conversation_list_shows_dates_and_filters_by_search(app_env, sessions) -> None:
+    at = send(open_app(), "Docker build is slow")
+    send(open_app(), "Regex for emails")
+    at = open_app()
+    assert "Today" in [c.value for c in at.sidebar.caption]
+    at.text_input(key="conversation_search").set_value("emails").run()
+    titles = [b.label for b in at.sidebar.button if (b.key or "").startswith("conv-")]
+    assert titles == ["Regex for emails"]
+    at.text_input(key="conversation_search").set_value("docker").run()
+    titles = [b.label for b in at.sidebar.button if (b.key or "").startswith("conv-")]
+    assert titles == ["Docker build is slow"]
