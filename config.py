@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     max_tool_steps: int = Field(default=6, alias="MINI_AGENT_MAX_TOOL_STEPS")
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
+    )
+    sandbox_mode: Literal["auto", "namespaces", "landlock", "off"] = Field(
+        default="auto", alias="MINI_AGENT_SANDBOX_MODE"
     )
 
     @field_validator("database_url", "api_base", mode="before")
