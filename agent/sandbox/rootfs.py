@@ -13,7 +13,7 @@ import os
 import stat
 from typing import Any
 
-from filters import call  # type: ignore[import-not-found]  # launch.py's folder is on sys.path
+from filters import call  # launch.py puts its own folder on sys.path
 
 NEWROOT = "/tmp"
 OLDROOT = "/.oldroot"

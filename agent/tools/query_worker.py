@@ -130,6 +130,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     """Read the request, answer with the result or the reason it was refused."""
     request = json.loads(sys.stdin.buffer.read())
+    reply: dict[str, Any]
     try:
         reply = {"ok": run(request)}
     except ValueError as exc:
