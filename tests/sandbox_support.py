@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,12 +36,15 @@ MODES = [("root-namespaces", "namespaces", False), ("user-namespaces", "namespac
 
 
 def _uid_of(pid: int) -> int | None:
-    """A process's real uid, None once it is gone."""
+    """A live process's real uid; None once it is gone or dead (a zombie awaiting its reaper)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    return int(next(ln for ln in status.splitlines() if ln.startswith("Uid:")).split()[1])
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields["State"].strip().startswith(("Z", "X")):
+        return None
+    return int(fields["Uid"].split()[0])
 
 
 @dataclass
@@ -86,8 +90,14 @@ class Runner:
     def pytest(self, code: str, tests: str, **kwargs: Any) -> PytestResult:
         return self._call("pytest", code=code, tests=tests, **kwargs)
 
-    def leftovers(self) -> list[int]:
-        """Host processes still running as the run's user (the driver aside)."""
+    def leftovers(self, wait_s: float = 2.0) -> list[int]:
+        """Host processes still alive as the run's user (the driver aside), after a grace."""
+        deadline = time.monotonic() + wait_s
+        while (found := self._alive()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
+
+    def _alive(self) -> list[int]:
         pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
         ours = {os.getpid(), self.driver.pid if self.driver else -1}
         found = []

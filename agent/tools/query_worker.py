@@ -111,7 +111,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
                         cell, cut = clip_cell(value, request["cell_chars"])
                         clipped |= cut
                         row.append(cell)
-                    kept_bytes += len(json.dumps(row, default=str))
+                    kept_bytes += len(json.dumps(row, default=str)) + 2  # ", " or "[]"
                     if kept_bytes > request["result_bytes"]:
                         full = True
                         break
@@ -141,6 +141,8 @@ def main() -> None:
         reply = {"refused": f"DuckDB refused the query: {first_line(exc)}"}
     except MemoryError:
         reply = {"memory": "MemoryError"}
+    except Exception as exc:  # pyarrow and the like: the reply names it; the app decides
+        reply = {"refused": f"The query failed: {type(exc).__name__}: {first_line(exc)}"}
     sys.stdout.write(json.dumps(reply, default=str))
     sys.stdout.flush()
 
