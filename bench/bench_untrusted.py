@@ -1,8 +1,9 @@
 """How long the app process stalls while each hostile input is handled (target: < 100 ms).
 
 Run from the project root: `.venv/bin/python -m bench.bench_untrusted`. A thread sleeps 5 ms
-at a time and records its longest wait while the case runs in the main thread; the figure is
-that longest wait, next to the case's own wall time and what the tool answered.
+at a time and records its longest wait while the case runs in the main thread, less the time
+it was runnable but waiting for a CPU (the machine's load); the figure is that longest wait,
+next to the case's own wall time and what the tool answered.
 """
 
 from __future__ import annotations
@@ -24,18 +25,25 @@ from agent.sandbox.pytest_run import parse_pytest
 from agent.tools import ToolContext, UploadRef, build_toolbox
 
 
+def _runqueue_wait_s() -> float:
+    """Seconds this thread has spent runnable but waiting for a CPU."""
+    with open("/proc/thread-self/schedstat") as f:
+        return int(f.read().split()[1]) / 1e9
+
+
 def stall_while(case: Callable[[], str]) -> tuple[float, float, str]:
     """(longest stall ms, wall ms, answer) of running `case` with a ticking thread beside it."""
     gaps: list[float] = []
     done = threading.Event()
 
     def tick() -> None:
-        last = time.perf_counter()
+        # Time spent runnable but waiting for a CPU is the machine's load, not a stall.
+        last, last_wait = time.perf_counter(), _runqueue_wait_s()
         while not done.is_set():
             time.sleep(0.005)
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
+            now, wait = time.perf_counter(), _runqueue_wait_s()
+            gaps.append(now - last - (wait - last_wait))
+            last, last_wait = now, wait
 
     ticker = threading.Thread(target=tick, daemon=True)
     ticker.start()
