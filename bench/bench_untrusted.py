@@ -52,7 +52,7 @@ def stall_while(case: Callable[[], str]) -> tuple[float, float, str]:
     wall = time.perf_counter() - start
     done.set()
     ticker.join()
-    return max(gaps) * 1000, wall * 1000, answer
+    return max(gaps, default=0.0) * 1000, wall * 1000, answer
 
 
 def main() -> None:
