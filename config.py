@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     sandbox_mode: Literal["auto", "namespaces", "landlock", "off"] = Field(
         default="auto", alias="MINI_AGENT_SANDBOX_MODE"
     )
+    auth: Literal["none", "oidc", "header"] = Field(default="none", alias="MINI_AGENT_AUTH")
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="MINI_AGENT_ADMINS"
+    )
 
     @field_validator("database_url", "api_base", mode="before")
     @classmethod
@@ -38,7 +42,7 @@ class Settings(BaseSettings):
         # docker-compose passes `VAR=` for unset host variables; treat it as unset.
         return value.strip() or None if isinstance(value, str) else value
 
-    @field_validator("models", mode="before")
+    @field_validator("models", "admins", mode="before")
     @classmethod
     def _split_models(cls, value: str | list[str] | None) -> list[str]:
         if value is None:
