@@ -91,7 +91,7 @@ def memory_total(limits: Limits) -> str:
     return (
         f"per-process limits x process limit: {limits.max_processes} processes x "
         f"{limits.process_memory_mb} MB of private memory, plus {limits.disk_mb} MB of files "
-        "(no cgroup v2 memory controller is delegated to the app)"
+        "(the app creates no cgroups, so the total comes from these per-process limits)"
     )
 
 

@@ -9,6 +9,7 @@ parser bomb, a crash or a runaway query ends that process; the tool says which l
 from __future__ import annotations
 
 import json
+import logging
 import resource
 import shutil
 import signal
@@ -163,6 +164,8 @@ def _ask_worker(request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         name = signal.Signals(-proc.returncode).name
         raise ToolFailed(f"The query crashed DuckDB ({name}) and was stopped; nothing else "
                          "was affected. Simplify the query.")
+    # Its stderr is for the server log, never for the page or the model.
+    logging.getLogger(__name__).warning("DuckDB worker failed: %s", tail.decode(errors="replace"))
     raise ToolFailed(f"The DuckDB worker failed (exit code {proc.returncode}).")
 
 
