@@ -28,8 +28,9 @@ class Settings(BaseSettings):
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    embedding_model: str | None = Field(default=None, alias="MINI_AGENT_EMBEDDING_MODEL")
 
-    @field_validator("database_url", "api_base", mode="before")
+    @field_validator("database_url", "api_base", "embedding_model", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         # docker-compose passes `VAR=` for unset host variables; treat it as unset.
