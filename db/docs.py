@@ -70,6 +70,7 @@ def replace_source(
     location: str,
     rows: Iterable[ObjectRow],
     error: str | None = None,
+    reader: int = 0,
 ) -> DocSource:
     """Store a source's objects in place of what was indexed before, in one transaction.
 
@@ -82,7 +83,7 @@ def replace_source(
         session.flush()
     source = DocSource(kind=kind, environment=environment, name=name, version=version,
                        location=location, objects=0, size_bytes=0, lexemes=0,
-                       error=storable(error))
+                       error=storable(error), reader=reader)
     session.add(source)
     session.flush()
     raw = session.connection().connection.driver_connection

@@ -24,14 +24,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Every status a turn can end in (and `pending` until it does), in the order users see them.
 STATUSES = ("ok", "error", "stopped", "pending")
-# Name words weigh most, then the summary (first paragraph), then the rest of the docstring.
+# Name words weigh most, then the summary (first paragraph), then the rest of the docstring
+# and the signature (parameter names answer many questions: `validate=` of merge).
 # Dots become spaces: the parser would read `pandas.concat` as one host-name-like token.
 DOC_TSV_SQL = (
-    "setweight(to_tsvector('english'::regconfig, words), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, split_part(words, '|', 1)), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, split_part(words, '|', 2)), 'B') || "
     "setweight(to_tsvector('english'::regconfig, "
     "translate(split_part(doc, E'\\n\\n', 1), '.', ' ')), 'B') || "
     "setweight(to_tsvector('english'::regconfig, "
-    "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ')), 'C')"
+    "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ') || ' ' || "
+    "translate(signature, '.', ' ')), 'C')"
 )
 
 
@@ -161,6 +164,8 @@ class DocSource(Base):
     # Sum over the objects of their lexeme counts: the average document length of BM25.
     lexemes: Mapped[int] = mapped_column(BigInteger, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # Which reader produced the objects: a newer reader re-reads unchanged versions once.
+    reader: Mapped[int] = mapped_column(Integer, default=0)
     indexed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -191,7 +196,8 @@ class DocObject(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     # Member names, bases, return type: what check_code needs.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    # The name split into words (read_csv -> read csv, DataFrame -> data frame).
+    # The name split into words (read_csv -> read csv, DataFrame -> Data Frame), then after a
+    # `|` its class's (weighing like a summary: `Blueprint.endpoint` is less about blueprints).
     words: Mapped[str] = mapped_column(Text, default="")
     tsv: Mapped[Any] = mapped_column(TSVECTOR, Computed(DOC_TSV_SQL, persisted=True))
     embedding: Mapped[list[float] | None] = mapped_column(ARRAY(REAL))

@@ -193,7 +193,11 @@ class Checker(ast.NodeVisitor):
             return Ref(child) if not base.instance or self.index.get(child) else None
         if not meta.get("complete") or attr.startswith("__"):
             return None
-        if meta.get("dynamic") and not (called and obj.kind == "class"):
+        # A `__getattr__` may answer any name; a call to a name it does not know is still
+        # most likely an error (deprecated names are usually what such hooks warn about).
+        if meta.get("dynamic") and not called:
+            return None
+        if meta.get("dynamic") and node is None:
             return None
         if node is not None:
             self.report(node, obj, source, attr, members)

@@ -50,13 +50,20 @@ class PackageFinder(ModuleFinder):
 
     def _filter_py_modules(self, path: Path) -> Any:
         for root, dirs, files in os.walk(path, topdown=True, followlinks=False):
-            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and d.isidentifier() and (
-                os.path.exists(os.path.join(root, d, "__init__.py"))
-                or os.path.exists(os.path.join(root, d, "__init__.pyi")))]
+            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and d.isidentifier()
+                       and holds_python(os.path.join(root, d))]
             for name in files:
                 stem, suffix = os.path.splitext(name)
                 if suffix in self.extensions_set and stem not in SKIPPED_MODULES:
                     yield Path(root, name)
+
+
+def holds_python(folder: str) -> bool:
+    """A package folder, with or without `__init__` (flask.sansio has none); not a data folder."""
+    try:
+        return any(name.endswith((".py", ".pyi")) for name in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def is_public(path: str) -> bool:
@@ -64,9 +71,28 @@ def is_public(path: str) -> bool:
     return not any(part.startswith("_") for part in path.split("."))
 
 
+class PackageLoader(GriffeLoader):
+    """griffe's loader, also reading folders without `__init__` inside a package.
+
+    Python imports them (flask.sansio is one); griffe skips them on purpose, which would
+    lose every class whose base lives there.
+    """
+
+    def _get_or_create_parent_module(self, module: Any, subparts: tuple[str, ...],
+                                     subpath: Path) -> Any:
+        parent = module
+        folder = subpath.parent.parent if subpath.stem == "__init__" else subpath.parent
+        folders = [folder, *folder.parents][:len(subparts) - 1][::-1]
+        for part, path in zip(subparts[:-1], folders, strict=True):
+            if part not in parent.members:
+                parent.set_member(part, self._create_module(part, [path]))
+            parent = parent.get_member(part)
+        return parent
+
+
 def load_package(name: str, search_paths: list[Path]) -> Object | None:
     """The top-level module `name`, read statically; None when it has no Python source."""
-    loader = GriffeLoader(search_paths=search_paths, allow_inspection=False)
+    loader = PackageLoader(search_paths=search_paths, allow_inspection=False)
     loader.finder = PackageFinder(search_paths=loader.finder.search_paths)
     try:
         module = loader.load(name, try_relative_path=False)
@@ -214,8 +240,11 @@ def members_meta(obj: Object) -> dict[str, Any]:
             complete = False
         # A class decorator may add anything (dataclass fields are seen, others are not).
         complete = complete and all("dataclass" in str(d.value) for d in obj.decorators)
-    elif any(m.name == "*" for m in obj.members.values()):
-        complete = False  # a star import griffe could not expand
+    else:
+        if any(m.name == "*" for m in obj.members.values()):
+            complete = False  # a star import griffe could not expand
+        # Names a lazy `__getattr__` provides are usually listed in `__all__`.
+        names |= {str(e) for e in (obj.exports or ())}
     if len(names) > MEMBER_NAMES:
         return {**meta, "complete": False, "dynamic": dynamic}
     return {**meta, "members": sorted(names), "complete": complete, "dynamic": dynamic}

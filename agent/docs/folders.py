@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from agent.docs.environment import EnvironmentUnavailable
 from agent.docs.extract import DOC_CHARS
-from agent.docs.indexer import name_words
+from agent.docs.indexer import READER, words_of
 from db import docs as store
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".rst": "rest", ".txt": "text",
@@ -175,7 +175,7 @@ def index_folder(session: Session, path: str | os.PathLike[str]) -> FolderReport
     files = documents(folder)
     version = fingerprint(files)
     old = store.find_source(session, environment="", kind="folder", name=str(folder))
-    if old is not None and old.version == version:
+    if old is not None and (old.version, old.reader) == (version, READER):
         return FolderReport(str(folder), len(files), old.objects, True)
     rows = []
     for file in files:
@@ -183,10 +183,12 @@ def index_folder(session: Session, path: str | os.PathLike[str]) -> FolderReport
         text = file.read_text(encoding="utf-8", errors="replace")
         for section in sections_of(file, text):
             qualname = f"{relative}#{section.title}" if section.title else relative
-            title_words = name_words(section.title.split(" > ")[-1]) if section.title else ""
+            # The whole heading path: "Defaults" under "Query parameters" is about both.
+            title_words = " ".join(words_of(t) for t in section.title.split(" > ") if t)
             rows.append(store.ObjectRow(
                 qualname, "section", section.title, section.text[:DOC_CHARS], relative,
-                section.line, {}, f"{Path(relative).stem} {title_words}"))
+                section.line, {}, f"{Path(relative).stem} {title_words}".replace("|", " ")))
     source = store.replace_source(session, kind="folder", environment="", name=str(folder),
-                                  version=version, location=str(folder), rows=rows)
+                                  version=version, location=str(folder), rows=rows,
+                                  reader=READER)
     return FolderReport(str(folder), len(files), source.objects, False)

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 MAX_WORKERS = 2
+IN_PROCESS = 2
+# Bump when extraction changes what it stores: every package is then read again once.
+READER = 1
 
 
 @dataclass
@@ -45,21 +48,22 @@ class IndexReport:
 
 
 def name_words(qualname: str) -> str:
-    """The object's name and its class's, raw and split into words (DataFrame -> Data Frame).
+    """The object's name, raw and split into words (DataFrame -> Data Frame), then `|` and
+    its class's name the same way.
 
     A module the object sits in is left out: `packaging.markers.Environment` is about
     environments, not markers.
     """
     parts = [p for p in re.split(r"[.#/]", qualname) if p][-2:]
-    if len(parts) == 2 and not parts[0][:1].isupper():
-        parts = parts[1:]
-    words: list[str] = []
-    for part in parts:
-        words.append(part)
-        split = CAMEL.findall(part)
-        if len(split) > 1:
-            words.extend(split)
-    return " ".join(words)
+    own = words_of(parts[-1])
+    parent = words_of(parts[0]) if len(parts) == 2 and parts[0][:1].isupper() else ""
+    return f"{own} | {parent}" if parent else own
+
+
+def words_of(name: str) -> str:
+    """An identifier and, when it has several, its words."""
+    split = CAMEL.findall(name)
+    return " ".join([name, *split]) if len(split) > 1 else name
 
 
 def to_rows(records: Iterable[DocRecord]) -> list[store.ObjectRow]:
@@ -133,8 +137,8 @@ def index_environment(
     todo = []
     for dist in wanted:
         old = stored.get(dist.name)
-        if old is not None and old.version == dist.version and old.location == str(
-                dist.location) and old.error is None:
+        if old is not None and (old.version, old.location, old.reader, old.error) == (
+                dist.version, str(dist.location), READER, None):
             report.unchanged.append(dist.name)
         else:
             todo.append(dist)
@@ -148,7 +152,8 @@ def index_environment(
         rows = to_rows(records)
         source = store.replace_source(
             session, kind="package", environment=env.python, name=dist.name,
-            version=dist.version, location=str(dist.location), rows=rows, error=error)
+            version=dist.version, location=str(dist.location), rows=rows, error=error,
+            reader=READER)
         if error:
             report.failed[dist.name] = error
         report.indexed.append(dist.name)
@@ -179,6 +184,16 @@ def run_extraction(env: Environment, todo: list[Distribution]
     if not todo:
         return
     paths = list(env.paths)
+    if len(todo) <= IN_PROCESS:
+        # Reading is static, so a couple of packages are read here: starting workers
+        # (a fresh interpreter each) costs more than it saves.
+        for dist in todo:
+            try:
+                yield dist, extract_distribution(dist.tops, paths, env.python), None
+            except Exception as exc:  # noqa: BLE001 - one unreadable package must not stop the rest
+                log.warning("could not read %s: %s", dist.name, exc)
+                yield dist, [], f"{type(exc).__name__}: {exc}"[:500]
+        return
     workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1, len(todo)))
     # spawn: the app process has threads (Streamlit, litellm) that fork would copy mid-state.
     context = multiprocessing.get_context("spawn")

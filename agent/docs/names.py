@@ -30,8 +30,8 @@ def dotted_in(query: str) -> list[str]:
 def wanted_names(query: str) -> dict[str, str]:
     """Lower-cased object names the query may mean, with how it named them.
 
-    "dotted": the last part of a dotted name; "joined": an identifier with `_` or CamelCase,
-    or two adjacent words joined (`chat input` -> chat_input, chatinput); "word": a word.
+    "dotted": the last part of a dotted name; "joined": an identifier with `_` or CamelCase;
+    "adjacent": two adjacent words joined (`chat input` -> chat_input, chatinput); "word".
     """
     found: dict[str, str] = {}
     words = WORD.findall(query)
@@ -45,11 +45,13 @@ def wanted_names(query: str) -> dict[str, str]:
     lowered = [w.lower() for w in plain]
     content = [w for w in lowered if w not in QUESTION_WORDS]
     for a, b in zip(content, content[1:], strict=False):
-        found.setdefault(f"{a}_{b}", "joined")
-        found.setdefault(f"{a}{b}", "joined")
+        found.setdefault(f"{a}_{b}", "adjacent")
+        found.setdefault(f"{a}{b}", "adjacent")
     for word in lowered:
         if len(word) >= 3 and word not in QUESTION_WORDS:
             found.setdefault(word, "word")
+            if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+                found.setdefault(word[:-1], "word")  # "blueprints" names `Blueprint`
     return found
 
 

@@ -19,11 +19,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from agent.docs import names
+from agent.docs.vocabulary import expansions
 from db import docs as store
 
 K1 = 1.2
 B = 0.3  # API docstrings are long where the object matters: a light length penalty
-WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # ts_rank's D, C, B, A: docstring < summary < name
+WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"  # ts_rank's D, C, B, A: docstring < summary < name
 RARE_SHARE = 0.01  # a term in more than 1% of objects alone does not make a candidate
 MIN_RARE = 300
 CANDIDATES = 4000
@@ -33,8 +34,9 @@ MAX_TERMS = 8
 KIND_PRIOR = {"module": 0.85, "attribute": 0.85, "section": 1.0}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Name matches add to the normalised text score: a dotted suffix is nearly certain.
-DOTTED_BONUS, JOINED_BONUS, WORD_BONUS = 1.0, 0.6, 0.15
+DOTTED_BONUS, JOINED_BONUS, ADJACENT_BONUS, WORD_BONUS = 1.0, 0.6, 0.3, 0.15
 MENTION_BOOST = 1.5
+ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts less
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,19 @@ class DocHit:
         return f"{self.package}{version} · {self.qualname}"
 
 
-def query_lexemes(session: Session, query: str) -> list[str]:
-    """The query's words as the index stores them (stemmed, stop words dropped)."""
+def query_lexemes(session: Session, query: str) -> tuple[list[str], set[str]]:
+    """The query's words as the index stores them (stemmed, stop words dropped), and the
+    lexemes of their abbreviations or long forms (which weigh less)."""
+    words = names.WORD.findall(query.replace(".", " "))
+    extra = expansions(words)
     rows = session.execute(text(
-        "SELECT lexeme FROM unnest(to_tsvector('english'::regconfig, translate(:q, '.', ' ')))"),
-        {"q": query})
-    return [r[0] for r in rows]
+        "SELECT lexeme FROM unnest(to_tsvector('english'::regconfig, translate(:q, '.', ' '))) "
+        "UNION ALL SELECT '~' || lexeme FROM unnest(to_tsvector('english'::regconfig, :x))"),
+        {"q": query, "x": " ".join(extra)})
+    found = [r[0] for r in rows]
+    own = [t for t in found if not t.startswith("~")]
+    alternative = {t[1:] for t in found if t.startswith("~")} - set(own)
+    return own + sorted(alternative), alternative
 
 
 def candidate_query(terms: list[str], df: dict[str, int], total: int) -> str | None:
@@ -83,8 +92,8 @@ def quote(lexeme: str) -> str:
 
 
 def text_scores(session: Session, terms: list[str], sources: list[int] | None,
-                boosted: list[int] | None = None, skip: frozenset[str] = frozenset()
-                ) -> dict[int, float]:
+                boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
+                alternative: frozenset[str] = frozenset()) -> dict[int, float]:
     """BM25 scores of the best candidates, by object id.
 
     Candidates come from the GIN index, are cut to the best `PREFILTER` by one cheap
@@ -101,7 +110,8 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     own_terms = [t for t in terms if t not in skip]
     own_query = candidate_query(own_terms, df, total) if boosted else None
     idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
-    weight = {t: 0.0 if t in skip and boosted else idf[t] for t in terms}
+    weight = {t: 0.0 if t in skip and boosted else idf[t] * (
+        ALTERNATIVE_WEIGHT if t in alternative else 1.0) for t in terms}
     # Length in log scale: one-line attribute docs make the plain average tiny.
     norm = (f"({K1} * ({1 - B} + {B} * ln(1 + length(tsv)) / "
             f"{math.log(1 + avg_len):.4f}))")
@@ -146,7 +156,7 @@ def name_scores(session: Session, query: str, sources: list[int] | None,
             value = DOTTED_BONUS if any(f".{row.qualname}".endswith(d) for d in dotted) \
                 else JOINED_BONUS
         else:
-            value = JOINED_BONUS if kind == "joined" else WORD_BONUS
+            value = {"joined": JOINED_BONUS, "adjacent": ADJACENT_BONUS}.get(kind, WORD_BONUS)
         if boosted and row.source_id not in boosted:
             value /= 2
         bonus[row.id] = max(bonus.get(row.id, 0.0), value)
@@ -165,19 +175,20 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
     if not query:
         return []
     catalog = names.catalog(session)
-    terms = query_lexemes(session, query)
+    terms, alternative = query_lexemes(session, query)
     if package:
         sources: list[int] | None = catalog.sources_of(package)
         if not sources:
             return []
-        scored = combine(text_scores(session, terms, sources),
+        scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative)),
                          name_scores(session, query, sources))
         return finish(session, query, scored, k, embedder, sources)
     mentioned = catalog.mentioned(query)
     boosted = [s for p in mentioned for s in catalog.sources_of(p)] or None
     skip = frozenset(catalog.mention_lexemes(mentioned))
     bonus = name_scores(session, query, None, boosted)
-    scored = combine(text_scores(session, terms, None, boosted, skip), bonus)
+    scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative)),
+                     bonus)
     return finish(session, query, scored, k, embedder, None)
 
 

@@ -115,7 +115,7 @@ def test_a_path_that_is_not_an_interpreter_is_refused(path: str) -> None:
 
 
 def test_name_words_split_identifiers_and_keep_the_class_but_not_the_module() -> None:
-    assert name_words("pandas.DataFrame.merge") == "DataFrame Data Frame merge"
+    assert name_words("pandas.DataFrame.merge") == "merge | DataFrame Data Frame"
     assert name_words("streamlit.chat_input") == "chat_input chat input"
     assert name_words("packaging.markers.Environment") == "Environment"
     assert name_words("HTTPServer") == "HTTPServer HTTP Server"

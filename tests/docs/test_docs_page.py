@@ -24,7 +24,7 @@ def test_the_page_lists_what_is_indexed_and_searches_it(app_env, docs_sessions) 
     table = at.dataframe[0].value
     assert {"click", "requests", "httpx"} <= set(table["name"])
     assert "packages in 1 environment(s)" in at.caption[1].value
-    at.text_input(key="docs_query").set_value("ask the user for confirmation").run()
+    at.text_input(key="docs_query").set_value("ask the user for confirmation")
     at.button[0].click().run()
     assert not at.exception
     assert any("click.confirm" in m.value for m in at.markdown)

@@ -23,11 +23,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 DOC_TSV_SQL = (
-    "setweight(to_tsvector('english'::regconfig, words), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, split_part(words, '|', 1)), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, split_part(words, '|', 2)), 'B') || "
     "setweight(to_tsvector('english'::regconfig, "
     "translate(split_part(doc, E'\\n\\n', 1), '.', ' ')), 'B') || "
     "setweight(to_tsvector('english'::regconfig, "
-    "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ')), 'C')"
+    "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ') || ' ' || "
+    "translate(signature, '.', ' ')), 'C')"
 )
 
 
@@ -49,6 +51,7 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("lexemes", sa.BigInteger(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("reader", sa.Integer(), nullable=False),
         sa.Column("indexed_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
                   nullable=False),
         sa.CheckConstraint("kind IN ('package', 'folder')", name="doc_sources_kind_check"),
