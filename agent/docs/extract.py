@@ -186,7 +186,7 @@ def kind_of(obj: Object) -> str:
     return str(obj.kind.value)
 
 
-def signature_of(obj: Object, public: str) -> str:
+def signature_of(obj: Any, public: str) -> str:
     """A one-line signature as a user would call the object."""
     name = public.rsplit(".", 1)[-1]
     try:
@@ -219,7 +219,7 @@ def param_text(param: Any) -> str:
     return text
 
 
-def members_meta(obj: Object) -> dict[str, Any]:
+def members_meta(obj: Any) -> dict[str, Any]:
     """For modules and classes: member names (inherited ones included), bases, whether the
     list is `complete` (every base was read) and whether attribute access is `dynamic`."""
     if not (obj.is_module or obj.is_class):
@@ -250,7 +250,7 @@ def members_meta(obj: Object) -> dict[str, Any]:
     return {**meta, "members": sorted(names), "complete": complete, "dynamic": dynamic}
 
 
-def record_of(obj: Object, public: str, root: Path, aliases: dict[str, str]) -> DocRecord:
+def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str]) -> DocRecord:
     """The stored form of one object."""
     doc = obj.docstring.value if obj.docstring is not None else ""
     file = None

@@ -89,7 +89,7 @@ def catalog(session: Session) -> Catalog:
     key_rows = session.execute(text(
         "SELECT id, kind, name, indexed_at FROM doc_sources ORDER BY id")).all()
     key = tuple(tuple(r) for r in key_rows)
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(database)
         if cached is not None and cached[0] == key:
