@@ -146,3 +146,38 @@ def test_single_line_logs_keep_one_record_per_line() -> None:
     lines[8] = "session closed for user root"
     report = _log(lines)
     assert len(report.records) == len(lines)
+
+
+PROXY_LINES = [
+    "[10.30 16:49:06] mail.exe - smtp.example.org:25 open through proxy proxy.example.org:8080 "
+    "HTTPS",
+    "[10.30 16:49:07] mail.exe *64 - smtp.example.org:25 close, 403 bytes (403 bytes) sent, "
+    "426 bytes (426 bytes) received, lifetime <1 sec",
+    "[10.30 16:49:08] mail.exe - smtp.example.org:25 close, 1850 bytes (1.80 KB) sent, "
+    "18840 bytes (18.4 KB) received, lifetime 00:02",
+    "[10.30 16:49:09] mail.exe - backup.example.org:25 close, 0 bytes sent, 0 bytes received, "
+    "lifetime 00:01",
+    "[10.30 16:49:10] sync.exe - files.example.org:443 close, 12 bytes sent, 7 bytes received, "
+    "lifetime 1:02:03",
+    "[10.30 16:49:11] sync.exe - files.example.org:443 open through proxy proxy.example.org:8080 "
+    "HTTPS",
+]
+
+
+def test_optional_parentheticals_units_and_durations_do_not_split_a_message() -> None:
+    report = _log(PROXY_LINES)
+    ids = report.records["template_id"].tolist()
+    assert len(set(ids[1:5])) == 1
+    assert ids[0] == ids[5] and ids[0] != ids[1]
+    assert len(report.records) == len(PROXY_LINES)
+    assert report.records["message"].iloc[1].startswith("smtp.example.org:25 close")
+
+
+def test_quantities_with_units_are_masked_whole() -> None:
+    import polars as pl
+
+    from agent.analysis.logs.templates import mask_expr
+
+    messages = ["took 12ms", "wrote 1.5 GB in 3 s", "cpu at 93% for <1 sec", "uptime 12:03:44"]
+    masked = pl.DataFrame({"m": messages}).select(mask_expr(pl.col("m")))["m"].to_list()
+    assert masked == ["took <*>", "wrote <*> in <*>", "cpu at <*> for <*>", "uptime <*>"]

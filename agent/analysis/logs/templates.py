@@ -22,6 +22,8 @@ _VARIABLE = (
             r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
             TIMESTAMP,
             r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
+            # A clock time or duration ("00:02", "1:02:03.5") is one value, not two numbers.
+            r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
             r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
             r"(?:[\w-]+\.)+[A-Za-z]{2,}:\d+",
             r"(?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?",
@@ -32,14 +34,23 @@ _VARIABLE = (
 )
 # Any remaining run of characters holding a digit is a number, id or counter.
 _DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
+# A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
+_QUANTITY = (
+    r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
+    r"(?i:[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
+    r"|KB/s|MB/s|%)(?P<s>[\s).,;\]]|$)"
+)
 
 
 def mask_expr(expr: pl.Expr) -> pl.Expr:
     """Replace variable parts of a message by <*> (vectorized)."""
     return (
         expr.str.replace_all(_VARIABLE, "${p}" + WILDCARD)
+        .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
         .str.replace_all(_DIGITS, WILDCARD)
         .str.replace_all(r"(?:<\*>)+", WILDCARD)
+        # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
+        .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
         # An empty "()" or "[]" token is a variable that happened to be empty.
         .str.replace_all(r"(^|\s)(\(|\[)(?:\)|\])(\s|$)", "$1$2<*>$3")
     )
@@ -126,7 +137,7 @@ def _merge_same_templates(labels: list[int], templates: list[str]) -> tuple[list
 
 
 def _collapse(template: str) -> str:
-    """Collapse consecutive wildcards so variable-length variables compare equal."""
+    """Collapse variable-like tokens and runs of wildcards so such spans compare equal."""
     out: list[str] = []
     for tok in template.split():
         if tok == WILDCARD and out and out[-1] == WILDCARD:
