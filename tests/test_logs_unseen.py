@@ -181,3 +181,15 @@ def test_quantities_with_units_are_masked_whole() -> None:
     messages = ["took 12ms", "wrote 1.5 GB in 3 s", "cpu at 93% for <1 sec", "uptime 12:03:44"]
     masked = pl.DataFrame({"m": messages}).select(mask_expr(pl.col("m")))["m"].to_list()
     assert masked == ["took <*>", "wrote <*> in <*>", "cpu at <*> for <*>", "uptime <*>"]
+
+
+def test_spikes_need_enough_buckets_and_must_beat_the_files_own_rate() -> None:
+    steady = [f"2022-02-02 10:{m:02d}:{s:02d} INFO svc: tick" for m in range(30) for s in range(20)]
+    assert _log(steady).spikes.empty
+    burst = steady + [f"2022-02-02 10:15:{s:02d} ERROR svc: boom {s}" for s in range(59)] * 2
+    burst.sort()
+    spikes = _log(burst).spikes
+    assert len(spikes) == 1 and spikes["bucket"].iloc[0] == pd.Timestamp("2022-02-02 10:15")
+    short = [f"2022-02-02 10:0{m}:00 INFO svc: tick" for m in range(5)] * 3
+    short += [f"2022-02-02 10:05:{s:02d} INFO svc: tick" for s in range(50)]
+    assert _log(sorted(short)).spikes.empty
