@@ -193,3 +193,37 @@ def test_spikes_need_enough_buckets_and_must_beat_the_files_own_rate() -> None:
     short = [f"2022-02-02 10:0{m}:00 INFO svc: tick" for m in range(5)] * 3
     short += [f"2022-02-02 10:05:{s:02d} INFO svc: tick" for s in range(50)]
     assert _log(sorted(short)).spikes.empty
+
+
+def test_columns_named_by_a_fields_directive_give_time_and_status() -> None:
+    lines = [
+        "#Software: Some Web Server 2.1",
+        "#Date: 2011-07-04 09:00:00",
+        "#Fields: time c-ip cs-method cs-uri-stem sc-status time-taken",
+        "09:00:01 10.0.0.7 GET /index.html 200 12",
+        "09:00:02 10.0.0.8 GET /missing 404 3",
+        "09:00:03 10.0.0.9 POST /api/v1/save 503 900",
+    ]
+    records = _log(lines).records.set_index("line")
+    assert records.loc[5, "timestamp"] == pd.Timestamp("2011-07-04 09:00:02")
+    assert records.loc[[4, 5, 6], "level"].tolist() == ["INFO", "WARN", "ERROR"]
+    assert not records.loc[[4, 5, 6], "level_inferred"].any()
+
+
+def test_tab_separated_columns_with_epoch_times_are_read_by_name() -> None:
+    lines = [
+        "#separator \\x09",
+        "#fields\tts\tuid\tmethod\thost\turi\tstatus_code",
+        "1300000000.250000\tC1\tGET\texample.org\t/\t200",
+        "1300000001.500000\tC2\tGET\texample.org\t/x\t500",
+    ]
+    records = _log(lines).records.set_index("line")
+    assert records.loc[4, "timestamp"] == pd.Timestamp("2011-03-13 07:06:41.500")
+    assert records.loc[4, "level"] == "ERROR"
+
+
+def test_a_level_word_in_the_component_slot_is_the_level() -> None:
+    lines = [f"2025-08-13 01:45:0{i} PDT [12] LOG:  checkpoint {i} complete" for i in range(5)]
+    lines.append('2025-08-13 01:45:09 PDT [12] ERROR:  relation "foo" does not exist')
+    records = _log(lines).records
+    assert records["level"].iloc[-1] == "ERROR" and not records["level_inferred"].iloc[-1]

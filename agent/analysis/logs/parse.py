@@ -155,7 +155,11 @@ class ParsedLog:
         else:
             timestamp = parse_timestamps(pl.col("ts"), layout, donor=(pl.col("ts2"), donor))
             parsed = _per_distinct(parsed, ["ts", "ts2"], timestamp.alias("timestamp"))
-        levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
+        levels = [
+            c
+            for c in ("level", "pri", "status", "component")
+            if parsed[c].null_count() < len(parsed)
+        ]
         parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
         return parsed.select(
             "line",
