@@ -227,3 +227,10 @@ def test_a_level_word_in_the_component_slot_is_the_level() -> None:
     lines.append('2025-08-13 01:45:09 PDT [12] ERROR:  relation "foo" does not exist')
     records = _log(lines).records
     assert records["level"].iloc[-1] == "ERROR" and not records["level_inferred"].iloc[-1]
+
+
+def test_a_line_that_is_all_header_keeps_itself_as_its_message() -> None:
+    lines = ["[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok"] * 3
+    lines.append("[Sun Dec 04 04:47:45 2005] [error] ")
+    report = _log(lines)
+    assert report.records["message"].iloc[-1] == lines[-1]

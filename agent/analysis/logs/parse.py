@@ -167,7 +167,11 @@ class ParsedLog:
             pl.lit(layout in YEARLESS and donor is None).alias("year_guessed"),
             pl.col("norm_level").alias("level"),
             "component",
-            pl.col("msg").alias("message"),
+            # A line that is all header is its own message: a message is never empty.
+            pl.when(pl.col("msg").str.len_bytes() > 0)
+            .then(pl.col("msg"))
+            .otherwise(pl.col("raw"))
+            .alias("message"),
         )
 
     def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
