@@ -178,6 +178,18 @@ def _fit(fmt: LogFormat, series: pl.Series) -> tuple[float, float]:
     return rate, float(sum(found[f].is_not_null().mean() or 0 for f in _FIELDS))
 
 
+_FIELD_NAMES = {
+    "T": "time",
+    "L": "level",
+    "N": "number",
+    "B": "[block]",
+    "C": "component:",
+    "S": "separator",
+    "K": "key=value",
+    "W": "word",
+}
+
+
 def learn_format(lines: list[str]) -> LogFormat | None:
     """A format from the header layout the sample lines agree on, None if there is none."""
     layout = learn_layout(lines)
@@ -191,7 +203,7 @@ def learn_format(lines: list[str]) -> LogFormat | None:
         if name in groups.columns
     }
     primary, donor = _time_parts(found)
-    name = f"learned: {layout.signature}"
+    name = "learned: " + " ".join(_FIELD_NAMES.get(k, k) for k in layout.signature)
     return LogFormat(name, layout.pattern, times=(primary, donor))
 
 
