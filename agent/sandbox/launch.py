@@ -164,6 +164,8 @@ def _exit_like(status: int, rusage: resource.struct_rusage, cpu_limit: int) -> N
 def _setup(plan: dict[str, Any]) -> None:
     """Everything before the fork: die with the app, be first to go on OOM, isolate."""
     mode = plan["mode"]
+    if sys.platform != "linux":
+        return  # unisolated runs on macOS: limits only (see _set_limits)
     with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
     # If the app dies, this launcher gets SIGTERM and takes the run down with it.

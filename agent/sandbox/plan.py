@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import os
 import secrets
@@ -43,6 +44,7 @@ class Limits:
         return max(self.memory_mb // self.max_processes, 32)
 
 
+@functools.lru_cache(maxsize=1)
 def allowlist() -> tuple[list[str], list[tuple[str, str]]]:
     """The runtime a child needs, read-only: real paths to expose, and the links leading there."""
     wanted = [sys.executable, *site.getsitepackages(), *SYSTEM_LIBS]
@@ -117,6 +119,7 @@ def build_plan(
     throwaway = mode == "root" or (mode == "landlock" and os.geteuid() == 0)
     uid = UID_BASE + secrets.randbelow(UID_SPAN) if throwaway else None
     binds, links = allowlist() if mode != "none" else ([], [])
+    binds, links = list(binds), list(links)
     return {
         "mode": mode,
         "parent_pid": os.getpid(),
