@@ -16,6 +16,7 @@ from agent.chat import NOT_SAVED
 from agent.follow import Snapshot
 from agent.tools.data_plot import figure_from_data
 from db.models import ToolCall
+from ui.docs_view import draw_doc_hits, draw_docs_output, draw_reply
 from ui.format import duration, turn_caption
 
 STOPPED_NOTES = {
@@ -116,7 +117,8 @@ def draw_turn(
         if turn.status == "pending":
             return st.container()
         if turn.response:
-            st.markdown(turn.response)
+            draw_reply(turn.response, meta)
+        draw_doc_hits(meta)
         if turn.status == "error":
             st.error(friendly_error(turn.error), icon=":material/error:")
         elif turn.status == "stopped":
@@ -222,5 +224,7 @@ def draw_tool_output(view: str, data: dict[str, Any], error: str | None) -> None
         st.dataframe(pd.DataFrame(data.get("columns", [])), hide_index=True)
     elif view == "records":
         st.dataframe(pd.DataFrame(data.get("matches", [])), hide_index=True)
+    elif view == "docs":
+        draw_docs_output(data)
     else:
         st.json(data, expanded=False)

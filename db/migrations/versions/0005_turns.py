@@ -2,7 +2,7 @@
 and the conversation's model and preset.
 
 Revision ID: 0005_turns
-Revises: 0006_users
+Revises: 0007_docs
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_turns"
-down_revision: str | None = "0006_users"
+down_revision: str | None = "0007_docs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
