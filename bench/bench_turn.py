@@ -149,7 +149,8 @@ def concurrent(runner, sessions, fake, n: int = 20) -> None:
     with sessions() as session:
         before = session.scalar(select(func.count()).select_from(Interaction)) or 0
     base_rss = rss_mb()
-    texts = [f"reply {i} " + "token " * 200 for i in range(n)]
+    # Distinct words: litellm ends a stream that repeats the same chunk over and over.
+    texts = [" ".join(f"r{i}w{k}" for k in range(150)) for i in range(n)]
     fake.queue(*[Script(text=t, chunk_size=6, drip_s=3) for t in texts])
     peak = [base_rss]
     finals: list[str] = []
