@@ -23,9 +23,11 @@ ensure_venv() {
   fi
   local wanted
   wanted="$(cat requirements*.txt | (sha256sum 2>/dev/null || shasum -a 256) | cut -c1-64)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-    echo "Installing dependencies into .venv (first run only)…" >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  # requirements-dev.txt includes requirements.txt: a dev install also satisfies a run.
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ] &&
+     [ "$(cat .venv/.installed-requirements-dev.txt 2>/dev/null)" != "$wanted" ]; then
+    echo "Installing dependencies into .venv (first run only: 1–2 minutes, about 1 GB)…" >&2
+    .venv/bin/python -m pip install --disable-pip-version-check -r "$requirements" >&2
     echo "$wanted" > "$stamp"
   fi
 }
