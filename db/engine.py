@@ -83,6 +83,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        # Parameters are prompts and responses: keep them out of exception text and logs.
+        hide_parameters=True,
         connect_args={"connect_timeout": 5},
     )
 

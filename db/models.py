@@ -8,20 +8,33 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Column,
+    Computed,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Identity,
     Index,
     Integer,
+    SmallInteger,
+    String,
+    Table,
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Every status a turn can end in (and `pending` until it does), in the order users see them.
 STATUSES = ("ok", "error", "stopped", "pending")
+
+
+# What History's full-text search matches (migration 0004 generates the column from it).
+SEARCH_DOCUMENT_SQL = (
+    "to_tsvector('english'::regconfig, COALESCE(prompt, ''::text) || ' '::text "
+    "|| COALESCE(response, ''::text))"
+)
 
 
 class Base(DeclarativeBase):
@@ -59,6 +72,9 @@ class Interaction(Base):
         Index("ix_interactions_created_at", "created_at"),
         Index("ix_interactions_model_created_at", "model", "created_at"),
         Index("ix_interactions_conversation_id", "conversation_id"),
+        # Migration 0004: History's search, and rare statuses without walking created_at.
+        Index("ix_interactions_fts", "search_vector", postgresql_using="gin"),
+        Index("ix_interactions_status_created_at", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -71,7 +87,7 @@ class Interaction(Base):
     model: Mapped[str] = mapped_column(Text)
     prompt: Mapped[str] = mapped_column(Text)
     response: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text, default="pending")
+    status: Mapped[str] = mapped_column(Text, default="pending", server_default="pending")
     error: Mapped[str | None] = mapped_column(Text)
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
@@ -80,6 +96,10 @@ class Interaction(Base):
     first_token_ms: Mapped[int | None] = mapped_column(Integer)
     # Turn details that no query filters on: preset, attachments, context truncation.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Written by the database only; deferred so loading a turn never reads it.
+    search_vector: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed(SEARCH_DOCUMENT_SQL, persisted=True), deferred=True
+    )
 
     conversation: Mapped[Conversation | None] = relationship(back_populates="interactions")
     tool_calls: Mapped[list[ToolCall]] = relationship(
@@ -126,3 +146,32 @@ class ToolCall(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     interaction: Mapped[Interaction] = relationship(back_populates="tool_calls")
+
+
+# History's rollups (migration 0004): one row per UTC day, model, status and error class, and
+# per latency kind and log-spaced bin. Triggers on `interactions` keep them; the app only reads.
+interaction_rollup = Table(
+    "interaction_rollup",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("model", Text, primary_key=True),
+    Column("status", Text, primary_key=True),
+    Column("error_class", Text, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("prompt_tokens", BigInteger, nullable=False),
+    Column("completion_tokens", BigInteger, nullable=False),
+    Column("cost_usd", Float, nullable=False),
+    Column("cost_known", BigInteger, nullable=False),
+)
+
+interaction_latency_rollup = Table(
+    "interaction_latency_rollup",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("model", Text, primary_key=True),
+    Column("status", Text, primary_key=True),
+    # `"char"` in SQL (SQLAlchemy reflects it as a string): 't' total, 'f' first token.
+    Column("kind", String, primary_key=True),
+    Column("bin", SmallInteger, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
