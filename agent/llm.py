@@ -23,7 +23,7 @@ def litellm_module() -> ModuleType:
     """Import litellm once, lazily: the import takes seconds and must not fetch prices."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     # ~150 pydantic notes about litellm's own TypedDicts, one per class, on every start.
-    warnings.filterwarnings("ignore", message=r"Item '.*' on TypedDict class", category=UserWarning)
+    warnings.filterwarnings("ignore", message=r"Items? '.*' on TypedDict", category=UserWarning)
     import litellm
 
     litellm.suppress_debug_info = True

@@ -8,7 +8,6 @@ from db import history, history_usage
 from ui.history_results import (
     ask_delete_all,
     chat_link,
-    confirm_delete,
     detail,
     export_buttons,
     now_utc,
@@ -34,7 +33,6 @@ now = now_utc()
 filters = view.filters(now)
 if message := st.session_state.pop("h_deleted", None):
     st.success(message)
-confirm_delete(sessions)
 
 with sessions() as session:
     total = history.count_matching(session, filters)

@@ -139,7 +139,7 @@ def test_deleting_one_interaction_asks_first(app_env, sessions) -> None:
     at.button(key="h_delete_one").click().run()
     assert any("Delete 1 interaction?" in w.value for w in at.warning)
     assert count(sessions) == len(ROWS)
-    at.button(key="h_confirm_delete").click().run()
+    at.button(key="h_delete_one-yes").click().run()
     assert not at.exception
     assert count(sessions) == len(ROWS) - 1
 
@@ -152,7 +152,7 @@ def test_deleting_all_matches_says_how_many_then_removes_exactly_those(
     at.button(key="h_delete_all").click().run()
     assert any("Delete 3 interactions?" in w.value for w in at.warning)
     assert count(sessions) == len(ROWS)
-    at.button(key="h_confirm_delete").click().run()
+    at.button(key="h_delete_all-yes").click().run()
     assert not at.exception
     assert count(sessions) == len(ROWS) - 3
     with sessions() as session:
