@@ -21,10 +21,10 @@ from agent.uploads import (
     load_analysis,
     open_upload,
 )
+from agent.uploads.cache import AnalysisCache
 from agent.uploads.store import UploadTooLarge
 from config import Settings
 from db.models import Upload
-from ui.analyze_cache import AnalysisCache
 
 DATA = Path(__file__).parent / "data" / "analyze"
 ORDERS = (DATA / "orders.csv").read_bytes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from agent.uploads import AnalyzedUpload, delete_upload
-from ui.analyze_cache import analysis_cache
+from agent.uploads.cache import analysis_cache
 from ui.analyze_source import PICK_KEY, upload_label
 from ui.confirm import ask_button, confirmed
 from ui.setup import App

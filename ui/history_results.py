@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import history
 from db.history_filters import Filters
+from db.models import ToolCall
+from db.tool_calls import tool_calls_by_turn
 from ui.confirm import ask, ask_button, confirmed, pending
-from ui.format import duration, money
+from ui.format import duration, money, turn_caption
 from ui.history_export import to_csv, to_json
 from ui.history_sidebar import set_page
 
@@ -55,8 +57,9 @@ def results_table(rows: list, *, total: history.Count, page: int) -> int | None:
         "Model": [r.model for r in rows],
         "Status": [r.status for r in rows],
         "Prompt": [" ".join(r.prompt.split())[:120] for r in rows],
-        "Tokens": [None if r.prompt_tokens is None and r.completion_tokens is None
-                   else (r.prompt_tokens or 0) + (r.completion_tokens or 0) for r in rows],
+        # Text, like Cost and Latency: a missing number would show as a literal "None".
+        "Tokens": ["unknown" if r.prompt_tokens is None and r.completion_tokens is None
+                   else f"{(r.prompt_tokens or 0) + (r.completion_tokens or 0):,}" for r in rows],
         "Cost": [money(r.cost_usd) for r in rows],
         "Latency": [duration(r.latency_ms) for r in rows],
     })
@@ -74,22 +77,26 @@ def results_table(rows: list, *, total: history.Count, page: int) -> int | None:
 
 
 def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str) -> None:
-    """The full prompt and response, the error, a link to the conversation, delete."""
+    """The full prompt and response, tokens, tool calls, the error, a link to the conversation,
+    delete."""
     with sessions() as session:
         item = history.get_detail(session, interaction_id, search=search)
+        calls = tool_calls_by_turn(session, [interaction_id]).get(interaction_id, [])
     if item is None:
         st.info("This interaction was deleted.")
         return
     st.subheader(f"Interaction {item.id}")
-    st.caption(f"{item.created_at:%Y-%m-%d %H:%M:%S %Z} · {item.model} · {item.status} · "
-               f"{money(item.cost_usd)} · {duration(item.latency_ms)} "
-               f"(first token {duration(item.first_token_ms)})")
+    caption = turn_caption(model=item.model, prompt_tokens=item.prompt_tokens,
+                           completion_tokens=item.completion_tokens, cost_usd=item.cost_usd,
+                           latency_ms=item.latency_ms, first_token_ms=item.first_token_ms)
+    st.caption(f"{item.created_at:%Y-%m-%d %H:%M:%S %Z} · {item.status} · {caption}")
     st.markdown("**Prompt**")
     st.markdown(highlight_markdown(item.prompt))
     st.markdown("**Response**")
     st.markdown(highlight_markdown(item.response) if item.response else "_No response._")
     if item.error:
         st.error(item.error)
+    tool_call_list(calls)
     if item.conversation_id is not None:
         st.markdown(chat_link("Open its conversation in the chat", item.conversation_id))
     ask_button("Delete this interaction", "h_delete_one", item.id, icon=":material/delete:")
@@ -98,6 +105,21 @@ def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str)
         with sessions() as session:
             history.delete_interaction(session, item.id)
         deleted(1)
+
+
+def tool_call_list(calls: list[ToolCall]) -> None:
+    """Each tool the model called in the turn: its arguments and what it returned."""
+    if not calls:
+        return
+    st.markdown(f"**Tool calls** ({len(calls)})")
+    for call in calls:
+        label = f"{call.step}. `{call.name}` · {duration(call.duration_ms)}"
+        with st.expander(label + (" · failed" if call.error else "")):
+            st.json(call.arguments or {}, expanded=True)
+            if call.result_summary:
+                st.caption(call.result_summary)
+            if call.error:
+                st.error(call.error)
 
 
 def export_buttons(sessions: sessionmaker[Session], filters: Filters, total: int) -> None:
