@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.analysis.logs import LogAnalysisError, LogReport, analyze_log
+from agent.analysis.sniff import is_gzip
 from agent.analysis.tables import TableProfile, TableProfileError, profile_csv
 from agent.errors import MiniAgentError
 from agent.uploads.store import store_file, uploads_dir
@@ -82,7 +83,7 @@ def _head_lines(path: Path) -> list[str]:
     with path.open("rb") as raw:
         magic = raw.read(2)
         raw.seek(0)
-        head = _read_gzip_head(raw) if magic == b"\x1f\x8b" else raw.read(SNIFF_BYTES)
+        head = _read_gzip_head(raw) if is_gzip(magic) else raw.read(SNIFF_BYTES)
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     lines = text.splitlines()
     if len(lines) > 1 and len(head) == SNIFF_BYTES:
