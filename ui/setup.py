@@ -22,6 +22,7 @@ from db.engine import (
     make_sessionmaker,
     redact,
     resolve_database_url,
+    revive_embedded,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +114,9 @@ def setup_page(title: str, icon: str) -> App:
             "- Then reload this page."
         )
         st.stop()
+    if db.embedded and revive_embedded(settings.data_dir):
+        st.warning("The embedded PostgreSQL had stopped; it was started again.",
+                    icon=":material/restart_alt:")
     with st.sidebar:
         navigation()
         st.caption(f"Database: {describe_database(db.engine.url, settings.data_dir, db.embedded)}")
