@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psutil  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from db import migrate  # noqa: E402
 from db.engine import make_engine, make_sessionmaker, start_embedded  # noqa: E402
@@ -75,26 +76,25 @@ def main(sizes: list[int]) -> None:
     env = {"DATABASE_URL": url, "MINI_AGENT_MODEL": "openai/fake",
            "MINI_AGENT_API_BASE": fake.api_base, "MINI_AGENT_DATA_DIR": str(data_dir)}
     print(f"load average before: {os.getloadavg()[0]:.1f}")
-    print(f"{'sessions':>8} {'turns':>6} {'rows ok':>8} {'pending':>8} {'dup':>4} "
-          f"{'seconds':>8} {'RSS MB':>7}")
+    print(f"{'sessions':>8} {'turns':>6} {'rows':>5} {'ok':>4} {'stopped':>8} {'error':>6} "
+          f"{'pending':>8} {'dup':>4} {'seconds':>8} {'RSS MB':>7}")
     with streamlit_server(env, timeout_s=180) as base, sync_playwright() as playwright:
         port = int(base.rsplit(":", 1)[1])
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
                                              args=CHROMIUM_ARGS)
-        print(f"{'idle':>8} {'':>6} {'':>8} {'':>8} {'':>4} {'':>8} {server_rss_mb(port):7.0f}")
+        print(f"{'idle':>8} {'':>57} {server_rss_mb(port):7.0f}")
         for n in sizes:
             tag = f"r{n}"
             seconds = run_round(browser, base, n, tag)
+            time.sleep(5)  # let the last turns finalize before counting
             with sessions() as session:
-                prompts = [p for (p,) in session.execute(
-                    select(Interaction.prompt).where(Interaction.prompt.like(f"{tag} %")))]
-                pending = session.scalar(select(func.count()).where(
-                    Interaction.prompt.like(f"{tag} %"), Interaction.status == "pending"))
-                ok = session.scalar(select(func.count()).where(
-                    Interaction.prompt.like(f"{tag} %"), Interaction.status == "ok"))
-            duplicates = len(prompts) - len(set(prompts))
-            print(f"{n:>8} {n * TURNS:>6} {ok:>8} {pending:>8} {duplicates:>4} "
-                  f"{seconds:8.1f} {server_rss_mb(port):7.0f}")
+                rows = session.execute(select(Interaction.prompt, Interaction.status).where(
+                    Interaction.prompt.like(f"{tag} %"))).all()
+            statuses = Counter(status for _, status in rows)
+            duplicates = len(rows) - len({prompt for prompt, _ in rows})
+            print(f"{n:>8} {n * TURNS:>6} {len(rows):>5} {statuses['ok']:>4} "
+                  f"{statuses['stopped']:>8} {statuses['error']:>6} {statuses['pending']:>8} "
+                  f"{duplicates:>4} {seconds:8.1f} {server_rss_mb(port):7.0f}")
         browser.close()
     fake.stop()
     print(f"load average after: {os.getloadavg()[0]:.1f}")

@@ -24,6 +24,10 @@ def test_a_start_and_a_chat_turn_print_a_few_meaningful_lines(
     env = {**os.environ, "DATABASE_URL": database_url, "MINI_AGENT_MODEL": "openai/fake",
            "MINI_AGENT_API_BASE": fake_llm.api_base, "MINI_AGENT_DATA_DIR": str(tmp_path)}
     env.pop("MINI_AGENT_HOST", None)
+    # The first run's install is pip's output, not the start's: done beforehand (a no-op when
+    # ./test.sh has installed the same pins).
+    subprocess.run(["bash", "-c", "source scripts/venv.sh && ensure_venv requirements.txt"],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
     out = tmp_path / "terminal.txt"
     with out.open("wb") as terminal:
         process = subprocess.Popen(
