@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.presets import PRESETS
 from db import queries
 from db.models import Conversation
+from ui.confirm import ask, confirmed
 
 
 def current_conversation_id() -> int | None:
@@ -109,11 +110,10 @@ def conversation_list(
             st.session_state.renaming = conversation.id
         if remove.button("", key=f"delete-{conversation.id}", icon=":material/delete:",
                          type="tertiary", help="Delete"):
-            st.session_state.confirm_delete = conversation.id
+            ask(f"delete-{conversation.id}", conversation.id)
         if st.session_state.get("renaming") == conversation.id:
             rename_form(sessions, conversation)
-        if st.session_state.get("confirm_delete") == conversation.id:
-            confirm_delete(sessions, conversation, current)
+        confirm_delete(sessions, conversation, current)
 
 
 def rename_form(sessions: sessionmaker[Session], conversation: Conversation) -> None:
@@ -134,18 +134,13 @@ def rename_form(sessions: sessionmaker[Session], conversation: Conversation) -> 
 def confirm_delete(
     sessions: sessionmaker[Session], conversation: Conversation, current: int | None
 ) -> None:
-    """The confirmation, right under the conversation it deletes."""
-    st.warning(f"Delete “{conversation.title}” and all its turns? This cannot be undone.")
-    yes, no = st.columns(2)
-    if yes.button("Delete", type="primary", key="confirm-delete"):
+    """The confirmation, right under the conversation it deletes (once its button asked)."""
+    question = f"Delete “{conversation.title}” and all its turns? This cannot be undone."
+    if confirmed(f"delete-{conversation.id}", conversation.id, question):
         with sessions() as session:
             queries.delete_conversation(session, conversation.id)
-        del st.session_state.confirm_delete
         if conversation.id == current:
             open_conversation(None)
-        st.rerun()
-    if no.button("Cancel", key="cancel-delete"):
-        del st.session_state.confirm_delete
         st.rerun()
 
 
