@@ -41,6 +41,8 @@ class CsvReader:
         self.strict = True
         self.long_lines = False
         self.text_columns: set[str] = set()
+        # Numbers with inf/infinity among them: DuckDB's sniffer calls them text.
+        self.double_columns: set[str] = set()
 
     def sql(self, *, rejects: bool = False) -> str:
         """The read_csv table function call for this file."""
@@ -56,8 +58,10 @@ class CsvReader:
             options.append(f"max_line_size={MAX_LINE_BYTES}")
         if rejects:
             options += ["store_rejects=true", f"rejects_limit={REJECTS_LIMIT}"]
-        if self.text_columns:
-            types = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in sorted(self.text_columns))
+        forced = {n: "DOUBLE" for n in self.double_columns - self.text_columns}
+        forced |= {n: "VARCHAR" for n in self.text_columns}
+        if forced:
+            types = ", ".join(f"{literal(n)}: {literal(t)}" for n, t in sorted(forced.items()))
             options.append(f"types={{{types}}}")
         return f"read_csv({', '.join(options)})"
 

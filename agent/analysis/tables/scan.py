@@ -30,11 +30,14 @@ MAX_PROFILED_COLUMNS = 200
 MAX_BAD_LINES = 100
 # Above this many rows exact distinct counts are only computed where uniqueness matters.
 EXACT_DISTINCT_ROWS = 1_000_000
-# Above this many rows quartiles come from a uniform sample of SAMPLE_ROWS rows, which is kept
-# to draw the shown rows from: t-digests over every row took 1.5 s for 5 columns at 12M rows.
-# The rank error of a 100,000-row sample is ~0.2 %, like the t-digest's.
+# Above this many rows a uniform sample of SAMPLE_ROWS rows is kept: the shown rows, the
+# correlations and the time series are drawn from it.
 SAMPLE_ABOVE_ROWS = 1_000_000
 SAMPLE_ROWS = 100_000
+# Quartiles are exact (quantile_cont over every row) up to this many rows; above, they come
+# from the sample (rank error ~0.2 %), marked approximate: t-digests over every row took 1.5 s
+# for 5 columns at 12M rows.
+EXACT_QUANTILE_ROWS = 10_000_000
 SAMPLE_TABLE = "csv_sample"
 # HyperLogLog errs by a few percent: a column this close to unique is checked exactly as a key.
 LIKELY_KEY_SHARE = 0.95
@@ -70,6 +73,7 @@ class Scan:
     bad_line_count: int
     warnings: list[str] = field(default_factory=list)
     sample_table: str | None = None
+    quartiles_exact: bool = True
 
 
 def scan(
@@ -99,9 +103,14 @@ def scan(
             f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM {TABLE} "
             f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
         )
-    first = _aggregate(con, pass_one(columns, quantiles=sample_table is None))
-    if sample_table is not None and (quartiles := quartile_aggs(columns)):
-        first |= _aggregate(con, quartiles, table=sample_table)
+    exact = rows <= EXACT_QUANTILE_ROWS
+    first = _aggregate(con, pass_one(columns) + (quartile_aggs(columns) if exact else []))
+    if infinite := _numbers_with_infinity(columns, first):
+        reader.double_columns |= infinite
+        columns = reader.load(con, columns, keep_order=keep_order)
+        first = _aggregate(con, pass_one(columns) + (quartile_aggs(columns) if exact else []))
+    if not exact and (quartiles := quartile_aggs(columns)):
+        first |= _aggregate(con, quartiles, table=sample_table or TABLE)
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -120,7 +129,16 @@ def scan(
     progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit))
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
-                bad_count, warnings, sample_table)
+                bad_count, warnings, sample_table, exact)
+
+
+def _numbers_with_infinity(columns: list[Column], first: dict[str, Any]) -> set[str]:
+    """Text columns that are all numbers but for some inf / infinity values."""
+    return {
+        col.name for col in columns
+        if col.family == "string" and (inf := first.get(f"c{col.index}_inf"))
+        and inf + first[f"c{col.index}_numeric"] == first[f"c{col.index}_count"]
+    }
 
 
 def _aggregate(
@@ -189,7 +207,7 @@ def _pass_two(
         if q and None not in q:
             fence = 3 * (q[2] - q[0])
             aggs.append(
-                f"count_if({col.sql} < {q[0] - fence!r} OR {col.sql} > {q[2] + fence!r}) "
+                f"count_if({col.finite} < {q[0] - fence!r} OR {col.finite} > {q[2] + fence!r}) "
                 f"AS {a}_outliers"
             )
         if rows <= EXACT_DISTINCT_ROWS and col.index < EXACT_DISTINCT_COLUMNS:
@@ -247,6 +265,11 @@ def sample_frame(con: duckdb.DuckDBPyConnection, result: Scan, rows: int) -> pd.
         f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE} "
         f"USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (42)"
     ).df()
+
+
+def analysis_frame(con: duckdb.DuckDBPyConnection, result: Scan) -> pd.DataFrame:
+    """The rows the pandas-side figures use: the kept sample of a big file, else every row."""
+    return con.sql(f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE}").df()
 
 
 def full_frame(con: duckdb.DuckDBPyConnection, columns: list[Column]) -> pd.DataFrame:
