@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    auth: Literal["none", "oidc", "header"] = Field(default="none", alias="MINI_AGENT_AUTH")
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="MINI_AGENT_ADMINS"
+    )
 
     @field_validator("database_url", "api_base", mode="before")
     @classmethod
@@ -35,7 +39,7 @@ class Settings(BaseSettings):
         # docker-compose passes `VAR=` for unset host variables; treat it as unset.
         return value.strip() or None if isinstance(value, str) else value
 
-    @field_validator("models", mode="before")
+    @field_validator("models", "admins", mode="before")
     @classmethod
     def _split_models(cls, value: str | list[str] | None) -> list[str]:
         if value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -170,11 +170,11 @@ class ChatTurn:
         finally:
             events.close()
 
-    def events(self) -> Iterator[Event]:
+    def events(self) -> Generator[Event]:
         """Yield text pieces and tool events as they happen; closing early records `stopped`."""
         context = self.start()
         state = LoopState()
-        loop: Iterator[Event] | None = None
+        loop: Generator[Event] | None = None
         status = "error"
         try:
             if not context.fits:

@@ -8,7 +8,7 @@ tools and told to answer with what it has.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +123,7 @@ def run_loop(
     *,
     max_steps: int,
     state: LoopState,
-) -> Iterator[Event]:
+) -> Generator[Event]:
     """Run the turn's model calls and tool calls, yielding events; `state` records them."""
     messages = list(messages)
     while True:
@@ -159,7 +159,7 @@ def call_model(
     messages: list[Message],
     toolbox: Toolbox | None,
     state: LoopState,
-) -> Iterator[Event]:
+) -> Generator[Event, None, Reply | None]:
     """Stream one model call into events; returns its Reply, or None if tools were refused."""
     reply = Reply()
     # Text of an earlier step ends a paragraph before this step's text starts.
@@ -185,7 +185,9 @@ def emit(state: LoopState, text: str) -> Iterator[Event]:
     yield TextDelta(text)
 
 
-def run_tool(toolbox: Toolbox, call: dict[str, Any], step: int) -> Iterator[Event]:
+def run_tool(
+    toolbox: Toolbox, call: dict[str, Any], step: int
+) -> Generator[Event, None, ToolFinished]:
     """Announce, run and report one tool call; returns its ToolFinished."""
     arguments = toolbox.parse(call["name"], call["arguments"])
     yield ToolStarted(step, call["id"], call["name"], arguments)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    delete,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from db.history_filters import SEARCH_VECTOR, TS_CONFIG, Filters, I, search_query, where_clauses
@@ -102,9 +110,9 @@ def count_matching(session: Session, filters: Filters, *, cap: int = COUNT_CAP) 
         return Count(count_rollup(session, filters), True)
     if filters.search:
         return _count_search(session, filters, min(cap, MATCH_FIRST_MAX))
-    probe = (select(literal_column("1")).select_from(Interaction.__table__)
+    probe: Select[Any] = (select(literal_column("1")).select_from(Interaction.__table__)
              .where(*where_clauses(filters)).limit(cap + 1))
-    found = int(session.scalar(select(func.count()).select_from(probe.subquery())))
+    found = int(session.scalar(select(func.count()).select_from(probe.subquery())) or 0)
     return Count(min(found, cap), found <= cap)
 
 
@@ -129,18 +137,18 @@ def count_exact(session: Session, filters: Filters) -> int:
     if filters.rollup_ok:
         return count_rollup(session, filters)
     query = select(func.count()).select_from(Interaction.__table__)
-    return int(session.scalar(query.where(*where_clauses(filters))))
+    return int(session.scalar(query.where(*where_clauses(filters))) or 0)
 
 
 def estimated_matches(session: Session, search: str) -> int:
     """The planner's guess of how many rows contain the search (from the lexeme statistics
     ANALYZE keeps for search_vector): free, and right about common versus rare."""
-    query = (select(literal_column("1")).select_from(Interaction.__table__)
+    query: Select[Any] = (select(literal_column("1")).select_from(Interaction.__table__)
              .where(SEARCH_VECTOR.op("@@")(search_query(search))))
     compiled = query.compile(dialect=session.get_bind().dialect)
     plan = session.connection().exec_driver_sql(
         f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
 def _walk_probe(session: Session, filters: Filters) -> tuple[int, int]:
@@ -184,7 +192,7 @@ def list_page(
         if not few:
             matches = matches.order_by(*newest).limit(RANK_WINDOW)
         cte = matches.cte("matches").prefix_with("MATERIALIZED")
-        order = (cte.c.rank.desc(), cte.c.created_at.desc(), cte.c.id.desc())
+        order: tuple[Any, ...] = (cte.c.rank.desc(), cte.c.created_at.desc(), cte.c.id.desc())
     elif few:
         cte = select(*LIST_COLUMNS).where(*conditions).cte("matches").prefix_with("MATERIALIZED")
         order = (cte.c.created_at.desc(), cte.c.id.desc())
@@ -198,7 +206,8 @@ def list_page(
 
 def get_detail(session: Session, interaction_id: int, *, search: str = "") -> Detail | None:
     """One interaction in full; with a search, its matched words are marked."""
-    prompt, response = I.prompt, I.response
+    prompt: ColumnElement[Any] = I.prompt
+    response: ColumnElement[Any] = I.response
     if search and search_has_terms(session, search):
         options = f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, HighlightAll=true"
         query = search_query(search)
@@ -216,7 +225,8 @@ def get_detail(session: Session, interaction_id: int, *, search: str = "") -> De
 
 def delete_interaction(session: Session, interaction_id: int) -> bool:
     """Delete one interaction; False when it was already gone."""
-    result = session.execute(delete(Interaction).where(Interaction.id == interaction_id))
+    result = cast(CursorResult[Any], session.execute(
+        delete(Interaction).where(Interaction.id == interaction_id)))
     session.commit()
     return result.rowcount == 1
 
@@ -224,7 +234,8 @@ def delete_interaction(session: Session, interaction_id: int) -> bool:
 def delete_matching(session: Session, filters: Filters, *, expected: int) -> int:
     """Delete every match, but only if there are exactly `expected` (what the user confirmed)."""
     custom_plans(session)
-    result = session.execute(delete(Interaction).where(*where_clauses(filters)))
+    result = cast(CursorResult[Any],
+                  session.execute(delete(Interaction).where(*where_clauses(filters))))
     if result.rowcount != expected:
         session.rollback()
         raise MatchingSetChanged(expected, result.rowcount)

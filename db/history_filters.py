@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -24,8 +25,8 @@ I = Interaction.__table__.c  # noqa: E741 - a short alias keeps the query code r
 
 # The stored tsvector of prompt and response (migration 0004). The ORM model leaves it out:
 # only the database writes it, and only these queries read it.
-SEARCH_VECTOR = literal_column("interactions.search_vector")
-TS_CONFIG = literal_column("'english'::regconfig")
+SEARCH_VECTOR: ColumnElement[Any] = literal_column("interactions.search_vector")
+TS_CONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
 MAX_SEARCH_CHARS = 1000
 
 

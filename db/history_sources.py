@@ -56,9 +56,9 @@ def _split(filters: Filters, grain: str) -> tuple[list[ColumnElement], tuple | N
     if first is not None and last is not None and first >= last:
         return [true()], None
     edges = []
-    if first is not None and filters.start < first:
+    if first is not None and filters.start is not None and filters.start < first:
         edges.append(I.created_at < first)
-    if last is not None and filters.end > last:
+    if last is not None and filters.end is not None and filters.end > last:
         edges.append(I.created_at >= last)
     return edges, (first, last)
 

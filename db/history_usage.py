@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, literal, null, select, true, tuple_
+from sqlalchemy import ColumnElement, func, literal, null, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from db.history_filters import Filters, I, bin_value_ms, latency_bin, where_clauses
@@ -109,11 +110,11 @@ def _percentiles(
                                      tuple_(src.c.kind, src.c.bin)))
         .subquery("bins")
     )
-    window = {"partition_by": (bins.c.kind, bins.c.model)}
+    partition = (bins.c.kind, bins.c.model)
     cum = select(
         bins.c.kind, bins.c.model, bins.c.bin,
-        func.sum(bins.c.n).over(order_by=bins.c.bin, **window).label("cum"),
-        func.sum(bins.c.n).over(**window).label("total"),
+        func.sum(bins.c.n).over(partition_by=partition, order_by=bins.c.bin).label("cum"),
+        func.sum(bins.c.n).over(partition_by=partition).label("total"),
     ).subquery("cum")
     columns = [
         func.min(cum.c.bin).filter(cum.c.cum >= p * cum.c.total).label(f"p{i}")
@@ -148,7 +149,7 @@ def usage(
         sets += [tuple_(src.c.bucket, src.c.model), tuple_(src.c.bucket), tuple_(src.c.model),
                  tuple_(src.c.error_class)]
     is_error = src.c.status == "error"
-    keys = (src.c.bucket, src.c.model, src.c.error_class)
+    keys: tuple[ColumnElement[Any], ...] = (src.c.bucket, src.c.model, src.c.error_class)
     if not detail:
         # GROUPING() only accepts grouped columns: totals alone have none.
         keys = tuple(null().label(k.name) for k in keys)
@@ -242,7 +243,7 @@ def previous_totals(session: Session, filters: Filters, *, now: datetime) -> Tot
 def count_rollup(session: Session, filters: Filters) -> int:
     """Exact count of interactions for rollup-answerable filters (cheap at any size)."""
     src = counts_source(filters, "day")
-    return int(session.scalar(select(func.coalesce(func.sum(src.c.n), 0))))
+    return int(session.scalar(select(func.coalesce(func.sum(src.c.n), 0))) or 0)
 
 
 def has_interactions(session: Session) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Conversation, Interaction
@@ -121,11 +121,11 @@ def finalize_interaction(
     }
     if meta is not None:
         values["meta"] = meta
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(Interaction)
         .where(Interaction.id == interaction_id, Interaction.status == "pending")
         .values(**values)
-    )
+    ))
     session.commit()
     return result.rowcount == 1
 

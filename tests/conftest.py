@@ -56,6 +56,9 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     """Sessions on empty tables: every test starts from a clean database."""
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        # Users other than the local one (migration 0006) and every token go too.
+        connection.execute(text("TRUNCATE api_tokens RESTART IDENTITY"))
+        connection.execute(text("DELETE FROM users WHERE id <> 1"))
     return make_sessionmaker(engine)
 
 

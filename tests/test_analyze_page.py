@@ -114,11 +114,23 @@ def test_a_log_upload_shows_its_tabs_and_is_recorded(page_env, sessions) -> None
     assert not at.exception and not at.error
     assert tab_labels(at) == LOG_TABS
     assert metric(at, "ERROR") == "27" and metric(at, "Stack traces") == "2"
-    assert any(c.value.startswith("Format: timestamp") for c in at.caption)
+    assert any(c.value.startswith("Format: learned") for c in at.caption)
+    assert metric(at, "With a time") == "100%"
     assert any("go backwards" in w.value for w in at.warning)
     [row] = rows(sessions)
     assert row.kind == "log" and row.summary["levels"]["ERROR"] == 27
     assert row.summary["stack_traces"][0]["exception"] == "ZeroDivisionError"
+
+
+def test_a_log_without_levels_shows_which_severities_were_inferred(page_env) -> None:
+    lines = [f"Mar  3 10:00:{i:02d} host app[12]: request {i} served" for i in range(30)]
+    lines += [f"Mar  3 10:01:{i:02d} host app[12]: connection refused by db-{i}" for i in range(5)]
+    at = upload(open_page(), "nolevels.log", unique("\n".join(lines).encode()))
+    assert not at.exception and not at.error
+    assert metric(at, "ERROR") == "5"
+    assert any("inferred from their words" in c.value for c in at.caption)
+    errors = at.dataframe[0].value
+    assert errors["level_from"].tolist() == ["inferred from words"]
 
 
 def test_log_search_is_bounded_and_explains_a_bad_regex(page_env) -> None:

@@ -36,11 +36,12 @@ def draw_log_report(upload: Upload, report: LogReport) -> None:
 
 def _overview(upload: Upload, report: LogReport) -> None:
     """Format, span, counts per level and what the reader noticed."""
-    cells = st.columns(4)
+    cells = st.columns(5)
     cells[0].metric("Records", f"{len(report.records):,}")
-    cells[1].metric("Time span", _span(report.span))
-    cells[2].metric("Templates", f"{len(report.templates):,}")
-    cells[3].metric("Stack traces", f"{int(report.stack_traces['count'].sum()):,}")
+    cells[1].metric("With a time", f"{report.time_share:.0%}")
+    cells[2].metric("Time span", _span(report.span))
+    cells[3].metric("Templates", f"{len(report.templates):,}")
+    cells[4].metric("Stack traces", f"{int(report.stack_traces['count'].sum()):,}")
     st.caption(
         f"Format: {report.format} · {file_size(upload.size_bytes)} · "
         f"from {_when(report.start)} to {_when(report.end)}"
@@ -49,6 +50,12 @@ def _overview(upload: Upload, report: LogReport) -> None:
         levels = st.columns(len(report.level_counts))
         for cell, (level, count) in zip(levels, report.level_counts.items(), strict=True):
             cell.metric(level, f"{count:,}")
+        if report.inferred_share:
+            st.caption(
+                f"Levels of {report.inferred_share:.0%} of records were inferred from their "
+                "words (error, failed, refused, warning…), the log has no level field there; "
+                "INFO where no word says otherwise."
+            )
     else:
         st.info("No log levels were recognised.")
     for warning in report.warnings:
@@ -79,8 +86,11 @@ def _top_errors(report: LogReport) -> None:
         return
     seen = report.templates[["template_id", "first_seen", "last_seen"]]
     table = report.top_errors.merge(seen, on="template_id", how="left")
-    table = table[["template_id", "template", "count", "levels", "first_seen", "last_seen",
-                   "example"]]
+    table = table.assign(
+        level_from=table["inferred"].map({True: "inferred from words", False: "level field"})
+    )
+    table = table[["template_id", "template", "count", "levels", "level_from", "first_seen",
+                   "last_seen", "example"]]
     st.caption("Select a row to see that template's records.")
     event = st.dataframe(
         _readable(table), hide_index=True, width="stretch", key="analyze-top-errors",

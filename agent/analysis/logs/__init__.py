@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 import polars as pl
 
-from agent.analysis.logs.fields import LEVELS
+from agent.analysis.logs.fields import LEVELS, infer_level
 from agent.analysis.logs.parse import ParsedLog
 from agent.analysis.logs.read import LogAnalysisError, ReadState, iter_chunks
 from agent.analysis.logs.stats import choose_bucket, stack_traces, timeline
@@ -51,6 +51,20 @@ class LogReport:
         return (self.end - self.start).to_pytimedelta()
 
     @property
+    def time_share(self) -> float:
+        """Share of records that carry a timestamp."""
+        if not len(self.records):
+            return 0.0
+        return float(self.records["timestamp"].notna().mean())
+
+    @property
+    def inferred_share(self) -> float:
+        """Share of records whose level was read from their words, not a level field."""
+        if not len(self.records):
+            return 0.0
+        return float(self.records["level_inferred"].mean())
+
+    @property
     def spikes(self) -> pd.DataFrame:
         """The timeline buckets flagged as spikes."""
         return self.timeline[self.timeline["spike"]] if len(self.timeline) else self.timeline
@@ -66,6 +80,8 @@ class LogReport:
             "end": self.end.isoformat() if self.end is not None else None,
             "span_seconds": span.total_seconds() if span is not None else None,
             "levels": dict(self.level_counts),
+            "time_share": round(self.time_share, 4),
+            "level_inferred_share": round(self.inferred_share, 4),
             "spikes": [ts.isoformat() for ts in self.spikes["bucket"]],
             "top_error_templates": [
                 {"template_id": int(r.template_id), "template": r.template, "count": int(r.count)}
@@ -116,11 +132,33 @@ def _build_report(
     warnings = state.warnings
     if fmt == "plain":
         warnings.append("No known log format was recognised: each line is read as a message.")
+    if not extra.is_empty():
+        records = records.join(extra, on="line", how="left").with_columns(
+            pl.when(pl.col("more").is_not_null())
+            .then(pl.col("message") + "\n" + pl.col("more"))
+            .otherwise(pl.col("message"))
+            .alias("message")
+        )
+        multi = records.filter(pl.col("more").is_not_null()).select("timestamp", "message")
+        records = records.drop("more")
+        traces = stack_traces(multi.to_pandas())
+    else:
+        traces = stack_traces(pd.DataFrame({"timestamp": [], "message": []}))
+    # Records without a level field take one from their words (continuation lines included,
+    # so a traceback counts); the column says which levels were inferred.
+    inferred = pl.col("level").is_null()
+    records = records.with_columns(
+        pl.when(inferred).then(infer_level(pl.col("message"))).otherwise("level").alias("level"),
+        inferred.alias("level_inferred"),
+    )
     timed = records["timestamp"]
     start, end = timed.min(), timed.max()
     if timed.null_count() == len(timed):
         warnings.append("No timestamps were found, so there is no timeline.")
     else:
+        if timed.null_count():
+            share = 1 - timed.null_count() / len(timed)
+            warnings.append(f"{share:.1%} of records carry a time; the others have none.")
         warnings.extend(_backwards(records))
     level_counts = {
         lvl: n for lvl, n in records.group_by("level").len().iter_rows() if lvl is not None
@@ -142,29 +180,21 @@ def _build_report(
     errors = (
         records.filter(pl.col("level").is_in(WARN_AND_ABOVE))
         .group_by("template_id")
-        .agg(pl.len().alias("count"), pl.col("level").drop_nulls().unique().sort().alias("levels"))
+        .agg(
+            pl.len().alias("count"),
+            pl.col("level").drop_nulls().unique().sort().alias("levels"),
+            pl.col("level_inferred").all().alias("inferred"),
+        )
         .join(templates.select("template_id", "template", "example"), on="template_id")
         .sort(["count", "template_id"], descending=[True, False])
         .head(TOP_ERRORS)
-        .select("template_id", "template", "count", "levels", "example")
+        .select("template_id", "template", "count", "levels", "inferred", "example")
     )
-    if not extra.is_empty():
-        records = records.join(extra, on="line", how="left").with_columns(
-            pl.when(pl.col("more").is_not_null())
-            .then(pl.col("message") + "\n" + pl.col("more"))
-            .otherwise(pl.col("message"))
-            .alias("message")
-        )
-        multi = records.filter(pl.col("more").is_not_null()).select("timestamp", "message")
-        records = records.drop("more")
-        traces = stack_traces(multi.to_pandas())
-    else:
-        traces = stack_traces(pd.DataFrame({"timestamp": [], "message": []}))
     bucket = choose_bucket(end - start) if start is not None else None
     return LogReport(
         format=fmt,
         records=records.select(
-            "line", "timestamp", "level", "component", "message", "template_id"
+            "line", "timestamp", "level", "level_inferred", "component", "message", "template_id"
         ).to_pandas(),
         templates=templates.to_pandas(),
         level_counts=level_counts,

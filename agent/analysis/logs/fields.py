@@ -6,6 +6,35 @@ import datetime as dt
 
 import polars as pl
 
+
+def ascii_digits(pattern: str) -> str:
+    """Spell \\d as [0-9]: Unicode \\d makes the regex automata far larger and slower."""
+    return pattern.replace(r"\d", "[0-9]")
+
+
+# Timestamp shapes, most specific first; Rust regex syntax (polars), also valid in Python.
+TIMESTAMP = ascii_digits(
+    "(?:"
+    + "|".join(
+        [
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+            r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
+            r"\d{4}/\d{2}/\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
+            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})?",
+            r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
+            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?",
+            r"\d{6} \d{6}",
+            r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"1\d{9}(?:\.\d+)?",
+        ]
+    )
+    + ")"
+)
+
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 
 _LEVEL_MAP = {
@@ -46,9 +75,38 @@ _FORMATS = (
     "%Y%m%d %H:%M:%S%.f",
     "%Y%m%d%H%M%S",
     "%y%m%d %H%M%S",
+    "%Y.%m.%d %H:%M:%S%.f",
+    # Dates alone: a time-of-day elsewhere in the header completes them, or they stand alone.
+    "%Y.%m.%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
 )
-# Layouts without a year: parsed with the current year prepended.
-YEARLESS = ("%b %d %H:%M:%S%.f", "%a %b %d %H:%M:%S%.f", "%m-%d %H:%M:%S%.f", "%m.%d %H:%M:%S%.f")
+# Layouts without a year: parsed in a leap year (so 29 Feb parses), the year set later.
+YEARLESS = (
+    "%b %d %H:%M:%S%.f",
+    "%a %b %d %H:%M:%S%.f",
+    "%m-%d %H:%M:%S%.f",
+    "%m.%d %H:%M:%S%.f",
+    "%m%d %H:%M:%S%.f",
+)
+PLACEHOLDER_YEAR = 2000
+TIME_ONLY = "%H:%M:%S%.f"
+EPOCHS = ("epoch", "epoch-ms", "tai64n")
+_EPOCH_RE = {
+    "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
+    "epoch-ms": r"^1[0-9]{12}$",
+    "tai64n": r"^@4000000[0-9a-f]{17}$",
+}
+
+
+def has_time_of_day(layout: str | None) -> bool:
+    """Whether a layout gives the time of day (not a date alone)."""
+    return layout is not None and (layout in EPOCHS or "%H" in layout)
+
+
+def has_year(layout: str | None) -> bool:
+    """Whether a layout gives the year."""
+    return layout is not None and (layout in EPOCHS or "%Y" in layout or "%y" in layout)
 
 
 def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
@@ -62,12 +120,21 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         return values is None or bool(values.str.contains(pattern, literal=literal).any())
 
     expr = expr.str.strip_chars()
+    if needed(r"^\[|[\],:]$", literal=False):
+        # A bracketed timestamp, or one followed by its separator.
+        expr = expr.str.strip_chars("[]").str.strip_chars_end(",:").str.strip_chars()
+    if needed(r"[0-9] ?[A-Z]{3,4}$", literal=False):
+        # A zone named by abbreviation is ambiguous (IST, CST): the wall clock is kept.
+        expr = expr.str.replace(r"([0-9]) ?[A-Z]{3,4}$", "$1")
     if needed(r"[^\S ]|\s\s", literal=False):
         expr = expr.str.replace_all(r"\s+", " ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):
         expr = expr.str.replace(r"(\d{2}:\d{2}:\d{2}),(\d+)", "$1.$2")
+    if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
+        # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
+        expr = expr.str.replace(r"([0-9]:[0-9]{1,2}:[0-9]{1,2}):([0-9]+)$", "$1.$2")
     if needed("Z"):
         expr = expr.str.replace(r"Z$", "+0000")
     return expr
@@ -80,43 +147,124 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
     if values.is_empty():
         return None
     best, best_count = None, 0
-    year = str(dt.date.today().year)
-    candidates = [(f, f, "") for f in _FORMATS] + [(f, "%Y " + f, year + " ") for f in YEARLESS]
+    year = f"{PLACEHOLDER_YEAR} "
+    candidates = [(f, f, "") for f in _FORMATS] + [(f, "%Y " + f, year) for f in YEARLESS]
     for name, layout, prefix in candidates:
         parsed = (prefix + values if prefix else values).str.to_datetime(layout, strict=False)
-        count = len(parsed) - parsed.null_count()
+        # "%Y" also reads "17" as the year 17: only plausible years count.
+        count = int(parsed.dt.year().is_between(1970, 2100).sum())
         if count > best_count:
             best, best_count = name, count
-    if values.str.contains(r"^1\d{9}(?:\.\d+)?$").sum() > best_count:
-        return "epoch"
+    for name, pattern in _EPOCH_RE.items():
+        if values.str.contains(pattern).sum() > best_count:
+            return name
     if best is None:
-        time_only = values.str.contains(r"^\d{1,2}:\d{2}:\d{2}").sum()
-        return "%H:%M:%S%.f" if time_only else None
+        time_only = values.str.contains(r"^\d{1,2}:\d{2}:\d{2}(?:\.\d+)?$").sum()
+        return TIME_ONLY if time_only else None
     return best
 
 
-def parse_timestamps(expr: pl.Expr, layout: str | None, values: pl.Series | None = None) -> pl.Expr:
-    """Parse timestamps with the chosen layout into naive UTC-free datetimes (null if absent).
+def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
+    """Epoch seconds, milliseconds or a TAI64N label as a UTC datetime."""
+    text = expr.str.strip_chars()
+    if layout == "tai64n":
+        # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
+        seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
+        nanos = text.str.slice(17, 8).str.to_integer(base=16, strict=False)
+        micros = seconds * 1_000_000 + nanos // 1000
+    elif layout == "epoch-ms":
+        micros = text.str.extract(r"^(1[0-9]{12})$").cast(pl.Int64, strict=False) * 1000
+    else:
+        seconds = text.str.extract(r"^(1[0-9]{9}(?:\.[0-9]+)?)$").cast(pl.Float64, strict=False)
+        micros = (seconds * 1_000_000).round(0).cast(pl.Int64)
+    return micros.cast(pl.Datetime("us"))
+
+
+def parse_timestamps(
+    expr: pl.Expr,
+    layout: str | None,
+    values: pl.Series | None = None,
+    donor: tuple[pl.Expr, str] | None = None,
+) -> pl.Expr:
+    """Parse timestamps with the chosen layout into naive datetimes (null if absent).
 
     values, when given, are the raw timestamps expr reads; they let normalisation skip steps.
+    donor is another header field with its layout (a date, an epoch) that supplies the year or
+    the date the main timestamp lacks. Without one, a year-less timestamp gets the placeholder
+    year and the caller sets the year later (see infer_years).
     """
     if layout is None:
         return pl.lit(None, dtype=pl.Datetime("us"))
-    if layout == "epoch":
-        seconds = expr.str.extract(r"^(1\d{9}(?:\.\d+)?)$").cast(pl.Float64, strict=False)
-        return (seconds * 1_000_000).cast(pl.Int64).cast(pl.Datetime("us"))
+    if layout in EPOCHS:
+        return _epoch(expr, layout)
     norm = _normalise_ts(expr, values)
+    other = None
+    if donor is not None and has_year(donor[1]):
+        other = parse_timestamps(donor[0], donor[1])
     if layout in YEARLESS:
-        norm = pl.lit(str(dt.date.today().year) + " ") + norm
-        layout = "%Y " + layout
-    elif layout == "%H:%M:%S%.f":
+        norm = pl.lit(f"{PLACEHOLDER_YEAR} ") + norm
+        parsed = norm.str.to_datetime("%Y " + layout, strict=False).cast(pl.Datetime("us"))
+        if other is None:
+            return parsed
+        return parsed.dt.offset_by(pl.format("{}y", other.dt.year() - PLACEHOLDER_YEAR))
+    if layout == TIME_ONLY:
+        if other is not None:
+            clock = norm.str.to_time(TIME_ONLY, strict=False)
+            return other.dt.date().dt.combine(clock).cast(pl.Datetime("us"))
         # A time with no date: anchor it on 1970-01-01 so ordering and spans still work.
         norm = pl.lit("1970-01-01 ") + norm
         layout = "%Y-%m-%d %H:%M:%S%.f"
+    if "%H" not in layout:
+        norm = norm + pl.lit(" 00:00:00")
+        layout += " %H:%M:%S"
     parsed = norm.str.to_datetime(layout, strict=False)
     if "%z" in layout:
         parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     return parsed.cast(pl.Datetime("us"))
+
+
+ROLLOVER = dt.timedelta(days=30)
+
+
+def infer_years(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
+    """Give placeholder-year timestamps (file order) years so time runs forward.
+
+    A step back of more than a month is a new year (December, then January). The last record
+    is placed in the current year, or the one before when its date is still to come.
+    """
+    today = today or dt.date.today()
+    filled = stamps.fill_null(strategy="forward")
+    back = (filled < filled.shift(1) - ROLLOVER).fill_null(False).cast(pl.Int32).cum_sum()
+    last = filled.drop_nulls()
+    if last.is_empty():
+        return stamps
+    end: dt.datetime = last[-1]
+    final_year = today.year
+    if (end.month, end.day) > (today.month, today.day):
+        final_year -= 1
+    years = final_year - int(back[-1] or 0) + back - PLACEHOLDER_YEAR
+    frame = pl.DataFrame({"ts": stamps, "years": years})
+    return frame.select(pl.col("ts").dt.offset_by(pl.format("{}y", pl.col("years")))).to_series()
+
+
+# Words that give a record without a level field its severity, most severe first.
+_LEVEL_WORDS = (
+    ("FATAL", r"(?i)(?-u:\b)(?:fatal|panic\w*|emerg\w*)(?-u:\b)"),
+    (
+        "ERROR",
+        r"(?i)(?-u:\b)(?:errors?|err|\w*exception|fail\w*|refused|denied|time[d -]?out|timeouts"
+        r"|critical|severe|segfault|abort(?:ed)?)(?-u:\b)",
+    ),
+    ("WARN", r"(?i)(?-u:\b)warn\w*|not responding"),
+)
+
+
+def infer_level(message: pl.Expr) -> pl.Expr:
+    """A level read from a message's words; INFO when none says otherwise."""
+    expr = pl.when(message.str.contains(_LEVEL_WORDS[0][1])).then(pl.lit(_LEVEL_WORDS[0][0]))
+    for level, pattern in _LEVEL_WORDS[1:]:
+        expr = expr.when(message.str.contains(pattern)).then(pl.lit(level))
+    return expr.otherwise(pl.lit("INFO"))
 
 
 def normalise_levels(frame: pl.DataFrame) -> pl.Expr:

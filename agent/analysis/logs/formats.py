@@ -7,34 +7,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-
-def _ascii_digits(pattern: str) -> str:
-    """Spell \\d as [0-9]: Unicode \\d makes the regex automata far larger and slower."""
-    return pattern.replace(r"\d", "[0-9]")
-
-
-# Timestamp shapes, most specific first; Rust regex syntax (polars), also valid in Python.
-TIMESTAMP = _ascii_digits(
-    "(?:"
-    + "|".join(
-        [
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
-            r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
-            r"\d{4}/\d{2}/\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
-            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})?",
-            r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
-            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?",
-            r"\d{6} \d{6}",
-            r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
-            r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
-            r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"1\d{9}(?:\.\d+)?",
-        ]
-    )
-    + ")"
+from agent.analysis.logs.continuation import CONTINUATION
+from agent.analysis.logs.fields import (
+    EPOCHS,
+    TIMESTAMP,
+    ascii_digits,
+    choose_timestamp_format,
+    has_time_of_day,
+    has_year,
 )
+from agent.analysis.logs.layout import learn_layout
 
 LEVEL_WORD = (
     r"(?i:trace|debug|info|information|informational|notice|warn|warning|error|err|severe"
@@ -77,6 +59,10 @@ _PATTERNS: dict[str, str] = {
         r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] (?P<pid>\d+)#\d+: "
         r"(?:\*\d+ )?"
     ),
+    "glog": (
+        r"^(?P<level>[DIWEF])(?P<ts>[01][0-9][0-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)"
+        r"\s+(?P<pid>[0-9]+) (?P<component>[^\s\]]+)\] "
+    ),
     "python-logging": (r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<component>[^:\s]*):"),
     "timestamp-component-level": (
         rf"^\[?(?P<ts>{TIMESTAMP})\]?(?: - | \| |\s+)(?P<component>{COMPONENT})"
@@ -101,9 +87,19 @@ _PATTERNS: dict[str, str] = {
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)"
     ),
 }
-_PATTERNS = {name: _ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
+_PATTERNS = {name: ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
 
-_FIELDS = ("ts", "level", "component", "pid", "pri", "status")
+_FIELDS = ("ts", "ts2", "level", "component", "pid", "pri", "status")
+# Named formats win over a learned layout that fits as well: they know more (status, priority).
+_SPECIFIC = {
+    "syslog-rfc5424",
+    "syslog-rfc3164",
+    "apache-access",
+    "apache-error",
+    "nginx-error",
+    "glog",
+    "python-logging",
+}
 JSON_KEYS = {
     "ts": ("timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t"),
     "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level"),
@@ -120,6 +116,8 @@ class LogFormat:
     name: str
     pattern: str | None = None
     keys: tuple[tuple[str, str], ...] = ()
+    # For a learned layout: the groups holding the timestamp and the part that completes it.
+    times: tuple[str | None, str | None] = (None, None)
 
 
 def detect_format(sample: list[str]) -> LogFormat:
@@ -130,27 +128,80 @@ def detect_format(sample: list[str]) -> LogFormat:
     structured = _detect_structured(lines)
     if structured is not None:
         return structured
-    # Indented lines (stack frames, wrapped text) never start a record, so they do not vote.
-    series = pl.Series("line", [ln for ln in lines if not ln[0].isspace()], dtype=pl.String)
+    # Lines that look like continuations (stack frames, wrapped text) never start a record,
+    # so they do not vote.
+    series = pl.Series("line", lines, dtype=pl.String)
+    series = series.filter(~series.str.contains(CONTINUATION))
+    lines = series.to_list()
     best: tuple[float, float, int] = (0.0, 0.0, 0)
-    best_name = "plain"
+    best_fmt = LogFormat("plain")
+    rates: dict[str, float] = {}
     for rank, (name, pattern) in enumerate(_PATTERNS.items()):
-        groups = split_lines(LogFormat(name, pattern), series)
-        matched = groups["msg"].is_not_null()
-        rate = float(matched.mean() or 0.0)
-        fields = list(_FIELDS)
-        richness = (
-            float(sum(groups.filter(matched)[f].is_not_null().mean() or 0 for f in fields))
-            if rate
-            else 0.0
-        )
+        fmt = LogFormat(name, pattern)
+        rate, richness = _fit(fmt, series)
+        rates[name] = rate
         # Match rates within 2 points are a tie: the richer header wins, then the earlier one.
         key = (round(rate * 50) / 50, richness, -rank)
         if rate >= 0.3 and key > best:
-            best, best_name = key, name
-    if best_name == "plain":
-        return LogFormat("plain")
-    return LogFormat(best_name, _PATTERNS[best_name])
+            best, best_fmt = key, fmt
+    learned = learn_format(lines)
+    if learned is None:
+        return best_fmt
+    rate, _ = _fit(learned, series)
+    if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - 0.02:
+        return best_fmt
+    # A learned layout says where this file's header ends; the generic patterns only guess.
+    if rate >= 0.3 and rate >= best[0] - 0.05:
+        return learned
+    return best_fmt
+
+
+def _fit(fmt: LogFormat, series: pl.Series) -> tuple[float, float]:
+    """Share of lines a format matches, and how many header fields it finds on them."""
+    groups = split_lines(fmt, series)
+    matched = groups["msg"].is_not_null()
+    rate = float(matched.mean() or 0.0)
+    if not rate:
+        return 0.0, 0.0
+    found = groups.filter(matched)
+    return rate, float(sum(found[f].is_not_null().mean() or 0 for f in _FIELDS))
+
+
+def learn_format(lines: list[str]) -> LogFormat | None:
+    """A format from the header layout the sample lines agree on, None if there is none."""
+    layout = learn_layout(lines)
+    if layout is None:
+        return None
+    series = pl.Series([ln for ln in lines if ln and not ln[0].isspace()], dtype=pl.String)
+    groups = series.str.extract_groups(layout.pattern).struct.unnest()
+    found = {
+        name: choose_timestamp_format(groups[name])
+        for name in layout.time_groups
+        if name in groups.columns
+    }
+    primary, donor = _time_parts(found)
+    name = f"learned: {layout.signature}"
+    return LogFormat(name, layout.pattern, times=(primary, donor))
+
+
+def _time_parts(found: dict[str, str | None]) -> tuple[str | None, str | None]:
+    """The group holding the event's time, and one that supplies the year or date it lacks."""
+    full = [g for g, lay in found.items() if has_time_of_day(lay) and has_year(lay)]
+    timed = [g for g, lay in found.items() if has_time_of_day(lay) and lay not in EPOCHS]
+    # A written time of day is the event's wall clock; an epoch beside it is the same instant
+    # in UTC, so it only supplies what the written one lacks.
+    for group in full:
+        if found[group] not in EPOCHS:
+            return group, None
+    if timed:
+        donors = [g for g, lay in found.items() if g != timed[0] and has_year(lay)]
+        dated = [g for g in donors if found[g] not in EPOCHS] + donors
+        return timed[0], (dated[0] if dated else None)
+    epochs = [g for g, lay in found.items() if lay in EPOCHS]
+    if epochs:
+        return epochs[0], None
+    dates = [g for g, lay in found.items() if lay is not None]
+    return (dates[0] if dates else None), None
 
 
 def _detect_structured(lines: list[str]) -> LogFormat | None:
@@ -210,8 +261,10 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
         groups = _split_headed(lines, *_HEADED[fmt.name])
     elif fmt.pattern is None:
         # Without a header, indented lines continue the record above (tracebacks, wraps).
-        starts = ~lines.str.contains(r"^(?:\s|Caused by:|\.\.\. \d+ more)")
+        starts = ~lines.str.contains(CONTINUATION)
         groups = pl.DataFrame({"msg": pl.select(pl.when(starts).then(lines)).to_series()})
+    elif fmt.name.startswith("learned"):
+        groups = _split_learned(lines, fmt)
     else:
         header = "^(?P<header>" + fmt.pattern[1:] + ")"
         groups = lines.str.extract_groups(header).struct.unnest()
@@ -231,6 +284,31 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
             groups = groups.with_columns(status.alias("status"))
     missing = [pl.lit(None, dtype=pl.String).alias(c) for c in _FIELDS if c not in groups.columns]
     return groups.with_columns(missing).select(*_FIELDS, "msg")
+
+
+def _split_learned(lines: pl.Series, fmt: LogFormat) -> pl.DataFrame:
+    """Split lines by a learned layout: its time parts become ts and ts2."""
+    assert fmt.pattern is not None
+    header = "^(?P<header>" + fmt.pattern[1:] + ")"
+    groups = lines.str.extract_groups(header).struct.unnest()
+    primary, donor = fmt.times
+    rest = lines.str.slice(pl.Series(groups["header"]).str.len_chars()).str.strip_chars_start()
+    renamed = [
+        (groups[primary] if primary else pl.Series([None] * len(lines), dtype=pl.String)).alias(
+            "ts"
+        ),
+        (groups[donor] if donor else pl.Series([None] * len(lines), dtype=pl.String)).alias("ts2"),
+    ]
+    keep = [groups[c] for c in ("level", "component") if c in groups.columns]
+    # The message is never empty: a line that is all header is its own message.
+    msg = pl.select(
+        pl.when(groups["header"].is_null())
+        .then(None)
+        .when(rest.str.len_bytes() > 0)
+        .then(rest)
+        .otherwise(lines)
+    ).to_series()
+    return pl.DataFrame([*renamed, *keep, msg.alias("msg")])
 
 
 def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:

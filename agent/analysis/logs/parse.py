@@ -6,9 +6,11 @@ import threading
 
 import polars as pl
 
+from agent.analysis.logs.continuation import split_unclaimed
 from agent.analysis.logs.fields import (
     YEARLESS,
     choose_timestamp_format,
+    infer_years,
     normalise_levels,
     parse_timestamps,
 )
@@ -25,6 +27,7 @@ _EMPTY_RECORDS = pl.DataFrame(
     schema={
         "line": pl.UInt32,
         "timestamp": pl.Datetime("us"),
+        "year_guessed": pl.Boolean,
         "level": pl.String,
         "component": pl.String,
         "message": pl.String,
@@ -37,7 +40,7 @@ class ParsedLog:
 
     def __init__(self) -> None:
         self.formats: list[LogFormat] = []
-        self.layouts: dict[str, str | None] = {}
+        self.layouts: dict[str, tuple[str | None, str | None]] = {}
         self.records: dict[int, pl.DataFrame] = {}
         self.extra: dict[int, pl.DataFrame] = {}
         # Guards formats. A chunk detects a new format only once every earlier chunk has settled
@@ -78,6 +81,9 @@ class ParsedLog:
                         "Some bytes were not valid UTF-8; they were replaced by \ufffd."
                     )
         lines = pl.Series("raw", [text]).str.split("\n").explode()
+        if "\x1b" in text:
+            # Colour codes (ANSI escapes) are presentation, not content.
+            lines = lines.str.replace_all(r"\x1b\[[0-9;]*[A-Za-z]", "")
         if "\r" in text:
             lines = lines.str.strip_suffix("\r")
         del text
@@ -141,13 +147,19 @@ class ParsedLog:
     def _extract(self, fmt: LogFormat, parsed: pl.DataFrame) -> pl.DataFrame:
         """Header fields, typed timestamp and normalised level of the lines a format claimed."""
         parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
-        timestamp = parse_timestamps(pl.col("ts"), self.layouts[fmt.name], parsed["ts"])
-        parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
+        layout, donor = self.layouts[fmt.name]
+        if donor is None:
+            timestamp = parse_timestamps(pl.col("ts"), layout, parsed["ts"])
+            parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
+        else:
+            timestamp = parse_timestamps(pl.col("ts"), layout, donor=(pl.col("ts2"), donor))
+            parsed = _per_distinct(parsed, ["ts", "ts2"], timestamp.alias("timestamp"))
         levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
         parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
         return parsed.select(
             "line",
             "timestamp",
+            pl.lit(layout in YEARLESS and donor is None).alias("year_guessed"),
             pl.col("norm_level").alias("level"),
             "component",
             pl.col("msg").alias("message"),
@@ -156,10 +168,10 @@ class ParsedLog:
     def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
         """Start using a newly detected format, with the timestamp layout of its sample."""
         self.formats.append(fmt)
-        layout = choose_timestamp_format(split_lines(fmt, sample)["ts"])
-        self.layouts[fmt.name] = layout
-        if layout in YEARLESS and not any(w.startswith("Timestamps carry") for w in state.warnings):
-            state.warnings.append("Timestamps carry no year; the current year was assumed.")
+        fields = split_lines(fmt, sample)
+        layout = choose_timestamp_format(fields["ts"])
+        donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
+        self.layouts[fmt.name] = (layout, donor)
 
     @property
     def format_name(self) -> str:
@@ -179,23 +191,27 @@ class ParsedLog:
             )
         if self.extra:
             extra = pl.concat([self.extra[k] for k in sorted(self.extra)])
-            starts = records.select(pl.col("line").alias("start"), pl.col("line"))
-            extra = extra.join_asof(starts, on="line", strategy="backward")
-            # Lines before the first recognised record are records of their own.
-            orphans = extra.filter(pl.col("start").is_null())
-            if not orphans.is_empty():
-                records = pl.concat(
-                    [records, orphans.select("line", pl.col("raw").alias("message"))],
-                    how="diagonal",
-                ).sort("line")
-            self.joined = (
-                extra.drop_nulls("start")
-                .group_by("start")
-                .agg(pl.col("raw").str.join("\n").alias("more"))
-                .rename({"start": "line"})
-            )
+            records, self.joined = split_unclaimed(records, extra)
             self.extra = {}
-        return assign_templates(records)
+        return assign_templates(_years(records, state))
+
+
+def _years(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
+    """Set the year of timestamps written without one, so that time runs forward."""
+    guessed = records["year_guessed"].fill_null(False)
+    if guessed.any():
+        state.warnings.append(
+            "Timestamps carry no year: years were inferred so that time runs forward, "
+            "ending in the current year."
+        )
+        stamps = (
+            records["timestamp"].set(~guessed, None) if not guessed.all() else records["timestamp"]
+        )
+        fixed = infer_years(stamps)
+        records = records.with_columns(
+            pl.when(guessed).then(fixed).otherwise(pl.col("timestamp")).alias("timestamp")
+        )
+    return records.drop("year_guessed")
 
 
 def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:

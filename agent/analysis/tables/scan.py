@@ -169,7 +169,7 @@ def _line_numbers(path: Path, offsets: list[int]) -> list[int]:
     if not offsets:
         return numbers
     newlines, position, pending = 0, 0, iter(offsets)
-    target = next(pending)
+    target: int | None = next(pending)
     with path.open("rb") as raw:
         while target is not None:
             chunk = raw.read(1 << 22)

@@ -1,0 +1,70 @@
+"""Which lines without a header continue the record above, and which are records of their own."""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Lines that continue a record by their own look: indented, stack frames of several languages,
+# the lines around them, and lone closing brackets.
+CONTINUATION = (
+    r"^(?:\s"
+    r"|Traceback \(most recent call last\)"
+    r'|File "'
+    r"|Caused by:"
+    r"|Suppressed:"
+    r"|at [\w$.<>/]+\("
+    r"|\.\.\. ?[0-9]* ?more"
+    r"|#[0-9]+ "
+    r"|\[\w+\]\s*$"
+    r"|[}\])\"'>,;]+\s*$"
+    r"|[A-Za-z_][\w.]*(?:Error|Exception|Warning)(?::|$)"
+    r")"
+)
+# A record whose message ends so announces more lines (a body, a dump, a statement).
+_OPENS = r"[:{\[(=]\s*$"
+
+
+def looks_continued(lines: pl.Expr) -> pl.Expr:
+    """Whether each line looks like the continuation of a record."""
+    return lines.str.contains(CONTINUATION)
+
+
+def split_unclaimed(
+    records: pl.DataFrame, extra: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Sort header-less lines into continuations and records; return records and joined text.
+
+    A line continues the record above when it looks like a continuation, or when it follows a
+    record that announces more lines (its message ends with ':' or '{') together with the other
+    header-less lines after it. Any other line is a record of its own: nothing is glued on
+    because it merely lacks the header.
+    """
+    starts = records.select(
+        pl.col("line").alias("start"), pl.col("message").str.contains(_OPENS).alias("opens")
+    )
+    extra = extra.with_columns(looks_continued(pl.col("raw")).alias("looks"))
+    extra = extra.join_asof(
+        starts.with_columns(pl.col("start").alias("line")), on="line", strategy="backward"
+    )
+    own = ~pl.col("looks") & ~pl.col("opens").fill_null(False)
+    new = extra.filter(own).select("line", pl.col("raw").alias("message"))
+    if not new.is_empty():
+        records = pl.concat([records, new], how="diagonal").sort("line")
+    rest = extra.filter(~own).drop("start", "opens")
+    if rest.is_empty():
+        return records, pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
+    owners = records.select(pl.col("line").alias("start"), pl.col("line"))
+    rest = rest.join_asof(owners, on="line", strategy="backward")
+    # Lines before the first record are records of their own.
+    orphans = rest.filter(pl.col("start").is_null())
+    if not orphans.is_empty():
+        records = pl.concat(
+            [records, orphans.select("line", pl.col("raw").alias("message"))], how="diagonal"
+        ).sort("line")
+    joined = (
+        rest.drop_nulls("start")
+        .group_by("start")
+        .agg(pl.col("raw").str.join("\n").alias("more"))
+        .rename({"start": "line"})
+    )
+    return records, joined

@@ -1,0 +1,226 @@
+"""Learn a file's header layout from a sample: typed tokens, the prefix most lines agree on.
+
+Each sample line's head is split into typed tokens (T timestamp, L level, N number, B bracketed
+block, C `component:`, S separator, K key=value, W word). Runs of words collapse into one W.
+The header is the longest typed prefix that most lines share and that ends on a field, not a
+word; it stops at the first `component:`. The result is a regex (Rust syntax, for polars) with
+one group per timestamp part, the level and the component; the message is what follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from agent.analysis.logs.fields import TIMESTAMP
+
+HEAD_CHARS = 320
+MAX_TOKENS = 14
+MIN_SHARE = 0.6
+MAX_WORD_RUN = 4
+
+_LEVELS = (
+    r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
+    r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl)"
+)
+# Timestamps as whole tokens: the shared shapes, dotted or bare dates, epochs, TAI64N labels,
+# each with an optional zone. A timestamp glued to other text (a file name) is no token.
+_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
+_ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST))?"
+_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
+_END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
+_TOKEN = re.compile(
+    r"\s*(?:"
+    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+    rf"|(?P<T>{_TS}){_END}"
+    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
+    r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
+    r"|(?P<S>\||::|(?:-{1,2}|:|->|=>|>>|\u00bb)(?=\s|$))"
+    r"|(?P<N>[+-]?\d+(?:\.\d+)?)(?=[\s,;|]|$)"
+    r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
+    r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
+    r")"
+)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Field types that may end a header; a word may only sit between them (a host, a program).
+_ANCHORS = set("TLNBCSK")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A learned header: its regex, which groups are timestamp parts, and how often it fit."""
+
+    pattern: str
+    time_groups: tuple[str, ...]
+    share: float
+    signature: str
+
+
+def tokens(line: str) -> list[tuple[str, str]]:
+    """Typed tokens of a line's head: (type, text), a bracket typed by what it holds."""
+    out: list[tuple[str, str]] = []
+    head = line[:HEAD_CHARS]
+    pos = 0
+    while pos < len(head) and len(out) < MAX_TOKENS:
+        match = _TOKEN.match(head, pos)
+        if match is None or match.end() == pos:
+            break
+        kind = match.lastgroup if match.lastgroup != "bc" else "B"
+        text = match.group(kind or "W")
+        if kind == "B":
+            inner = text[1:-1].strip()
+            if re.fullmatch(_TS, inner):
+                kind = "T"
+            elif re.fullmatch(rf"(?i:{_LEVELS})", inner):
+                kind = "L"
+            elif match.group("bc"):
+                kind = "C"
+        out.append((kind or "W", text))
+        pos = match.end()
+    return out
+
+
+def _collapse(toks: list[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
+    """Collapse runs of words: the type sequence and the texts of each collapsed token."""
+    kinds: list[str] = []
+    texts: list[list[str]] = []
+    for kind, text in toks:
+        if kind == "W" and kinds and kinds[-1] == "W":
+            texts[-1].append(text)
+            continue
+        kinds.append(kind)
+        texts.append([text])
+    return kinds, texts
+
+
+def learn_layout(sample: list[str]) -> Layout | None:
+    """The header most sample lines share, as a regex; None when no header is common enough."""
+    # Indented lines continue records and `#` lines are directives or comments: neither votes.
+    lines = [
+        _ANSI.sub("", ln) for ln in sample if ln.strip() and not ln[0].isspace() and ln[0] != "#"
+    ]
+    if len(lines) < 2:
+        return None
+    parsed = [_collapse(tokens(ln)) for ln in lines]
+    best: tuple[str, ...] | None = None
+    for end in range(1, MAX_TOKENS + 1):
+        prefixes = Counter(tuple(kinds[:end]) for kinds, _ in parsed if len(kinds) >= end)
+        if not prefixes:
+            break
+        prefix, count = prefixes.most_common(1)[0]
+        if count < MIN_SHARE * len(parsed):
+            break
+        if not _after_level_ok(prefix):
+            break
+        fields = {"T", "L"} & set(prefix)
+        if prefix[-1] in _ANCHORS and fields and _words_consistent(prefix, parsed):
+            best = prefix
+            if prefix[-1] == "C":
+                # A `component:` closes the header: what follows is the message.
+                break
+    if best is None:
+        return None
+    prefix = best
+    return _build(prefix, parsed)
+
+
+def _after_level_ok(prefix: tuple[str, ...]) -> bool:
+    """After the level a header holds at most a component and brackets, never numbers or times.
+
+    Without this, a file dominated by one message would take that message for its header.
+    """
+    if "L" not in prefix:
+        return True
+    after = prefix[prefix.index("L") + 1 :]
+    return after.count("W") <= 1 and not set(after) & {"N", "L", "K"}
+
+
+def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
+    """A word run inside a header has a steady length (a host, a program), not free text."""
+    agreeing = [texts for kinds, texts in parsed if tuple(kinds[: len(prefix)]) == prefix]
+    for pos, kind in enumerate(prefix):
+        if kind != "W":
+            continue
+        runs = Counter(len(texts[pos]) for texts in agreeing)
+        length, count = runs.most_common(1)[0]
+        if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
+            return False
+    return True
+
+
+def _shape(text: str) -> str:
+    """A timestamp's shape as a regex: digit runs, letter runs, spaces, punctuation."""
+    out = []
+    for run in re.findall(r"\d+|[A-Za-z]+|\s+|.", text):
+        if run[0].isdigit():
+            out.append(r"[0-9]+")
+        elif run[0].isalpha():
+            out.append("[A-Za-z]+")
+        elif run[0].isspace():
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(run))
+    return "".join(out)
+
+
+def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
+    """Turn the agreed prefix into a regex, each position allowing the types seen there."""
+    agreeing = [(k, t) for k, t in parsed if tuple(k[: len(prefix)]) == prefix]
+    parts: list[str] = []
+    time_groups: list[str] = []
+    level_done = component_done = False
+    for pos, kind in enumerate(prefix):
+        # Types other lines show here when they agree everywhere else (a label that is
+        # sometimes "-", an optional word): the position accepts those too.
+        others = Counter(
+            k[pos]
+            for k, _ in parsed
+            if len(k) > pos
+            and k[pos] != kind
+            and all(k[j] == prefix[j] for j in range(len(prefix)) if j != pos and j < len(k))
+        )
+        allowed = {kind} | {o for o, n in others.items() if n >= max(2, 0.01 * len(parsed))}
+        texts = [t[pos] for _, t in agreeing]
+        if kind == "T":
+            shapes = sorted({_shape(" ".join(x)) for x in texts})[:8]
+            name = f"t{len(time_groups)}"
+            time_groups.append(name)
+            other = _generic(allowed - {"T"}, 1) if allowed - {"T"} else None
+            inner = rf"\[?(?:{'|'.join(shapes)})\]?"
+            parts.append(rf"(?:(?P<{name}>{inner})" + (f"|{other})" if other else ")"))
+        elif "L" in allowed and not level_done:
+            level_done = True
+            # Any word in a fixed level position is the level field's value; after a run of
+            # words only a level word can tell where the run ends.
+            after_run = pos > 0 and prefix[pos - 1] == "W"
+            word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
+            other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
+            level = rf"[\[<(]?(?P<level>{word})[\]>)]?:?"
+            parts.append(f"(?:{level}" + (f"|{other})" if other else ")"))
+        elif kind == "C" and not component_done and allowed == {"C"}:
+            component_done = True
+            parts.append(r"(?P<component>[^\s|]*[^\s|:]):")
+        else:
+            parts.append(_generic(allowed, max(len(x) for x in texts)))
+    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] == "S" else r"(?:\s+|$)")
+    share = len(agreeing) / len(parsed)
+    return Layout(pattern, tuple(time_groups), share, "".join(prefix))
+
+
+def _generic(allowed: set[str], words: int) -> str:
+    """A regex for a header position that may hold any of the allowed token types."""
+    pieces = {
+        "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
+        "S": r"(?:-{1,2}|\||::|:|->|=>|>>|\u00bb)",
+        "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
+        "C": r"[^\s|]*[^\s|:]:",
+        "K": r'[\w.-]+=(?:"[^"]*"|\S*)',
+        "T": r"\[?[0-9][0-9:./ T,+-]*[0-9]\]?",
+        "L": r"[\[<(]?[A-Za-z]+[0-9]?[\]>)]?:?",
+    }
+    word = r"[^\s|:]+(?::[^\s|:]+)*" + (rf"(?:\s+[^\s|]+){{0,{words - 1}}}?" if words > 1 else "")
+    options = [pieces[k] for k in sorted(allowed) if k in pieces]
+    if "W" in allowed:
+        options.append(word)
+    return "(?:" + "|".join(options) + ")"

@@ -1,0 +1,148 @@
+"""Log shapes the known formats never saw: each failure of issue 9 on a small file made here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from agent.analysis.logs import LogReport, analyze_log
+from agent.analysis.logs.fields import infer_years
+
+
+def _log(lines: list[str]) -> LogReport:
+    return analyze_log(("\n".join(lines) + "\n").encode())
+
+
+def test_a_file_name_before_the_header_is_never_read_as_the_time() -> None:
+    lines = [
+        f"billing-worker.log.3.2019-03-02_08:10:44 2019-03-01 23:59:{50 + i}.{i}07 4411 INFO "
+        f"billing.queue.consumer [req-{i}a2 7f3e - - -] job {100 + i} picked up by worker {i}"
+        for i in range(6)
+    ]
+    report = _log(lines)
+    assert report.records["timestamp"].iloc[0] == pd.Timestamp("2019-03-01 23:59:50.007")
+    assert report.records["level"].eq("INFO").all()
+    assert report.records["message"].iloc[0] == "job 100 picked up by worker 0"
+    assert not any("backwards" in w for w in report.warnings)
+
+
+def test_a_dotted_date_elsewhere_in_the_header_gives_the_year_of_a_yearless_time() -> None:
+    lines = [
+        f"- 11315664{60 + i} 2005.11.09 rk{i} Nov 9 12:01:0{i} rk{i}/rk{i} "
+        f"crond(pam_unix)[29{i}5]: session closed for user root"
+        for i in range(6)
+    ]
+    report = _log(lines)
+    assert report.records["timestamp"].iloc[3] == pd.Timestamp("2005-11-09 12:01:03")
+    assert len(report.records) == len(lines)
+    assert report.records["message"].eq("session closed for user root").all()
+    assert not any("no year" in w for w in report.warnings)
+
+
+def test_epoch_seconds_and_milliseconds_are_times_when_nothing_else_is() -> None:
+    seconds = [f"{1600000000 + i} node-{i} sensor reading {i}" for i in range(5)]
+    millis = [f"{1600000000000 + i * 1500} INFO tick {i}" for i in range(5)]
+    assert _log(seconds).records["timestamp"].iloc[2] == pd.Timestamp("2020-09-13 12:26:42")
+    assert _log(millis).records["timestamp"].iloc[1] == pd.Timestamp("2020-09-13 12:26:41.500")
+
+
+def test_a_time_zone_offset_keeps_the_instant() -> None:
+    lines = [f"2021-05-04 10:00:0{i} +0200 WARN disk {i} slow" for i in range(4)]
+    report = _log(lines)
+    assert report.records["timestamp"].iloc[0] == pd.Timestamp("2021-05-04 08:00:00")
+
+
+def test_yearless_times_run_forward_across_new_year_and_the_report_says_so() -> None:
+    lines = [
+        "Dec 31 23:58:10 box cron[12]: nightly job started",
+        "Dec 31 23:59:59 box cron[12]: nightly job running",
+        "Jan  1 00:00:05 box cron[12]: nightly job done",
+        "Jan  1 00:10:00 box sshd[99]: session opened",
+    ]
+    report = _log(lines)
+    stamps = report.records["timestamp"]
+    assert stamps.is_monotonic_increasing
+    assert stamps.iloc[2].year == stamps.iloc[1].year + 1
+    assert any("inferred" in w for w in report.warnings)
+    assert not any("backwards" in w for w in report.warnings)
+
+
+def test_inferred_years_end_no_later_than_today() -> None:
+    import polars as pl
+
+    stamps = pl.Series([dt.datetime(2000, 11, 30), dt.datetime(2000, 12, 2)])
+    fixed = infer_years(stamps, today=dt.date(2030, 12, 1))
+    assert fixed.to_list() == [dt.datetime(2029, 11, 30), dt.datetime(2029, 12, 2)]
+
+
+def test_header_less_lines_among_headed_ones_are_records_of_their_own() -> None:
+    lines = []
+    for i in range(6):
+        lines.append(f"2022-02-02 10:00:0{i} INFO svc: request {i} done")
+        lines.append(f"worker {i} heartbeat ok")
+    report = _log(lines)
+    assert len(report.records) == len(lines)
+    assert report.records["message"].iloc[1] == "worker 0 heartbeat ok"
+    assert pd.isna(report.records["timestamp"].iloc[1])
+    assert any("carry a time" in w for w in report.warnings)
+    assert 0.45 < report.time_share < 0.55
+
+
+def test_a_stack_trace_still_joins_the_record_that_raised_it() -> None:
+    lines = [
+        "2022-02-02 10:00:00 ERROR svc: request failed",
+        "Traceback (most recent call last):",
+        '  File "app.py", line 3, in <module>',
+        "ZeroDivisionError: division by zero",
+        "2022-02-02 10:00:01 INFO svc: request 2 done",
+    ]
+    report = _log(lines)
+    assert report.records["line"].tolist() == [1, 5]
+    assert "ZeroDivisionError" in report.records["message"].iloc[0]
+
+
+def test_a_log_without_levels_takes_them_from_its_words_and_says_they_were_inferred() -> None:
+    lines = [
+        "[10.30 16:49:06] mail.exe - smtp.example.org:25 open through proxy proxy.example.org:8080",
+        "[10.30 16:49:07] mail.exe - smtp.example.org:25 error : Could not connect through proxy",
+        "[10.30 16:49:08] mail.exe - smtp.example.org:25 close, 0 bytes sent, lifetime <1 sec",
+        "[10.30 16:49:09] mail.exe - connection to backup refused",
+        "[10.30 16:49:10] mail.exe - Warning: retrying in 5 s",
+    ]
+    report = _log(lines)
+    assert report.records["level"].tolist() == ["INFO", "ERROR", "INFO", "ERROR", "WARN"]
+    assert report.records["level_inferred"].all()
+    assert report.top_errors["inferred"].all()
+    assert report.top_errors["count"].sum() == 3
+
+
+def test_a_level_field_is_not_marked_inferred() -> None:
+    lines = [f"2022-02-02 10:00:0{i} ERROR db: lost {i}" for i in range(3)]
+    report = _log(lines)
+    assert report.records["level"].eq("ERROR").all()
+    assert not report.records["level_inferred"].any()
+    assert report.inferred_share == 0.0
+
+
+def test_a_bracketed_yearless_time_gives_a_short_timeline_without_false_spikes() -> None:
+    lines = [
+        f"[10.30 16:{m:02d}:{s:02d}] agent.exe - host-{s}.example.org:443 open through proxy"
+        for m in range(40)
+        for s in range(0, 60, 12)
+    ]
+    report = _log(lines)
+    assert report.span is not None and report.span < dt.timedelta(hours=1)
+    assert report.spikes.empty
+
+
+def test_single_line_logs_keep_one_record_per_line() -> None:
+    lines = [
+        f"- {1131566460 + i} 2005.11.09 rk{i % 3} Nov 9 12:0{i % 10}:00 rk{i % 3}/rk{i % 3} "
+        + ("ntpd[77]: synchronized to 10.0.0.1, stratum 2" if i % 2 else "kernel: eth0: link up")
+        for i in range(40)
+    ]
+    lines[7] = "dhcpd: DHCPREQUEST for 10.0.0.9 from 00:11:22:33:44:55 via eth1"
+    lines[8] = "session closed for user root"
+    report = _log(lines)
+    assert len(report.records) == len(lines)
