@@ -22,9 +22,8 @@ from agent.analysis.tables.correlations import (
     correlation_alerts,
     correlation_matrices,
 )
-from agent.analysis.tables.dialect import sniff_dialect
 from agent.analysis.tables.judge import judge_columns
-from agent.analysis.tables.load import CsvReader, connect
+from agent.analysis.tables.load import CsvReader, connect, sniff_dialect
 from agent.analysis.tables.scan import (
     BadLine,
     Scan,
@@ -137,11 +136,11 @@ def profile_csv(
     report = progress or _ignore_progress
     report(0.0, "Preparing the file")
     with prepare_csv(source) as prepared:
-        dialect = sniff_dialect(prepared.head)
         size = prepared.size_bytes
         sampled = size > memory_budget_bytes
         con = connect(prepared.tmp_dir)
         try:
+            dialect = sniff_dialect(con, prepared.path)
             reader = CsvReader(prepared.path, dialect)
             # Row order costs memory on big files, whose frame is a random sample anyway.
             result = scan(con, reader, keep_order=not sampled, progress=report)

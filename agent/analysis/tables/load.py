@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from agent.analysis.tables.dialect import Dialect
 from agent.analysis.tables.source import TableProfileError
 from agent.analysis.tables.sql import Column, literal
 
@@ -21,6 +21,38 @@ LINE_TOO_LONG = "LINE SIZE OVER MAXIMUM"
 REJECTS_LIMIT = 10_000
 # A sniffed type broken by a later value makes that column text and reloads: at most this often.
 MAX_LOADS = 3
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What DuckDB is told explicitly; header and types are left to its sniffer."""
+
+    delimiter: str
+    escape: str
+
+
+def sniff_dialect(con: duckdb.DuckDBPyConnection, path: Path) -> Dialect:
+    """Delimiter and escape character as DuckDB's sniffer finds them (comma and '"' failing).
+
+    It agreed with the hand-written sniffer this replaced on every case of the test suite
+    (semicolon, tab, pipe, backslash escapes, doubled quotes, ragged and header-only files).
+    """
+    found = None
+    # Strict first (the lenient parser misses backslash escapes); the raised line limit slows
+    # sniffing by ~1 s, so it comes last, for the files that need it.
+    lenient = ", strict_mode=false"
+    for extra in ("", lenient, f"{lenient}, max_line_size={MAX_LINE_BYTES}"):
+        try:
+            found = con.execute(
+                f"SELECT Delimiter, Escape FROM sniff_csv({literal(path)}, "
+                f"ignore_errors=true{extra})"
+            ).fetchall()[0]
+            break
+        except duckdb.Error:
+            continue
+    if not found or len(found[0]) != 1:
+        return Dialect(",", '"')
+    return Dialect(found[0], "\\" if found[1] == "\\" else '"')
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
