@@ -28,12 +28,13 @@ class Settings(BaseSettings):
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    embedding_model: str | None = Field(default=None, alias="MINI_AGENT_EMBEDDING_MODEL")
     auth: Literal["none", "oidc", "header"] = Field(default="none", alias="MINI_AGENT_AUTH")
     admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="MINI_AGENT_ADMINS"
     )
 
-    @field_validator("database_url", "api_base", mode="before")
+    @field_validator("database_url", "api_base", "embedding_model", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         # docker-compose passes `VAR=` for unset host variables; treat it as unset.

@@ -66,12 +66,14 @@ def first_page(sessions, filters: Filters, ranked: bool = False) -> None:
 
 def render(**query: str) -> Callable[[], None]:
     """A fresh AppTest run of the page with these URL parameters."""
+
     def run() -> None:
         at = AppTest.from_file(str(ROOT / "pages/1_History.py"), default_timeout=60)
         for key, value in query.items():
             at.query_params[key] = value
         at.run()
         assert not at.exception, at.exception
+
     return run
 
 
@@ -85,21 +87,29 @@ def scenarios(sessions, now: datetime) -> dict[str, Callable[[], object]]:
         "page: range 24 h": render(range="24h"),
         "page: range 7 d": render(range="7d"),
         "page: range all": render(range="all"),
-        "page: custom dates": render(**{"from": (now - timedelta(days=40)).date().isoformat(),
-                                        "to": (now - timedelta(days=20)).date().isoformat()}),
+        "page: custom dates": render(
+            **{
+                "from": (now - timedelta(days=40)).date().isoformat(),
+                "to": (now - timedelta(days=20)).date().isoformat(),
+            }
+        ),
         f"page: search rare ({RARE_WORD})": render(q=RARE_WORD),
         f"page: search common ({COMMON_WORD})": render(q=COMMON_WORD),
         "page: cost range": render(cost_min="0.01"),
         "queries: default": lambda: page_queries(sessions, last30, now),
         "queries: search common": lambda: page_queries(
-            sessions, Filters(start=last30.start, search=COMMON_WORD), now),
+            sessions, Filters(start=last30.start, search=COMMON_WORD), now
+        ),
         "first page: search rare": lambda: first_page(
-            sessions, Filters(start=last30.start, search=RARE_WORD)),
+            sessions, Filters(start=last30.start, search=RARE_WORD)
+        ),
         "first page: search common": lambda: first_page(
-            sessions, Filters(start=last30.start, search=COMMON_WORD)),
+            sessions, Filters(start=last30.start, search=COMMON_WORD)
+        ),
         "first page: rare, all time": lambda: first_page(sessions, Filters(search=RARE_WORD)),
         "first page: common, all, ranked": lambda: first_page(
-            sessions, Filters(search=COMMON_WORD), ranked=True),
+            sessions, Filters(search=COMMON_WORD), ranked=True
+        ),
     }
 
 
