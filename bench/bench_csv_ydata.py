@@ -1,7 +1,8 @@
 """Side by side with ydata-profiling: alerts and wall time per file, on data sets from pip packages.
 
-ydata-profiling runs in its own virtualenv (bench/.data/ydata-venv, made here on first use, never
-in requirements*.txt) next to the data-set packages; the data sets are written there as CSV and
+ydata-profiling runs in its own virtualenv (~/.cache/mini-agent-bench/ydata-venv, made here on
+first use, outside the repository so no tool scans it; never in requirements*.txt) next to the
+data-set packages; the data sets are written there as CSV and
 both tools read the same files. Prints, per file: both wall times, ydata's alerts, ours, the
 ones only ydata raised and the ones only we raised; then the share of ydata's alerts we raise.
 
@@ -22,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / ".data"
-VENV = DATA / "ydata-venv"
+VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mini-agent-bench" / (
+    "ydata-venv")
 FILES = DATA / "real"
 RESULTS = DATA / "ydata_results.jsonl"
 PACKAGES = ["ydata-profiling==4.18.4", "seaborn==0.13.2", "vega_datasets==0.9.0",
