@@ -8,6 +8,7 @@ bins) as soon as a categorical column is in the pair, flagged when |value| >= 0.
 
 from __future__ import annotations
 
+import math
 from itertools import combinations
 
 import numpy as np
@@ -23,8 +24,10 @@ HIGH_CORRELATION = 0.5
 AUTO_BINS = 10
 # ydata's categorical_maximum_correlation_distinct.
 MAX_CATEGORIES = 100
-# ydata has no cap; pairs grow with the square of the columns, so wide tables keep the first.
-MAX_CORRELATED_COLUMNS = 40
+# ydata has no cap; pairs grow with the square of the columns, so wide tables keep the first
+# columns that fit a budget of pairs x rows (~1 s), and always at least MIN_COLUMNS.
+PAIR_ROWS_BUDGET = 50_000_000
+MIN_COLUMNS = 20
 METHODS = ("auto", "pearson", "spearman", "cramers")
 
 
@@ -36,9 +39,10 @@ def correlation_matrices(
     Pearson and Spearman cover every column of numbers (ydata: select_dtypes("number")); the
     auto matrix treats numbers with few values as categories, like ydata's types do.
     """
-    numbers = numbers[:MAX_CORRELATED_COLUMNS]
-    numeric = numeric[:MAX_CORRELATED_COLUMNS]
-    categorical = categorical[: max(0, MAX_CORRELATED_COLUMNS - len(numeric))]
+    cap = max(MIN_COLUMNS, int(math.sqrt(2 * PAIR_ROWS_BUDGET / max(len(frame), 1))))
+    numbers = numbers[:cap]
+    numeric = numeric[:cap]
+    categorical = categorical[: max(0, cap - len(numeric))]
     values = {name: _floats(frame[name]) for name in dict.fromkeys(numbers + numeric)}
     codes = {name: _codes(frame[name]) for name in categorical}
     binned = {name: _uniform_bins(values[name]) for name in numeric}
@@ -52,8 +56,10 @@ def correlation_matrices(
         matrices["cramers"] = _matrix(categorical, lambda a, b: _cramers(codes[a], codes[b]))
     tested = sorted(numeric + categorical)
     if len(tested) >= 2:
+        continuous = set(numeric)
+
         def auto(a: str, b: str) -> float:
-            if a in values and b in values:
+            if a in continuous and b in continuous:
                 return _spearman(values[a], values[b], ranks[a], ranks[b])
             return _cramers(codes.get(a, binned.get(a)), codes.get(b, binned.get(b)))
         matrices["auto"] = _matrix(tested, auto)

@@ -21,6 +21,7 @@ from agent.analysis.tables.sql import (
     ident,
     pass_one,
     quartile_aggs,
+    text_shape_aggs,
     time_unit,
     value_counts_aggs,
 )
@@ -104,13 +105,11 @@ def scan(
             f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
         )
     exact = rows <= EXACT_QUANTILE_ROWS
-    first = _aggregate(con, pass_one(columns) + (quartile_aggs(columns) if exact else []))
-    if infinite := _numbers_with_infinity(columns, first):
+    first = _first_pass(con, columns, exact, sample_table)
+    if infinite := _numbers_with_infinity(columns, first, sampled=sample_table is not None):
         reader.double_columns |= infinite
         columns = reader.load(con, columns, keep_order=keep_order)
-        first = _aggregate(con, pass_one(columns) + (quartile_aggs(columns) if exact else []))
-    if not exact and (quartiles := quartile_aggs(columns)):
-        first |= _aggregate(con, quartiles, table=sample_table or TABLE)
+        first = _first_pass(con, columns, exact, sample_table)
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -132,12 +131,35 @@ def scan(
                 bad_count, warnings, sample_table, exact)
 
 
-def _numbers_with_infinity(columns: list[Column], first: dict[str, Any]) -> set[str]:
-    """Text columns that are all numbers but for some inf / infinity values."""
+def _first_pass(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None
+) -> dict[str, Any]:
+    """Pass one over every row; quartiles and text shapes from the sample when there is one."""
+    first = _aggregate(con, pass_one(columns, text_shapes=sample is None)
+                       + (quartile_aggs(columns) if exact else []))
+    if sample is None:
+        return first
+    aggs = [] if exact else quartile_aggs(columns)
+    aggs += [agg for col in columns if col.family == "string"
+             for agg in text_shape_aggs(col, scale_to=first[f"c{col.index}_count"])]
+    if aggs:
+        first |= _aggregate(con, aggs, table=sample)
+    return first
+
+
+def _numbers_with_infinity(
+    columns: list[Column], first: dict[str, Any], *, sampled: bool
+) -> set[str]:
+    """Text columns that are all numbers but for some inf / infinity values.
+
+    Scaled-up sample counts may miss by rounding; a wrong guess costs a reload, whose cast
+    errors turn the column back into text.
+    """
+    slack = 1 if sampled else 0
     return {
         col.name for col in columns
         if col.family == "string" and (inf := first.get(f"c{col.index}_inf"))
-        and inf + first[f"c{col.index}_numeric"] == first[f"c{col.index}_count"]
+        and inf + first[f"c{col.index}_numeric"] >= first[f"c{col.index}_count"] - slack
     }
 
 

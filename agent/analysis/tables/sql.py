@@ -75,10 +75,11 @@ class Column:
         return f"{self.sql}::DOUBLE"
 
 
-def pass_one(columns: list[Column]) -> list[str]:
+def pass_one(columns: list[Column], *, text_shapes: bool = True) -> list[str]:
     """Aggregates that need nothing but the data: counts, moments, top values.
 
-    quartile_aggs gives the quartiles (over every row, or over a sample of huge files).
+    quartile_aggs gives the quartiles (over every row, or over a sample of huge files);
+    without text_shapes, text_shape_aggs gives top values and number shares (from a sample).
     """
     aggs = ["count(*) AS n_rows"]
     if columns:
@@ -108,11 +109,26 @@ def pass_one(columns: list[Column]) -> list[str]:
                 f"min(length({c})) AS {a}_min_length",
                 f"max(length({c})) AS {a}_max_length",
                 f"avg(length({c})) AS {a}_mean_length",
-                f"approx_top_k({c}, {TOP_VALUES}) AS {a}_top",
-                f"count_if(regexp_full_match({c}, {literal(NUMBER_PATTERN)})) AS {a}_numeric",
-                f"count_if(regexp_full_match({c}, {literal(INFINITY_PATTERN)})) AS {a}_inf",
             ]
+            if text_shapes:
+                aggs += text_shape_aggs(col)
     return aggs
+
+
+def text_shape_aggs(col: Column, *, scale_to: int | None = None) -> list[str]:
+    """Top values and how many values are numbers or infinities, for a text column.
+
+    With scale_to (the column's full count), run over a sample and scaled up: top-k and two
+    regular expressions per row were half the statistics time of a 12M-row file.
+    """
+    c, a = col.sql, f"c{col.index}"
+    numeric = f"count_if(regexp_full_match({c}, {literal(NUMBER_PATTERN)}))"
+    infinite = f"count_if(regexp_full_match({c}, {literal(INFINITY_PATTERN)}))"
+    if scale_to is not None:
+        factor = f"{int(scale_to)}::DOUBLE / greatest(count({c}), 1)"
+        numeric, infinite = (f"round({x} * {factor})::BIGINT" for x in (numeric, infinite))
+    return [f"approx_top_k({c}, {TOP_VALUES}) AS {a}_top", f"{numeric} AS {a}_numeric",
+            f"{infinite} AS {a}_inf"]
 
 
 def quartile_aggs(columns: list[Column]) -> list[str]:
