@@ -8,6 +8,7 @@ from agent.uploads import AnalyzedUpload, delete_upload
 from agent.uploads.cache import analysis_cache
 from ui.analyze_source import PICK_KEY, upload_label
 from ui.confirm import ask_button, confirmed
+from ui.db_status import explained
 from ui.setup import App
 
 
@@ -25,7 +26,8 @@ def draw_actions(app: App, opened: AnalyzedUpload) -> None:
     question = (f"Delete “{upload.name}”? Its record and the kept file are removed; "
                 "this cannot be undone.")
     if confirmed("analyze-delete", upload.id, question):
-        delete_upload(app.db.sessions, upload.id, data_dir=app.settings.data_dir)
+        with explained(f"“{upload.name}” was not deleted"):
+            delete_upload(app.db.sessions, upload.id, data_dir=app.settings.data_dir)
         analysis_cache().forget(upload.sha256)
         st.session_state.pop(PICK_KEY, None)
         st.query_params.pop("upload", None)

@@ -16,6 +16,7 @@ from agent.uploads.cache import analysis_cache
 from agent.uploads.store import uploads_dir
 from db.models import Upload
 from db.uploads import list_uploads
+from ui.db_status import explained
 from ui.setup import App
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "log", "jsonl", "gz"]
@@ -63,7 +64,7 @@ def _analyse_dropped(app: App, dropped: UploadedFile, kind: Kind | None) -> None
         return
     started = time.perf_counter()
     try:
-        with _progress_bar() as progress:
+        with explained(f"“{dropped.name}” was not analysed yet"), _progress_bar() as progress:
             result = analyze_upload(
                 app.db.sessions, app.settings, dropped.name, dropped, kind=kind,
                 progress=progress, analyse=analysis_cache(),

@@ -12,6 +12,7 @@ from agent.presets import PRESETS
 from db import queries
 from db.models import Conversation
 from ui.confirm import ask, confirmed
+from ui.db_status import explained
 
 
 def current_conversation_id() -> int | None:
@@ -122,7 +123,7 @@ def rename_form(sessions: sessionmaker[Session], conversation: Conversation) -> 
         title = st.text_input("Title", value=conversation.title, max_chars=200)
         save, cancel = st.columns(2)
         if save.form_submit_button("Rename", type="primary"):
-            with sessions() as session:
+            with explained("the conversation was not renamed"), sessions() as session:
                 queries.rename_conversation(session, conversation.id, title=title)
             del st.session_state.renaming
             st.rerun()
@@ -137,7 +138,7 @@ def confirm_delete(
     """The confirmation, right under the conversation it deletes (once its button asked)."""
     question = f"Delete “{conversation.title}” and all its turns? This cannot be undone."
     if confirmed(f"delete-{conversation.id}", conversation.id, question):
-        with sessions() as session:
+        with explained("the conversation was not deleted"), sessions() as session:
             queries.delete_conversation(session, conversation.id)
         if conversation.id == current:
             open_conversation(None)

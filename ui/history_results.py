@@ -15,6 +15,7 @@ from db.history_filters import Filters
 from db.models import ToolCall
 from db.tool_calls import tool_calls_by_turn
 from ui.confirm import ask, ask_button, confirmed, pending
+from ui.db_status import explained, guarded
 from ui.format import duration, money, turn_caption
 from ui.history_export import to_csv, to_json
 from ui.history_sidebar import set_page
@@ -102,7 +103,7 @@ def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str)
     ask_button("Delete this interaction", "h_delete_one", item.id, icon=":material/delete:")
     if confirmed("h_delete_one", item.id, "Delete 1 interaction? This cannot be undone.",
                  action="Delete 1 interaction"):
-        with sessions() as session:
+        with explained("the interaction was not deleted"), sessions() as session:
             history.delete_interaction(session, item.id)
         deleted(1)
 
@@ -151,7 +152,8 @@ def ask_delete_all(sessions: sessionmaker[Session], filters: Filters) -> None:
         ask("h_delete_all", (filters, count))
 
     st.button("Delete all matching…", key="h_delete_all", icon=":material/delete_sweep:",
-              on_click=count_then_ask)
+              on_click=guarded("the matching interactions were not counted and nothing was "
+                               "deleted", count_then_ask))
     asked = pending("h_delete_all")
     if not isinstance(asked, tuple):
         return
@@ -160,7 +162,7 @@ def ask_delete_all(sessions: sessionmaker[Session], filters: Filters) -> None:
     if confirmed("h_delete_all", asked, f"Delete {what}? This cannot be undone.",
                  action=f"Delete {what}"):
         try:
-            with sessions() as session:
+            with explained("nothing was deleted"), sessions() as session:
                 history.delete_matching(session, target, expected=count)
         except history.MatchingSetChanged as exc:
             st.error(f"Nothing was deleted: {exc.found:,} interactions match now, "

@@ -25,6 +25,7 @@ from db.engine import (
     resolve_database_url,
     revive_embedded,
 )
+from ui.db_status import action_stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,4 +123,5 @@ def setup_page(title: str, icon: str) -> App:
     with st.sidebar:
         navigation()
         st.caption(f"Database: {describe_database(db.engine.url, settings.data_dir, db.embedded)}")
+    action_stopped(db.engine)
     return App(settings=settings, db=db, llm=make_client(settings))
