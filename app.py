@@ -33,6 +33,7 @@ from ui.setup import setup_page
 
 app = setup_page("Chat", ":material/chat:")
 sessions = app.db.sessions
+user_id = app.user.id
 current = current_conversation_id()
 unsaved: list[dict[str, str]] = st.session_state.setdefault("unsaved", [])
 wait_for_interrupted_turn()
@@ -43,20 +44,21 @@ with st.sidebar:
     preset = preset_picker(default="analyze_file" if attach_id else None)
 try:
     with sessions() as session:
-        conversations = queries.list_conversations(session)
+        conversations = queries.list_conversations(session, user_id=user_id)
         if current is not None and not any(c.id == current for c in conversations):
             current = None
             open_conversation(None)
-        turns = queries.list_turns(session, current) if current is not None else []
-        calls = tool_calls_by_turn(session, [t.id for t in turns])
+        turns = (queries.list_turns(session, current, user_id=user_id)
+                 if current is not None else [])
+        calls = tool_calls_by_turn(session, [t.id for t in turns], user_id=user_id)
         wanted = attached_upload_ids(turns) + ([attach_id] if attach_id else [])
-        uploads = {i: u.name for i, u in upload_refs(session, wanted).items()}
+        uploads = {i: u.name for i, u in upload_refs(session, wanted, user_id=user_id).items()}
 except SQLAlchemyError:
     st.error("The database stopped answering; past conversations cannot be shown right now. "
              "New messages still reach the model but are not saved.")
     conversations, turns, calls, uploads = [], [], {}, {}
 with st.sidebar:
-    conversation_list(sessions, conversations, current)
+    conversation_list(sessions, conversations, current, user_id=user_id)
 
 # Filled after the chat input is drawn: the checks need litellm, whose first import is slow.
 notices = st.container()
@@ -89,7 +91,8 @@ prompt = submission.text if submission else st.session_state.pop("resend", None)
 attached = Attached()
 if submission and submission.files:
     with st.spinner("Storing and analysing the attached files…"):
-        attached = attach_files(sessions, app.settings, [(f.name, f) for f in submission.files])
+        attached = attach_files(sessions, app.settings, [(f.name, f) for f in submission.files],
+                                user_id=user_id)
     for problem in attached.problems:
         st.error(problem, icon=":material/attach_file_off:")
     if attached.names and not (prompt or "").strip():
@@ -99,7 +102,7 @@ if prompt and prompt.strip():
         try:
             with sessions() as session:
                 title = queries.title_from_prompt(prompt)
-                current = queries.create_conversation(session, title=title).id
+                current = queries.create_conversation(session, title=title, user_id=user_id).id
             open_conversation(current)
         except SQLAlchemyError:
             current = None  # the turn still runs; draw_live_turn says it was not saved
@@ -108,7 +111,7 @@ if prompt and prompt.strip():
         turn = ChatTurn(
             sessions, app.llm, conversation_id=current, model=model, prompt=prompt,
             max_prompt_chars=app.settings.max_prompt_chars, agent=setup, preset=preset,
-            attach=handed + attached.ids,
+            attach=handed + attached.ids, user_id=user_id,
         )
     except PromptRejected as exc:
         st.error(str(exc), icon=":material/block:")

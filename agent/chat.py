@@ -21,6 +21,7 @@ from agent.setup import AgentSetup
 from agent.tools import Toolbox, UploadRef, build_toolbox
 from agent.uploads.refs import attached_upload_ids, upload_refs
 from db import queries
+from db.models import LOCAL_USER_ID
 from db.text import storable
 from db.tool_calls import record_tool_call
 
@@ -57,7 +58,8 @@ class ChatTurn:
 
     Without `agent` the turn is plain chat (one model call, no tools). With it, the model may
     call tools for up to `agent.max_tool_steps` rounds. `preset` picks the system prompt;
-    `attach` adds uploads to the conversation (earlier turns' uploads stay attached).
+    `attach` adds uploads to the conversation (earlier turns' uploads stay attached). Every row
+    it reads or writes is `user_id`'s.
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class ChatTurn:
         agent: AgentSetup | None = None,
         preset: str | None = None,
         attach: Sequence[int] = (),
+        user_id: int = LOCAL_USER_ID,
     ) -> None:
         if not prompt.strip():
             raise PromptRejected("The message is empty.")
@@ -84,6 +87,7 @@ class ChatTurn:
                 f"{max_prompt_chars:,} (MINI_AGENT_MAX_PROMPT_CHARS). Attach it as a file instead."
             )
         self.sessions = sessions
+        self.user_id = user_id
         self.client = client
         self.conversation_id = conversation_id
         self.model = model
@@ -109,7 +113,8 @@ class ChatTurn:
         try:
             with self.sessions() as session:
                 if self.conversation_id is not None:
-                    history = queries.list_turns(session, self.conversation_id)
+                    history = queries.list_turns(
+                        session, self.conversation_id, user_id=self.user_id)
                 self._attach_uploads(session, history)
                 row = queries.start_interaction(
                     session,
@@ -117,6 +122,7 @@ class ChatTurn:
                     model=self.model,
                     prompt=self.prompt,
                     meta=self.result.meta or None,
+                    user_id=self.user_id,
                 )
                 self.result.interaction_id = row.id
         except SQLAlchemyError:
@@ -139,7 +145,7 @@ class ChatTurn:
         """Keep earlier turns' uploads attached, add this turn's, and note them in the meta."""
         earlier = attached_upload_ids(history)
         wanted = earlier + [i for i in self.attach if i not in earlier]
-        refs = upload_refs(session, wanted)
+        refs = upload_refs(session, wanted, user_id=self.user_id)
         self.result.uploads = list(refs.values())
         if refs:
             self.result.meta["uploads"] = list(refs)

@@ -67,6 +67,8 @@ def _rollup_where(table: Table, filters: Filters, days: tuple) -> list[ColumnEle
     """The rollup rows of the whole days in range, for the chosen models and statuses."""
     first, last = days
     clauses = []
+    if filters.user_id is not None:
+        clauses.append(table.c.user_id == filters.user_id)
     if first is not None:
         clauses.append(table.c.day >= first.date())
     if last is not None:
@@ -79,11 +81,11 @@ def _rollup_where(table: Table, filters: Filters, days: tuple) -> list[ColumnEle
 
 
 def counts_source(filters: Filters, grain: str, ids: Sequence[int] | None = None) -> Subquery:
-    """Rows of (bucket, model, status, error_class, n, tokens, cost, cost_known)."""
+    """Rows of (bucket, user_id, model, status, error_class, n, tokens, cost, cost_known)."""
     edges, days = _split(filters, grain)
     parts: list[Select] = [
         select(
-            _bucket(grain).label("bucket"), I.model, I.status,
+            _bucket(grain).label("bucket"), I.user_id, I.model, I.status,
             error_class().label("error_class"), literal(1).label("n"),
             func.coalesce(I.prompt_tokens, 0).label("prompt_tokens"),
             func.coalesce(I.completion_tokens, 0).label("completion_tokens"),
@@ -95,7 +97,8 @@ def counts_source(filters: Filters, grain: str, ids: Sequence[int] | None = None
         r = rollup.c
         parts.append(
             select(
-                cast(r.day, DateTime).label("bucket"), r.model, r.status, r.error_class, r.n,
+                cast(r.day, DateTime).label("bucket"), r.user_id, r.model, r.status,
+                r.error_class, r.n,
                 r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cost_known,
             ).where(*_rollup_where(rollup, filters, days))
         )

@@ -1,14 +1,25 @@
-"""The rollup tables of migration 0004 as Core tables (read-only for the app: triggers write)."""
+"""The rollup tables (migrations 0004, 0006) as Core tables: the app reads, triggers write."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Float, MetaData, SmallInteger, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
 rollup = Table(
     "interaction_rollup",
     metadata,
+    Column("user_id", Integer, primary_key=True),
     Column("day", Date, primary_key=True),
     Column("model", Text, primary_key=True),
     Column("status", Text, primary_key=True),
@@ -23,6 +34,7 @@ rollup = Table(
 latency_rollup = Table(
     "interaction_latency_rollup",
     metadata,
+    Column("user_id", Integer, primary_key=True),
     Column("day", Date, primary_key=True),
     Column("model", Text, primary_key=True),
     Column("status", Text, primary_key=True),

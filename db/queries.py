@@ -11,6 +11,7 @@ from db.models import Conversation, Interaction
 from db.text import storable
 
 TITLE_CHARS = 60
+CLIENT_CHARS = 200
 
 
 def title_from_prompt(prompt: str) -> str:
@@ -22,46 +23,66 @@ def title_from_prompt(prompt: str) -> str:
     return line or "New chat"
 
 
-def create_conversation(session: Session, *, title: str) -> Conversation:
-    """A new conversation, committed."""
-    conversation = Conversation(title=storable(title) or "New chat")
+def owned(user_id: int | None) -> dict[str, int]:
+    """Constructor arguments naming the owner; none (the local user, by the database's
+    default) until every writer passes its user."""
+    return {} if user_id is None else {"user_id": user_id}
+
+
+def create_conversation(
+    session: Session, *, title: str, user_id: int | None = None
+) -> Conversation:
+    """A new conversation of `user_id`, committed."""
+    conversation = Conversation(title=storable(title) or "New chat", **owned(user_id))
     session.add(conversation)
     session.commit()
     return conversation
 
 
-def list_conversations(session: Session, *, limit: int = 200) -> list[Conversation]:
-    """Conversations, most recently active first."""
-    query = select(Conversation).order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+def list_conversations(
+    session: Session, *, user_id: int, limit: int = 200
+) -> list[Conversation]:
+    """The user's conversations, most recently active first."""
+    query = (select(Conversation).where(Conversation.user_id == user_id)
+             .order_by(Conversation.updated_at.desc(), Conversation.id.desc()))
     return list(session.scalars(query.limit(limit)))
 
 
-def get_conversation(session: Session, conversation_id: int) -> Conversation | None:
-    """One conversation, or None when it does not exist (any more)."""
-    return session.get(Conversation, conversation_id)
+def get_conversation(
+    session: Session, conversation_id: int, *, user_id: int
+) -> Conversation | None:
+    """One of the user's conversations, or None when it is not theirs or is gone."""
+    query = select(Conversation).where(
+        Conversation.id == conversation_id, Conversation.user_id == user_id)
+    return session.scalars(query).first()
 
 
-def rename_conversation(session: Session, conversation_id: int, *, title: str) -> None:
-    """Give a conversation a new title (blank titles are ignored)."""
+def rename_conversation(
+    session: Session, conversation_id: int, *, title: str, user_id: int
+) -> None:
+    """Give one of the user's conversations a new title (blank titles are ignored)."""
     title = (storable(title) or "").strip()
     if title:
         session.execute(
-            update(Conversation).where(Conversation.id == conversation_id).values(title=title)
+            update(Conversation)
+            .where(Conversation.id == conversation_id, Conversation.user_id == user_id)
+            .values(title=title)
         )
         session.commit()
 
 
-def delete_conversation(session: Session, conversation_id: int) -> None:
-    """Delete a conversation and, by cascade, its interactions."""
-    session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+def delete_conversation(session: Session, conversation_id: int, *, user_id: int) -> None:
+    """Delete one of the user's conversations and, by cascade, its interactions."""
+    session.execute(delete(Conversation).where(
+        Conversation.id == conversation_id, Conversation.user_id == user_id))
     session.commit()
 
 
-def list_turns(session: Session, conversation_id: int) -> list[Interaction]:
-    """A conversation's interactions, oldest first."""
+def list_turns(session: Session, conversation_id: int, *, user_id: int) -> list[Interaction]:
+    """The interactions of one of the user's conversations, oldest first."""
     query = (
         select(Interaction)
-        .where(Interaction.conversation_id == conversation_id)
+        .where(Interaction.conversation_id == conversation_id, Interaction.user_id == user_id)
         .order_by(Interaction.id)
     )
     return list(session.scalars(query))
@@ -74,14 +95,21 @@ def start_interaction(
     model: str,
     prompt: str,
     meta: dict[str, Any] | None = None,
+    user_id: int | None = None,
+    source: str = "app",
+    client: str | None = None,
 ) -> Interaction:
-    """Persist the prompt as a `pending` interaction before the model is called."""
+    """Persist the prompt as a `pending` interaction of `user_id` before the model is called;
+    `source` is 'app' or 'api', `client` the API client's name."""
     interaction = Interaction(
         conversation_id=conversation_id,
         model=model,
         prompt=storable(prompt),
         status="pending",
         meta=meta,
+        source=source,
+        client=(storable(client) or "")[:CLIENT_CHARS] or None,
+        **owned(user_id),
     )
     session.add(interaction)
     if conversation_id is not None:
@@ -130,7 +158,11 @@ def finalize_interaction(
     return result.rowcount == 1
 
 
-def get_interaction(session: Session, interaction_id: int) -> Interaction | None:
-    """One interaction by id."""
-    return session.get(Interaction, interaction_id)
+def get_interaction(
+    session: Session, interaction_id: int, *, user_id: int
+) -> Interaction | None:
+    """One of the user's interactions by id."""
+    query = select(Interaction).where(
+        Interaction.id == interaction_id, Interaction.user_id == user_id)
+    return session.scalars(query).first()
 

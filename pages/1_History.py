@@ -14,6 +14,7 @@ from ui.history_results import (
     now_utc,
     results_table,
 )
+from ui.history_scope import history_scope, per_user_table
 from ui.history_sidebar import filter_sidebar
 from ui.history_usage import charts, kpi_tiles
 from ui.setup import setup_page
@@ -21,9 +22,10 @@ from ui.setup import setup_page
 app = setup_page("History", ":material/history:")
 sessions = app.db.sessions
 st.title("History")
+scope = history_scope(sessions, app.user)
 
 with sessions() as session:
-    models = history_usage.known_models(session)
+    models = history_usage.known_models(session, user_id=scope)
 if not models:
     st.info("No interactions yet: ask something on the chat page and it shows up here.")
     st.markdown(chat_link("Go to the chat"))
@@ -31,10 +33,10 @@ if not models:
 
 view = filter_sidebar(models)
 now = now_utc()
-filters = view.filters(now)
+filters = view.filters(now, user_id=scope)
 if message := st.session_state.pop("h_deleted", None):
     st.success(message)
-confirm_delete(sessions)
+confirm_delete(sessions, user_id=app.user.id)
 
 with sessions() as session:
     total = history.count_matching(session, filters)
@@ -49,14 +51,17 @@ results, usage_tab = st.tabs(["Results", "Usage"])
 with results:
     selected = results_table(rows, total=total, page=view.page)
     if selected is not None:
-        detail(sessions, selected, search=filters.search)
+        detail(sessions, selected, search=filters.search, user_id=scope, own_id=app.user.id)
     export_buttons(sessions, filters, total.value)
-    ask_delete_all(sessions, filters)
+    if scope == app.user.id:
+        ask_delete_all(sessions, filters)
 with usage_tab, sessions() as session:
     if history_usage.chartable(filters, total.value, total.exact):
         usage = history_usage.usage(session, filters, now=now, ids=total.ids)
         kpi_tiles(usage.totals, history_usage.previous_totals(session, filters, now=now))
         charts(usage)
+        if scope is None:
+            per_user_table(history_usage.usage_by_user(session, filters, now=now))
     else:
         st.info(f"Charts for a search, a conversation or a cost, token or latency range are "
                 f"drawn for up to {history_usage.RAW_CHART_CAP:,} matching interactions; "

@@ -29,7 +29,8 @@ def draw_actions(app: App, opened: AnalyzedUpload) -> None:
                "this cannot be undone.")
     yes, no, _ = st.columns([1, 1, 6])
     if yes.button("Delete", type="primary", key="analyze-confirm-delete-yes"):
-        delete_upload(app.db.sessions, upload.id, data_dir=app.settings.data_dir)
+        delete_upload(app.db.sessions, upload.id, user_id=app.user.id,
+                      data_dir=app.settings.data_dir)
         analysis_cache().forget(upload.sha256)
         st.session_state.pop(CONFIRM_KEY, None)
         st.session_state.pop(PICK_KEY, None)

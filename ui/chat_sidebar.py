@@ -33,7 +33,8 @@ def model_picker(choices: list[str]) -> str:
 
 
 def conversation_list(
-    sessions: sessionmaker[Session], conversations: list[Conversation], current: int | None
+    sessions: sessionmaker[Session], conversations: list[Conversation], current: int | None,
+    *, user_id: int,
 ) -> None:
     """Past conversations, newest first: click to resume; rename or delete the open one."""
     if st.button("New chat", icon=":material/add:", width="stretch"):
@@ -51,17 +52,20 @@ def conversation_list(
             st.rerun()
     chosen = next((c for c in conversations if c.id == current), None)
     if chosen is not None:
-        manage_conversation(sessions, chosen)
+        manage_conversation(sessions, chosen, user_id=user_id)
 
 
-def manage_conversation(sessions: sessionmaker[Session], conversation: Conversation) -> None:
+def manage_conversation(
+    sessions: sessionmaker[Session], conversation: Conversation, *, user_id: int
+) -> None:
     """Rename and delete (with confirmation) for the open conversation."""
     with st.expander("This conversation"):
         with st.form("rename", border=False):
             title = st.text_input("Title", value=conversation.title, max_chars=200)
             if st.form_submit_button("Rename"):
                 with sessions() as session:
-                    queries.rename_conversation(session, conversation.id, title=title)
+                    queries.rename_conversation(session, conversation.id, title=title,
+                                                user_id=user_id)
                 st.rerun()
         if st.button("Delete conversation", key="delete", icon=":material/delete:"):
             st.session_state.confirm_delete = conversation.id
@@ -70,7 +74,7 @@ def manage_conversation(sessions: sessionmaker[Session], conversation: Conversat
             yes, no = st.columns(2)
             if yes.button("Delete", type="primary", key="confirm-delete"):
                 with sessions() as session:
-                    queries.delete_conversation(session, conversation.id)
+                    queries.delete_conversation(session, conversation.id, user_id=user_id)
                 del st.session_state.confirm_delete
                 open_conversation(None)
                 st.rerun()

@@ -41,8 +41,9 @@ class View:
     latency_min: int | None = None
     latency_max: int | None = None
 
-    def filters(self, now: datetime) -> Filters:
-        """The filter state in absolute UTC times (presets resolved against `now`)."""
+    def filters(self, now: datetime, *, user_id: int | None) -> Filters:
+        """The filter state over `user_id`'s interactions (None: everyone's, for admins) in
+        absolute UTC times (presets resolved against `now`)."""
         start = end = None
         if self.preset == "custom":
             if self.date_from is not None:
@@ -52,7 +53,7 @@ class View:
         elif PRESETS[self.preset] is not None:
             start = now - PRESETS[self.preset]
         return Filters(
-            start=start, end=end, models=self.models, statuses=self.statuses,
+            user_id=user_id, start=start, end=end, models=self.models, statuses=self.statuses,
             conversation_id=self.conversation_id, search=self.search,
             **{key: getattr(self, key) for key in RANGE_KEYS},
         )

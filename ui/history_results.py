@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -72,10 +73,14 @@ def results_table(rows: list, *, total: history.Count, page: int) -> int | None:
     return rows[selected[0]].id if selected and selected[0] < len(rows) else None
 
 
-def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str) -> None:
-    """The full prompt and response, the error, a link to the conversation, delete."""
+def detail(
+    sessions: sessionmaker[Session], interaction_id: int, *, search: str, user_id: int | None,
+    own_id: int,
+) -> None:
+    """The full prompt and response, the error, a link to the conversation, delete (of the
+    signed-in user's own interactions only)."""
     with sessions() as session:
-        item = history.get_detail(session, interaction_id, search=search)
+        item = history.get_detail(session, interaction_id, search=search, user_id=user_id)
     if item is None:
         st.info("This interaction was deleted.")
         return
@@ -89,6 +94,8 @@ def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str)
     st.markdown(highlight_markdown(item.response) if item.response else "_No response._")
     if item.error:
         st.error(item.error)
+    if item.user_id != own_id:
+        return
     if item.conversation_id is not None:
         st.markdown(chat_link("Open its conversation in the chat", item.conversation_id))
     st.button("Delete this interaction", key="h_delete_one", icon=":material/delete:",
@@ -130,8 +137,9 @@ def ask_delete_all(sessions: sessionmaker[Session], filters: Filters) -> None:
               on_click=ask)
 
 
-def confirm_delete(sessions: sessionmaker[Session]) -> None:
-    """Ask for explicit confirmation of a pending delete, then do exactly that."""
+def confirm_delete(sessions: sessionmaker[Session], *, user_id: int) -> None:
+    """Ask for explicit confirmation of a pending delete, then do exactly that (among the
+    user's own interactions only)."""
     pending = st.session_state.get(CONFIRM)
     if pending is None:
         return
@@ -146,10 +154,11 @@ def confirm_delete(sessions: sessionmaker[Session]) -> None:
         del st.session_state[CONFIRM]
         with sessions() as session:
             if kind == "one":
-                history.delete_interaction(session, target)
+                history.delete_interaction(session, target, user_id=user_id)
             else:
                 try:
-                    history.delete_matching(session, target, expected=count)
+                    history.delete_matching(session, replace(target, user_id=user_id),
+                                            expected=count)
                 except history.MatchingSetChanged as exc:
                     st.error(f"Nothing was deleted: {exc.found:,} interactions match now, "
                              f"not {exc.expected:,}. Check the filters and try again.")

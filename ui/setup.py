@@ -20,6 +20,7 @@ from db.engine import (
     redact,
     resolve_database_url,
 )
+from ui.auth import CurrentUser, current_user
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class App:
     settings: Settings
     db: Database
     llm: LLMClient
+    user: CurrentUser
 
 
 @st.cache_resource(show_spinner="Starting the database…")
@@ -86,7 +88,10 @@ def setup_page(title: str, icon: str) -> App:
             "- Then reload this page."
         )
         st.stop()
+    user = current_user(settings, db.sessions)
     with st.sidebar:
         where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
         st.caption(f"Database: {where} · `{db.shown_url}`")
-    return App(settings=settings, db=db, llm=make_client(settings))
+        if settings.auth != "none":
+            st.caption(f"Signed in as {user.label}" + (" · admin" if user.admin else ""))
+    return App(settings=settings, db=db, llm=make_client(settings), user=user)
