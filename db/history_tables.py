@@ -1,4 +1,7 @@
-"""The rollup tables (migrations 0004, 0006) as Core tables: the app reads, triggers write."""
+"""The rollup tables (migrations 0004, 0006, 0008) as Core tables: the app reads, triggers write.
+
+Per user (`rollup`, `latency_rollup`) and summed over users (`*_all`, for admins).
+"""
 
 from __future__ import annotations
 
@@ -41,4 +44,17 @@ latency_rollup = Table(
     Column("kind", Text, primary_key=True),  # "char" in SQL: 't' total, 'f' first token
     Column("bin", SmallInteger, primary_key=True),
     Column("n", BigInteger),
+)
+
+rollup_all = Table(
+    "interaction_rollup_all",
+    metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key) for c in rollup.c if c.name != "user_id"),
+)
+
+latency_rollup_all = Table(
+    "interaction_latency_rollup_all",
+    metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key)
+      for c in latency_rollup.c if c.name != "user_id"),
 )
