@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    embedding_model: str | None = Field(default=None, alias="MINI_AGENT_EMBEDDING_MODEL")
     auth: Literal["none", "oidc", "header"] = Field(default="none", alias="MINI_AGENT_AUTH")
     admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="MINI_AGENT_ADMINS"
@@ -45,8 +46,8 @@ class Settings(BaseSettings):
     sign_out_url: str = Field(default="/oauth2/sign_out", alias="MINI_AGENT_SIGN_OUT_URL")
 
     @field_validator(
-        "database_url", "api_base", "oidc_metadata_url", "oidc_client_id", "oidc_client_secret",
-        "cookie_secret", mode="before",
+        "database_url", "api_base", "embedding_model", "oidc_metadata_url", "oidc_client_id",
+        "oidc_client_secret", "cookie_secret", mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.context import Context, build_context, system_text, uploads_note
+from agent.docs.retrieval import docs_note, hits_meta, reply_findings, retrieve
 from agent.errors import LLMError, PromptRejected
 from agent.llm import LLMClient, context_window, count_tokens
 from agent.loop import Event, LoopState, TextDelta, ToolFinished, run_loop
@@ -129,10 +130,14 @@ class ChatTurn:
             log.exception("could not store the pending interaction")
             self.result.saved = False
         self._choose_tools(history)
+        docs = retrieve(self.sessions, self.preset, self.prompt)
+        if docs:
+            self.result.meta["docs"] = hits_meta(docs)
         context = build_context(
             history,
             self.prompt,
-            system_prompt=system_text(self.system_prompt, uploads_note(self.result.uploads)),
+            system_prompt=system_text(self.system_prompt, uploads_note(self.result.uploads),
+                                      docs_note(docs)),
             window=context_window(self.client, self.model),
             count_tokens=lambda messages: count_tokens(self.model, messages),
         )
@@ -162,7 +167,7 @@ class ChatTurn:
         self.result.tools_off = self.agent.tools_off or refused
         if self.result.tools_off:
             return
-        context = replace(self.agent.context,
+        context = replace(self.agent.context, sessions=self.sessions,
                           uploads={u.id: u for u in self.result.uploads})
         self.toolbox = build_toolbox(context, code_tools=self.agent.code_off is None)
 
@@ -204,6 +209,9 @@ class ChatTurn:
                 if footer:
                     state.text += footer
                     yield TextDelta(footer)
+            findings = reply_findings(self.sessions, state.text)
+            if findings:
+                self.result.meta["code_findings"] = findings
             status = "ok"
         except LLMError as exc:
             self.result.error = exc

@@ -46,16 +46,27 @@ def main(turns: int = 100) -> None:
         fake.queue(Script(text="a short reply of a few words", chunk_size=8))
         start = time.perf_counter()
         stream = litellm.completion(
-            model=MODEL, messages=[{"role": "user", "content": "hi"}], stream=True,
-            api_base=fake.api_base, api_key="x", stream_options={"include_usage": True},
-            max_retries=0)
+            model=MODEL,
+            messages=[{"role": "user", "content": "hi"}],
+            stream=True,
+            api_base=fake.api_base,
+            api_key="x",
+            stream_options={"include_usage": True},
+            max_retries=0,
+        )
         got_first = None
         for chunk in stream:
             if got_first is None and chunk.choices and chunk.choices[0].delta.content:
                 got_first = time.perf_counter() - start
         fake.queue(Script(text="a short reply of a few words", chunk_size=8))
-        turn = ChatTurn(sessions, client, conversation_id=conversation_id, model=MODEL,
-                        prompt=f"question {n}", max_prompt_chars=10_000)
+        turn = ChatTurn(
+            sessions,
+            client,
+            conversation_id=conversation_id,
+            model=MODEL,
+            prompt=f"question {n}",
+            max_prompt_chars=10_000,
+        )
         submitted = time.perf_counter()
         iterator = turn.stream()
         next(iterator)

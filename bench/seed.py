@@ -174,8 +174,8 @@ def interaction_lines(
             err = ERRORS[d.error[i]] if s == "error" else "\\N"
             if s == "error":
                 usage = f"{ptok}\t0\t{cost}\t{latency}\t\\N"
-        out.write(f"{owners[d.conv[i]]}\t{d.conv[i]}\t{d.stamps[i]}+00\t{MODELS[d.model[i]]}\t{prompt}\t{response}\t"
-                  f"{s}\t{err}\t{usage}\n")
+        out.write(f"{owners[d.conv[i]]}\t{d.conv[i]}\t{d.stamps[i]}+00\t{MODELS[d.model[i]]}\t"
+                  f"{prompt}\t{response}\t{s}\t{err}\t{usage}\n")
     yield out.getvalue()
 
 

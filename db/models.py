@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -15,10 +16,11 @@ from sqlalchemy import (
     Index,
     Integer,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, REAL, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The user every row belongs to unless a writer names another (migration 0006 creates it).
@@ -27,6 +29,18 @@ LOCAL_USER_ID = 1
 SOURCES = ("app", "api")
 # Every status a turn can end in (and `pending` until it does), in the order users see them.
 STATUSES = ("ok", "error", "stopped", "pending")
+# Name words weigh most, then the summary (first paragraph), then the rest of the docstring
+# and the signature (parameter names answer many questions: `validate=` of merge).
+# Dots become spaces: the parser would read `pandas.concat` as one host-name-like token.
+DOC_TSV_SQL = (
+    "setweight(to_tsvector('english'::regconfig, split_part(words, '|', 1)), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, split_part(words, '|', 2)), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, "
+    "translate(split_part(doc, E'\\n\\n', 1), '.', ' ')), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, "
+    "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ') || ' ' || "
+    "translate(signature, '.', ' ')), 'C')"
+)
 
 
 class Base(DeclarativeBase):
@@ -185,3 +199,77 @@ class ToolCall(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     interaction: Mapped[Interaction] = relationship(back_populates="tool_calls")
+
+
+class DocSource(Base):
+    """An indexed package of one interpreter, or an indexed folder of documents."""
+
+    __tablename__ = "doc_sources"
+    __table_args__ = (
+        CheckConstraint("kind IN ('package', 'folder')", name="doc_sources_kind_check"),
+        UniqueConstraint("environment", "kind", "name", name="doc_sources_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    # The interpreter a package was read from; '' for folders.
+    environment: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    # The package version; for a folder, a fingerprint of its files (re-read when it changes).
+    version: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(Text)
+    objects: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Sum over the objects of their lexeme counts: the average document length of BM25.
+    lexemes: Mapped[int] = mapped_column(BigInteger, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    # Which reader produced the objects: a newer reader re-reads unchanged versions once.
+    reader: Mapped[int] = mapped_column(Integer, default=0)
+    indexed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class DocObject(Base):
+    """One documented object (function, class, …) or one section of a document."""
+
+    __tablename__ = "doc_objects"
+    __table_args__ = (
+        Index("ix_doc_objects_source_id", "source_id"),
+        Index("ix_doc_objects_name", "name"),
+        Index("ix_doc_objects_qualname", "qualname"),
+        Index("ix_doc_objects_tsv", "tsv", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("doc_sources.id", ondelete="CASCADE")
+    )
+    qualname: Mapped[str] = mapped_column(Text)
+    # The last part of qualname, lower-cased: exact-name lookups.
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(Text, default="")
+    doc: Mapped[str] = mapped_column(Text, default="")
+    file: Mapped[str | None] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    # Member names, bases, return type: what check_code needs.
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The name split into words (read_csv -> read csv, DataFrame -> Data Frame), then after a
+    # `|` its class's (weighing like a summary: `Blueprint.endpoint` is less about blueprints).
+    words: Mapped[str] = mapped_column(Text, default="")
+    tsv: Mapped[Any] = mapped_column(TSVECTOR, Computed(DOC_TSV_SQL, persisted=True))
+    embedding: Mapped[list[float] | None] = mapped_column(ARRAY(REAL))
+
+
+class DocTerm(Base):
+    """How many objects of a source contain a lexeme: the document frequencies of BM25."""
+
+    __tablename__ = "doc_terms"
+    __table_args__ = (Index("ix_doc_terms_lexeme", "lexeme"),)
+
+    source_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("doc_sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    lexeme: Mapped[str] = mapped_column(Text, primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)

@@ -13,6 +13,7 @@ from agent.chat import NOT_SAVED, ChatTurn, TurnResult
 from agent.loop import Event, TextDelta, ToolFinished, ToolStarted
 from agent.tools.data_plot import figure_from_data
 from db.models import Interaction, ToolCall
+from ui.docs_view import draw_doc_hits, draw_docs_output, draw_reply
 from ui.format import duration, turn_caption
 
 STATUS_NOTES = {
@@ -63,7 +64,8 @@ def draw_stored_turn(
                 draw_tool_output(result.get("view", "json"), result.get("data") or {},
                                  call.error)
         if turn.response:
-            st.markdown(turn.response)
+            draw_reply(turn.response, meta)
+        draw_doc_hits(meta)
         if turn.status == "error":
             st.error(friendly_error(turn.error), icon=":material/error:")
             if st.button("Retry", key=f"retry-{turn.id}", icon=":material/refresh:"):
@@ -219,6 +221,8 @@ def draw_tool_output(view: str, data: dict[str, Any], error: str | None) -> None
         st.dataframe(pd.DataFrame(data.get("columns", [])), hide_index=True)
     elif view == "records":
         st.dataframe(pd.DataFrame(data.get("matches", [])), hide_index=True)
+    elif view == "docs":
+        draw_docs_output(data)
     else:
         st.json(data, expanded=False)
 

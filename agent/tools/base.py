@@ -38,6 +38,8 @@ class ToolContext:
     query_timeout_s: float = 20.0
     max_rows: int = 200
     uploads: dict[int, UploadRef] = field(default_factory=dict)
+    # The app's sessions, for tools that read the database (the docs index); None: no docs.
+    sessions: Callable[[], Any] | None = None
 
     def upload(self, upload_id: Any, kinds: tuple[str, ...]) -> UploadRef:
         """The attached upload `upload_id`, checked to be one of `kinds` and still on disk."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from agent.analysis.logs.continuation import CONTINUATION
+from agent.analysis.logs.directives import find_fields, split_directed
 from agent.analysis.logs.fields import (
     EPOCHS,
     TIMESTAMP,
@@ -128,6 +129,16 @@ def detect_format(sample: list[str]) -> LogFormat:
     structured = _detect_structured(lines)
     if structured is not None:
         return structured
+    declared = find_fields(lines)
+    if declared is not None:
+        sep, names = declared
+        # The date comes from a `#Date:` directive when the columns hold only a time.
+        donor = "date" if "date" not in names and "time" in names else None
+        return LogFormat(
+            "w3c" if sep == " " else "zeek",
+            keys=tuple((n, sep) for n in names),
+            times=("ts", donor),
+        )
     # Lines that look like continuations (stack frames, wrapped text) never start a record,
     # so they do not vote.
     series = pl.Series("line", lines, dtype=pl.String)
@@ -167,6 +178,18 @@ def _fit(fmt: LogFormat, series: pl.Series) -> tuple[float, float]:
     return rate, float(sum(found[f].is_not_null().mean() or 0 for f in _FIELDS))
 
 
+_FIELD_NAMES = {
+    "T": "time",
+    "L": "level",
+    "N": "number",
+    "B": "[block]",
+    "C": "component:",
+    "S": "separator",
+    "K": "key=value",
+    "W": "word",
+}
+
+
 def learn_format(lines: list[str]) -> LogFormat | None:
     """A format from the header layout the sample lines agree on, None if there is none."""
     layout = learn_layout(lines)
@@ -180,7 +203,7 @@ def learn_format(lines: list[str]) -> LogFormat | None:
         if name in groups.columns
     }
     primary, donor = _time_parts(found)
-    name = f"learned: {layout.signature}"
+    name = "learned: " + " ".join(_FIELD_NAMES.get(k, k) for k in layout.signature)
     return LogFormat(name, layout.pattern, times=(primary, donor))
 
 
@@ -253,7 +276,9 @@ def starts_record(fmt: LogFormat, lines: pl.Series) -> pl.Series:
 
 def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
     """Return ts, level, component, pid, pri, status and msg (null msg = not a record start)."""
-    if fmt.name == "json":
+    if fmt.name in ("w3c", "zeek"):
+        groups = split_directed(lines, fmt.keys[0][1], tuple(k for k, _ in fmt.keys))
+    elif fmt.name == "json":
         groups = _split_keyed(lines, fmt, _json_field)
     elif fmt.name == "logfmt":
         groups = _split_keyed(lines, fmt, _logfmt_field)
