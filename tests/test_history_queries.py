@@ -97,8 +97,8 @@ def assert_rollups_equal_a_rebuild(sessions: sessionmaker[Session]) -> None:
             " FROM (SELECT user_id, created_at, model, status, 't' k,"
             " history_latency_bin(latency_ms) b FROM interactions WHERE latency_ms IS NOT NULL"
             " UNION ALL SELECT user_id, created_at, model, status, 'f',"
-            " history_latency_bin(first_token_ms)"
-            " FROM interactions WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5, 6"
+            " history_latency_bin(first_token_ms) FROM interactions"
+            " WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5, 6"
         )).all())
         assert latencies == rebuilt
         # The all-users rollups (for admins) are the per-user ones summed over users.

@@ -161,14 +161,9 @@ def upgrade() -> None:
     op.execute(TABLES)
     op.execute(apply_function(everyone=True))
     op.execute(truncate_function(everyone=True))
-    # Per-user latencies are now read one user at a time (by their primary key); per-user
-    # counts keep their day index for the admins' table of every user.
-    op.execute("DROP INDEX ix_interaction_latency_rollup_day")
 
 
 def downgrade() -> None:
-    op.execute("CREATE INDEX ix_interaction_latency_rollup_day "
-               "ON interaction_latency_rollup (day)")
     op.execute(apply_function(everyone=False))
     op.execute(truncate_function(everyone=False))
     op.execute("DROP TABLE interaction_latency_rollup_all, interaction_rollup_all")
