@@ -1,7 +1,7 @@
 """Rollups over every user beside the per-user ones, so an admin's History stays fast.
 
 Revision ID: 0008_everyone_rollups
-Revises: 0007_docs
+Revises: 0005_turns
 
 Keyed by user (0006), the rollups grow with the number of users: an admin looking at
 everyone's month read every user's rows of it. `interaction_rollup_all` and
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0008_everyone_rollups"
-down_revision: str | None = "0007_docs"
+down_revision: str | None = "0005_turns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
