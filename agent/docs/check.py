@@ -193,6 +193,10 @@ class Checker(ast.NodeVisitor):
             return Ref(child) if not base.instance or self.index.get(child) else None
         if not meta.get("complete") or attr.startswith("__"):
             return None
+        # Instances get attributes in any method (`self.x = ...` outside `__init__`), which
+        # static reading may not see; a method call on them is what can be told for sure.
+        if base.instance and not called:
+            return None
         # A `__getattr__` may answer any name; a call to a name it does not know is still
         # most likely an error (deprecated names are usually what such hooks warn about).
         if meta.get("dynamic") and not called:

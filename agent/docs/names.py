@@ -86,14 +86,14 @@ _lock = threading.Lock()
 
 def catalog(session: Session) -> Catalog:
     """The catalog, rebuilt only when the set of indexed sources changed."""
-    key_rows = session.execute(text(
-        "SELECT id, kind, name, indexed_at FROM doc_sources ORDER BY id")).all()
-    key = tuple(tuple(r) for r in key_rows)
+    key = tuple(session.execute(text(
+        "SELECT count(*), sum(id), max(indexed_at) FROM doc_sources")).one())
     database = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(database)
         if cached is not None and cached[0] == key:
             return cached[1]
+    key_rows = session.execute(text("SELECT id, kind, name FROM doc_sources")).all()
     built = Catalog()
     tops = session.execute(text(
         "SELECT DISTINCT source_id, qualname FROM doc_objects "

@@ -101,8 +101,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     packages a question names) are also looked for on their own, without the `skip` terms
     (a package's own name), and weigh `MENTION_BOOST` times more.
     """
-    df = store.document_frequencies(session, terms)
-    total, avg_len = store.corpus_size(session)
+    df, total, avg_len = store.term_statistics(session, terms)
     terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
     tsquery = candidate_query(terms, df, total)
     if tsquery is None:
