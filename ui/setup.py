@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.llm import LLMClient, litellm_module, make_client
+from agent.sandbox.harden import make_undumpable
 from config import Settings, get_settings
 from db import migrate
 from db.engine import (
@@ -69,6 +70,7 @@ def warm_litellm() -> threading.Thread:
 
 def setup_page(title: str, icon: str) -> App:
     """Configure the page and open the database, or explain what is wrong and stop."""
+    make_undumpable()  # first, and on every page: cheap, and no code runs before it
     st.set_page_config(page_title=f"{title} · Mini-Agent", page_icon=icon, layout="wide")
     settings = get_settings()
     warm_litellm()

@@ -35,6 +35,7 @@ class ToolContext:
     sandbox_timeout_s: float = 10.0
     pytest_timeout_s: float = 30.0
     allow_unisolated: bool = False
+    sandbox_mode: str = "auto"
     query_timeout_s: float = 20.0
     max_rows: int = 200
     uploads: dict[int, UploadRef] = field(default_factory=dict)
