@@ -150,3 +150,11 @@ def has_vector(session: Session) -> bool:
 def anything_indexed(session: Session) -> bool:
     """True when at least one source is indexed."""
     return session.scalar(select(DocSource.id).limit(1)) is not None
+
+
+def refresh_statistics(session: Session) -> None:
+    """ANALYZE the docs tables after a bulk change: with the row counts of an empty table
+    the planner scans all of them for a name lookup (0.5 s instead of 5 ms at 200k rows)."""
+    session.execute(text("ANALYZE doc_objects"))
+    session.execute(text("ANALYZE doc_terms"))
+    session.commit()

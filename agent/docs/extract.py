@@ -232,6 +232,9 @@ class Views:
             members: dict[str, Any] = {}
             for owner in reversed(order):
                 members.update(owner.members)
+                # Stubs declare some methods by @overload only: griffe keeps those apart.
+                members.update({n: o[0] for n, o in getattr(owner, "overloads", {}).items()
+                                if o and n not in owner.members})
             dynamic = any(set(owner.members) & DYNAMIC for owner in order)
             view = ClassView(members, frozenset(cls.members), complete, dynamic)
             self.views[cls.path] = view
@@ -285,7 +288,7 @@ def members_meta(obj: Any, views: Views) -> dict[str, Any]:
         complete = view.complete and all("dataclass" in str(d.value) for d in obj.decorators)
         dynamic = view.dynamic
     else:
-        names = set(obj.members)
+        names = set(obj.members) | set(getattr(obj, "overloads", {}))
         complete = not any(m.name == "*" for m in obj.members.values())  # unexpanded star
         dynamic = bool(names & DYNAMIC)
         # Names a lazy `__getattr__` provides are usually listed in `__all__`.

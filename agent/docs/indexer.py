@@ -160,6 +160,8 @@ def index_environment(
         report.objects += source.objects
         if progress:
             progress(done, len(todo), dist.name)
+    if report.indexed or report.removed:
+        store.refresh_statistics(session)
     report.seconds = time.perf_counter() - started
     return report
 

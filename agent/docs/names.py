@@ -69,8 +69,11 @@ class Catalog:
     def mentioned(self, query: str) -> list[str]:
         """Indexed package names the query mentions (`pandas`, `sqlalchemy`)."""
         seen = []
-        for word in WORD.findall(query):
-            key = normal(word.split(".")[0])
+        words = [w.split(".")[0] for w in WORD.findall(query)]
+        # "JSON schema" names jsonschema as surely as "jsonschema" does.
+        joined = [a + b for a, b in zip(words, words[1:], strict=False)]
+        for word in words + joined:
+            key = normal(word)
             if key in self.sources and key not in seen:
                 seen.append(key)
         return seen
