@@ -16,6 +16,7 @@ from agent.errors import MiniAgentError
 
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 MAX_PATTERN_CHARS = 1_000
+CHUNK_ROWS = 2_000
 
 
 class InvalidPattern(MiniAgentError, ValueError):
@@ -24,28 +25,44 @@ class InvalidPattern(MiniAgentError, ValueError):
 
 def message_hits(messages: pd.Series, text: str, *, regex: bool, ignore_case: bool
                  ) -> pd.Series:
-    """A boolean per message: does it contain `text` (a regex when `regex`)?"""
+    """A boolean per message: does it contain `text` (a regex when `regex`)?
+
+    Done in chunks: each call into polars holds the GIL only for a chunk's worth of text, so
+    other users' pages keep running during a search of a large log.
+    """
     if len(text) > MAX_PATTERN_CHARS:
         raise InvalidPattern(f"The pattern is {len(text):,} characters long; the limit is "
                              f"{MAX_PATTERN_CHARS:,}.")
-    values = pl.Series(messages.fillna("").astype(str).tolist(), dtype=pl.String)
-    if regex:
-        pattern = f"(?i){text}" if ignore_case else text
-        try:
-            hits = values.str.contains(pattern, literal=False, strict=True)
-        except pl.exceptions.PolarsError as exc:
-            detail = str(exc).strip().splitlines()
-            reason = next((ln.strip() for ln in detail if ln.strip().startswith("error:")),
-                          detail[0] if detail else "invalid")
-            raise InvalidPattern(
-                f"The pattern is not a valid regular expression ({reason}). Lookaround and "
-                "backreferences are not supported: the search runs in linear time."
-            ) from exc
-    elif ignore_case:
-        hits = values.str.to_lowercase().str.contains(text.lower(), literal=True)
-    else:
-        hits = values.str.contains(text, literal=True)
-    return pd.Series(hits.fill_null(False).to_list(), index=messages.index, dtype=bool)
+    pattern = (f"(?i){text}" if ignore_case else text) if regex else text
+    _check(pattern, regex)
+    hits: list[bool] = []
+    for start in range(0, len(messages), CHUNK_ROWS):
+        chunk = messages.iloc[start:start + CHUNK_ROWS].fillna("").astype(str).tolist()
+        values = pl.Series(chunk, dtype=pl.String)
+        if regex:
+            found = values.str.contains(pattern, literal=False, strict=True)
+        elif ignore_case:
+            found = values.str.to_lowercase().str.contains(text.lower(), literal=True)
+        else:
+            found = values.str.contains(text, literal=True)
+        hits += found.fill_null(False).to_list()
+    return pd.Series(hits, index=messages.index, dtype=bool)
+
+
+def _check(pattern: str, regex: bool) -> None:
+    """Compile the pattern once, on nothing, so a bad one is refused with a sentence."""
+    if not regex:
+        return
+    try:
+        pl.Series([""], dtype=pl.String).str.contains(pattern, literal=False, strict=True)
+    except pl.exceptions.PolarsError as exc:
+        detail = str(exc).strip().splitlines()
+        reason = next((ln.strip() for ln in detail if ln.strip().startswith("error:")),
+                      detail[0] if detail else "invalid")
+        raise InvalidPattern(
+            f"The pattern is not a valid regular expression ({reason}). Lookaround and "
+            "backreferences are not supported: the search runs in linear time."
+        ) from exc
 
 
 def search_records(

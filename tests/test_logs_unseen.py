@@ -234,3 +234,10 @@ def test_a_line_that_is_all_header_keeps_itself_as_its_message() -> None:
     lines.append("[Sun Dec 04 04:47:45 2005] [error] ")
     report = _log(lines)
     assert report.records["message"].iloc[-1] == lines[-1]
+
+
+def test_a_time_glued_to_a_file_name_is_never_the_records_time() -> None:
+    lines = [f"jobs.log.{i}.2019-03-02_08:10:4{i} main: step {i} of the run" for i in range(8)]
+    report = _log(lines)
+    assert report.records["timestamp"].isna().all()
+    assert len(report.records) == len(lines)

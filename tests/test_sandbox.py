@@ -280,3 +280,22 @@ def test_a_hanging_pytest_run_times_out(runner: Runner) -> None:
     assert result.run.timed_out and result.cases == [] and result.summary == ""
     assert isinstance(result.run, RunResult)
     assert_still_fine(runner)
+
+
+def test_the_off_mode_refuses_runs_unless_unisolated_runs_are_allowed() -> None:
+    status = sandbox_status("off")
+    assert not status.available and "MINI_AGENT_SANDBOX_MODE is off" in status.reason
+    with pytest.raises(SandboxUnavailable, match="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"):
+        run_python("print(1)", mode="off")
+    result = run_python("print(1)", mode="off", allow_unisolated=True)
+    assert (result.stdout, result.isolated) == ("1\n", False)
+
+
+def test_an_unknown_mode_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="unknown sandbox mode 'chroot'"):
+        sandbox_status("chroot")
+
+
+def test_the_run_is_first_in_line_for_the_oom_killer() -> None:
+    result = run_python("print(open('/proc/self/oom_score_adj').read().strip())")
+    assert result.stdout == "1000\n"

@@ -84,12 +84,15 @@ _PATTERNS: dict[str, str] = {
     ),
     **{name: rf"^(?P<head>.{{0,{limit}}}?){tail}" for name, (limit, tail) in _HEADED.items()},
     "timestamp-inside": (
-        rf"^(?P<head>.{{0,80}}?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
+        # The timestamp starts a token: one glued to a file name or path is not the event's.
+        rf"^(?P<head>(?:.{{0,80}}?[\s\[(])?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)"
     ),
 }
 _PATTERNS = {name: ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
 
+# A timestamp that starts a token (not the tail of a file name such as app.log.2017-05-16_13:53).
+_TOKEN_TIMESTAMP = rf"(?:^|[\s\[(])({TIMESTAMP})"
 _FIELDS = ("ts", "ts2", "level", "component", "pid", "pri", "status")
 # Named formats win over a learned layout that fits as well: they know more (status, priority).
 _SPECIFIC = {
@@ -303,7 +306,7 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
             .alias("msg")
         )
         if "head" in groups.columns and "ts" not in groups.columns:
-            groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+            groups = groups.with_columns(pl.col("head").str.extract(_TOKEN_TIMESTAMP).alias("ts"))
         if fmt.name == "apache-access":
             status = pl.col("msg").str.extract(r'^"[^"]*" (\d{3})')
             groups = groups.with_columns(status.alias("status"))
@@ -352,7 +355,7 @@ def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
     fields = [c for c in groups.columns if c not in ("raw", "tail")]
     groups = groups.select(pl.when(found).then(pl.col(c)).alias(c) for c in fields)
     if "ts" not in groups.columns:
-        groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+        groups = groups.with_columns(pl.col("head").str.extract(_TOKEN_TIMESTAMP).alias("ts"))
     return groups
 
 
