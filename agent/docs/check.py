@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,7 +217,9 @@ class Checker(ast.NodeVisitor):
         short = obj.qualname.split(".")[-1] if obj.kind == "class" else obj.qualname
         name = f"{short}.{attr}"
         public = [m for m in members if not m.startswith("_")]
-        close = difflib.get_close_matches(attr, public, n=1, cutoff=SUGGEST_CUTOFF)
+        close = difflib.get_close_matches(attr, public, n=1, cutoff=SUGGEST_CUTOFF) or sorted(
+            (m for m in public if len(m) >= 4 and (m in attr or attr in m)),
+            key=lambda m: (-len(m), m))[:1]  # beta_columns -> columns
         suggestion = f"{obj.qualname}.{close[0]}" if close else self.suggest(
             f"{short} {attr}", source.name, attr)
         message = f"`{name}` does not exist in {source.name} {source.version}"
@@ -242,9 +245,13 @@ def check_code(session: Session, code: str, *, python: str | os.PathLike[str] | 
         return []
 
     def suggest(query: str, package: str, missing: str) -> str | None:
-        for hit in search_docs(session, query, package=package, k=5):
+        # Only an object whose docs name the missing one (a replacement usually says what
+        # it replaces): a merely related name would mislead.
+        mention = re.compile(rf"\b{re.escape(missing)}\b")
+        for hit in search_docs(session, query, package=package, k=10):
             last = hit.qualname.rsplit(".", 1)[-1]
-            if last != missing and hit.kind in ("function", "method", "class"):
+            if last != missing and hit.kind in ("function", "method", "class") and \
+                    mention.search(hit.text):
                 return hit.qualname
         return None
 

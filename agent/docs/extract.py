@@ -284,8 +284,9 @@ def members_meta(obj: Any, views: Views) -> dict[str, Any]:
         view = views.of(obj)
         names = set(view.members)
         meta["bases"] = [getattr(b, "canonical_path", str(b)) for b in obj.bases][:20]
-        # A class decorator may add anything (dataclass fields are seen, others are not).
-        complete = view.complete and all("dataclass" in str(d.value) for d in obj.decorators)
+        # Class decorators (set_module, total_ordering, dataclass) add dunders at most, and
+        # dunder names are never reported.
+        complete = view.complete
         dynamic = view.dynamic
     else:
         names = set(obj.members) | set(getattr(obj, "overloads", {}))
