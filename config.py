@@ -12,7 +12,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 class Settings(BaseSettings):
     """Every knob of Mini-Agent; names are a contract with the README and docker-compose."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # `VAR=` (a copied .env.example, docker-compose's pass-through) means unset, for every setting.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     data_dir: Path = Field(default=Path(".mini-agent"), alias="MINI_AGENT_DATA_DIR")
@@ -28,6 +31,7 @@ class Settings(BaseSettings):
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    host: str = Field(default="127.0.0.1", alias="MINI_AGENT_HOST")
     sandbox_mode: Literal["auto", "namespaces", "landlock", "off"] = Field(
         default="auto", alias="MINI_AGENT_SANDBOX_MODE"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,8 @@ RETRYABLE = ("RateLimitError", "InternalServerError", "ServiceUnavailableError",
 def litellm_module() -> ModuleType:
     """Import litellm once, lazily: the import takes seconds and must not fetch prices."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    # ~150 pydantic notes about litellm's own TypedDicts, one per class, on every start.
+    warnings.filterwarnings("ignore", message=r"Items? '.*' on TypedDict", category=UserWarning)
     import litellm
 
     litellm.suppress_debug_info = True

@@ -1,32 +1,8 @@
-"""The rollup tables of migration 0004 as Core tables (read-only for the app: triggers write)."""
+"""The rollup tables of migration 0004, declared in db.models (read-only for the app)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Float, MetaData, SmallInteger, Table, Text
+from db.models import interaction_latency_rollup as latency_rollup
+from db.models import interaction_rollup as rollup
 
-metadata = MetaData()
-
-rollup = Table(
-    "interaction_rollup",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("model", Text, primary_key=True),
-    Column("status", Text, primary_key=True),
-    Column("error_class", Text, primary_key=True),
-    Column("n", BigInteger),
-    Column("prompt_tokens", BigInteger),
-    Column("completion_tokens", BigInteger),
-    Column("cost_usd", Float),
-    Column("cost_known", BigInteger),
-)
-
-latency_rollup = Table(
-    "interaction_latency_rollup",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("model", Text, primary_key=True),
-    Column("status", Text, primary_key=True),
-    Column("kind", Text, primary_key=True),  # "char" in SQL: 't' total, 'f' first token
-    Column("bin", SmallInteger, primary_key=True),
-    Column("n", BigInteger),
-)
+__all__ = ["latency_rollup", "rollup"]

@@ -8,13 +8,18 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Column,
     Computed,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Identity,
     Index,
     Integer,
+    SmallInteger,
+    String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -40,6 +45,13 @@ DOC_TSV_SQL = (
     "setweight(to_tsvector('english'::regconfig, "
     "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ') || ' ' || "
     "translate(signature, '.', ' ')), 'C')"
+)
+
+
+# What History's full-text search matches (migration 0004 generates the column from it).
+SEARCH_DOCUMENT_SQL = (
+    "to_tsvector('english'::regconfig, COALESCE(prompt, ''::text) || ' '::text "
+    "|| COALESCE(response, ''::text))"
 )
 
 
@@ -125,6 +137,9 @@ class Interaction(Base):
         ),
         Index("ix_interactions_user_id_created_at", "user_id", "created_at"),
         Index("ix_interactions_user_id_status_created_at", "user_id", "status", "created_at"),
+        # Migration 0004: History's search, and rare statuses without walking created_at.
+        Index("ix_interactions_fts", "search_vector", postgresql_using="gin"),
+        Index("ix_interactions_status_created_at", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -138,7 +153,7 @@ class Interaction(Base):
     model: Mapped[str] = mapped_column(Text)
     prompt: Mapped[str] = mapped_column(Text)
     response: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text, default="pending")
+    status: Mapped[str] = mapped_column(Text, default="pending", server_default="pending")
     error: Mapped[str | None] = mapped_column(Text)
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
@@ -150,6 +165,10 @@ class Interaction(Base):
     client: Mapped[str | None] = mapped_column(Text)
     # Turn details that no query filters on: preset, attachments, context truncation.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Written by the database only; deferred so loading a turn never reads it.
+    search_vector: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed(SEARCH_DOCUMENT_SQL, persisted=True), deferred=True
+    )
 
     conversation: Mapped[Conversation | None] = relationship(back_populates="interactions")
     tool_calls: Mapped[list[ToolCall]] = relationship(
@@ -273,3 +292,36 @@ class DocTerm(Base):
     )
     lexeme: Mapped[str] = mapped_column(Text, primary_key=True)
     df: Mapped[int] = mapped_column(Integer)
+
+
+# History's rollups (migration 0004): one row per UTC day, model, status and error class, and
+# per latency kind and log-spaced bin. Triggers on `interactions` keep them; the app only reads.
+interaction_rollup = Table(
+    "interaction_rollup",
+    Base.metadata,
+    Column("user_id", Integer, primary_key=True),  # migration 0006: each user's own rollup
+    Column("day", Date, primary_key=True),
+    Column("model", Text, primary_key=True),
+    Column("status", Text, primary_key=True),
+    Column("error_class", Text, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("prompt_tokens", BigInteger, nullable=False),
+    Column("completion_tokens", BigInteger, nullable=False),
+    Column("cost_usd", Float, nullable=False),
+    Column("cost_known", BigInteger, nullable=False),
+    Index("ix_interaction_rollup_day", "day"),
+)
+
+interaction_latency_rollup = Table(
+    "interaction_latency_rollup",
+    Base.metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("model", Text, primary_key=True),
+    Column("status", Text, primary_key=True),
+    # `"char"` in SQL (SQLAlchemy reflects it as a string): 't' total, 'f' first token.
+    Column("kind", String, primary_key=True),
+    Column("bin", SmallInteger, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Index("ix_interaction_latency_rollup_day", "day"),
+)

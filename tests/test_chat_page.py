@@ -117,7 +117,7 @@ def test_deleting_a_conversation_asks_first_then_removes_it(app_env, sessions) -
     at.button(key="delete").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     assert len(interactions(sessions)) == 1
-    at.button(key="confirm-delete").click().run()
+    at.button(key="delete-yes").click().run()
     assert not at.exception
     assert interactions(sessions) == []
     with sessions() as session:

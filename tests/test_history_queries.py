@@ -78,19 +78,20 @@ def assert_rollups_equal_a_rebuild(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         kept = set(session.execute(select(rollup)).all())
         rebuilt = set(session.execute(text(
-            "SELECT (created_at AT TIME ZONE 'UTC')::date, model, status,"
+            "SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, model, status,"
             " history_error_class(status, error), count(*), sum(coalesce(prompt_tokens, 0)),"
             " sum(coalesce(completion_tokens, 0)), coalesce(sum(cost_usd), 0), count(cost_usd)"
-            " FROM interactions GROUP BY 1, 2, 3, 4")).all())
-        assert {r[:5] + r[5:7] + (round(r[7], 9),) + r[8:] for r in kept} == {
-            r[:5] + r[5:7] + (round(r[7], 9),) + r[8:] for r in rebuilt}
+            " FROM interactions GROUP BY 1, 2, 3, 4, 5")).all())
+        assert {r[:8] + (round(r[8], 9),) + r[9:] for r in kept} == {
+            r[:8] + (round(r[8], 9),) + r[9:] for r in rebuilt}
         latencies = set(session.execute(select(latency_rollup)).all())
         rebuilt = set(session.execute(text(
-            "SELECT (created_at AT TIME ZONE 'UTC')::date, model, status, k, b, count(*) FROM ("
-            " SELECT created_at, model, status, 't' k, history_latency_bin(latency_ms) b"
-            " FROM interactions WHERE latency_ms IS NOT NULL UNION ALL"
-            " SELECT created_at, model, status, 'f', history_latency_bin(first_token_ms)"
-            " FROM interactions WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5"
+            "SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, model, status, k, b, count(*)"
+            " FROM (SELECT user_id, created_at, model, status, 't' k,"
+            " history_latency_bin(latency_ms) b FROM interactions WHERE latency_ms IS NOT NULL"
+            " UNION ALL SELECT user_id, created_at, model, status, 'f',"
+            " history_latency_bin(first_token_ms) FROM interactions"
+            " WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5, 6"
         )).all())
         assert latencies == rebuilt
 

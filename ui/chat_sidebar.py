@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.presets import PRESETS
 from db import queries
 from db.models import Conversation
+from ui.confirm import ask_button, confirmed
 
 
 def current_conversation_id() -> int | None:
@@ -63,20 +64,13 @@ def manage_conversation(sessions: sessionmaker[Session], conversation: Conversat
                 with sessions() as session:
                     queries.rename_conversation(session, conversation.id, title=title)
                 st.rerun()
-        if st.button("Delete conversation", key="delete", icon=":material/delete:"):
-            st.session_state.confirm_delete = conversation.id
-        if st.session_state.get("confirm_delete") == conversation.id:
-            st.warning(f"Delete “{conversation.title}” and all its turns? This cannot be undone.")
-            yes, no = st.columns(2)
-            if yes.button("Delete", type="primary", key="confirm-delete"):
-                with sessions() as session:
-                    queries.delete_conversation(session, conversation.id)
-                del st.session_state.confirm_delete
-                open_conversation(None)
-                st.rerun()
-            if no.button("Cancel", key="cancel-delete"):
-                del st.session_state.confirm_delete
-                st.rerun()
+        ask_button("Delete conversation", "delete", conversation.id, icon=":material/delete:")
+        question = f"Delete “{conversation.title}” and all its turns? This cannot be undone."
+        if confirmed("delete", conversation.id, question):
+            with sessions() as session:
+                queries.delete_conversation(session, conversation.id)
+            open_conversation(None)
+            st.rerun()
 
 
 def preset_picker(default: str | None = None) -> str | None:

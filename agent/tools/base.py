@@ -26,6 +26,7 @@ class UploadRef:
     kind: str
     path: Path | None
     summary: dict[str, Any] | None = None
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
