@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     context_tokens: int | None = Field(default=None, alias="MINI_AGENT_CONTEXT_TOKENS")
     max_upload_mb: int = Field(default=200, alias="MINI_AGENT_MAX_UPLOAD_MB")
     max_tool_steps: int = Field(default=6, alias="MINI_AGENT_MAX_TOOL_STEPS")
+    turn_workers: int = Field(default=16, ge=1, alias="MINI_AGENT_TURN_WORKERS")
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )

@@ -83,8 +83,9 @@ def main(sizes: list[int]) -> None:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
                                              args=CHROMIUM_ARGS)
         print(f"{'idle':>8} {'':>57} {server_rss_mb(port):7.0f}")
+        run = time.strftime("%H%M%S")  # the database is kept between runs: count this run's
         for n in sizes:
-            tag = f"r{n}"
+            tag = f"{run}r{n}"
             seconds = run_round(browser, base, n, tag)
             time.sleep(5)  # let the last turns finalize before counting
             with sessions() as session:

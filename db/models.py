@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Computed,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -113,6 +115,9 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )
+    # What the pickers show when the conversation is opened again.
+    model: Mapped[str | None] = mapped_column(Text)
+    preset: Mapped[str | None] = mapped_column(Text)
 
     interactions: Mapped[list[Interaction]] = relationship(
         back_populates="conversation", passive_deletes=True, order_by="Interaction.id"
@@ -131,6 +136,7 @@ class Interaction(Base):
         Index("ix_interactions_created_at", "created_at"),
         Index("ix_interactions_model_created_at", "model", "created_at"),
         Index("ix_interactions_conversation_id", "conversation_id"),
+        Index("ix_interactions_turn_of", "turn_of"),
         CheckConstraint(
             f"source IN ({', '.join(repr(s) for s in SOURCES)})",
             name="interactions_source_check",
@@ -165,6 +171,15 @@ class Interaction(Base):
     client: Mapped[str | None] = mapped_column(Text)
     # Turn details that no query filters on: preset, attachments, context truncation.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The app process streaming a pending turn, and when it last said it was alive.
+    owner: Mapped[str | None] = mapped_column(Text)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Retry, Regenerate and Edit add an attempt of a turn: the first attempt's id, NULL on it.
+    turn_of: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("interactions.id", ondelete="CASCADE",
+                               name="interactions_turn_of_fkey"))
+    # Earlier attempts, and the turns after an edited prompt: kept, not shown in the chat.
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     # Written by the database only; deferred so loading a turn never reads it.
     search_vector: Mapped[Any] = mapped_column(
         TSVECTOR, Computed(SEARCH_DOCUMENT_SQL, persisted=True), deferred=True

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Conversation, Interaction
 from db.text import storable
+
+# A turn's place in its conversation: its first attempt's id (later attempts keep the place).
+POSITION = func.coalesce(Interaction.turn_of, Interaction.id)
+SEARCH_VECTOR: ColumnElement[Any] = literal_column("interactions.search_vector")
 
 TITLE_CHARS = 60
 
@@ -22,18 +36,47 @@ def title_from_prompt(prompt: str) -> str:
     return line or "New chat"
 
 
-def create_conversation(session: Session, *, title: str) -> Conversation:
+def create_conversation(
+    session: Session, *, title: str, model: str | None = None, preset: str | None = None
+) -> Conversation:
     """A new conversation, committed."""
-    conversation = Conversation(title=storable(title) or "New chat")
+    conversation = Conversation(title=storable(title) or "New chat", model=model, preset=preset)
     session.add(conversation)
     session.commit()
     return conversation
 
 
-def list_conversations(session: Session, *, limit: int = 200) -> list[Conversation]:
-    """Conversations, most recently active first."""
+def list_conversations(
+    session: Session, *, search: str | None = None, limit: int = 200
+) -> list[Conversation]:
+    """Conversations, most recently active first; `search` matches titles and turns' words."""
     query = select(Conversation).order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    words = (storable(search) or "").strip()
+    if words:
+        query = query.where(or_(Conversation.title.ilike(f"%{like_escape(words)}%", escape="\\"),
+                                turns_matching(words)))
     return list(session.scalars(query.limit(limit)))
+
+
+def like_escape(text: str) -> str:
+    """`text` matched literally by LIKE (its wildcards escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def turns_matching(words: str) -> ColumnElement[bool]:
+    """The conversation has a turn whose prompt or reply has these words (History's index)."""
+    query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), words)
+    return exists().where(Interaction.conversation_id == Conversation.id,
+                          SEARCH_VECTOR.op("@@")(query))
+
+
+def remember_choices(
+    session: Session, conversation_id: int, *, model: str, preset: str | None
+) -> None:
+    """Keep the model and preset of the conversation's latest turn, for when it is reopened."""
+    session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                    .values(model=model, preset=preset))
+    session.commit()
 
 
 def get_conversation(session: Session, conversation_id: int) -> Conversation | None:
@@ -57,14 +100,34 @@ def delete_conversation(session: Session, conversation_id: int) -> None:
     session.commit()
 
 
-def list_turns(session: Session, conversation_id: int) -> list[Interaction]:
-    """A conversation's interactions, oldest first."""
+def list_turns(
+    session: Session, conversation_id: int, *, before: int | None = None
+) -> list[Interaction]:
+    """A conversation's shown turns (the latest attempt of each), oldest first.
+
+    `before` keeps only the turns placed before that turn: what a new attempt of it follows.
+    """
     query = (
         select(Interaction)
-        .where(Interaction.conversation_id == conversation_id)
+        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(False))
+        .order_by(POSITION, Interaction.id)
+    )
+    if before is not None:
+        query = query.where(POSITION.op("<")(before))
+    return list(session.scalars(query))
+
+
+def earlier_attempts(session: Session, conversation_id: int) -> dict[int, list[Interaction]]:
+    """Hidden earlier attempts of the conversation's turns, by the turn's place, oldest first."""
+    query = (
+        select(Interaction)
+        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(True))
         .order_by(Interaction.id)
     )
-    return list(session.scalars(query))
+    attempts: dict[int, list[Interaction]] = {}
+    for row in session.scalars(query):
+        attempts.setdefault(row.turn_of or row.id, []).append(row)
+    return attempts
 
 
 def start_interaction(
@@ -74,14 +137,32 @@ def start_interaction(
     model: str,
     prompt: str,
     meta: dict[str, Any] | None = None,
+    owner: str | None = None,
+    turn_of: int | None = None,
+    hide_later: bool = False,
 ) -> Interaction:
-    """Persist the prompt as a `pending` interaction before the model is called."""
+    """Persist the prompt as a `pending` interaction before the model is called.
+
+    With `turn_of` it is a new attempt of that turn: the attempt shown so far is hidden, and
+    with `hide_later` (an edited prompt) so are the turns after it.
+    """
+    if turn_of is not None and conversation_id is not None:
+        place = or_(Interaction.id == turn_of, Interaction.turn_of == turn_of)
+        if hide_later:
+            place = or_(place, POSITION.op(">")(turn_of))
+        session.execute(update(Interaction)
+                        .where(Interaction.conversation_id == conversation_id,
+                               Interaction.hidden.is_(False), place)
+                        .values(hidden=True))
     interaction = Interaction(
         conversation_id=conversation_id,
         model=model,
         prompt=storable(prompt),
         status="pending",
         meta=meta,
+        owner=owner,
+        heartbeat_at=func.now() if owner else None,
+        turn_of=turn_of,
     )
     session.add(interaction)
     if conversation_id is not None:

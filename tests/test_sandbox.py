@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -299,3 +301,16 @@ def test_an_unknown_mode_is_refused_by_name() -> None:
 def test_the_run_is_first_in_line_for_the_oom_killer() -> None:
     result = run_python("print(open('/proc/self/oom_score_adj').read().strip())")
     assert result.stdout == "1000\n"
+
+
+def test_a_runtime_that_lives_under_tmp_still_runs_isolated(tmp_path: Path) -> None:
+    # A clone under /tmp (as CI's may be) puts the runtime where the child's private /tmp goes.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages",
+                    str(venv)], check=True)
+    probe = ("from agent.sandbox import run_python, sandbox_status\n"
+             "print(sandbox_status().mode)\n"
+             "print(run_python('import sys; print(sys.prefix)').stdout, end='')\n")
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", probe], cwd=PROJECT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["root", str(venv)], out.stderr

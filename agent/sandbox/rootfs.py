@@ -70,6 +70,12 @@ def build(plan: dict[str, Any], owner: tuple[int, int]) -> None:
     sources = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in plan["binds"]]
     devices = [(d, os.open(f"/dev/{d}", os.O_PATH | os.O_CLOEXEC)) for d in DEVICES]
     mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4m")
+    # The private /tmp before the runtime's binds: a runtime that lives under /tmp (a clone
+    # there, its .venv) is then bound read-only inside it instead of clashing with it.
+    uid, gid = owner
+    os.makedirs(NEWROOT + "/tmp")
+    mount("tmpfs", NEWROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+          f"mode=0700,uid={uid},gid={gid},size={plan['disk_mb']}m")
     for link, target in plan["links"]:
         path = NEWROOT + link
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -90,10 +96,6 @@ def build(plan: dict[str, Any], owner: tuple[int, int]) -> None:
     # multiprocessing needs a writable /dev/shm for its semaphores: a private, small one.
     os.makedirs(f"{dev}/shm")
     mount("tmpfs", f"{dev}/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=16m")
-    uid, gid = owner
-    os.makedirs(NEWROOT + "/tmp")
-    mount("tmpfs", NEWROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-          f"mode=0700,uid={uid},gid={gid},size={plan['disk_mb']}m")
     os.makedirs(NEWROOT + "/proc")
     os.makedirs(NEWROOT + OLDROOT)
 
