@@ -69,6 +69,16 @@ def open_page(page: str, **query: str) -> AppTest:
     return at.run()
 
 
+@pytest.mark.parametrize("page", ["pages/1_History.py", "pages/2_Analyze.py"])
+def test_a_page_first_opened_while_the_database_is_stopped_says_so(proxy, sessions, page) -> None:
+    at = open_page("pages/1_History.py")  # opens the database (cached), as a running app has
+    proxy.stop()
+    fresh = open_page(page)  # a new browser session: nobody is signed in yet
+    assert says_stopped(fresh, "cannot be opened right now")
+    comes_back(fresh, proxy)
+    assert not at.exception
+
+
 def test_delete_all_matching_with_the_database_stopped_says_nothing_was_deleted(
     proxy, sessions
 ) -> None:

@@ -27,7 +27,8 @@ def draw_actions(app: App, opened: AnalyzedUpload) -> None:
                 "this cannot be undone.")
     if confirmed("analyze-delete", upload.id, question):
         with explained(f"“{upload.name}” was not deleted"):
-            delete_upload(app.db.sessions, upload.id, data_dir=app.settings.data_dir)
+            delete_upload(app.db.sessions, upload.id, user_id=app.user.id,
+                          data_dir=app.settings.data_dir)
         analysis_cache().forget(upload.sha256)
         st.session_state.pop(PICK_KEY, None)
         st.query_params.pop("upload", None)

@@ -25,7 +25,8 @@ from db.engine import (
     resolve_database_url,
     revive_embedded,
 )
-from ui.db_status import action_stopped
+from ui.auth import CurrentUser, current_user
+from ui.db_status import action_stopped, database_stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,7 @@ class App:
     settings: Settings
     db: Database
     llm: LLMClient
+    user: CurrentUser
 
 
 @st.cache_resource(show_spinner="Starting the database…")
@@ -120,8 +122,14 @@ def setup_page(title: str, icon: str) -> App:
     if db.embedded and revive_embedded(settings.data_dir):
         st.warning("The embedded PostgreSQL had stopped; it was started again.",
                     icon=":material/restart_alt:")
+    action_stopped(db.engine)
+    try:
+        user = current_user(settings, db.sessions)
+    except SQLAlchemyError:  # a new browser session while the database is down
+        database_stopped(db.engine, "this page cannot be opened right now")
     with st.sidebar:
         navigation()
         st.caption(f"Database: {describe_database(db.engine.url, settings.data_dir, db.embedded)}")
-    action_stopped(db.engine)
-    return App(settings=settings, db=db, llm=make_client(settings))
+        if settings.auth != "none":
+            st.caption(f"Signed in as {user.label}" + (" · admin" if user.admin else ""))
+    return App(settings=settings, db=db, llm=make_client(settings), user=user)
