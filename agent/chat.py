@@ -78,6 +78,8 @@ class ChatTurn:
         preset: str | None = None,
         attach: Sequence[int] = (),
         user_id: int = LOCAL_USER_ID,
+        source: str = "app",
+        client_name: str | None = None,
     ) -> None:
         if not prompt.strip():
             raise PromptRejected("The message is empty.")
@@ -88,6 +90,8 @@ class ChatTurn:
             )
         self.sessions = sessions
         self.user_id = user_id
+        # Where the turn came from ('app' or 'api') and, for the API, the calling program.
+        self.source, self.client_name = source, client_name
         self.client = client
         self.conversation_id = conversation_id
         self.model = model
@@ -123,6 +127,8 @@ class ChatTurn:
                     prompt=self.prompt,
                     meta=self.result.meta or None,
                     user_id=self.user_id,
+                    source=self.source,
+                    client=self.client_name,
                 )
                 self.result.interaction_id = row.id
         except SQLAlchemyError:
