@@ -129,11 +129,15 @@ def main(rounds: int = 40, count: int = 50) -> None:
             fake.queue(Script(text=REPLY, chunk_size=4, delay_s=0.01))
         texts, took = asyncio.run(concurrent(base, token, count))
         whole = sum(t == REPLY for t in texts)
-        time.sleep(0.5)
-        with sessions() as session:
-            recorded = session.scalars(select(Interaction).where(
-                Interaction.user_id == user_id, Interaction.prompt.like("stream %"))
-                .order_by(Interaction.id.desc()).limit(count)).all()
+        deadline = time.monotonic() + 15  # rows are finalized just after their stream ends
+        while True:
+            with sessions() as session:
+                recorded = session.scalars(select(Interaction).where(
+                    Interaction.user_id == user_id, Interaction.prompt.like("stream %"))
+                    .order_by(Interaction.id.desc()).limit(count)).all()
+            if all(r.status != "pending" for r in recorded) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         ok = sum(r.status == "ok" and r.response == REPLY for r in recorded
                  if r.created_at.timestamp() >= since - 1)
         print(f"{count} concurrent streams: {whole}/{count} arrived whole, {ok}/{count} rows ok, "
