@@ -12,7 +12,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 class Settings(BaseSettings):
     """Every knob of Mini-Agent; names are a contract with the README and docker-compose."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # `VAR=` (a copied .env.example, docker-compose's pass-through) means unset, for every setting.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     data_dir: Path = Field(default=Path(".mini-agent"), alias="MINI_AGENT_DATA_DIR")
@@ -25,9 +28,15 @@ class Settings(BaseSettings):
     context_tokens: int | None = Field(default=None, alias="MINI_AGENT_CONTEXT_TOKENS")
     max_upload_mb: int = Field(default=200, alias="MINI_AGENT_MAX_UPLOAD_MB")
     max_tool_steps: int = Field(default=6, alias="MINI_AGENT_MAX_TOOL_STEPS")
+    turn_workers: int = Field(default=16, ge=1, alias="MINI_AGENT_TURN_WORKERS")
     sandbox_allow_unisolated: bool = Field(
         default=False, alias="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"
     )
+    host: str = Field(default="127.0.0.1", alias="MINI_AGENT_HOST")
+    sandbox_mode: Literal["auto", "namespaces", "landlock", "off"] = Field(
+        default="auto", alias="MINI_AGENT_SANDBOX_MODE"
+    )
+    embedding_model: str | None = Field(default=None, alias="MINI_AGENT_EMBEDDING_MODEL")
     auth: Literal["none", "oidc", "header"] = Field(default="none", alias="MINI_AGENT_AUTH")
     admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="MINI_AGENT_ADMINS"
@@ -45,8 +54,8 @@ class Settings(BaseSettings):
     sign_out_url: str = Field(default="/oauth2/sign_out", alias="MINI_AGENT_SIGN_OUT_URL")
 
     @field_validator(
-        "database_url", "api_base", "oidc_metadata_url", "oidc_client_id", "oidc_client_secret",
-        "cookie_secret", mode="before",
+        "database_url", "api_base", "embedding_model", "oidc_metadata_url", "oidc_client_id",
+        "oidc_client_secret", "cookie_secret", mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent.cancel import Cancel, TurnStopped
 from agent.context import Context, build_context, system_text, uploads_note
+from agent.docs.retrieval import docs_note, hits_meta, reply_findings, retrieve
 from agent.errors import LLMError, PromptRejected
 from agent.llm import LLMClient, context_window, count_tokens
 from agent.loop import Event, LoopState, TextDelta, ToolFinished, run_loop
@@ -24,12 +26,26 @@ from db import queries
 from db.models import LOCAL_USER_ID
 from db.text import storable
 from db.tool_calls import record_tool_call
+from db.turns import CHANGED, notify
 
 log = logging.getLogger(__name__)
 NOT_SAVED = (
     "The database could not be reached, so this turn was not saved. "
     "The text stays on screen; copy what you need before reloading."
 )
+APP_BUG = ("Something went wrong inside Mini-Agent (a bug, not the model). What arrived is "
+           "kept; retry, and report it if it happens again.")
+
+
+def check_prompt(prompt: str, max_prompt_chars: int) -> None:
+    """Refuse a prompt that cannot be sent as it is, with what to do instead."""
+    if not prompt.strip():
+        raise PromptRejected("The message is empty.")
+    if len(prompt) > max_prompt_chars:
+        raise PromptRejected(
+            f"The message has {len(prompt):,} characters; the limit is "
+            f"{max_prompt_chars:,} (MINI_AGENT_MAX_PROMPT_CHARS). Attach it as a file instead."
+        )
 
 
 @dataclass
@@ -58,8 +74,10 @@ class ChatTurn:
 
     Without `agent` the turn is plain chat (one model call, no tools). With it, the model may
     call tools for up to `agent.max_tool_steps` rounds. `preset` picks the system prompt;
-    `attach` adds uploads to the conversation (earlier turns' uploads stay attached). Every row
-    it reads or writes is `user_id`'s.
+    `attach` adds uploads to the conversation (earlier turns' uploads stay attached).
+    `turn_of` makes it a new attempt of that turn (Retry, Regenerate; with `hide_later`,
+    Edit). `cancel` stops it from another thread; `owner` names the app process streaming it.
+    A final write that fails is retried `final_retries` times with backoff.
     """
 
     def __init__(
@@ -78,18 +96,18 @@ class ChatTurn:
         preset: str | None = None,
         attach: Sequence[int] = (),
         user_id: int = LOCAL_USER_ID,
+        turn_of: int | None = None,
+        hide_later: bool = False,
+        owner: str | None = None,
+        cancel: Cancel | None = None,
+        final_retries: int = 0,
+        retry_backoff_s: float = 0.5,
         source: str = "app",
         client_name: str | None = None,
     ) -> None:
-        if not prompt.strip():
-            raise PromptRejected("The message is empty.")
-        if len(prompt) > max_prompt_chars:
-            raise PromptRejected(
-                f"The message has {len(prompt):,} characters; the limit is "
-                f"{max_prompt_chars:,} (MINI_AGENT_MAX_PROMPT_CHARS). Attach it as a file instead."
-            )
+        check_prompt(prompt, max_prompt_chars)
         self.sessions = sessions
-        self.user_id = user_id
+        self.user_id = user_id  # every row this turn reads or writes is this user's
         # Where the turn came from ('app' or 'api') and, for the API, the calling program.
         self.source, self.client_name = source, client_name
         self.client = client
@@ -102,30 +120,51 @@ class ChatTurn:
         self.preset = preset
         self.attach = list(attach)
         self.toolbox: Toolbox | None = None
+        self.turn_of = turn_of
+        self.hide_later = hide_later
+        self.owner = owner
+        self.cancel = cancel or Cancel()
+        self.final_retries = final_retries
+        self.retry_backoff_s = retry_backoff_s
+        self.state = LoopState()
+        self.history: list[Any] = []
+        self._begun = False
+        self._lock = threading.Lock()
         self.clock = clock
         self.submitted = clock()
         self.result = TurnResult(meta=dict(meta or {}))
         if preset:
             self.result.meta["preset"] = preset
         self._finalized = False
-        # Set once the row is final: a page rerun started while this turn unwinds waits on it.
+        # `ended` once the reply is complete (followers may show it), `finished` once the row
+        # is written too (or given up on).
+        self.ended = threading.Event()
         self.finished = threading.Event()
 
-    def start(self) -> Context:
-        """Store the pending row and load the history to send; a dead database is survivable."""
-        history = []
+    def begin(self) -> int | None:
+        """Store the pending row and load the history to send; a dead database is survivable.
+
+        Returns the row's id (None when the database did not take it). Called once, by
+        whoever submits the turn, so the page knows the row before the worker runs it.
+        """
+        if self._begun:
+            return self.result.interaction_id
+        self._begun = True
         try:
             with self.sessions() as session:
                 if self.conversation_id is not None:
-                    history = queries.list_turns(
-                        session, self.conversation_id, user_id=self.user_id)
-                self._attach_uploads(session, history)
+                    self.history = queries.list_turns(session, self.conversation_id,
+                                                      before=self.turn_of, user_id=self.user_id)
+                self._attach_uploads(session, self.history)
                 row = queries.start_interaction(
                     session,
                     conversation_id=self.conversation_id,
                     model=self.model,
                     prompt=self.prompt,
                     meta=self.result.meta or None,
+                    owner=self.owner,
+                    turn_of=self.turn_of,
+                    hide_later=self.hide_later,
                     user_id=self.user_id,
                     source=self.source,
                     client=self.client_name,
@@ -134,11 +173,20 @@ class ChatTurn:
         except SQLAlchemyError:
             log.exception("could not store the pending interaction")
             self.result.saved = False
+        return self.result.interaction_id
+
+    def start(self) -> Context:
+        """The messages to send: the stored history fitted to the window, then the prompt."""
+        history = self.history
         self._choose_tools(history)
+        docs = retrieve(self.sessions, self.preset, self.prompt)
+        if docs:
+            self.result.meta["docs"] = hits_meta(docs)
         context = build_context(
             history,
             self.prompt,
-            system_prompt=system_text(self.system_prompt, uploads_note(self.result.uploads)),
+            system_prompt=system_text(self.system_prompt, uploads_note(self.result.uploads),
+                                      docs_note(docs)),
             window=context_window(self.client, self.model),
             count_tokens=lambda messages: count_tokens(self.model, messages),
         )
@@ -168,7 +216,7 @@ class ChatTurn:
         self.result.tools_off = self.agent.tools_off or refused
         if self.result.tools_off:
             return
-        context = replace(self.agent.context,
+        context = replace(self.agent.context, sessions=self.sessions,
                           uploads={u.id: u for u in self.result.uploads})
         self.toolbox = build_toolbox(context, code_tools=self.agent.code_off is None)
 
@@ -184,11 +232,12 @@ class ChatTurn:
 
     def events(self) -> Generator[Event]:
         """Yield text pieces and tool events as they happen; closing early records `stopped`."""
-        context = self.start()
-        state = LoopState()
+        self.begin()
+        state = self.state
         loop: Generator[Event] | None = None
         status = "error"
         try:
+            context = self.start()
             if not context.fits:
                 window = context_window(self.client, self.model)
                 raise LLMError(
@@ -198,7 +247,7 @@ class ChatTurn:
                 )
             max_steps = self.agent.max_tool_steps if self.agent else 0
             loop = run_loop(self.client, self.model, context.messages, self.toolbox,
-                            max_steps=max_steps, state=state)
+                            max_steps=max_steps, state=state, cancel=self.cancel)
             for event in loop:
                 if isinstance(event, TextDelta) and self.result.first_token_ms is None:
                     self.result.first_token_ms = self._elapsed_ms()
@@ -210,20 +259,28 @@ class ChatTurn:
                 if footer:
                     state.text += footer
                     yield TextDelta(footer)
+            findings = reply_findings(self.sessions, state.text)
+            if findings:
+                self.result.meta["code_findings"] = findings
             status = "ok"
         except LLMError as exc:
             self.result.error = exc
+        except TurnStopped as exc:
+            status = "stopped"
+            if exc.reason != "stopped":
+                self.result.meta["stopped_by"] = exc.reason
         except GeneratorExit:
             status = "stopped"
             raise
         except Exception as exc:
-            # A bug, not a provider failure: record it, then let it surface.
-            self.result.error = LLMError(f"Unexpected error: {exc}", kind=type(exc).__name__)
+            # A bug, not a provider failure: record it in plain words, then let it surface.
+            self.result.error = LLMError(APP_BUG, kind=type(exc).__name__)
             raise
         finally:
             if loop is not None:
                 loop.close()  # counts the usage of a model call cut short
-            self._finalize(status, state)
+            self.cancel.close()
+            self.finalize(status)
 
     def _record_tool_call(self, event: ToolFinished) -> None:
         """Store a finished tool call with the turn; a lost database only loses the record."""
@@ -251,16 +308,24 @@ class ChatTurn:
     def _elapsed_ms(self) -> int:
         return round((self.clock() - self.submitted) * 1000)
 
-    def _finalize(self, status: str, state: LoopState) -> None:
-        if self._finalized:
-            return
-        self._finalized = True
+    def finalize(self, status: str, *, retries: int | None = None) -> bool:
+        """Record how the turn ended, once; False when it was already finalized.
+
+        Safe from any thread: the app's shutdown finalizes running turns as `stopped` with
+        what had arrived, and the streaming thread then finds the work done.
+        """
+        with self._lock:
+            if self._finalized:
+                return False
+            self._finalized = True
         try:
-            self._write_final(status, state)
+            self._write_final(status, self.state,
+                              self.final_retries if retries is None else retries)
         finally:
             self.finished.set()
+        return True
 
-    def _write_final(self, status: str, state: LoopState) -> None:
+    def _write_final(self, status: str, state: LoopState, retries: int) -> None:
         result = self.result
         usage = state.usage.known()
         result.status = status
@@ -276,10 +341,26 @@ class ChatTurn:
             result.meta["tool_steps"] = state.steps
         if state.step_limit_reached:
             result.meta["step_limit_reached"] = True
+        self.ended.set()
         if result.interaction_id is None:
             return
+        for attempt in range(retries + 1):
+            if attempt:
+                # The database may be restarting: keep the reply and try again a little later.
+                time.sleep(self.retry_backoff_s * 2 ** (attempt - 1))
+            if self._write_row(status, state):
+                result.saved = True
+                return
+        result.saved = False
+
+    def _write_row(self, status: str, state: LoopState) -> bool:
+        """One attempt at writing the final row; False when the database did not take it."""
+        result = self.result
+        assert result.interaction_id is not None
+        usage = state.usage.known()
         try:
             with self.sessions() as session:
+                notify(session, CHANGED, result.interaction_id)
                 queries.finalize_interaction(
                     session,
                     result.interaction_id,
@@ -295,4 +376,5 @@ class ChatTurn:
                 )
         except SQLAlchemyError:
             log.exception("could not finalize interaction %s", result.interaction_id)
-            result.saved = False
+            return False
+        return True

@@ -24,14 +24,28 @@ class Context:
     prompt_tokens: int | None = None
 
 
+CUT_OFF_NOTE = "[This reply was cut off before it finished.]"
+
+
 def turn_messages(turn: Interaction) -> list[Message]:
-    """A past turn as chat messages; failed turns without text are left out."""
+    """A past turn as chat messages; failed turns without text are left out.
+
+    A reply that did not finish (stopped, broken off, or still streaming elsewhere) is marked
+    as cut off, so the model does not take half an answer for a whole one.
+    """
     if not turn.response:
         return []
+    reply = turn.response if turn.status == "ok" else f"{turn.response}\n\n{CUT_OFF_NOTE}"
     return [
         {"role": "user", "content": turn.prompt},
-        {"role": "assistant", "content": turn.response},
+        {"role": "assistant", "content": reply},
     ]
+
+
+def char_bound(messages: list[Message]) -> int:
+    """An upper bound on the tokens of `messages`: a token almost never covers less than one
+    character (plus a few tokens per message of framing)."""
+    return sum(len(str(m.get("content") or "")) for m in messages) + 4 * len(messages)
 
 
 def build_context(
@@ -42,31 +56,35 @@ def build_context(
     window: int | None,
     count_tokens: Callable[[list[Message]], int],
 ) -> Context:
-    """Fit as many recent turns as `window` allows in front of the new prompt."""
+    """Fit as many recent turns as `window` allows in front of the new prompt.
+
+    Linear in the conversation: each turn is measured once, by its character count when that
+    bound already fits, else by the tokenizer; the walk stops at the first turn that does not
+    fit, so only the kept turns (bounded by the window) are ever tokenized.
+    """
     head = [{"role": "system", "content": system_prompt}] if system_prompt else []
     tail = [{"role": "user", "content": prompt}]
     pairs = [m for m in (turn_messages(t) for t in history) if m]
     if window is None:
         return Context(head + [m for p in pairs for m in p] + tail, 0)
     budget = max(window - REPLY_RESERVE_TOKENS, window // 2)
-
-    def size(messages: list[Message]) -> int:
-        # A token almost never covers less than one character, so the character count is a
-        # cheap upper bound: tokenize only when the conversation might not fit.
-        upper = sum(len(str(m.get("content") or "")) for m in messages) + 4 * len(messages)
-        return upper if upper <= budget else count_tokens(messages)
-
-    base = size(head + tail)
+    base = char_bound(head + tail)
     if base > budget:
-        return Context(head + tail, len(pairs), fits=False, prompt_tokens=base)
-    kept: list[list[Message]] = []
+        base = count_tokens(head + tail)
+        if base > budget:
+            return Context(head + tail, len(pairs), fits=False, prompt_tokens=base)
+    used = base
+    kept = 0
     for pair in reversed(pairs):
-        candidate = [pair, *kept]
-        if size(head + [m for p in candidate for m in p] + tail) > budget:
-            break
-        kept = candidate
-    messages = head + [m for p in kept for m in p] + tail
-    return Context(messages, len(pairs) - len(kept))
+        cost = char_bound(pair)
+        if used + cost > budget:
+            cost = count_tokens(pair)
+            if used + cost > budget:
+                break
+        used += cost
+        kept += 1
+    chosen = pairs[len(pairs) - kept:]
+    return Context(head + [m for p in chosen for m in p] + tail, len(pairs) - kept)
 
 
 def upload_line(upload: UploadRef) -> str:

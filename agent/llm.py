@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
+import re
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+import httpx
+import openai
+
+from agent.cancel import Cancel
 from agent.errors import LLMError
 from config import Settings
+
+# What a provider call can raise (litellm's errors subclass the OpenAI SDK's); anything else
+# is a bug of ours and must surface as one, not read as "the model call failed".
+PROVIDER_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, httpx.HTTPError)
+# Credentials and endpoints the providers read from the environment: an empty one is unset.
+CREDENTIAL_NAME = re.compile(r"(_API_KEY|_API_BASE|_API_VERSION|_AUTH_TOKEN|_TOKEN|_SECRET)$")
 
 RETRYABLE = ("RateLimitError", "InternalServerError", "ServiceUnavailableError",
              "BadGatewayError", "APIConnectionError", "Timeout")
@@ -21,6 +33,8 @@ RETRYABLE = ("RateLimitError", "InternalServerError", "ServiceUnavailableError",
 def litellm_module() -> ModuleType:
     """Import litellm once, lazily: the import takes seconds and must not fetch prices."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    # ~150 pydantic notes about litellm's own TypedDicts, one per class, on every start.
+    warnings.filterwarnings("ignore", message=r"Items? '.*' on TypedDict", category=UserWarning)
     import litellm
 
     litellm.suppress_debug_info = True
@@ -60,8 +74,16 @@ def make_client(settings: Settings) -> LLMClient:
     )
 
 
+def drop_blank_credentials() -> None:
+    """Unset provider variables that are set but empty (`OPENAI_API_KEY=` from a copied
+    `.env.example` or docker compose): litellm counts them as present, the provider refuses."""
+    for name in [n for n, v in os.environ.items() if CREDENTIAL_NAME.search(n) and not v.strip()]:
+        os.environ.pop(name, None)
+
+
 def provider_key_present(model: str) -> bool:
     """Whether the environment holds what litellm needs to call `model`."""
+    drop_blank_credentials()
     return bool(litellm_module().validate_environment(model)["keys_in_environment"])
 
 
@@ -69,14 +91,25 @@ def model_problem(client: LLMClient, model: str) -> str | None:
     """Why `model` cannot be called as configured, or None when it looks usable."""
     if client.api_base:
         return None
+    drop_blank_credentials()
     env = litellm_module().validate_environment(model)
     if env["keys_in_environment"]:
         return None
-    missing = ", ".join(env.get("missing_keys") or []) or "the provider's API key"
+    missing = " or ".join(env.get("missing_keys") or []) or "the provider's API key"
+    provider = provider_of(model)
     return (
-        f"No credentials for `{model}`: set {missing} in the environment or in `.env`, "
-        "or point MINI_AGENT_API_BASE at an OpenAI-compatible server (Ollama, vLLM, LM Studio)."
+        f"No API key for {provider} (`{model}`): set {missing} in the environment or in "
+        "`.env`, or point MINI_AGENT_API_BASE at an OpenAI-compatible server "
+        "(Ollama, vLLM, LM Studio)."
     )
+
+
+def provider_of(model: str) -> str:
+    """The provider litellm would call for `model` (its prefix when litellm cannot tell)."""
+    try:
+        return str(litellm_module().get_llm_provider(model=model)[1])
+    except PROVIDER_ERRORS:
+        return model.split("/", 1)[0] if "/" in model else "the provider"
 
 
 def context_window(client: LLMClient, model: str) -> int | None:
@@ -113,7 +146,7 @@ def to_llm_error(
     """Plain words for a litellm/OpenAI exception, keeping its class for the record."""
     kind = type(exc).__name__
     status = getattr(exc, "status_code", None)
-    detail = str(getattr(exc, "message", "") or exc).strip()
+    detail = plain_detail(str(getattr(exc, "message", "") or exc))
     if "Connection error" in detail:
         # litellm reports a refused connection as a 500 InternalServerError.
         kind, status = "APIConnectionError", None
@@ -121,7 +154,7 @@ def to_llm_error(
         detail = detail[:500] + "…"
     where = f" at {api_base}" if api_base else ""
     if mid_stream:
-        text = (f"The reply from `{model}` broke off half-way ({kind}). "
+        text = (f"The reply from `{model}` broke off half-way. "
                 "What arrived is kept; retry to get a complete answer.")
     elif kind in ("AuthenticationError", "PermissionDeniedError") or status in (401, 403):
         text = (f"The provider refused the credentials for `{model}` ({status or 401}). "
@@ -141,12 +174,30 @@ def to_llm_error(
         text = (f"The conversation is too long for `{model}`. "
                 "Start a new chat or shorten the prompt.")
     elif status and 500 <= int(status) < 600 or kind in RETRYABLE:
-        text = f"The model server had an error ({status or kind}). Retry in a moment."
+        text = (f"The model server had an error{f' ({status})' if status else ''}. "
+                "Retry in a moment.")
     else:
-        text = f"The model call failed ({kind}{f' {status}' if status else ''})."
+        text = f"The model call failed{f' ({status})' if status else ''}."
     if detail:
         text += f"\n\nDetails: {detail}"
     return LLMError(text, kind=kind, retryable=kind in RETRYABLE and not mid_stream)
+
+
+# Prefixes litellm adds to provider messages ("litellm.APIError: APIError: OpenAIException - ").
+CLASS_PREFIX = re.compile(r"(?:litellm\.)?\w*(?:Error|Exception|Timeout)\b\s*[:\-]\s*")
+
+
+def plain_detail(detail: str) -> str:
+    """The provider's own message without litellm's class-name prefixes, shortened."""
+    detail = CLASS_PREFIX.sub("", detail.strip()).strip()
+    detail = detail.split(" Original exception:")[0].strip()
+    return detail[:500] + "…" if len(detail) > 500 else detail
+
+
+def missing_key_error(client: LLMClient, model: str) -> LLMError | None:
+    """A missing key read as a missing key, before any request is made."""
+    problem = model_problem(client, model)
+    return LLMError(problem, kind="MissingKey") if problem else None
 
 
 def open_stream(
@@ -155,6 +206,7 @@ def open_stream(
     messages: list[dict[str, Any]],
     *,
     tools: list[dict[str, Any]] | None = None,
+    cancel: Cancel | None = None,
 ) -> Iterator[Any]:
     """Start a streaming completion (one attempt; `stream_reply` owns the retry policy)."""
     kwargs: dict[str, Any] = {
@@ -166,6 +218,12 @@ def open_stream(
     }
     if tools:
         kwargs["tools"] = tools
+    if cancel is not None and provider_of(model) == "openai":
+        # Our own HTTP client, whose sockets Stop can shut at once (even before a token).
+        kwargs["client"] = cancel.openai_client(
+            api_key=kwargs.pop("api_key", None) or os.environ.get("OPENAI_API_KEY"),
+            base_url=kwargs.pop("api_base", None) or os.environ.get("OPENAI_BASE_URL"),
+            timeout=client.timeout_s)
     return litellm_module().completion(**kwargs)
 
 
@@ -176,6 +234,7 @@ def stream_reply(
     reply: Reply,
     *,
     tools: list[dict[str, Any]] | None = None,
+    cancel: Cancel | None = None,
 ) -> Iterator[str]:
     """Yield the reply's text as it arrives, filling `reply` (usage, cost, tool calls) at the end.
 
@@ -183,13 +242,18 @@ def stream_reply(
     may accept the request and fail (or time out) before sending anything. After that a failure
     ends the reply, and `reply.text` keeps what arrived.
     """
+    missing = missing_key_error(client, model)
+    if missing is not None:
+        raise missing
     attempt = 0
     while True:
         chunks: list[Any] = []
         try:
-            stream = open_stream(client, model, messages, tools=tools)
+            stream = open_stream(client, model, messages, tools=tools, cancel=cancel)
             provider_usage = watch_provider_usage(stream)
             for chunk in stream:
+                if cancel is not None and cancel.is_set():
+                    raise cancel.stopped()
                 chunks.append(chunk)
                 if not chunk.choices:
                     continue
@@ -198,12 +262,18 @@ def stream_reply(
                     reply.text += text
                     yield text
             break
-        except Exception as exc:
+        except PROVIDER_ERRORS as exc:
+            if cancel is not None and cancel.is_set():
+                raise cancel.stopped() from exc
             error = to_llm_error(exc, model=model, api_base=client.api_base,
                                  mid_stream=bool(reply.text))
             if reply.text or not error.retryable or attempt >= client.max_retries:
                 raise error from exc
-            client.sleep(client.backoff_s * (2**attempt))
+            if cancel is not None:
+                if cancel.wait(client.backoff_s * (2**attempt)):
+                    raise cancel.stopped() from exc
+            else:
+                client.sleep(client.backoff_s * (2**attempt))
             attempt += 1
     finish_reply(litellm_module(), reply, chunks, messages, model,
                  provider_sent_usage=provider_usage())

@@ -12,6 +12,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.cancel import Cancel
 from agent.errors import LLMError
 from agent.llm import LLMClient, Reply, stream_reply
 from agent.tools import Toolbox, ToolOutput, model_content
@@ -123,18 +124,21 @@ def run_loop(
     *,
     max_steps: int,
     state: LoopState,
+    cancel: Cancel | None = None,
 ) -> Generator[Event]:
     """Run the turn's model calls and tool calls, yielding events; `state` records them."""
     messages = list(messages)
     while True:
+        if cancel is not None and cancel.is_set():
+            raise cancel.stopped()
         offer = toolbox if toolbox and state.steps < max_steps else None
         if toolbox and offer is None:
             state.step_limit_reached = True
             messages.append({"role": "user", "content": STEP_LIMIT_NOTE})
-        reply = yield from call_model(client, model, messages, offer, state)
+        reply = yield from call_model(client, model, messages, offer, state, cancel)
         if reply is None:  # the server refused tools: the same call again, without them
             toolbox = offer = None
-            reply = yield from call_model(client, model, messages, None, state)
+            reply = yield from call_model(client, model, messages, None, state, cancel)
             assert reply is not None
         if offer is None or not reply.tool_calls:
             if state.step_limit_reached and not reply.text.strip():
@@ -159,6 +163,7 @@ def call_model(
     messages: list[Message],
     toolbox: Toolbox | None,
     state: LoopState,
+    cancel: Cancel | None = None,
 ) -> Generator[Event, None, Reply | None]:
     """Stream one model call into events; returns its Reply, or None if tools were refused."""
     reply = Reply()
@@ -166,7 +171,7 @@ def call_model(
     separator = "\n\n" if state.text and not state.text.endswith("\n") else ""
     try:
         for piece in stream_reply(client, model, messages, reply,
-                                  tools=toolbox.specs() if toolbox else None):
+                                  tools=toolbox.specs() if toolbox else None, cancel=cancel):
             yield from emit(state, separator + piece)
             separator = ""
     except LLMError as exc:

@@ -43,7 +43,7 @@ def tool_support(client: LLMClient, model: str) -> str | None:
 
 def code_tools_off(settings: Settings) -> str | None:
     """Why run_python and run_tests are not offered, or None when they may run."""
-    status = sandbox_status()
+    status = sandbox_status(settings.sandbox_mode)
     if status.available or settings.sandbox_allow_unisolated:
         return None
     return (f"Running code is off: no sandbox on this machine ({status.reason}). Set "
@@ -65,4 +65,5 @@ def tool_context(settings: Settings) -> ToolContext:
     return ToolContext(
         sandbox_timeout_s=min(settings.request_timeout_s, 30.0),
         allow_unisolated=settings.sandbox_allow_unisolated,
+        sandbox_mode=settings.sandbox_mode,
     )

@@ -40,8 +40,10 @@ def generate_log(path: Path, size: int) -> None:
         ("ERROR", "db", "connection to db-{n} refused after {ms} retries"),
         ("INFO", "auth", "user {n} logged in from 10.0.{ms}.{n}"),
     ]
-    trace = ('Traceback (most recent call last):\n  File "/srv/app/jobs.py", line 88, in run\n'
-             "    result = step()\nZeroDivisionError: division by zero\n")
+    trace = (
+        'Traceback (most recent call last):\n  File "/srv/app/jobs.py", line 88, in run\n'
+        "    result = step()\nZeroDivisionError: division by zero\n"
+    )
     stamp = datetime(2024, 5, 1)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w") as out:
@@ -52,8 +54,10 @@ def generate_log(path: Path, size: int) -> None:
             if 0.45 < written / size < 0.46:
                 level, component, message = templates[5]
             text = message.format(n=rng.randint(1, 9999), ms=rng.randint(1, 999))
-            line = f"{stamp:%Y-%m-%d %H:%M:%S},{stamp.microsecond // 1000:03d} {level} " \
-                   f"[{component}] {text}\n"
+            line = (
+                f"{stamp:%Y-%m-%d %H:%M:%S},{stamp.microsecond // 1000:03d} {level} "
+                f"[{component}] {text}\n"
+            )
             if rng.random() < 0.0005:
                 line += trace
             written += out.write(line)
@@ -113,8 +117,10 @@ def measure(name: str, path: Path) -> None:
     reopen_s = time.perf_counter() - started
     assert any("Opened from the cache" in c.value for c in reopened.caption)
 
-    print(f"{name:<12} {len(content) / 1e6:7.1f} MB  library alone {library_s:6.1f} s  "
-          f"upload→tabs drawn {upload_s:6.1f} s  reopen {reopen_s:5.2f} s")
+    print(
+        f"{name:<12} {len(content) / 1e6:7.1f} MB  library alone {library_s:6.1f} s  "
+        f"upload→tabs drawn {upload_s:6.1f} s  reopen {reopen_s:5.2f} s"
+    )
     print(f"{'':<12} page notice: {notice}  tabs: {tabs}")
 
 
@@ -133,8 +139,10 @@ def main() -> None:
     # The bench's own data folder (and embedded PostgreSQL, unless DATABASE_URL is set).
     os.environ["MINI_AGENT_DATA_DIR"] = str(DATA_DIR / "analyze-page")
     os.environ["MINI_AGENT_MAX_UPLOAD_MB"] = "256"
-    print("Measured: AppTest upload(...).run() = keep + detect + analyse + record + draw all tabs "
-          f"(no browser transfer); {os.cpu_count()} CPUs")
+    print(
+        "Measured: AppTest upload(...).run() = keep + detect + analyse + record + draw all tabs "
+        f"(no browser transfer); {os.cpu_count()} CPUs"
+    )
     measure("50MB.log", log)
     measure("200MB.csv", table)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6

@@ -1,4 +1,8 @@
-"""Time analyze_log against drain3 (defaults) on a ~100 MB log; each runs in a child process."""
+"""Time analyze_log against drain3 (defaults) on ~100 MB logs; each runs in a child process.
+
+Two mixes: the LogHub dev files repeated (few templates), and a synthetic mix of many header
+styles carrying tens of thousands of distinct messages (bench/distinct_mix.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from distinct_mix import build_distinct  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("/work/shared/data/loghub-dev")
@@ -66,8 +74,13 @@ def run_child(code: str, path: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    """Both mixes: size, load, our figures, drain3's, and the ratios."""
+    compare(build_log())
+    compare(build_distinct(ROOT / "bench" / ".data" / "distinct_100mb.log", TARGET_BYTES))
+
+
+def compare(path: Path) -> None:
     """Print size, load, our time/throughput/RSS, drain3's, and the ratios."""
-    path = build_log()
     megabytes = path.stat().st_size / 1e6
     ours = run_child(OURS, path)
     drain = run_child(DRAIN, path)

@@ -16,16 +16,19 @@ from pathlib import Path
 
 from bench.bench_csv import DATA_DIR, DEFAULT_ROWS, generate_csv
 
-SQL = ("SELECT color, count(*) AS orders, avg(price) AS mean_price, avg(quantity) AS mean_qty "
-       "FROM data GROUP BY color ORDER BY color")
+SQL = (
+    "SELECT color, count(*) AS orders, avg(price) AS mean_price, avg(quantity) AS mean_qty "
+    "FROM data GROUP BY color ORDER BY color"
+)
 
 
 def _child(path: str, timeout_s: float, queue: multiprocessing.Queue) -> None:
     """Run the tool as the loop does (through the toolbox) and report time, RSS and summary."""
     from agent.tools import ToolContext, UploadRef, build_toolbox
 
-    context = ToolContext(query_timeout_s=timeout_s,
-                          uploads={1: UploadRef(1, Path(path).name, "csv", Path(path))})
+    context = ToolContext(
+        query_timeout_s=timeout_s, uploads={1: UploadRef(1, Path(path).name, "csv", Path(path))}
+    )
     toolbox = build_toolbox(context, code_tools=False)
     start = time.perf_counter()
     ran = toolbox.call("query_data", json.dumps({"upload": 1, "sql": SQL}))

@@ -1,11 +1,14 @@
 """Measure the sandbox's start-to-result overhead: print(1), and a 20-test pytest run.
 
-Run from the project root: `.venv/bin/python -m bench.bench_sandbox [--runs 30]`.
+Run from the project root: `.venv/bin/python -m bench.bench_sandbox [--runs 30]`. As root
+"namespaces" is the root mode; run it as an ordinary user (e.g. `setpriv --reuid U --regid U
+--clear-groups .venv/bin/python -m bench.bench_sandbox`) to measure user namespaces.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -39,37 +42,42 @@ def report(label: str, times: list[float]) -> None:
     sys.stdout.write(f"{label:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms\n")
 
 
+def bench_mode(mode: str, runs: int) -> None:
+    """Time print(1) and a 20-test pytest run in one MINI_AGENT_SANDBOX_MODE."""
+    status = sandbox_status(mode)
+    sys.stdout.write(f"\n[{mode}] available={status.available}: {status.reason}\n")
+    if not status.available:
+        return
+    pytest_code = "def add(a, b):\n    return a + b\n"
+    result = run_pytest(pytest_code, TESTS, mode=mode)
+    sys.stdout.write(f"pytest summary: {result.summary}\n")
+    report(f"run_python('print(1)') [{status.mode}]",
+           measure(lambda: run_python("print(1)", mode=mode), runs))
+    report(f"run_pytest (20 tests) [{status.mode}]",
+           measure(lambda: run_pytest(pytest_code, TESTS, mode=mode), max(runs // 3, 5)))
+
+
 def main() -> None:
-    """Run the measurements and print them, with a bare interpreter start as the baseline."""
+    """Run the measurements per mode, with a bare interpreter and bare pytest as baselines."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--modes", default="namespaces,landlock")
     args = parser.parse_args()
-    status = sandbox_status()
-    sys.stdout.write(f"sandbox: available={status.available} ({status.reason})\n")
-    allow = not status.available
+    sys.stdout.write(f"uid {os.getuid()}, load average {os.getloadavg()}\n")
     bare = [sys.executable, "-I", "-c", "print(1)"]
     quiet = {"stdout": subprocess.DEVNULL, "check": True}
     report("bare python -I -c print(1)", measure(lambda: subprocess.run(bare, **quiet), args.runs))
-    report(
-        "run_python('print(1)')",
-        measure(lambda: run_python("print(1)", allow_unisolated=allow), args.runs),
-    )
-    pytest_code = "def add(a, b):\n    return a + b\n"
-    result = run_pytest(pytest_code, TESTS, allow_unisolated=allow)
-    sys.stdout.write(f"pytest summary: {result.summary}\n")
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "solution.py").write_text(pytest_code)
+        Path(folder, "solution.py").write_text("def add(a, b):\n    return a + b\n")
         Path(folder, "test_solution.py").write_text(TESTS)
         Path(folder, "pytest.ini").write_text("[pytest]\n")
         bare_pytest = [sys.executable, "-I", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        report(
-            "bare pytest (20 tests, no sandbox)",
-            measure(lambda: subprocess.run(bare_pytest, cwd=folder, **quiet), args.runs),
-        )
-    report(
-        "run_pytest (20 tests)",
-        measure(lambda: run_pytest(pytest_code, TESTS, allow_unisolated=allow), args.runs),
-    )
+        report("bare pytest (20 tests, no sandbox)",
+               measure(lambda: subprocess.run(bare_pytest, cwd=folder, **quiet),
+                       max(args.runs // 3, 5)))
+    for mode in args.modes.split(","):
+        bench_mode(mode, args.runs)
+    sys.stdout.write(f"load average after: {os.getloadavg()}\n")
 
 
 if __name__ == "__main__":

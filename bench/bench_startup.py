@@ -20,8 +20,12 @@ from tests.browser_support import chromium_page, streamlit_server  # noqa: E402
 
 def time_start(data_dir: Path) -> tuple[float, float]:
     """Seconds to the health check answering, and to the chat input being on screen."""
-    env = {"DATABASE_URL": "", "MINI_AGENT_DATA_DIR": str(data_dir),
-           "MINI_AGENT_MODEL": "openai/bench", "MINI_AGENT_API_BASE": "http://127.0.0.1:9/v1"}
+    env = {
+        "DATABASE_URL": "",
+        "MINI_AGENT_DATA_DIR": str(data_dir),
+        "MINI_AGENT_MODEL": "openai/bench",
+        "MINI_AGENT_API_BASE": "http://127.0.0.1:9/v1",
+    }
     with chromium_page() as page:
         start = time.perf_counter()
         with streamlit_server(env) as base:

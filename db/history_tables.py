@@ -1,44 +1,11 @@
-"""The rollup tables (migrations 0004, 0006) as Core tables: the app reads, triggers write."""
+"""The rollup tables of migrations 0004, 0006 and 0008, declared in db.models (read-only for
+the app): per user (`rollup`, `latency_rollup`) and summed over users (`*_all`, for admins)."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Date,
-    Float,
-    Integer,
-    MetaData,
-    SmallInteger,
-    Table,
-    Text,
-)
+from db.models import interaction_latency_rollup as latency_rollup
+from db.models import interaction_latency_rollup_all as latency_rollup_all
+from db.models import interaction_rollup as rollup
+from db.models import interaction_rollup_all as rollup_all
 
-metadata = MetaData()
-
-rollup = Table(
-    "interaction_rollup",
-    metadata,
-    Column("user_id", Integer, primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("model", Text, primary_key=True),
-    Column("status", Text, primary_key=True),
-    Column("error_class", Text, primary_key=True),
-    Column("n", BigInteger),
-    Column("prompt_tokens", BigInteger),
-    Column("completion_tokens", BigInteger),
-    Column("cost_usd", Float),
-    Column("cost_known", BigInteger),
-)
-
-latency_rollup = Table(
-    "interaction_latency_rollup",
-    metadata,
-    Column("user_id", Integer, primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("model", Text, primary_key=True),
-    Column("status", Text, primary_key=True),
-    Column("kind", Text, primary_key=True),  # "char" in SQL: 't' total, 'f' first token
-    Column("bin", SmallInteger, primary_key=True),
-    Column("n", BigInteger),
-)
+__all__ = ["latency_rollup", "latency_rollup_all", "rollup", "rollup_all"]

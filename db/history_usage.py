@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, null, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal, null, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from db.history_filters import Filters, I, bin_value_ms, latency_bin, where_clauses
 from db.history_sources import HOURLY_MAX, counts_source, latency_source
-from db.history_tables import rollup
+from db.history_tables import rollup, rollup_all
 from db.models import User
 
 # Filters the rollups cannot answer are charted from raw rows only up to this many matches,
@@ -247,20 +247,23 @@ def count_rollup(session: Session, filters: Filters) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(src.c.n), 0))) or 0)
 
 
-def _owned_rollup(user_id: int | None) -> list:
-    return [] if user_id is None else [rollup.c.user_id == user_id]
+def _rollup_of(user_id: int | None) -> Select:
+    """The counts rollup of `user_id`, or summed over users for None."""
+    if user_id is None:
+        return select(rollup_all)
+    return select(rollup).where(rollup.c.user_id == user_id)
 
 
 def has_interactions(session: Session, *, user_id: int | None) -> bool:
     """True once `user_id` (anyone, for None) has an interaction."""
-    query = select(true()).select_from(rollup).where(*_owned_rollup(user_id)).limit(1)
-    return session.scalar(query) is not None
+    query = _rollup_of(user_id).limit(1).subquery()
+    return session.scalar(select(true()).select_from(query)) is not None
 
 
 def known_models(session: Session, *, user_id: int | None) -> list[str]:
     """Every model `user_id` (anyone, for None) used (from the rollup: cheap and complete)."""
-    query = select(rollup.c.model).where(*_owned_rollup(user_id)).distinct()
-    return list(session.scalars(query.order_by(rollup.c.model)))
+    rows = _rollup_of(user_id).subquery()
+    return list(session.scalars(select(rows.c.model).distinct().order_by(rows.c.model)))
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ class UserRow:
 
 def usage_by_user(session: Session, filters: Filters, *, now: datetime) -> list[UserRow]:
     """Per-user totals for `filters` (meant for user_id None: every user), busiest first."""
-    src = counts_source(filters, grain_for(filters, now))
+    src = counts_source(filters, grain_for(filters, now), by_user=True)
     per_user = (
         select(
             src.c.user_id, func.sum(src.c.n).label("n"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Upload
-from db.text import storable
+from db.text import json_storable, storable
 
 
 def add_upload(
@@ -30,7 +30,7 @@ def add_upload(
         size_bytes=size_bytes,
         sha256=sha256,
         stored_path=stored_path,
-        summary=summary,
+        summary=json_storable(summary),
         **({} if user_id is None else {"user_id": user_id}),
     )
     session.add(upload)
@@ -41,7 +41,9 @@ def add_upload(
 def set_summary(session: Session, upload_id: int, *, kind: str, summary: dict[str, Any]) -> None:
     """Store the analysis summary once it is known."""
     session.execute(
-        update(Upload).where(Upload.id == upload_id).values(kind=kind, summary=summary)
+        update(Upload)
+        .where(Upload.id == upload_id)
+        .values(kind=kind, summary=json_storable(summary))
     )
     session.commit()
 
@@ -74,3 +76,9 @@ def uploads_by_id(
     rows = session.scalars(
         select(Upload).where(Upload.id.in_(upload_ids), Upload.user_id == user_id))
     return {row.id: row for row in rows}
+
+
+def path_in_use(session: Session, stored_path: str) -> bool:
+    """Whether any upload row still refers to this kept file."""
+    count = select(func.count()).select_from(Upload).where(Upload.stored_path == stored_path)
+    return bool(session.scalar(count))

@@ -17,15 +17,18 @@ find_python() {
 
 ensure_venv() {
   local requirements="$1"
-  local stamp=".venv/.installed-$(basename "$requirements")"
   if [ ! -x .venv/bin/python ]; then
     "$(find_python)" -m venv .venv
   fi
   local wanted
   wanted="$(cat requirements*.txt | (sha256sum 2>/dev/null || shasum -a 256) | cut -c1-64)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-    echo "Installing dependencies into .venv (first run only)…" >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$wanted" > "$stamp"
+  # One stamp per set of pinned versions, named by its hash: a requirements change reinstalls
+  # once, and checkouts sharing a .venv do not undo each other's stamps.
+  local stamp=".venv/.installed-$(basename "$requirements")-$wanted"
+  # requirements-dev.txt includes requirements.txt: a dev install also satisfies a run.
+  if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-requirements-dev.txt-$wanted" ]; then
+    echo "Installing dependencies into .venv (first run only: 1–2 minutes, about 1 GB)…" >&2
+    .venv/bin/python -m pip install --disable-pip-version-check -r "$requirements" >&2
+    touch "$stamp"
   fi
 }

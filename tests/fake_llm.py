@@ -1,13 +1,17 @@
 """A loopback OpenAI-compatible server that litellm really calls over HTTP.
 
 Tests queue scripted replies (text, tool calls, HTTP errors, slow or broken streams); each
-request takes the next one, or a default echo reply when the queue is empty.
+request takes the next one, or a default echo reply when the queue is empty. `drip_s` spreads
+a reply's chunks over that many seconds; `disconnects` records when a client hung up on a
+stream (noticed within ~20 ms, even while the server waits to send its first token).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import select
+import socket
 import threading
 import time
 from collections import deque
@@ -31,6 +35,7 @@ class Script:
     break_after_chunks: int | None = None
     prompt_tokens: int = 11
     completion_tokens: int | None = None
+    drip_s: float | None = None  # spread the chunks evenly over this many seconds
 
 
 class FakeLLM:
@@ -39,6 +44,7 @@ class FakeLLM:
     def __init__(self) -> None:
         self.scripts: deque[Script] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.disconnects: list[float] = []  # time.monotonic() when a client hung up mid-stream
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -64,6 +70,7 @@ class FakeLLM:
         with self.lock:
             self.scripts.clear()
             self.requests.clear()
+            self.disconnects.clear()
 
     def next_script(self, body: dict[str, Any]) -> Script:
         with self.lock:
@@ -99,9 +106,12 @@ class FakeLLM:
                     self._send_json(script.status, json.dumps(error))
                     return
                 if body.get("stream"):
-                    # The client may go away (stopped or timed out): nothing to do then.
-                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    try:
                         self._stream(body, script)
+                    except (BrokenPipeError, ConnectionResetError, ClientGone):
+                        # The client went away (stopped or timed out): note when.
+                        with fake.lock:
+                            fake.disconnects.append(time.monotonic())
                 else:
                     self._send_json(200, json.dumps(completion(body, script)))
 
@@ -118,8 +128,12 @@ class FakeLLM:
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                time.sleep(script.first_delay_s)
-                for n, chunk in enumerate(stream_chunks(body, script)):
+                self._pause(script.first_delay_s)
+                chunks = stream_chunks(body, script)
+                delay = script.delay_s
+                if script.drip_s is not None:
+                    delay = script.drip_s / max(1, len(chunks))
+                for n, chunk in enumerate(chunks):
                     if script.break_after_chunks is not None and n >= script.break_after_chunks:
                         # A server that dies mid-reply: the connection drops without [DONE].
                         self.wfile.flush()
@@ -128,13 +142,27 @@ class FakeLLM:
                         return
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
-                    if script.delay_s:
-                        time.sleep(script.delay_s)
+                    self._pause(delay)
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True
 
+            def _pause(self, seconds: float) -> None:
+                """Sleep, watching for the client hanging up (a read of 0 bytes)."""
+                deadline = time.monotonic() + seconds
+                while (left := deadline - time.monotonic()) > 0:
+                    ready, _, _ = select.select([self.connection], [], [], min(left, 0.02))
+                    if ready:
+                        with contextlib.suppress(BlockingIOError):
+                            if not self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+                                raise ClientGone
+                        time.sleep(min(left, 0.02))
+
         return Handler
+
+
+class ClientGone(Exception):
+    """The client closed the connection while the server waited."""
 
 
 def usage(script: Script) -> dict[str, int]:

@@ -265,7 +265,7 @@ def test_deleting_an_upload_asks_first_then_removes_the_row_and_the_file(
     at.button(key="analyze-delete").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     assert len(rows(sessions)) == 1
-    at.button(key="analyze-confirm-delete-yes").click().run()
+    at.button(key="analyze-delete-yes").click().run()
     assert not at.exception
     assert rows(sessions) == []
     assert not Path(row.stored_path).exists()

@@ -66,15 +66,82 @@ def test_a_failed_call_is_shown_and_recorded_with_the_prompt_kept(app_env, sessi
     assert row.prompt == "Explain this regex"
 
 
-def test_a_failed_turn_can_be_resent_with_one_click(app_env, sessions) -> None:
+def test_retry_replaces_a_failed_reply_in_place_and_keeps_the_attempt(app_env, sessions) -> None:
     app_env.queue(Script(status=401))
     at = send(open_app(), "Try me again")
-    at.button(key="retry-1").click().run()
+    at.button(key="again-1").click().run()
     assert not at.exception
     rows = interactions(sessions)
-    assert [r.status for r in rows] == ["error", "ok"]
+    assert [(r.status, r.hidden, r.turn_of) for r in rows] == [("error", True, None),
+                                                                ("ok", False, 1)]
     assert rows[1].prompt == "Try me again"
-    assert rows[1].response == "You said: Try me again"
+    assert [m.value for m in at.markdown].count("Try me again") == 1
+    assert "You said: Try me again" in [m.value for m in at.markdown]
+    assert [e.label for e in at.expander] == ["Earlier versions (1)"]
+
+
+def test_regenerate_keeps_later_turns_and_sends_only_the_turns_before(app_env, sessions) -> None:
+    at = send(open_app(), "first")
+    send(at, "second")
+    at.button(key="again-1").click().run()
+    assert not at.exception
+    assert [m["content"] for m in app_env.requests[-1]["messages"]] == ["first"]
+    shown = [m.value for m in at.markdown]
+    assert shown.index("first") < shown.index("second")
+    assert [(r.id, r.hidden, r.turn_of) for r in interactions(sessions)] == [
+        (1, True, None), (2, False, None), (3, False, 1)]
+
+
+def test_edit_resends_the_edited_prompt_and_hides_later_turns(app_env, sessions) -> None:
+    at = send(open_app(), "first")
+    send(at, "second")
+    at.button(key="edit-1").click().run()
+    at.text_area(key="edited-1").set_value("first, edited")
+    next(b for b in at.button if b.label == "Send").click().run()
+    assert not at.exception
+    assert app_env.requests[-1]["messages"][-1]["content"] == "first, edited"
+    shown = [m.value for m in at.markdown]
+    assert "second" not in shown and "You said: first, edited" in shown
+    rows = interactions(sessions)
+    assert [(r.prompt, r.hidden) for r in rows] == [
+        ("first", True), ("second", True), ("first, edited", False)]
+
+
+def test_a_refused_prompt_creates_no_conversation(app_env, sessions, monkeypatch) -> None:
+    monkeypatch.setenv("MINI_AGENT_MAX_PROMPT_CHARS", "10")
+    at = send(open_app(), "far too long for the limit")
+    assert not at.exception
+    assert any("limit is 10" in e.value for e in at.error)
+    assert "c" not in at.query_params
+    with sessions() as session:
+        assert session.scalars(select(Conversation)).all() == []
+
+
+def test_a_reopened_conversation_shows_its_model_and_preset(app_env, sessions) -> None:
+    at = open_app()
+    at.selectbox(key="model").set_value("openai/other")
+    at.segmented_control(key="preset").set_value("review").run()
+    send(at, "def f(): pass")
+    conversation_id = interactions(sessions)[0].conversation_id
+    fresh = open_app(c=str(conversation_id))
+    assert fresh.selectbox(key="model").value == "openai/other"
+    assert fresh.segmented_control(key="preset").value == "review"
+    assert open_app().selectbox(key="model").value == "openai/fake"
+
+
+def test_an_empty_provider_key_reads_as_a_missing_key_before_and_after_sending(
+    app_env, sessions, monkeypatch
+) -> None:
+    monkeypatch.delenv("MINI_AGENT_API_BASE")
+    monkeypatch.setenv("MINI_AGENT_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    at = open_app()
+    assert any("No API key for openai" in w.value for w in at.warning)
+    send(at, "hello")
+    assert not at.exception
+    assert any("No API key for openai" in e.value and "500" not in e.value for e in at.error)
+    assert interactions(sessions)[0].error.startswith("MissingKey")
+    assert app_env.requests == []
 
 
 def test_a_past_conversation_resumes_with_its_history_sent(app_env, sessions) -> None:
@@ -101,6 +168,7 @@ def test_a_conversation_can_be_renamed(app_env, sessions) -> None:
     with sessions() as session:
         conversation = session.scalars(select(Conversation)).one()
     at = open_app(c=str(conversation.id))
+    at.button(key=f"rename-{conversation.id}").click().run()
     form_input = next(t for t in at.text_input if t.label == "Title")
     form_input.set_value("Renamed chat")
     next(b for b in at.button if b.label == "Rename").click().run()
@@ -114,10 +182,10 @@ def test_deleting_a_conversation_asks_first_then_removes_it(app_env, sessions) -
     with sessions() as session:
         conversation_id = session.scalars(select(Conversation.id)).one()
     at = open_app(c=str(conversation_id))
-    at.button(key="delete").click().run()
+    at.button(key=f"delete-{conversation_id}").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     assert len(interactions(sessions)) == 1
-    at.button(key="confirm-delete").click().run()
+    at.button(key=f"delete-{conversation_id}-yes").click().run()
     assert not at.exception
     assert interactions(sessions) == []
     with sessions() as session:
@@ -230,3 +298,27 @@ def test_a_csv_attached_in_the_chat_input_becomes_an_upload_the_tools_can_query(
     assert any(c.value == "Attached: scores.csv" for c in at.caption)
     assert f"upload {upload.id}: scores.csv" in app_env.requests[-1]["messages"][0]["content"]
     assert "query_data" in [t["function"]["name"] for t in app_env.requests[-1]["tools"]]
+
+
+def test_conversations_are_grouped_by_how_recent_they_are() -> None:
+    from datetime import date, datetime
+
+    from ui.chat_sidebar import date_group
+
+    today = date(2026, 3, 15)
+    groups = [date_group(datetime(2026, 3, d, 12), today) for d in (15, 14, 9, 1)]
+    assert groups == ["Today", "Yesterday", "Previous 7 days", "Previous 30 days"]
+    assert date_group(datetime(2025, 11, 2), today) == "November 2025"
+
+
+def test_the_conversation_list_shows_dates_and_filters_by_search(app_env, sessions) -> None:
+    at = send(open_app(), "Docker build is slow")
+    send(open_app(), "Regex for emails")
+    at = open_app()
+    assert "Today" in [c.value for c in at.sidebar.caption]
+    at.text_input(key="conversation_search").set_value("emails").run()
+    titles = [b.label for b in at.sidebar.button if (b.key or "").startswith("conv-")]
+    assert titles == ["Regex for emails"]
+    at.text_input(key="conversation_search").set_value("docker").run()
+    titles = [b.label for b in at.sidebar.button if (b.key or "").startswith("conv-")]
+    assert titles == ["Docker build is slow"]

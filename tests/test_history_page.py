@@ -139,7 +139,7 @@ def test_deleting_one_interaction_asks_first(app_env, sessions) -> None:
     at.button(key="h_delete_one").click().run()
     assert any("Delete 1 interaction?" in w.value for w in at.warning)
     assert count(sessions) == len(ROWS)
-    at.button(key="h_confirm_delete").click().run()
+    at.button(key="h_delete_one-yes").click().run()
     assert not at.exception
     assert count(sessions) == len(ROWS) - 1
 
@@ -152,7 +152,7 @@ def test_deleting_all_matches_says_how_many_then_removes_exactly_those(
     at.button(key="h_delete_all").click().run()
     assert any("Delete 3 interactions?" in w.value for w in at.warning)
     assert count(sessions) == len(ROWS)
-    at.button(key="h_confirm_delete").click().run()
+    at.button(key="h_delete_all-yes").click().run()
     assert not at.exception
     assert count(sessions) == len(ROWS) - 3
     with sessions() as session:
@@ -167,3 +167,29 @@ def test_exports_escape_spreadsheet_formulas() -> None:
     assert csv_text.splitlines()[1:5] == ["1,'=HYPERLINK(1)", "2,'+1", "3,'-2", "4,'@x"]
     assert "7,plain" in csv_text
     assert '"prompt": "\'=HYPERLINK(1)"' in to_json(rows)
+
+
+def test_the_detail_shows_the_turns_tokens_and_tool_calls(app_env, sessions) -> None:
+    from db.tool_calls import record_tool_call
+
+    seed_recent(sessions)
+    with sessions() as session:
+        docker = session.scalar(select(Interaction.id).where(Interaction.prompt.like("%docker%")))
+        record_tool_call(session, docker, step=1, name="run_python",
+                         arguments={"code": "print(6 * 7)"}, result_summary="exit 0: 42",
+                         result={"stdout": "42\n"}, duration_ms=35, error=None)
+        session.commit()
+    at = open_page(q="docker")
+    at.session_state["h_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert any("10 → 20 tokens" in c.value for c in at.caption)
+    assert any("run_python" in e.label for e in at.expander)
+    assert any("exit 0: 42" in c.value for c in at.caption)
+
+
+def test_unknown_tokens_read_unknown_and_one_match_is_singular(app_env, sessions) -> None:
+    seed_recent(sessions)
+    at = open_page(q="generators")
+    assert list(at.dataframe[0].value["Tokens"]) == ["unknown"]
+    assert any(c.value.startswith("1 matching interaction ·") for c in at.caption)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import history
 from db.history_filters import Filters, bin_bounds_ms, error_class, where_clauses
-from db.history_tables import latency_rollup, rollup
+from db.history_tables import latency_rollup, latency_rollup_all, rollup, rollup_all
 from db.history_usage import previous_totals, raw_totals, usage
 from db.models import LOCAL_USER_ID, Interaction
 from tests.history_data import NOW, ROWS, seed
@@ -35,6 +35,10 @@ COMBINATIONS = [
     Filters(user_id=ME, search="docker"),
     Filters(user_id=ME, cost_min=0.001, latency_max=5000),
     Filters(user_id=ME, tokens_min=50),
+    # Every user's rows, as an admin sees them (from the all-users rollups).
+    Filters(user_id=None),
+    Filters(user_id=None, start=NOW - timedelta(days=30), end=NOW - timedelta(hours=20)),
+    Filters(user_id=None, models=("gpt-a",), start=NOW - timedelta(days=30)),
 ]
 
 
@@ -93,10 +97,21 @@ def assert_rollups_equal_a_rebuild(sessions: sessionmaker[Session]) -> None:
             " FROM (SELECT user_id, created_at, model, status, 't' k,"
             " history_latency_bin(latency_ms) b FROM interactions WHERE latency_ms IS NOT NULL"
             " UNION ALL SELECT user_id, created_at, model, status, 'f',"
-            " history_latency_bin(first_token_ms)"
-            " FROM interactions WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5, 6"
+            " history_latency_bin(first_token_ms) FROM interactions"
+            " WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5, 6"
         )).all())
         assert latencies == rebuilt
+        # The all-users rollups (for admins) are the per-user ones summed over users.
+        everyone = set(session.execute(select(rollup_all)).all())
+        summed = set(session.execute(text(
+            "SELECT day, model, status, error_class, sum(n), sum(prompt_tokens),"
+            " sum(completion_tokens), sum(cost_usd), sum(cost_known) FROM interaction_rollup"
+            " GROUP BY 1, 2, 3, 4")).all())
+        assert {r[:7] + (round(r[7], 9),) + r[8:] for r in everyone} == {
+            r[:7] + (round(r[7], 9),) + r[8:] for r in summed}
+        assert set(session.execute(select(latency_rollup_all)).all()) == set(session.execute(
+            text("SELECT day, model, status, kind, bin, sum(n) FROM interaction_latency_rollup"
+                 " GROUP BY 1, 2, 3, 4, 5")).all())
 
 
 def test_every_chart_figure_equals_a_recount_over_raw_rows(sessions) -> None:
@@ -147,6 +162,11 @@ def test_rollups_follow_inserts_updates_deletes_copy_and_truncate(sessions, engi
         session.execute(text("UPDATE interactions SET created_at = created_at - interval '3 days'"
                              " WHERE model = 'gpt-b'"))
         session.execute(text("DELETE FROM interactions WHERE id = :id"), {"id": ids[0]})
+        # Rows handed to another user move between that user's rollups and the first's.
+        other = session.scalar(text(
+            "INSERT INTO users (email) VALUES ('other@example.com') RETURNING id"))
+        session.execute(text("UPDATE interactions SET user_id = :other WHERE model = 'gpt-a'"),
+                        {"other": other})
         session.commit()
     assert_rollups_equal_a_rebuild(sessions)
     assert_charts_match_raw_rows(sessions)

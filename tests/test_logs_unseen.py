@@ -146,3 +146,98 @@ def test_single_line_logs_keep_one_record_per_line() -> None:
     lines[8] = "session closed for user root"
     report = _log(lines)
     assert len(report.records) == len(lines)
+
+
+PROXY_LINES = [
+    "[10.30 16:49:06] mail.exe - smtp.example.org:25 open through proxy proxy.example.org:8080 "
+    "HTTPS",
+    "[10.30 16:49:07] mail.exe *64 - smtp.example.org:25 close, 403 bytes (403 bytes) sent, "
+    "426 bytes (426 bytes) received, lifetime <1 sec",
+    "[10.30 16:49:08] mail.exe - smtp.example.org:25 close, 1850 bytes (1.80 KB) sent, "
+    "18840 bytes (18.4 KB) received, lifetime 00:02",
+    "[10.30 16:49:09] mail.exe - backup.example.org:25 close, 0 bytes sent, 0 bytes received, "
+    "lifetime 00:01",
+    "[10.30 16:49:10] sync.exe - files.example.org:443 close, 12 bytes sent, 7 bytes received, "
+    "lifetime 1:02:03",
+    "[10.30 16:49:11] sync.exe - files.example.org:443 open through proxy proxy.example.org:8080 "
+    "HTTPS",
+]
+
+
+def test_optional_parentheticals_units_and_durations_do_not_split_a_message() -> None:
+    report = _log(PROXY_LINES)
+    ids = report.records["template_id"].tolist()
+    assert len(set(ids[1:5])) == 1
+    assert ids[0] == ids[5] and ids[0] != ids[1]
+    assert len(report.records) == len(PROXY_LINES)
+    assert report.records["message"].iloc[1].startswith("smtp.example.org:25 close")
+
+
+def test_quantities_with_units_are_masked_whole() -> None:
+    import polars as pl
+
+    from agent.analysis.logs.templates import mask_expr
+
+    messages = ["took 12ms", "wrote 1.5 GB in 3 s", "cpu at 93% for <1 sec", "uptime 12:03:44"]
+    masked = pl.DataFrame({"m": messages}).select(mask_expr(pl.col("m")))["m"].to_list()
+    assert masked == ["took <*>", "wrote <*> in <*>", "cpu at <*> for <*>", "uptime <*>"]
+
+
+def test_spikes_need_enough_buckets_and_must_beat_the_files_own_rate() -> None:
+    steady = [f"2022-02-02 10:{m:02d}:{s:02d} INFO svc: tick" for m in range(30) for s in range(20)]
+    assert _log(steady).spikes.empty
+    burst = steady + [f"2022-02-02 10:15:{s:02d} ERROR svc: boom {s}" for s in range(59)] * 2
+    burst.sort()
+    spikes = _log(burst).spikes
+    assert len(spikes) == 1 and spikes["bucket"].iloc[0] == pd.Timestamp("2022-02-02 10:15")
+    short = [f"2022-02-02 10:0{m}:00 INFO svc: tick" for m in range(5)] * 3
+    short += [f"2022-02-02 10:05:{s:02d} INFO svc: tick" for s in range(50)]
+    assert _log(sorted(short)).spikes.empty
+
+
+def test_columns_named_by_a_fields_directive_give_time_and_status() -> None:
+    lines = [
+        "#Software: Some Web Server 2.1",
+        "#Date: 2011-07-04 09:00:00",
+        "#Fields: time c-ip cs-method cs-uri-stem sc-status time-taken",
+        "09:00:01 10.0.0.7 GET /index.html 200 12",
+        "09:00:02 10.0.0.8 GET /missing 404 3",
+        "09:00:03 10.0.0.9 POST /api/v1/save 503 900",
+    ]
+    records = _log(lines).records.set_index("line")
+    assert records.loc[5, "timestamp"] == pd.Timestamp("2011-07-04 09:00:02")
+    assert records.loc[[4, 5, 6], "level"].tolist() == ["INFO", "WARN", "ERROR"]
+    assert not records.loc[[4, 5, 6], "level_inferred"].any()
+
+
+def test_tab_separated_columns_with_epoch_times_are_read_by_name() -> None:
+    lines = [
+        "#separator \\x09",
+        "#fields\tts\tuid\tmethod\thost\turi\tstatus_code",
+        "1300000000.250000\tC1\tGET\texample.org\t/\t200",
+        "1300000001.500000\tC2\tGET\texample.org\t/x\t500",
+    ]
+    records = _log(lines).records.set_index("line")
+    assert records.loc[4, "timestamp"] == pd.Timestamp("2011-03-13 07:06:41.500")
+    assert records.loc[4, "level"] == "ERROR"
+
+
+def test_a_level_word_in_the_component_slot_is_the_level() -> None:
+    lines = [f"2025-08-13 01:45:0{i} PDT [12] LOG:  checkpoint {i} complete" for i in range(5)]
+    lines.append('2025-08-13 01:45:09 PDT [12] ERROR:  relation "foo" does not exist')
+    records = _log(lines).records
+    assert records["level"].iloc[-1] == "ERROR" and not records["level_inferred"].iloc[-1]
+
+
+def test_a_line_that_is_all_header_keeps_itself_as_its_message() -> None:
+    lines = ["[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok"] * 3
+    lines.append("[Sun Dec 04 04:47:45 2005] [error] ")
+    report = _log(lines)
+    assert report.records["message"].iloc[-1] == lines[-1]
+
+
+def test_a_time_glued_to_a_file_name_is_never_the_records_time() -> None:
+    lines = [f"jobs.log.{i}.2019-03-02_08:10:4{i} main: step {i} of the run" for i in range(8)]
+    report = _log(lines)
+    assert report.records["timestamp"].isna().all()
+    assert len(report.records) == len(lines)

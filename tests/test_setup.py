@@ -28,7 +28,7 @@ def test_code_tools_are_off_without_a_sandbox_unless_unisolated_runs_are_allowed
     monkeypatch,
 ) -> None:
     unavailable = sandbox.SandboxStatus(False, False, "not root")
-    monkeypatch.setattr(agent_setup, "sandbox_status", lambda: unavailable)
+    monkeypatch.setattr(agent_setup, "sandbox_status", lambda mode="auto": unavailable)
     off = agent_setup.code_tools_off(Settings(MINI_AGENT_SANDBOX_ALLOW_UNISOLATED=False))
     assert "no sandbox on this machine (not root)" in off
     assert agent_setup.code_tools_off(Settings(MINI_AGENT_SANDBOX_ALLOW_UNISOLATED=True)) is None

@@ -53,8 +53,8 @@ def test_boolean_distribution_counts_both_values(profile: TableProfile) -> None:
     assert dict(zip(bar.y, bar.x, strict=True)) == {"true": 3, "false": 1}
 
 
-def test_correlation_heatmap_covers_numeric_columns(profile: TableProfile) -> None:
-    figure = correlation_figure(profile)
+def test_pearson_heatmap_covers_numeric_columns(profile: TableProfile) -> None:
+    figure = correlation_figure(profile, "pearson")
     assert figure is not None
     (heatmap,) = figure.data
     assert list(heatmap.x) == ["qty", "price"]

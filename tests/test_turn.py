@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.chat import ChatTurn
+from agent.context import CUT_OFF_NOTE, build_context
 from agent.errors import PromptRejected
 from agent.llm import LLMClient
 from db import queries
@@ -237,3 +238,66 @@ def test_a_lost_database_still_shows_the_reply_and_says_it_was_not_saved(fake_ll
     assert run(turn) == "still here"
     assert turn.result.saved is False
     assert turn.result.status == "ok"
+
+
+def test_an_error_before_the_model_call_still_finalizes_the_row(
+    sessions, fake_llm, monkeypatch
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("context bug")
+
+    monkeypatch.setattr("agent.chat.build_context", broken)
+    turn = new_turn(sessions, fake_llm)
+    with pytest.raises(RuntimeError, match="context bug"):
+        run(turn)
+    [row] = rows(sessions)
+    assert row.status == "error" and row.error.startswith("RuntimeError")
+    assert "a bug, not the model" in row.error and turn.finished.is_set()
+
+
+def test_a_bug_in_the_app_surfaces_instead_of_reading_as_a_failed_model_call(
+    sessions, fake_llm, monkeypatch
+) -> None:
+    def broken(*args, **kwargs):
+        raise TypeError("usage bug")
+
+    monkeypatch.setattr("agent.llm.finish_reply", broken)
+    with pytest.raises(TypeError, match="usage bug"):
+        run(new_turn(sessions, fake_llm))
+    assert len(fake_llm.requests) == 1  # a bug is not retried as if the provider failed
+
+
+def test_errors_read_in_plain_words_without_class_names(sessions, fake_llm) -> None:
+    fake_llm.queue(Script(text="abcdefghijklmnopqrstuvwxyz", chunk_size=2, break_after_chunks=3))
+    turn = new_turn(sessions, fake_llm)
+    run(turn)
+    shown = str(turn.result.error)
+    assert "broke off half-way" in shown
+    for name in ("MidStreamFallbackError", "APIConnectionError", "litellm.", "Exception"):
+        assert name not in shown
+
+
+def test_a_cut_off_reply_is_marked_as_such_in_what_the_model_is_sent(sessions, fake_llm) -> None:
+    with sessions() as session:
+        conversation_id = queries.create_conversation(session, title="cut").id
+    fake_llm.queue(Script(text="abcdefghijklmnopqrstuvwxyz", chunk_size=2, break_after_chunks=3))
+    run(new_turn(sessions, fake_llm, prompt="first", conversation_id=conversation_id))
+    run(new_turn(sessions, fake_llm, prompt="second", conversation_id=conversation_id))
+    sent = fake_llm.requests[-1]["messages"]
+    assert sent[1]["content"] == f"abcdef\n\n{CUT_OFF_NOTE}"
+
+
+def test_the_context_tokenizes_each_kept_turn_once_and_never_the_dropped_ones() -> None:
+    history = [Interaction(prompt=f"q{n} " + "word " * 400, response="answer " * 400,
+                           status="ok") for n in range(200)]
+    calls: list[int] = []
+
+    def count(messages):
+        calls.append(len(messages))
+        return sum(len(str(m["content"])) // 4 for m in messages)
+
+    context = build_context(history, "now", system_prompt=None, window=20_000,
+                            count_tokens=count)
+    kept = 200 - context.dropped_turns
+    assert 0 < kept < 200
+    assert len(calls) <= kept + 1

@@ -21,10 +21,10 @@ from agent.uploads import (
     load_analysis,
     open_upload,
 )
+from agent.uploads.cache import AnalysisCache
 from agent.uploads.store import UploadTooLarge
 from config import Settings
 from db.models import LOCAL_USER_ID, Upload
-from ui.analyze_cache import AnalysisCache
 
 # Rows written without naming a user are the local user's.
 ME = LOCAL_USER_ID
@@ -163,3 +163,33 @@ def test_the_cache_analyses_each_sha256_and_kind_once(sessions, settings) -> Non
     assert again is result.analysis and calls == []
     with pytest.raises(AnalysisFailed):
         cache(Path("/nowhere"), "csv", result.upload.sha256, None)
+
+
+def test_a_log_with_a_nul_byte_after_the_first_8_kb_is_recorded(sessions, settings) -> None:
+    lines = b"".join(b"2024-05-01 10:00:%02d INFO worker %d started\n" % (i % 60, i)
+                     for i in range(300))
+    content = lines + b"2024-05-01 10:05:00 ERROR bad byte \x00 in frame\n"
+    assert len(lines) > 8192
+    result = analyze_upload(sessions, settings, "nul.log", io.BytesIO(content), user_id=ME,
+                            kind="log")
+    [row] = rows(sessions)
+    assert row.id == result.upload.id and row.summary is not None
+    assert "\x00" not in str(row.summary)
+    assert Path(row.stored_path).is_file()
+
+
+def test_an_upload_that_cannot_be_recorded_leaves_no_file_behind(
+    sessions, settings, monkeypatch
+) -> None:
+    from sqlalchemy.exc import DataError
+
+    import agent.uploads as uploads
+
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT", {}, Exception("refused"))
+
+    monkeypatch.setattr(uploads, "add_upload", refuse)
+    with pytest.raises(DataError):
+        analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS), user_id=ME)
+    assert rows(sessions) == []
+    assert not any(p.is_file() for p in (settings.data_dir / "uploads").rglob("*"))

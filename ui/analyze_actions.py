@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from agent.uploads import AnalyzedUpload, delete_upload
-from ui.analyze_cache import analysis_cache
+from agent.uploads.cache import analysis_cache
 from ui.analyze_source import PICK_KEY, upload_label
+from ui.confirm import ask_button, confirmed
 from ui.setup import App
-
-CONFIRM_KEY = "analyze-confirm-delete"
 
 
 def draw_actions(app: App, opened: AnalyzedUpload) -> None:
@@ -21,21 +20,14 @@ def draw_actions(app: App, opened: AnalyzedUpload) -> None:
     if ask.button("Ask the agent about this file", icon=":material/chat:", key="analyze-ask"):
         # The chat page reads `attach` and attaches the upload to the next prompt.
         st.switch_page("app.py", query_params={"attach": str(upload.id)})
-    if delete.button("Delete upload", icon=":material/delete:", key="analyze-delete"):
-        st.session_state[CONFIRM_KEY] = upload.id
-    if st.session_state.get(CONFIRM_KEY) != upload.id:
-        return
-    st.warning(f"Delete “{upload.name}”? Its record and the kept file are removed; "
-               "this cannot be undone.")
-    yes, no, _ = st.columns([1, 1, 6])
-    if yes.button("Delete", type="primary", key="analyze-confirm-delete-yes"):
+    with delete:
+        ask_button("Delete upload", "analyze-delete", upload.id, icon=":material/delete:")
+    question = (f"Delete “{upload.name}”? Its record and the kept file are removed; "
+                "this cannot be undone.")
+    if confirmed("analyze-delete", upload.id, question):
         delete_upload(app.db.sessions, upload.id, user_id=app.user.id,
                       data_dir=app.settings.data_dir)
         analysis_cache().forget(upload.sha256)
-        st.session_state.pop(CONFIRM_KEY, None)
         st.session_state.pop(PICK_KEY, None)
         st.query_params.pop("upload", None)
-        st.rerun()
-    if no.button("Cancel", key="analyze-confirm-delete-no"):
-        st.session_state.pop(CONFIRM_KEY, None)
         st.rerun()

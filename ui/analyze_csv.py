@@ -12,8 +12,11 @@ from agent.analysis.tables import (
     TableProfile,
     correlation_figure,
     distribution_figure,
+    missing_figure,
+    series_figure,
     timeseries_figure,
 )
+from agent.analysis.tables.charts import METHOD_NAMES
 from db.models import Upload
 from ui.analyze_source import file_size
 
@@ -23,7 +26,7 @@ DEFAULT_SHOWN_COLUMNS = 50
 SHOWN_ALERTS = 10
 # The small chart comes early so it is in view without scrolling sideways.
 COLUMN_FIELDS = ["column", "kind", "histogram", "dtype", "missing", "missing_share", "distinct",
-                 "min", "max", "mean", "std", "p50", "first", "last"]
+                 "min", "p25", "p50", "p75", "max", "mean", "std", "zeros", "first", "last"]
 
 
 def draw_table_profile(upload: Upload, profile: TableProfile) -> None:
@@ -41,17 +44,29 @@ def draw_table_profile(upload: Upload, profile: TableProfile) -> None:
 
 def _overview(upload: Upload, profile: TableProfile) -> None:
     """Size, shape, duplicates, memory, and what needs a look."""
-    cells = st.columns(5)
+    cells = st.columns(4)
     cells[0].metric("File size", file_size(upload.size_bytes))
     cells[1].metric("Rows", f"{profile.rows:,}")
     cells[2].metric("Columns", f"{profile.column_count:,}")
-    cells[3].metric("Duplicate rows", f"{profile.duplicate_rows:,}")
-    cells[4].metric("Memory (est.)", file_size(profile.memory_bytes))
+    cells[3].metric("Memory (est.)", file_size(profile.memory_bytes))
+    cells = st.columns(4)
+    cell_count = profile.rows * profile.column_count
+    cells[0].metric("Missing cells", f"{profile.missing_cells:,}",
+                    help=f"{profile.missing_cells / cell_count:.1%} of all cells"
+                    if cell_count else None)
+    cells[1].metric("Rows with a missing value", f"{profile.rows_with_missing:,}")
+    cells[2].metric("Duplicate rows", f"{profile.duplicate_rows:,}")
+    cells[3].metric("Alerts", f"{len(profile.alerts):,}")
     delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(
         profile.delimiter, repr(profile.delimiter))
     st.caption(f"{delimiter}-separated · {profile.encoding}"
                + (f" · {profile.compression}" if profile.compression else "")
                + ("" if profile.has_header else " · no header row"))
+    if profile.rows == 0:
+        st.info("The file has no rows: only a header was found, so there is nothing to profile.")
+    if not profile.quartiles_exact:
+        st.caption(f"Medians and quartiles are approximate: computed on a random sample of "
+                   f"{profile.analysis_rows:,} rows (files over 10 million rows).")
     if profile.sampled:
         st.info(f"The Data tab and the charts of raw rows use a random sample of "
                 f"{profile.sample_rows:,} rows; the statistics cover all {profile.rows:,} rows.")
@@ -64,8 +79,8 @@ def _overview(upload: Upload, profile: TableProfile) -> None:
         if len(profile.alerts) > SHOWN_ALERTS:
             st.dataframe(pd.DataFrame([asdict(a) for a in profile.alerts]), hide_index=True,
                          width="stretch")
-    else:
-        st.success("No alerts: no constant, mostly missing, skewed or duplicated data found.")
+    elif profile.rows:
+        st.success("No alerts: no missing, constant, skewed, correlated or duplicated data found.")
     if profile.bad_lines:
         st.markdown(f"**Lines left out** ({profile.bad_line_count:,})")
         st.dataframe(pd.DataFrame([asdict(b) for b in profile.bad_lines]), hide_index=True,
@@ -92,18 +107,42 @@ def _charts(profile: TableProfile) -> None:
     if not names:
         st.info("There are no columns to chart.")
         return
+    if profile.rows == 0:
+        st.info("The file has no rows: there is nothing to chart.")
+        return
     column = st.selectbox("Distribution of", names, key="analyze-chart-column")
     st.plotly_chart(distribution_figure(profile, column), width="stretch")
-    correlation = correlation_figure(profile)
-    if correlation is None:
-        st.caption("No correlation heatmap: it needs at least two numeric columns.")
+    methods = [m for m in METHOD_NAMES if m in profile.correlations]
+    if methods:
+        method = st.radio("Correlation", methods, horizontal=True, key="analyze-chart-corr",
+                          format_func=lambda m: METHOD_NAMES[m])
+        st.plotly_chart(correlation_figure(profile, method), width="stretch")
+        if method == "auto":
+            st.caption("High-correlation alerts come from this matrix (|value| ≥ 0.5), as in "
+                       "ydata-profiling.")
     else:
-        st.plotly_chart(correlation, width="stretch")
-    series = timeseries_figure(profile)
-    if series is None:
-        st.caption("No time series: no column holds dates or times.")
+        st.caption("No correlation heatmap: it needs at least two numeric or categorical columns.")
+    missing = missing_figure(profile)
+    if missing is None:
+        st.caption("No missing-value matrix: no value is missing.")
     else:
-        st.plotly_chart(series, width="stretch")
+        st.plotly_chart(missing, width="stretch")
+    _series(profile)
+
+
+def _series(profile: TableProfile) -> None:
+    """The detected time series (a value over time), else rows per period of a date column."""
+    series = profile.series
+    if series is not None and series.values:
+        value = st.selectbox(f"Time series over {series.time}", series.values,
+                             key="analyze-chart-series")
+        st.plotly_chart(series_figure(profile, value), width="stretch")
+        return
+    counts = timeseries_figure(profile)
+    if counts is None:
+        st.caption("No time series: no dates, times or year columns order the rows.")
+    else:
+        st.plotly_chart(counts, width="stretch")
 
 
 def _data(profile: TableProfile) -> None:

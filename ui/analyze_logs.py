@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -10,6 +9,8 @@ import streamlit as st
 
 from agent.analysis.logs import LogReport
 from agent.analysis.logs.figures import timeline_figure
+from agent.log_search import InvalidPattern
+from agent.log_search import search_records as search_all_records
 from db.models import Upload
 from ui.analyze_source import file_size
 
@@ -132,9 +133,9 @@ def _search(report: LogReport) -> None:
         matches, total = search_records(
             records, text=text, regex=use_regex, levels=levels, window=window
         )
-    except re.error as exc:
-        st.error(f"That is not a valid regular expression ({exc}). Fix it, or switch "
-                 "“Regular expression” off to search for the text as typed.")
+    except InvalidPattern as exc:
+        st.error(f"{exc} Fix it, or switch “Regular expression” off to search for the text "
+                 "as typed.")
         return
     st.caption(
         f"{total:,} matching records"
@@ -169,27 +170,11 @@ def search_records(
 ) -> tuple[pd.DataFrame, int]:
     """The first `limit` records matching every filter, and how many match in all.
 
-    Text matches case-insensitively; an invalid regex raises re.error. Python's `re` is used
-    rather than pandas' regex engine so the syntax accepted is the one users expect.
+    Text matches case-insensitively; the one log search in agent/ does the work (a
+    linear-time regex engine; an invalid pattern raises InvalidPattern).
     """
-    if not (text or levels or window):
-        return records.head(limit), len(records)
-    keep = pd.Series(True, index=records.index)
-    if levels:
-        keep &= records["level"].isin(levels)
-    if window is not None:
-        stamps = records["timestamp"]
-        keep &= stamps.between(pd.Timestamp(window[0]), pd.Timestamp(window[1]))
-    if text:
-        if regex:
-            pattern = re.compile(text, re.IGNORECASE)
-            messages = records["message"][keep]
-            hits = [pattern.search(m) is not None for m in messages.fillna("")]
-            keep &= pd.Series(hits, index=messages.index).reindex(records.index, fill_value=False)
-        else:
-            keep &= records["message"].str.contains(text, case=False, regex=False, na=False)
-    matches = records[keep]
-    return matches.head(limit), len(matches)
+    return search_all_records(records, text=text, regex=regex, ignore_case=True,
+                              levels=levels, window=window, limit=limit)
 
 
 def _readable(table: pd.DataFrame) -> pd.DataFrame:

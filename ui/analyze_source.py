@@ -12,10 +12,10 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from agent.errors import MiniAgentError
 from agent.uploads import AnalyzedUpload, Kind, Progress, analyze_upload, open_upload
+from agent.uploads.cache import analysis_cache
 from agent.uploads.store import uploads_dir
 from db.models import Upload
 from db.uploads import list_uploads
-from ui.analyze_cache import analysis_cache
 from ui.setup import App
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "log", "jsonl", "gz"]

@@ -127,9 +127,12 @@ def cookie_secret(settings: Settings) -> str:
 def server_auth(settings: Settings) -> dict[str, Any]:
     """Set the server up for the auth mode as it starts; returns the secrets for `st.App`.
 
+    none: listen on this machine only (127.0.0.1), unless `server.address` was set explicitly.
     oidc: the `[auth]` section `st.login` reads, from settings (no secrets.toml needed).
     header: which request header Streamlit copies into `st.user` (`server.trustedUserHeaders`).
     """
+    if settings.auth == "none" and not st_config.is_manually_set("server.address"):
+        st_config.set_option("server.address", "127.0.0.1")
     if settings.auth == "header":
         st_config.set_option("server.trustedUserHeaders",
                              {settings.auth_email_header: "email"})

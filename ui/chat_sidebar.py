@@ -1,6 +1,9 @@
-"""The chat page's sidebar: model picker, new chat, and the past conversations."""
+"""The chat page's sidebar: pickers, new chat, and the past conversations by date."""
 
 from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
@@ -8,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.presets import PRESETS
 from db import queries
 from db.models import Conversation
+from ui.confirm import ask, confirmed
 
 
 def current_conversation_id() -> int | None:
@@ -32,55 +36,112 @@ def model_picker(choices: list[str]) -> str:
     return st.selectbox("Model", choices, key="model", help="Set MINI_AGENT_MODELS to offer more.")
 
 
+def remember_pickers(conversation: Conversation | None, choices: list[str]) -> list[str]:
+    """Set the pickers to the opened conversation's model and preset (once per opening);
+    returns the model choices, with the conversation's model added when it is not offered."""
+    opened = conversation.id if conversation else None
+    if conversation is not None and conversation.model and conversation.model not in choices:
+        choices = [*choices, conversation.model]
+    if st.session_state.get("pickers_for", -1) != opened:
+        st.session_state.pickers_for = opened
+        if conversation is not None and conversation.model:
+            st.session_state.model = conversation.model
+            known = conversation.preset in PRESETS
+            st.session_state.preset = conversation.preset if known else None
+    return choices
+
+
+def date_group(when: datetime | None, today: date) -> str:
+    """Today / Yesterday / Previous 7 days / Previous 30 days / the month, for the list."""
+    if when is None:
+        return "Older"
+    day = when.date()
+    if day >= today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if day > today - timedelta(days=8):
+        return "Previous 7 days"
+    if day > today - timedelta(days=31):
+        return "Previous 30 days"
+    return when.strftime("%B %Y")
+
+
+def local_zone() -> ZoneInfo | None:
+    """The browser's time zone, so "Today" is the user's today."""
+    name = getattr(st.context, "timezone", None)
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def conversation_search() -> str:
+    """The words the conversation list is filtered by."""
+    return st.text_input("Search conversations", key="conversation_search",
+                         placeholder="Search titles and messages", label_visibility="collapsed",
+                         icon=":material/search:")
+
+
 def conversation_list(
     sessions: sessionmaker[Session], conversations: list[Conversation], current: int | None,
-    *, user_id: int,
+    *, searching: bool = False,
 ) -> None:
-    """Past conversations, newest first: click to resume; rename or delete the open one."""
-    if st.button("New chat", icon=":material/add:", width="stretch"):
-        open_conversation(None)
-        st.rerun()
+    """Past conversations by date, newest first: click to resume; rename or delete one."""
     if not conversations:
-        st.caption("No conversations yet.")
+        st.caption("No conversation matches." if searching else "No conversations yet.")
         return
-    st.subheader("Conversations")
+    zone = local_zone()
+    today = datetime.now(zone).date()
+    group = None
     for conversation in conversations:
-        label = conversation.title
+        when = conversation.updated_at.astimezone(zone) if conversation.updated_at else None
+        if date_group(when, today) != group:
+            group = date_group(when, today)
+            st.caption(group)
+        name, rename, remove = st.columns([8, 1, 1], vertical_alignment="center", gap="small")
         kind = "primary" if conversation.id == current else "tertiary"
-        if st.button(label, key=f"conv-{conversation.id}", type=kind, width="stretch"):
+        if name.button(conversation.title, key=f"conv-{conversation.id}", type=kind,
+                       width="stretch"):
             open_conversation(conversation.id)
             st.rerun()
-    chosen = next((c for c in conversations if c.id == current), None)
-    if chosen is not None:
-        manage_conversation(sessions, chosen, user_id=user_id)
+        if rename.button("", key=f"rename-{conversation.id}", icon=":material/edit:",
+                         type="tertiary", help="Rename"):
+            st.session_state.renaming = conversation.id
+        if remove.button("", key=f"delete-{conversation.id}", icon=":material/delete:",
+                         type="tertiary", help="Delete"):
+            ask(f"delete-{conversation.id}", conversation.id)
+        if st.session_state.get("renaming") == conversation.id:
+            rename_form(sessions, conversation)
+        confirm_delete(sessions, conversation, current)
 
 
-def manage_conversation(
-    sessions: sessionmaker[Session], conversation: Conversation, *, user_id: int
+def rename_form(sessions: sessionmaker[Session], conversation: Conversation) -> None:
+    """A title box right under the conversation."""
+    with st.form(f"rename-form-{conversation.id}", border=False):
+        title = st.text_input("Title", value=conversation.title, max_chars=200)
+        save, cancel = st.columns(2)
+        if save.form_submit_button("Rename", type="primary"):
+            with sessions() as session:
+                queries.rename_conversation(session, conversation.id, title=title)
+            del st.session_state.renaming
+            st.rerun()
+        if cancel.form_submit_button("Cancel"):
+            del st.session_state.renaming
+            st.rerun()
+
+
+def confirm_delete(
+    sessions: sessionmaker[Session], conversation: Conversation, current: int | None
 ) -> None:
-    """Rename and delete (with confirmation) for the open conversation."""
-    with st.expander("This conversation"):
-        with st.form("rename", border=False):
-            title = st.text_input("Title", value=conversation.title, max_chars=200)
-            if st.form_submit_button("Rename"):
-                with sessions() as session:
-                    queries.rename_conversation(session, conversation.id, title=title,
-                                                user_id=user_id)
-                st.rerun()
-        if st.button("Delete conversation", key="delete", icon=":material/delete:"):
-            st.session_state.confirm_delete = conversation.id
-        if st.session_state.get("confirm_delete") == conversation.id:
-            st.warning(f"Delete “{conversation.title}” and all its turns? This cannot be undone.")
-            yes, no = st.columns(2)
-            if yes.button("Delete", type="primary", key="confirm-delete"):
-                with sessions() as session:
-                    queries.delete_conversation(session, conversation.id, user_id=user_id)
-                del st.session_state.confirm_delete
-                open_conversation(None)
-                st.rerun()
-            if no.button("Cancel", key="cancel-delete"):
-                del st.session_state.confirm_delete
-                st.rerun()
+    """The confirmation, right under the conversation it deletes (once its button asked)."""
+    question = f"Delete “{conversation.title}” and all its turns? This cannot be undone."
+    if confirmed(f"delete-{conversation.id}", conversation.id, question):
+        with sessions() as session:
+            queries.delete_conversation(session, conversation.id)
+        if conversation.id == current:
+            open_conversation(None)
+        st.rerun()
 
 
 def preset_picker(default: str | None = None) -> str | None:

@@ -1,24 +1,30 @@
-"""Drawing chat turns, stored or live, with their tool calls."""
+"""Drawing chat turns (one renderer, whatever their state) and following a running one."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from agent.chat import NOT_SAVED, ChatTurn, TurnResult
-from agent.loop import Event, TextDelta, ToolFinished, ToolStarted
+from agent.chat import NOT_SAVED
+from agent.follow import Snapshot
 from agent.tools.data_plot import figure_from_data
-from db.models import Interaction, ToolCall
+from db.models import ToolCall
+from ui.docs_view import draw_doc_hits, draw_docs_output, draw_reply
 from ui.format import duration, turn_caption
 
-STATUS_NOTES = {
-    "stopped": "Stopped: the reply above is what had arrived.",
-    "pending": "No reply recorded: the app stopped before this turn finished.",
+STOPPED_NOTES = {
+    "": "Stopped: the reply above is what had arrived.",
+    "shutdown": "The app stopped while this reply streamed: the reply above is what had arrived.",
 }
+# Streamlit's own Stop (in the running indicator) would only stop drawing, not the turn.
+HIDE_STREAMLIT_STOP = "<style>[data-testid='stStatusWidget'] button {display: none;}</style>"
 
 
 def dropped_note(dropped: int) -> str:
@@ -38,13 +44,59 @@ def attached_note(names: Sequence[str]) -> str:
     return "Attached: " + ", ".join(names)
 
 
-def draw_stored_turn(
-    turn: Interaction, calls: Sequence[ToolCall] = (), uploads: dict[int, str] | None = None
-) -> None:
-    """A turn from the database: the prompt, its tool calls, the reply and what it cost."""
+class TurnView(Protocol):
+    """What drawing a turn needs: a stored row, or a turn the database did not take."""
+
+    id: int | None
+    prompt: str
+    response: str | None
+    status: str
+    error: str | None
+    model: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: float | None
+    latency_ms: int | None
+    first_token_ms: int | None
+    meta: dict[str, Any] | None
+
+
+@dataclass
+class UnsavedTurn:
+    """A turn kept on screen only, because the database did not take it."""
+
+    prompt: str
+    response: str | None
+    status: str
+    error: str | None
+    model: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float | None = None
+    latency_ms: int | None = None
+    first_token_ms: int | None = None
+    meta: dict[str, Any] | None = None
+    id: int | None = None
+
+
+def draw_turn(
+    turn: TurnView,
+    calls: Sequence[ToolCall] = (),
+    uploads: dict[int, str] | None = None,
+    *,
+    controls: Callable[[TurnView], None] | None = None,
+    prompt_controls: Callable[[TurnView], bool] | None = None,
+) -> DeltaGenerator | None:
+    """One turn: the prompt, its tool calls, the reply and what it cost.
+
+    A pending turn gets an empty reply area, returned so the page can follow the turn into
+    it once the chat input is drawn. `prompt_controls` may replace the prompt (an edit box)
+    and returns True when it did; `controls` draws the reply's buttons.
+    """
     meta = turn.meta or {}
     with st.chat_message("user"):
-        st.markdown(turn.prompt)
+        if prompt_controls is None or not prompt_controls(turn):
+            st.markdown(turn.prompt)
         attached = [(uploads or {}).get(i, f"upload {i}") for i in meta.get("attached", [])]
         if attached:
             st.caption(attached_note(attached))
@@ -62,15 +114,19 @@ def draw_stored_turn(
                 draw_tool_input(call.name, call.arguments or {})
                 draw_tool_output(result.get("view", "json"), result.get("data") or {},
                                  call.error)
+        if turn.status == "pending":
+            return st.container()
         if turn.response:
-            st.markdown(turn.response)
+            draw_reply(turn.response, meta)
+        draw_doc_hits(meta)
         if turn.status == "error":
             st.error(friendly_error(turn.error), icon=":material/error:")
-            if st.button("Retry", key=f"retry-{turn.id}", icon=":material/refresh:"):
-                st.session_state.resend = turn.prompt
-                st.rerun()
-        elif turn.status in STATUS_NOTES:
-            st.caption(STATUS_NOTES[turn.status])
+        elif turn.status == "stopped":
+            st.caption(STOPPED_NOTES.get(meta.get("stopped_by", ""), STOPPED_NOTES[""]))
+        if turn.id is None:
+            st.warning(NOT_SAVED, icon=":material/cloud_off:")
+        if controls is not None:
+            controls(turn)
         st.caption(turn_caption(
             model=turn.model,
             prompt_tokens=turn.prompt_tokens,
@@ -79,6 +135,7 @@ def draw_stored_turn(
             latency_ms=turn.latency_ms,
             first_token_ms=turn.first_token_ms,
         ))
+    return None
 
 
 def friendly_error(record: str | None) -> str:
@@ -89,87 +146,35 @@ def friendly_error(record: str | None) -> str:
     return message or kind
 
 
-def draw_live_turn(turn: ChatTurn, attached: Sequence[str] = ()) -> TurnResult:
-    """Stream a new turn into the page; a Stop click interrupts it and the row says `stopped`."""
-    with st.chat_message("user"):
-        st.markdown(turn.prompt)
-        if attached:
-            st.caption(attached_note(attached))
-    with st.chat_message("assistant"):
-        stop = st.empty()
-        # Any click reruns the script, which interrupts the stream; `close()` records it.
-        stop.button("Stop", key="stop", icon=":material/stop_circle:")
-        st.session_state.live_turn = turn
-        events = turn.events()
-        try:
-            draw_events(events)
-        finally:
-            events.close()
-        stop.empty()
-        result = turn.result
-        if result.tools_off and turn.agent is not None:
-            st.info(tools_off_note(turn.model, result.tools_off), icon=":material/build:")
-        if result.dropped_turns:
-            st.info(dropped_note(result.dropped_turns), icon=":material/content_cut:")
-        if result.error is not None:
-            st.error(str(result.error), icon=":material/error:")
-        if not result.saved:
-            st.warning(NOT_SAVED, icon=":material/cloud_off:")
-        st.caption(turn_caption(
-            model=turn.model,
-            prompt_tokens=result.prompt_tokens,
-            completion_tokens=result.completion_tokens,
-            cost_usd=result.cost_usd,
-            latency_ms=result.latency_ms,
-            first_token_ms=result.first_token_ms,
-        ))
-    return result
-
-
-def wait_for_interrupted_turn(timeout_s: float = 10) -> None:
-    """Let a turn cut short by Stop finish recording before this run reads the conversation.
-
-    With fast reruns Streamlit starts the new run while the interrupted one is still unwinding,
-    so without this the page could read the row while it still says `pending`.
+def follow_turn(
+    area: DeltaGenerator, snapshots: Iterator[Snapshot], on_stop: Callable[[], None]
+) -> Snapshot | None:
+    """Draw a running turn into `area` as it grows: a typing indicator until the first token,
+    one Stop button, and the text so far. Returns the final state (None if the row vanished).
     """
-    turn = st.session_state.pop("live_turn", None)
-    if turn is not None:
-        turn.finished.wait(timeout_s)
-
-
-def draw_events(events: Iterator[Event]) -> None:
-    """Text runs go through st.write_stream; each tool call gets a status block, then collapses."""
-    running: dict[str, Any] = {}
-    event = next(events, None)
-    while event is not None:
-        if isinstance(event, TextDelta):
-            after: list[Event] = []
-            st.write_stream(text_run(event, events, after))
-            event = after[0] if after else None
-            continue
-        if isinstance(event, ToolStarted):
-            block = st.status(f"{event.name}…", expanded=True)
-            with block:
-                draw_tool_input(event.name, event.arguments)
-            running[event.call_id] = block
-        elif isinstance(event, ToolFinished):
-            block = running.pop(event.call_id)
-            output = event.output
-            with block:
-                draw_tool_output(output.view, output.data, output.error)
-            block.update(label=tool_label(event.name, output.summary, event.duration_ms),
-                         state="error" if output.error else "complete", expanded=False)
-        event = next(events, None)
-
-
-def text_run(first: TextDelta, events: Iterator[Event], after: list[Event]) -> Iterator[str]:
-    """The text pieces up to the next tool event, which is left in `after`."""
-    yield first.text
-    for event in events:
-        if not isinstance(event, TextDelta):
-            after.append(event)
-            return
-        yield event.text
+    with area:
+        status = st.empty()
+        text = st.empty()
+        st.button("Stop", key="stop", icon=":material/stop_circle:", on_click=on_stop)
+    shown = None
+    started = time.monotonic()
+    last: Snapshot | None = None
+    for last in snapshots:
+        if last.final:
+            break
+        waited = f"{time.monotonic() - started:.0f} s"
+        if last.database_away:
+            status.caption(f"The database is not answering; the reply goes on · {waited}")
+        elif last.tool:
+            status.caption(f"Running `{last.tool}`… · {waited}")
+        elif not last.text:
+            status.caption(f":material/more_horiz: Thinking… · {waited}")
+        else:
+            status.caption(f"Writing… · {waited}")
+        if last.text != shown:
+            shown = last.text
+            text.markdown(shown + " ▌")
+    return last
 
 
 def tool_label(name: str, summary: str | None, duration_ms: int | None) -> str:
@@ -219,17 +224,7 @@ def draw_tool_output(view: str, data: dict[str, Any], error: str | None) -> None
         st.dataframe(pd.DataFrame(data.get("columns", [])), hide_index=True)
     elif view == "records":
         st.dataframe(pd.DataFrame(data.get("matches", [])), hide_index=True)
+    elif view == "docs":
+        draw_docs_output(data)
     else:
         st.json(data, expanded=False)
-
-
-def draw_unsaved(turns: list[dict[str, str]]) -> None:
-    """Turns the database did not take, kept on screen for this session."""
-    for turn in turns:
-        with st.chat_message("user"):
-            st.markdown(turn["prompt"])
-        with st.chat_message("assistant"):
-            st.markdown(turn["response"] or "_(no reply)_")
-            if turn.get("error"):
-                st.error(turn["error"])
-            st.warning(NOT_SAVED, icon=":material/cloud_off:")

@@ -23,23 +23,16 @@ RANGE_KEYS = ("cost_min", "cost_max", "tokens_min", "tokens_max", "latency_min",
 
 @dataclass(frozen=True)
 class View:
-    """Everything a History URL can say."""
+    """Everything a History URL can say: the filters (db's one filter state, its dates left
+    to the preset and the calendar dates here), the sort and the page."""
 
     preset: str = DEFAULT_PRESET
     date_from: date | None = None
     date_to: date | None = None
-    models: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    conversation_id: int | None = None
-    search: str = ""
+    # What the URL says; whose rows is the page's decision (`filters`), never the URL's.
+    criteria: Filters = Filters(user_id=None)
     sort: str = "newest"
     page: int = 1
-    cost_min: float | None = None
-    cost_max: float | None = None
-    tokens_min: int | None = None
-    tokens_max: int | None = None
-    latency_min: int | None = None
-    latency_max: int | None = None
 
     def filters(self, now: datetime, *, user_id: int | None) -> Filters:
         """The filter state over `user_id`'s interactions (None: everyone's, for admins) in
@@ -52,11 +45,7 @@ class View:
                 end = datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
         elif PRESETS[self.preset] is not None:
             start = now - PRESETS[self.preset]
-        return Filters(
-            user_id=user_id, start=start, end=end, models=self.models, statuses=self.statuses,
-            conversation_id=self.conversation_id, search=self.search,
-            **{key: getattr(self, key) for key in RANGE_KEYS},
-        )
+        return replace(self.criteria, user_id=user_id, start=start, end=end)
 
 
 def _number(raw: str, *, integer: bool) -> float | int | None:
@@ -154,9 +143,10 @@ def parse(params: Mapping[str, list[str]], *, known_models: list[str]) -> tuple[
             ranges[low], ranges[high] = ranges[high], ranges[low]
             notes.append(f"The {low.split('_')[0]} range was inverted: swapped its ends.")
 
-    view = View(preset=preset, date_from=dates["from"], date_to=dates["to"], models=models,
-                statuses=statuses, conversation_id=conversation_id, search=search, sort=sort,
-                page=page, **ranges)
+    criteria = Filters(user_id=None, models=models, statuses=statuses,
+                       conversation_id=conversation_id, search=search, **ranges)
+    view = View(preset=preset, date_from=dates["from"], date_to=dates["to"], criteria=criteria,
+                sort=sort, page=page)
     return view, notes
 
 
@@ -170,20 +160,21 @@ def to_params(view: View) -> dict[str, str | list[str]]:
             params["from"] = view.date_from.isoformat()
         if view.date_to:
             params["to"] = view.date_to.isoformat()
-    if view.models:
-        params["model"] = list(view.models)
-    if view.statuses:
-        params["status"] = list(view.statuses)
-    if view.conversation_id is not None:
-        params["conversation"] = str(view.conversation_id)
-    if view.search:
-        params["q"] = view.search
+    criteria = view.criteria
+    if criteria.models:
+        params["model"] = list(criteria.models)
+    if criteria.statuses:
+        params["status"] = list(criteria.statuses)
+    if criteria.conversation_id is not None:
+        params["conversation"] = str(criteria.conversation_id)
+    if criteria.search:
+        params["q"] = criteria.search
     if view.sort != "newest":
         params["sort"] = view.sort
     if view.page > 1:
         params["page"] = str(view.page)
     for key in RANGE_KEYS:
-        value = getattr(view, key)
+        value = getattr(criteria, key)
         if value is not None:
             params[key] = f"{value:g}" if isinstance(value, float) else str(value)
     return params

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -13,12 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import history
 from db.history_filters import Filters
-from ui.format import duration, money
+from db.models import ToolCall
+from db.tool_calls import tool_calls_by_turn
+from ui.confirm import ask, ask_button, confirmed, pending
+from ui.format import duration, money, turn_caption
 from ui.history_export import to_csv, to_json
 from ui.history_sidebar import set_page
 
 EXPORT_CAP = 50_000
-CONFIRM = "h_confirm"
 FENCE = re.compile(r"(```.*?(?:```|$))", re.DOTALL)
 INLINE_CODE = re.compile(r"(`[^`\n]*`)")
 
@@ -48,15 +49,17 @@ def chat_link(label: str, conversation_id: int | None = None) -> str:
 
 def results_table(rows: list, *, total: history.Count, page: int) -> int | None:
     """The page of rows as a selectable table with a pager; returns the selected id."""
+    noun = "matching interaction" if total.exact and total.value == 1 else "matching interactions"
     shown = f"{total.value:,}" if total.exact else f"more than {total.value:,}"
-    st.caption(f"{shown} matching interactions · page {page}")
+    st.caption(f"{shown} {noun} · page {page}")
     frame = pd.DataFrame({
         "Time (UTC)": [r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") for r in rows],
         "Model": [r.model for r in rows],
         "Status": [r.status for r in rows],
         "Prompt": [" ".join(r.prompt.split())[:120] for r in rows],
-        "Tokens": [None if r.prompt_tokens is None and r.completion_tokens is None
-                   else (r.prompt_tokens or 0) + (r.completion_tokens or 0) for r in rows],
+        # Text, like Cost and Latency: a missing number would show as a literal "None".
+        "Tokens": ["unknown" if r.prompt_tokens is None and r.completion_tokens is None
+                   else f"{(r.prompt_tokens or 0) + (r.completion_tokens or 0):,}" for r in rows],
         "Cost": [money(r.cost_usd) for r in rows],
         "Latency": [duration(r.latency_ms) for r in rows],
     })
@@ -77,33 +80,53 @@ def detail(
     sessions: sessionmaker[Session], interaction_id: int, *, search: str, user_id: int | None,
     own_id: int,
 ) -> None:
-    """The full prompt and response, the error, a link to the conversation, delete (of the
-    signed-in user's own interactions only)."""
+    """The full prompt and response, tokens, tool calls, the error, a link to the conversation,
+    delete (of the signed-in user's own interactions only)."""
     with sessions() as session:
         item = history.get_detail(session, interaction_id, search=search, user_id=user_id)
+        owner = item.user_id if item is not None else own_id
+        calls = tool_calls_by_turn(session, [interaction_id], user_id=owner).get(
+            interaction_id, [])
     if item is None:
         st.info("This interaction was deleted.")
         return
     st.subheader(f"Interaction {item.id}")
-    st.caption(f"{item.created_at:%Y-%m-%d %H:%M:%S %Z} · {item.model} · {item.status} · "
-               f"{money(item.cost_usd)} · {duration(item.latency_ms)} "
-               f"(first token {duration(item.first_token_ms)})")
+    caption = turn_caption(model=item.model, prompt_tokens=item.prompt_tokens,
+                           completion_tokens=item.completion_tokens, cost_usd=item.cost_usd,
+                           latency_ms=item.latency_ms, first_token_ms=item.first_token_ms)
+    st.caption(f"{item.created_at:%Y-%m-%d %H:%M:%S %Z} · {item.status} · {caption}")
     st.markdown("**Prompt**")
     st.markdown(highlight_markdown(item.prompt))
     st.markdown("**Response**")
     st.markdown(highlight_markdown(item.response) if item.response else "_No response._")
     if item.error:
         st.error(item.error)
+    tool_call_list(calls)
     if item.user_id != own_id:
         return
     if item.conversation_id is not None:
         st.markdown(chat_link("Open its conversation in the chat", item.conversation_id))
-    st.button("Delete this interaction", key="h_delete_one", icon=":material/delete:",
-              on_click=_ask, args=(("one", item.id, 1),))
+    ask_button("Delete this interaction", "h_delete_one", item.id, icon=":material/delete:")
+    if confirmed("h_delete_one", item.id, "Delete 1 interaction? This cannot be undone.",
+                 action="Delete 1 interaction"):
+        with sessions() as session:
+            history.delete_interaction(session, item.id, user_id=own_id)
+        deleted(1)
 
 
-def _ask(pending: tuple) -> None:
-    st.session_state[CONFIRM] = pending
+def tool_call_list(calls: list[ToolCall]) -> None:
+    """Each tool the model called in the turn: its arguments and what it returned."""
+    if not calls:
+        return
+    st.markdown(f"**Tool calls** ({len(calls)})")
+    for call in calls:
+        label = f"{call.step}. `{call.name}` · {duration(call.duration_ms)}"
+        with st.expander(label + (" · failed" if call.error else "")):
+            st.json(call.arguments or {}, expanded=True)
+            if call.result_summary:
+                st.caption(call.result_summary)
+            if call.error:
+                st.error(call.error)
 
 
 def export_buttons(sessions: sessionmaker[Session], filters: Filters, total: int) -> None:
@@ -126,45 +149,42 @@ def export_buttons(sessions: sessionmaker[Session], filters: Filters, total: int
 
 
 def ask_delete_all(sessions: sessionmaker[Session], filters: Filters) -> None:
-    """A button that asks to delete every match, after counting them exactly."""
-    def ask() -> None:
+    """A button that asks to delete every match, after counting them exactly, and the question
+    beside it."""
+    def count_then_ask() -> None:
         with sessions() as session:
             count = history.count_exact(session, filters)
         # The filters are kept with absolute times: "last 24 h" must not move under the user.
-        _ask(("all", filters, count))
+        ask("h_delete_all", (filters, count))
 
     st.button("Delete all matching…", key="h_delete_all", icon=":material/delete_sweep:",
-              on_click=ask)
-
-
-def confirm_delete(sessions: sessionmaker[Session], *, user_id: int) -> None:
-    """Ask for explicit confirmation of a pending delete, then do exactly that (among the
-    user's own interactions only)."""
-    pending = st.session_state.get(CONFIRM)
-    if pending is None:
+              on_click=count_then_ask)
+    asked = pending("h_delete_all")
+    if not isinstance(asked, tuple):
         return
-    kind, target, count = pending
-    noun = "interaction" if count == 1 else "interactions"
-    st.warning(f"Delete {count:,} {noun}? This cannot be undone.", icon=":material/warning:")
-    yes, no = st.columns(2)
-    if no.button("Cancel", key="h_cancel_delete"):
-        del st.session_state[CONFIRM]
-        st.rerun()
-    if yes.button(f"Delete {count:,} {noun}", key="h_confirm_delete", type="primary"):
-        del st.session_state[CONFIRM]
-        with sessions() as session:
-            if kind == "one":
-                history.delete_interaction(session, target, user_id=user_id)
-            else:
-                try:
-                    history.delete_matching(session, replace(target, user_id=user_id),
-                                            expected=count)
-                except history.MatchingSetChanged as exc:
-                    st.error(f"Nothing was deleted: {exc.found:,} interactions match now, "
-                             f"not {exc.expected:,}. Check the filters and try again.")
-                    return
-        st.session_state["h_deleted"] = f"Deleted {count:,} {noun}."
-        st.rerun()
+    target, count = asked
+    what = plural(count, "interaction")
+    if confirmed("h_delete_all", asked, f"Delete {what}? This cannot be undone.",
+                 action=f"Delete {what}"):
+        try:
+            with sessions() as session:
+                history.delete_matching(session, target, expected=count)
+        except history.MatchingSetChanged as exc:
+            st.error(f"Nothing was deleted: {exc.found:,} interactions match now, "
+                     f"not {exc.expected:,}. Check the filters and try again.")
+            return
+        deleted(count)
+
+
+def deleted(count: int) -> None:
+    """Say what was deleted at the top of the next run."""
+    st.session_state["h_deleted"] = f"Deleted {plural(count, 'interaction')}."
+    st.rerun()
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 interaction`, `2 interactions`, `1,204 interactions`."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def now_utc() -> datetime:

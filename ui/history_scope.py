@@ -21,6 +21,11 @@ def history_scope(sessions: sessionmaker[Session], user: CurrentUser) -> int | N
     with sessions() as session:
         everyone = {u.id: u.email for u in users.list_users(session)}
     choices = [user.id, EVERYONE] + [i for i in everyone if i != user.id]
+    if SCOPE_KEY not in st.session_state:
+        # A shared link may name the scope: ?who=all or ?who=<email>.
+        who = st.query_params.get("who", "")
+        by_email = {email: i for i, email in everyone.items()}
+        st.session_state[SCOPE_KEY] = EVERYONE if who == "all" else by_email.get(who, user.id)
     if st.session_state.get(SCOPE_KEY) not in choices:
         st.session_state[SCOPE_KEY] = user.id
     with st.sidebar:

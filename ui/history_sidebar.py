@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from db.history_filters import Filters
 from db.models import STATUSES
 from ui.history_params import (
     PRESET_LABELS,
@@ -35,10 +36,10 @@ def _seed_widgets(view: View) -> None:
     """Put the URL's view into the widgets (first load, reload, or a pasted link)."""
     st.session_state.update({
         "h_preset": view.preset, "h_from": view.date_from, "h_to": view.date_to,
-        "h_models": list(view.models), "h_statuses": list(view.statuses),
-        "h_conversation": view.conversation_id, "h_search": view.search,
+        "h_models": list(view.criteria.models), "h_statuses": list(view.criteria.statuses),
+        "h_conversation": view.criteria.conversation_id, "h_search": view.criteria.search,
         "h_sort": view.sort, "h_page": view.page,
-        **{f"h_{key}": getattr(view, key) for key in RANGE_KEYS},
+        **{f"h_{key}": getattr(view.criteria, key) for key in RANGE_KEYS},
     })
 
 
@@ -67,13 +68,15 @@ def _widgets(known_models: list[str]) -> dict[str, list[str]]:
             low.number_input(f"{label} from", key=f"h_{name}_min", min_value=zero, step=step)
             high.number_input(f"{label} to", key=f"h_{name}_max", min_value=zero, step=step)
     state = st.session_state
-    view = View(
-        preset=state["h_preset"], date_from=state.get("h_from"), date_to=state.get("h_to"),
+    criteria = Filters(
+        user_id=None,  # a placeholder: View.filters sets whose rows
         models=tuple(state["h_models"]), statuses=tuple(state["h_statuses"]),
         conversation_id=state["h_conversation"], search=state["h_search"],
-        sort=state["h_sort"], page=state["h_page"],
         **{key: state[f"h_{key}"] for key in RANGE_KEYS},
     )
+    view = View(preset=state["h_preset"], date_from=state.get("h_from"),
+                date_to=state.get("h_to"), criteria=criteria, sort=state["h_sort"],
+                page=state["h_page"])
     return _normal(to_params(view))
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from db.history_usage import Totals, Usage
 from ui.format import duration, money
-from ui.history_charts import ALL_CHARTS
+from ui.history_charts import ALL_CHARTS, LATENCY_NOTE
 
 
 def _change(now: float | None, before: float | None, *, percent: bool = True) -> str | None:
@@ -31,7 +31,7 @@ def kpi_tiles(current: Totals, previous: Totals | None) -> None:
                     delta_color="inverse")
     tiles[3].metric("p95 latency", duration(current.p95_latency_ms),
                     _change(current.p95_latency_ms, before.p95_latency_ms) if compare else None,
-                    delta_color="inverse", help="From log-spaced bins: within about 9%.")
+                    delta_color="inverse", help=LATENCY_NOTE)
     rate = current.error_rate
     tiles[4].metric("Error rate", "–" if rate is None else f"{rate:.1%}",
                     _change(rate, before.error_rate, percent=False) if compare else None,
@@ -51,3 +51,4 @@ def charts(usage: Usage) -> None:
     for i, build in enumerate(ALL_CHARTS):
         with columns[i % 2]:
             st.plotly_chart(build(usage), key=f"h_chart_{build.__name__}")
+    st.caption(LATENCY_NOTE)

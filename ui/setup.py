@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import URL, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from agent.llm import LLMClient, litellm_module, make_client
+from agent.sandbox.harden import make_undumpable
 from config import Settings, get_settings
 from db import migrate
 from db.engine import (
@@ -19,8 +23,11 @@ from db.engine import (
     make_sessionmaker,
     redact,
     resolve_database_url,
+    revive_embedded,
 )
 from ui.auth import CurrentUser, current_user
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,31 @@ def warm_litellm() -> threading.Thread:
     return thread
 
 
+def page_label(path: Path) -> str:
+    """`pages/2_Analyze.py` -> "Analyze": the label Streamlit's own navigation would show."""
+    return re.sub(r"^\d+_", "", path.stem).replace("_", " ")
+
+
+def navigation() -> None:
+    """Links to every page, the entry script named "Chat" (Streamlit would call it "app")."""
+    ctx = get_script_run_ctx()
+    if ctx is None or Path(ctx.pages_manager.main_script_path).name != "app.py":
+        return  # a page run on its own (AppTest) has no other pages to link to
+    st.page_link("app.py", label="Chat", icon=":material/chat:")
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        st.page_link(f"pages/{path.name}", label=page_label(path))
+
+
+def describe_database(url: URL, data_dir: Path, embedded: bool) -> str:
+    """What the sidebar says about the database, in words rather than a URL-encoded socket path."""
+    if embedded:
+        return f"embedded PostgreSQL 18 in `{data_dir / 'pgdata'}`"
+    return f"PostgreSQL `{url.database}` on `{url.host or 'localhost'}:{url.port or 5432}`"
+
+
 def setup_page(title: str, icon: str) -> App:
     """Configure the page and open the database, or explain what is wrong and stop."""
+    make_undumpable()  # first, and on every page: cheap, and no code runs before it
     st.set_page_config(page_title=f"{title} · Mini-Agent", page_icon=icon, layout="wide")
     settings = get_settings()
     warm_litellm()
@@ -88,10 +118,13 @@ def setup_page(title: str, icon: str) -> App:
             "- Then reload this page."
         )
         st.stop()
+    if db.embedded and revive_embedded(settings.data_dir):
+        st.warning("The embedded PostgreSQL had stopped; it was started again.",
+                    icon=":material/restart_alt:")
     user = current_user(settings, db.sessions)
     with st.sidebar:
-        where = "embedded PostgreSQL" if db.embedded else "PostgreSQL"
-        st.caption(f"Database: {where} · `{db.shown_url}`")
+        navigation()
+        st.caption(f"Database: {describe_database(db.engine.url, settings.data_dir, db.embedded)}")
         if settings.auth != "none":
             st.caption(f"Signed in as {user.label}" + (" · admin" if user.admin else ""))
     return App(settings=settings, db=db, llm=make_client(settings), user=user)

@@ -1,9 +1,10 @@
 """Run model-written Python in a throwaway, resource-limited, network-less sandbox.
 
-On Linux as root each run gets fresh mount/PID/network/IPC/UTS namespaces, a tmpfs working
-folder, an unprivileged per-run uid and rlimits (see launch.py). Elsewhere
-`sandbox_status()` says isolation is unavailable and runs are refused unless the caller passes
-`allow_unisolated=True` (the MINI_AGENT_SANDBOX_ALLOW_UNISOLATED setting).
+The child sees nothing of the host but an allowlist: its own folder, the Python runtime
+(read-only) and /dev/null, /dev/zero, /dev/urandom. The mode is the strongest this machine
+allows (see `sandbox_status`): namespaces with a fresh root (as root, or as an ordinary user
+through a user namespace), else Landlock + seccomp, else none, in which case runs are refused
+unless the caller passes `allow_unisolated=True` (MINI_AGENT_SANDBOX_ALLOW_UNISOLATED).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from agent.errors import MiniAgentError
-from agent.sandbox.process import Limits, RunResult, launch
+from agent.sandbox.filters import landlock_abi
+from agent.sandbox.plan import Limits
+from agent.sandbox.process import RunResult, launch
 from agent.sandbox.pytest_run import (
     CaseOutcome,
     PytestResult,
@@ -30,6 +33,7 @@ __all__ = [
     "PytestResult",
     "RunResult",
     "SandboxStatus",
+    "SANDBOX_MODES",
     "SandboxUnavailable",
     "run_pytest",
     "run_python",
@@ -48,49 +52,84 @@ _RUN_MAIN = (
 )
 
 
+SANDBOX_MODES = ("auto", "namespaces", "landlock", "off")
+# What each launcher mode gives, in the words sandbox_status() uses.
+DESCRIPTIONS = {
+    "root": "namespaces as root: a fresh root with only the runtime, a throwaway uid, "
+    "no network",
+    "userns": "user namespaces: a fresh root with only the runtime, no network",
+    "landlock": "Landlock + seccomp: only the runtime and its folder readable, socket() refused",
+}
+
+
 class SandboxUnavailable(MiniAgentError, RuntimeError):
     """Code cannot be run safely here; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
 class SandboxStatus:
-    """Whether isolated runs work on this machine, and why not when they don't."""
+    """Whether isolated runs work here, in which mode, why, and how memory is bounded."""
 
     available: bool
     network_isolated: bool
     reason: str
+    mode: str = "none"
+    memory: str = ""
 
 
-@functools.lru_cache(maxsize=1)
-def sandbox_status() -> SandboxStatus:
-    """Probe once whether isolated runs work here, by doing one."""
+def _candidates(requested: str) -> list[str]:
+    """The launcher modes to try for a MINI_AGENT_SANDBOX_MODE value, strongest first."""
+    if requested not in SANDBOX_MODES:
+        raise ValueError(f"unknown sandbox mode {requested!r}; use one of {SANDBOX_MODES}")
+    namespaces = (["root"] if os.geteuid() == 0 else []) + ["userns"]
+    return {"auto": namespaces + ["landlock"], "namespaces": namespaces,
+            "landlock": ["landlock"], "off": []}[requested]
+
+
+def memory_total(limits: Limits) -> str:
+    """Which kind of memory total applies to a run, in one sentence."""
+    return (
+        f"per-process limits x process limit: {limits.max_processes} processes x "
+        f"{limits.process_memory_mb} MB of private memory, plus {limits.disk_mb} MB of files "
+        "(the app creates no cgroups, so the total comes from these per-process limits)"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def sandbox_status(mode: str = "auto") -> SandboxStatus:
+    """Probe once, by doing a run, which mode works here; `mode` is MINI_AGENT_SANDBOX_MODE."""
     if sys.platform != "linux":
-        return SandboxStatus(False, False, f"no Linux namespaces on {sys.platform}")
-    if os.geteuid() != 0:
-        return SandboxStatus(
-            False,
-            False,
-            f"the sandbox needs root to create namespaces and switch to a throwaway uid "
-            f"(running as uid {os.geteuid()})",
-        )
-    probe, _ = launch(["-I", "-c", "pass"], files={}, timeout_s=10, limits=Limits(), isolated=True)
-    if probe.exit_code != 0:
-        detail = probe.stderr.strip() or f"exit code {probe.exit_code}"
-        return SandboxStatus(False, False, f"namespaces were refused: {detail}")
-    return SandboxStatus(True, True, "isolated: namespaces, throwaway uid, rlimits, no network")
+        return SandboxStatus(False, False, f"no Linux namespaces or Landlock on {sys.platform}")
+    failures = []
+    for candidate in _candidates(mode):
+        if candidate == "landlock" and landlock_abi() < 1:
+            failures.append("landlock: not available in this kernel")
+            continue
+        probe, _ = launch(["-I", "-c", "pass"], files={}, timeout_s=10, limits=Limits(),
+                          mode=candidate)
+        if probe.exit_code == 0:
+            why = f"; {'; '.join(failures)}" if failures else ""
+            return SandboxStatus(True, True, f"isolated: {DESCRIPTIONS[candidate]}{why}",
+                                 candidate, memory_total(Limits()))
+        detail = probe.stderr.strip().splitlines()[-1:] or [f"exit code {probe.exit_code}"]
+        failures.append(f"{candidate}: {detail[0]}")
+    if not failures:
+        return SandboxStatus(False, False, "MINI_AGENT_SANDBOX_MODE is off")
+    return SandboxStatus(False, False, "no isolation works here (" + "; ".join(failures) + ")")
 
 
-def _check_isolation(allow_unisolated: bool) -> bool:
-    """Return whether the run will be isolated; refuse when it can't be and that isn't allowed."""
-    status = sandbox_status()
+def _launcher_mode(allow_unisolated: bool, mode: str) -> str:
+    """The launcher mode a run gets; refuse when it can't be isolated and that isn't allowed."""
+    status = sandbox_status(mode)
     if status.available:
-        return True
+        return status.mode
     if allow_unisolated:
-        return False
+        return "none"
     raise SandboxUnavailable(
         f"Running code is disabled: no sandbox on this machine ({status.reason}). "
-        "Run Mini-Agent as root on Linux, or set MINI_AGENT_SANDBOX_ALLOW_UNISOLATED=true "
-        "to run code without isolation (only for code you trust)."
+        "On Linux, allow user namespaces or use a kernel with Landlock, or set "
+        "MINI_AGENT_SANDBOX_ALLOW_UNISOLATED=true to run code without isolation "
+        "(only for code you trust)."
     )
 
 
@@ -113,16 +152,17 @@ def run_python(
     argv: list[str] | None = None,
     limits: Limits | None = None,
     allow_unisolated: bool = False,
+    mode: str = "auto",
 ) -> RunResult:
     """Run `code` as main.py in a fresh sandbox folder holding `files`, with `argv` after it."""
-    isolated = _check_isolation(allow_unisolated)
+    launcher_mode = _launcher_mode(allow_unisolated, mode)
     all_files = _checked_files(files, {"main.py"}) | {"main.py": code.encode()}
     result, _ = launch(
         ["-I", "-c", _RUN_MAIN, *(argv or [])],
         files=all_files,
         timeout_s=timeout_s,
         limits=limits or Limits(),
-        isolated=isolated,
+        mode=launcher_mode,
     )
     return result
 
@@ -134,15 +174,16 @@ def run_pytest(
     timeout_s: float = 30.0,
     limits: Limits | None = None,
     allow_unisolated: bool = False,
+    mode: str = "auto",
 ) -> PytestResult:
     """Run pytest on `tests` (test_solution.py) against `code` (solution.py) in a sandbox."""
-    isolated = _check_isolation(allow_unisolated)
+    launcher_mode = _launcher_mode(allow_unisolated, mode)
     result, report = launch(
         pytest_argv(),
         files=pytest_files(code, tests),
         timeout_s=timeout_s,
         limits=limits or Limits(),
-        isolated=isolated,
+        mode=launcher_mode,
         env_extra={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         want_report=True,
     )

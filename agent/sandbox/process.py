@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
-import math
 import os
-import secrets
 import selectors
 import shutil
 import signal
@@ -19,30 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.sandbox.plan import ISOLATED_WORKDIR, Limits, build_plan, child_env
+
 LAUNCHER = Path(__file__).with_name("launch.py")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# The child's folder, seen from inside its mount namespace: a fresh tmpfs over a masked /tmp.
-ISOLATED_WORKDIR = "/tmp/sandbox"
-# Per-run uids far above any real account: concurrent runs cannot signal each other or
-# share an RLIMIT_NPROC budget (which counts processes per uid).
-UID_BASE = 1_800_000_000
-UID_SPAN = 300_000_000
 SETUP_FAILED = 125
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one run."""
-
-    memory_mb: int = 512
-    max_processes: int = 32
-    max_file_mb: int = 16
-    disk_mb: int = 64
-    max_open_files: int = 256
-    max_output_bytes: int = 1_000_000
-    # CPU seconds per process; by default a little over the wall-clock timeout, so a busy
-    # loop ends as a timeout and the kernel's limit is the backstop if the parent stalls.
-    cpu_s: int | None = None
+NAMESPACE_MODES = ("root", "userns")
 
 
 @dataclass(frozen=True)
@@ -64,75 +42,23 @@ class RunResult:
         return self.exit_code == 0 and not self.timed_out
 
 
-def _masks_and_exposes() -> tuple[list[str], list[str]]:
-    """What the child must not see (homes, the project, temp dirs) and what it still needs."""
-    candidates = {"/root", "/home", "/tmp", "/var/tmp", "/run/lock"}
-    candidates |= {str(Path.home()), str(PROJECT_ROOT)}
-    existing = sorted(p for p in candidates if os.path.isdir(p))
-    masks = [p for p in existing if not any(_inside(p, m) for m in existing if m != p)]
-    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    needed.add(os.path.dirname(os.path.realpath(sys.executable)))
-    needed = {os.path.realpath(p) for p in needed} | needed
-    hidden = sorted(p for p in needed if any(_inside(p, m) for m in masks))
-    exposes = [p for p in hidden if not any(_inside(p, e) for e in hidden if e != p)]
-    return masks, exposes
-
-
-def _inside(path: str, folder: str) -> bool:
-    """True when `path` is `folder` itself or below it."""
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-def child_env(workdir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """A minimal environment built from scratch: nothing of ours (no keys, no DATABASE_URL)."""
-    env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "HOME": workdir,
-        "TMPDIR": workdir,
-    }
-    return env | (extra or {})
-
-
 def launch(
     argv: list[str],
     *,
     files: dict[str, bytes],
     timeout_s: float,
     limits: Limits,
-    isolated: bool,
+    mode: str,
     env_extra: dict[str, str] | None = None,
     want_report: bool = False,
 ) -> tuple[RunResult, bytes]:
-    """Run `argv` (argv[0] is replaced by this interpreter) and return its result and report."""
-    tmp = None if isolated else tempfile.mkdtemp(prefix="mini-agent-sandbox-")
-    workdir = ISOLATED_WORKDIR if isolated else str(tmp)
+    """Run `argv` (argv[0] is this interpreter) in launcher `mode`; return result and report."""
+    in_namespaces = mode in NAMESPACE_MODES
+    tmp = None if in_namespaces else tempfile.mkdtemp(prefix="mini-agent-sandbox-")
+    workdir = ISOLATED_WORKDIR if in_namespaces else str(tmp)
     report_r, report_w = os.pipe() if want_report else (None, None)
-    masks, exposes = _masks_and_exposes()
-    uid = UID_BASE + secrets.randbelow(UID_SPAN) if isolated else None
-    cpu_s = limits.cpu_s or math.ceil(timeout_s) + 1
-    plan: dict[str, Any] = {
-        "mode": "root" if isolated else "none",
-        "parent_pid": os.getpid(),
-        "uid": uid,
-        "gid": uid,
-        "workdir": workdir,
-        "disk_mb": limits.disk_mb,
-        "masks": masks,
-        "exposes": exposes,
-        "limits": {
-            "as": limits.memory_mb * 2**20,
-            "cpu": cpu_s,
-            "nproc": limits.max_processes,
-            "fsize": limits.max_file_mb * 2**20,
-            "nofile": limits.max_open_files,
-            "core": 0,
-        },
-        "argv": [sys.executable, *argv],
-        "env": child_env(workdir, env_extra),
-        "files": {name: base64.b64encode(data).decode() for name, data in files.items()},
-        "report_fd": report_w,
-    }
+    plan = build_plan(mode, argv, files=files, workdir=workdir, timeout_s=timeout_s,
+                      limits=limits, env_extra=env_extra, report_fd=report_w)
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -146,7 +72,7 @@ def launch(
         )
         if report_w is not None:
             os.close(report_w)
-        return _supervise(proc, plan, report_r, start + timeout_s, limits, start, isolated)
+        return _supervise(proc, plan, report_r, start + timeout_s, limits, start, mode != "none")
     finally:
         if report_r is not None:
             os.close(report_r)
@@ -204,9 +130,8 @@ def _supervise(
             killed_reason = "timeout"
     if killed_reason is not None:
         _kill(proc)
-    elif not isolated:
-        # Without a PID namespace, background children would outlive the run.
-        _killpg(proc.pid)
+    # The launcher has already killed the run's processes; this catches any it could not.
+    _killpg(proc.pid)
     exit_code = proc.returncode
     stdout, stderr = (chunks[f.fileno()] for f in (proc.stdout, proc.stderr))
     proc.stdout.close()
@@ -249,7 +174,7 @@ def _reason(exit_code: int | None, stderr: bytes) -> str | None:
         return "cpu_time"
     if exit_code == SETUP_FAILED and stderr.startswith(b"mini-agent sandbox: setup failed"):
         return "setup_failed"
-    if b"MemoryError" in stderr[-2000:]:
+    if b"MemoryError" in stderr[-2000:] or b"Cannot allocate memory" in stderr[-2000:]:
         return "memory"
     if exit_code is not None and exit_code < 0:
         return f"signal {signal.Signals(-exit_code).name}"

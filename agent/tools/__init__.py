@@ -12,7 +12,15 @@ from typing import Any
 import jsonschema
 
 from agent.errors import MiniAgentError
-from agent.tools import data_plot, data_profile, data_query, log_tools, run_python, run_tests
+from agent.tools import (
+    data_plot,
+    data_profile,
+    data_query,
+    docs_tools,
+    log_tools,
+    run_python,
+    run_tests,
+)
 from agent.tools.base import (
     MAX_MODEL_CHARS,
     Tool,
@@ -21,9 +29,11 @@ from agent.tools.base import (
     UploadRef,
     clip,
 )
+from agent.tools.docs_tools import docs_indexed
 
 __all__ = [
     "CODE_TOOLS",
+    "DOCS_TOOLS",
     "LOG_TOOLS",
     "TABLE_TOOLS",
     "Tool",
@@ -38,6 +48,7 @@ log = logging.getLogger(__name__)
 CODE_TOOLS = (run_python.TOOL, run_tests.TOOL)
 TABLE_TOOLS = (data_profile.TOOL, data_query.TOOL, data_plot.TOOL)
 LOG_TOOLS = (log_tools.DIGEST, log_tools.SEARCH)
+DOCS_TOOLS = (docs_tools.SEARCH, docs_tools.CHECK)
 
 
 @dataclass
@@ -123,4 +134,6 @@ def build_toolbox(
         offered += TABLE_TOOLS
     if kinds & set(log_tools.LOG_KINDS):
         offered += LOG_TOOLS
+    if context.sessions is not None and docs_indexed(context.sessions):
+        offered += DOCS_TOOLS
     return Toolbox({tool.name: tool for tool in offered}, context, clock)

@@ -1,27 +1,18 @@
-"""The analysis of an attached upload, computed once per file and kept for the next calls."""
+"""The analysis of an attached upload, from the process's one analysis cache."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from agent.tools.base import ToolFailed, UploadRef
-from agent.uploads import Analysis, AnalysisFailed, run_analysis
-
-# A loop calls the same upload's tools several times in a row; two analyses cover that
-# without holding many large frames in memory. Keyed by file and kind, never by user.
-CACHED_ANALYSES = 2
-
-
-@lru_cache(maxsize=CACHED_ANALYSES)
-def _analysis(path: Path, kind: str, mtime_ns: int) -> Analysis:
-    return run_analysis(path, "csv" if kind == "csv" else "log")
+from agent.uploads import Analysis, AnalysisFailed
+from agent.uploads.cache import analysis_cache
 
 
 def analysis_for(upload: UploadRef) -> Analysis:
     """The upload's TableProfile or LogReport; an unreadable file is a ToolFailed."""
     assert upload.path is not None  # ToolContext.upload checked it
+    # Kept uploads are named by their SHA-256; a file handed in directly, by path and mtime.
+    key = upload.sha256 or f"{upload.path}:{upload.path.stat().st_mtime_ns}"
     try:
-        return _analysis(upload.path, upload.kind, upload.path.stat().st_mtime_ns)
+        return analysis_cache()(upload.path, "csv" if upload.kind == "csv" else "log", key)
     except AnalysisFailed as exc:
         raise ToolFailed(str(exc)) from exc

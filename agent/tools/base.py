@@ -26,6 +26,7 @@ class UploadRef:
     kind: str
     path: Path | None
     summary: dict[str, Any] | None = None
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,12 @@ class ToolContext:
     sandbox_timeout_s: float = 10.0
     pytest_timeout_s: float = 30.0
     allow_unisolated: bool = False
+    sandbox_mode: str = "auto"
     query_timeout_s: float = 20.0
     max_rows: int = 200
     uploads: dict[int, UploadRef] = field(default_factory=dict)
+    # The app's sessions, for tools that read the database (the docs index); None: no docs.
+    sessions: Callable[[], Any] | None = None
 
     def upload(self, upload_id: Any, kinds: tuple[str, ...]) -> UploadRef:
         """The attached upload `upload_id`, checked to be one of `kinds` and still on disk."""

@@ -1,29 +1,43 @@
-"""Tool: read-only SQL over an uploaded CSV with DuckDB, in process, boxed in.
+"""Tool: read-only SQL over an uploaded CSV with DuckDB, in a worker process, boxed in.
 
-The CSV is exposed as the view `data`. After creating it the connection may read only that
-file (allowed_paths + enable_external_access=false), its configuration is locked, a timer
-interrupts queries that run too long, and only a single SELECT (WITH ...) is accepted.
+The SQL is measured before anything parses it (length, nesting depth); DuckDB then runs in
+query_worker.py, a separate process with a wall deadline, a memory cap, a private temp folder
+and caps on the result, where the CSV is the view `data` and nothing else can be read. A
+parser bomb, a crash or a runaway query ends that process; the tool says which limit it hit.
 """
 
 from __future__ import annotations
 
-import math
-import threading
+import json
+import logging
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from agent.tools import query_worker
 from agent.tools.base import Tool, ToolContext, ToolFailed, ToolOutput
+from agent.tools.query_worker import json_value, quote_literal
+
+__all__ = ["QueryResult", "json_value", "quote_literal", "run_query", "sql_shape_problem"]
 
 TABLE_KINDS = ("csv",)
-VIEW = "data"
-MEMORY_LIMIT = "1GB"
+WORKER = Path(query_worker.__file__)
+MAX_SQL_CHARS = 20_000
+MAX_DEPTH = 64
+MEMORY_MB = 1024
+# The worker's own Python, pyarrow and result on top of DuckDB's memory_limit.
+WORKER_OVERHEAD_MB = 512
+TEMP_MB = 1024
 THREADS = 2
-BATCH_ROWS = 65_536
+CELL_CHARS = 2_000
+RESULT_BYTES = 2_000_000
+COUNT_ROWS = 50_000_000
 
 PARAMETERS: dict[str, Any] = {
     "type": "object",
@@ -45,11 +59,13 @@ PARAMETERS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class QueryResult:
-    """The first `max_rows` rows of a result, its column names and its full row count."""
+    """The first rows of a result (within the caps), its column names and its row count."""
 
     columns: list[str]
     rows: list[list[Any]]
     total_rows: int
+    count_capped: bool = False
+    cells_clipped: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -57,93 +73,100 @@ class QueryResult:
         return self.total_rows > len(self.rows)
 
 
-def quote_literal(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+def nesting_depth(sql: str) -> int:
+    """How deep brackets nest outside strings, quoted names and comments; linear time."""
+    depth = deepest = 0
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"":
+            end = sql.find(ch, i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return deepest
 
 
-def open_csv(path: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection where `data` is the CSV and nothing else can be read or written."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute(f"SET threads = {THREADS}")
-        con.execute("SET enable_progress_bar = false")  # it would draw on the server's terminal
-        source = quote_literal(str(path))
-        con.execute(f"CREATE VIEW {VIEW} AS SELECT * FROM read_csv_auto({source})")
-        # The view reads the file lazily, so that one path stays allowed; everything else
-        # (other files, COPY TO, ATTACH, extensions) is refused from here on.
-        con.execute(f"SET allowed_paths = [{source}]")
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
-def single_select(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
-    """The one SELECT statement in `sql`, or ToolFailed saying why it is refused."""
-    try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise ToolFailed(f"The SQL does not parse: {first_line(exc)}") from exc
-    if len(statements) != 1:
-        raise ToolFailed(f"Send exactly one statement (got {len(statements)}).")
-    [statement] = statements
-    if statement.type != duckdb.StatementType.SELECT:
-        kind = statement.type.name
-        raise ToolFailed(f"Only SELECT queries are allowed (this is a {kind} statement).")
-    return statement
+def sql_shape_problem(sql: str) -> str | None:
+    """Why the SQL is refused before parsing (too long, nested too deep), or None."""
+    if len(sql) > MAX_SQL_CHARS:
+        return f"The SQL is {len(sql):,} characters long; the limit is {MAX_SQL_CHARS:,}."
+    depth = nesting_depth(sql)
+    if depth > MAX_DEPTH:
+        return f"The query nested {depth} levels deep; the limit is {MAX_DEPTH}."
+    return None
 
 
 def run_query(path: Path, sql: str, *, max_rows: int, timeout_s: float) -> QueryResult:
-    """Run one read-only SELECT over the CSV at `path`, keeping `max_rows` rows and the count."""
-    con = open_csv(path)
-    timer = threading.Timer(timeout_s, con.interrupt)
-    timer.daemon = True
+    """Run one read-only SELECT over the CSV at `path` in the worker; ToolFailed says why not."""
+    problem = sql_shape_problem(sql)
+    if problem:
+        raise ToolFailed(problem)
+    temp_dir = tempfile.mkdtemp(prefix="mini-agent-duckdb-")
+    request = {"path": str(path), "sql": sql, "max_rows": max_rows, "memory_mb": MEMORY_MB,
+               "threads": THREADS, "temp_dir": temp_dir, "temp_mb": TEMP_MB,
+               "cell_chars": CELL_CHARS, "result_bytes": RESULT_BYTES, "count_rows": COUNT_ROWS}
     try:
-        statement = single_select(con, sql)
-        timer.start()
-        reader = con.sql(statement.query).to_arrow_reader(BATCH_ROWS)
-        columns = list(reader.schema.names)
-        rows: list[list[Any]] = []
-        total = 0
-        for batch in reader:
-            if len(rows) < max_rows:
-                needed = max_rows - len(rows)
-                rows += [list(r.values()) for r in batch.slice(0, needed).to_pylist()]
-            total += batch.num_rows
-    except duckdb.InterruptException as exc:
-        raise ToolFailed(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
-    except duckdb.Error as exc:
-        raise ToolFailed(f"DuckDB refused the query: {first_line(exc)}") from exc
+        reply = _ask_worker(request, timeout_s)
     finally:
-        timer.cancel()
-        con.close()
-    return QueryResult(columns, [[json_value(v) for v in row] for row in rows], total)
+        shutil.rmtree(temp_dir, ignore_errors=True)
+    if "refused" in reply:
+        raise ToolFailed(reply["refused"])
+    if "memory" in reply:
+        raise ToolFailed(_memory_message())
+    data = reply["ok"]
+    return QueryResult(data["columns"], data["rows"], data["total_rows"],
+                       data["count_capped"], data["cells_clipped"])
 
 
-def first_line(exc: BaseException) -> str:
-    """An error's first line: DuckDB appends long hints below it."""
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+def _memory_message() -> str:
+    return f"The query needed more than its {MEMORY_MB:,} MB of memory and was stopped."
 
 
-def json_value(value: Any) -> Any:
-    """A cell as JSON can hold it (dates as ISO text, NaN as null, decimals as floats)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, list | tuple):
-        return [json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    return value
+def _ask_worker(request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    """Send the request to a fresh worker; kill it past the deadline; read its one reply."""
+    proc = subprocess.Popen(
+        [sys.executable, "-I", str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                                     "HOME": request["temp_dir"]},
+        cwd=request["temp_dir"], start_new_session=True,
+    )
+    # Limits go on before the worker reads its request, so no query runs without them.
+    cap = (MEMORY_MB + WORKER_OVERHEAD_MB) * 2**20
+    resource.prlimit(proc.pid, resource.RLIMIT_DATA, (cap, cap))
+    resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, 0))
+    try:
+        out, err = proc.communicate(json.dumps(request).encode(), timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise ToolFailed(f"The query ran longer than {timeout_s:g} s and was stopped.") from None
+    if out:
+        reply: dict[str, Any] = json.loads(out)
+        return reply
+    tail = err[-2000:]
+    if any(sign in tail for sign in (b"MemoryError", b"bad_alloc", b"Cannot allocate")):
+        raise ToolFailed(_memory_message())
+    if proc.returncode < 0:
+        name = signal.Signals(-proc.returncode).name
+        raise ToolFailed(f"The query crashed DuckDB ({name}) and was stopped; nothing else "
+                         "was affected. Simplify the query.")
+    # Its stderr is for the server log, never for the page or the model.
+    logging.getLogger(__name__).warning("DuckDB worker failed: %s", tail.decode(errors="replace"))
+    raise ToolFailed(f"The DuckDB worker failed (exit code {proc.returncode}).")
 
 
 def result_data(result: QueryResult) -> dict[str, Any]:
@@ -153,13 +176,16 @@ def result_data(result: QueryResult) -> dict[str, Any]:
         "rows": result.rows,
         "total_rows": result.total_rows,
         "truncated": result.truncated,
+        **({"total_rows_capped": True} if result.count_capped else {}),
+        **({"cells_clipped_to_chars": CELL_CHARS} if result.cells_clipped else {}),
     }
 
 
 def describe(result: QueryResult) -> str:
     """One line: how many rows came back out of how many."""
+    total = f"more than {COUNT_ROWS:,}" if result.count_capped else f"{result.total_rows:,}"
     if result.truncated:
-        return f"first {len(result.rows):,} of {result.total_rows:,} rows"
+        return f"first {len(result.rows):,} of {total} rows"
     return f"{result.total_rows:,} row{'s' if result.total_rows != 1 else ''}"
 
 

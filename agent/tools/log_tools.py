@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from agent.analysis.logs import LogReport
+from agent.log_search import LEVELS, InvalidPattern, levels_from, search_records
 from agent.tools.analyses import analysis_for
 from agent.tools.base import Tool, ToolContext, ToolFailed, ToolOutput, UploadRef, clip
 from agent.tools.data_query import json_value
@@ -22,7 +22,6 @@ TRACE_CHARS = 800
 TEMPLATE_CHARS = 200
 MAX_MATCHES = 50
 MESSAGE_CHARS = 300
-LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 
 Analyse = Callable[[UploadRef], Any]
 
@@ -105,32 +104,25 @@ def search_log(
     limit: int = MAX_MATCHES,
 ) -> dict[str, Any]:
     """The records matching every filter given: the first `limit` of them and the total."""
-    records = report.records
-    keep = pd.Series(True, index=records.index)
-    if pattern:
+    bounds = []
+    for bound in (since, until):
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise ToolFailed(f"The pattern is not a valid regular expression: {exc}") from exc
-        keep &= records["message"].fillna("").map(lambda m: bool(compiled.search(m)))
-    if level:
-        wanted = LEVELS[LEVELS.index(level):]
-        keep &= records["level"].isin(wanted)
-    for bound, keep_if in ((since, "ge"), (until, "le")):
-        if bound:
-            try:
-                moment = pd.Timestamp(bound).tz_localize(None)
-            except ValueError as exc:
-                raise ToolFailed(f"{bound!r} is not a timestamp.") from exc
-            keep &= getattr(records["timestamp"], keep_if)(moment)
-    found = records[keep]
+            bounds.append(pd.Timestamp(bound).tz_localize(None) if bound else None)
+        except ValueError as exc:
+            raise ToolFailed(f"{bound!r} is not a timestamp.") from exc
+    try:
+        found, total = search_records(
+            report.records, text=pattern or "", regex=True, ignore_case=False,
+            levels=levels_from(level) if level else None,
+            window=(bounds[0], bounds[1]) if any(bounds) else None, limit=limit)
+    except InvalidPattern as exc:
+        raise ToolFailed(str(exc)) from exc
     matches = [
         {"line": int(r.line), "timestamp": iso(r.timestamp), "level": json_value(r.level),
          "component": json_value(r.component), "message": clip(str(r.message), MESSAGE_CHARS)}
-        for r in found.head(limit).itertuples()
+        for r in found.itertuples()
     ]
-    return {"total_matches": int(len(found)), "matches": matches,
-            "truncated": len(found) > limit}
+    return {"total_matches": int(total), "matches": matches, "truncated": total > limit}
 
 
 def run_digest(args: dict[str, Any], ctx: ToolContext, *, analyse: Analyse = analysis_for

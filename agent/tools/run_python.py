@@ -48,7 +48,8 @@ def run(
 ) -> ToolOutput:
     """Run `args["code"]` in the sandbox; a non-zero exit is a result, not a tool failure."""
     result = runner(
-        args["code"], timeout_s=ctx.sandbox_timeout_s, allow_unisolated=ctx.allow_unisolated
+        args["code"], timeout_s=ctx.sandbox_timeout_s, allow_unisolated=ctx.allow_unisolated,
+        mode=ctx.sandbox_mode,
     )
     return ToolOutput(summary=describe(result), data=result_data(result), view="python")
 

@@ -61,7 +61,7 @@ def run(
     """Run the tests; failing tests are a result the model should act on, not a tool failure."""
     result = runner(
         args["code"], args["tests"], timeout_s=ctx.pytest_timeout_s,
-        allow_unisolated=ctx.allow_unisolated,
+        allow_unisolated=ctx.allow_unisolated, mode=ctx.sandbox_mode,
     )
     return ToolOutput(summary=describe(result), data=result_data(result), view="pytest")
 

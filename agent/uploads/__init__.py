@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.analysis.logs import LogAnalysisError, LogReport, analyze_log
+from agent.analysis.sniff import is_gzip
 from agent.analysis.tables import TableProfile, TableProfileError, profile_csv
 from agent.errors import MiniAgentError
 from agent.uploads.store import store_file, uploads_dir
 from config import Settings
 from db.models import Upload
-from db.uploads import add_upload, find_by_sha256, get_upload, set_summary
+from db.uploads import add_upload, find_by_sha256, get_upload, path_in_use, set_summary
 
 Kind = Literal["csv", "log"]
 KINDS: tuple[Kind, ...] = ("csv", "log")
@@ -82,7 +83,7 @@ def _head_lines(path: Path) -> list[str]:
     with path.open("rb") as raw:
         magic = raw.read(2)
         raw.seek(0)
-        head = _read_gzip_head(raw) if magic == b"\x1f\x8b" else raw.read(SNIFF_BYTES)
+        head = _read_gzip_head(raw) if is_gzip(magic) else raw.read(SNIFF_BYTES)
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     lines = text.splitlines()
     if len(lines) > 1 and len(head) == SNIFF_BYTES:
@@ -171,16 +172,22 @@ def analyze_upload(
             raise
         summary = analysis.summary()
         if upload is None:
-            upload = add_upload(
-                session,
-                name=name,
-                kind=kind,
-                size_bytes=stored.size_bytes,
-                sha256=stored.sha256,
-                stored_path=str(stored.path),
-                summary=summary,
-                user_id=user_id,
-            )
+            try:
+                upload = add_upload(
+                    session,
+                    name=name,
+                    kind=kind,
+                    size_bytes=stored.size_bytes,
+                    sha256=stored.sha256,
+                    stored_path=str(stored.path),
+                    summary=summary,
+                    user_id=user_id,
+                )
+            except SQLAlchemyError:
+                # Not recorded, so not kept, unless another user's row has these same bytes.
+                session.rollback()
+                _remove_if_unused(session, str(stored.path))
+                raise
         elif upload.kind != kind or upload.summary is None:
             set_summary(session, upload.id, kind=kind, summary=summary)
             session.refresh(upload)
@@ -257,10 +264,13 @@ def _keep_one_copy(session: Session, upload: Upload, new_path: Path) -> Path:
 
 def _remove_if_unused(session: Session, stored_path: str) -> None:
     """Delete a kept file (and its emptied sha256 folder) when no row refers to it."""
-    count = select(func.count()).select_from(Upload).where(Upload.stored_path == stored_path)
-    if session.scalar(count):
+    if path_in_use(session, stored_path):
         return
-    path = Path(stored_path)
+    _delete_kept(Path(stored_path))
+
+
+def _delete_kept(path: Path) -> None:
+    """Delete a kept file and its sha256 folder once empty."""
     path.unlink(missing_ok=True)
     if path.parent.is_dir() and not any(path.parent.iterdir()):
         path.parent.rmdir()

@@ -29,6 +29,7 @@ def upload_refs(
     rows = uploads_by_id(session, upload_ids, user_id=user_id)
     return {
         i: UploadRef(i, rows[i].name, rows[i].kind,
-                     Path(p) if (p := rows[i].stored_path) else None, rows[i].summary)
+                     Path(p) if (p := rows[i].stored_path) else None, rows[i].summary,
+                     rows[i].sha256)
         for i in upload_ids if i in rows
     }

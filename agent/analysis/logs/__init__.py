@@ -132,25 +132,29 @@ def _build_report(
     warnings = state.warnings
     if fmt == "plain":
         warnings.append("No known log format was recognised: each line is read as a message.")
+    multi_line = pl.lit(False)
     if not extra.is_empty():
-        records = records.join(extra, on="line", how="left").with_columns(
+        records = records.join(extra, on="line", how="left")
+        multi_line = pl.col("more").is_not_null()
+        records = records.with_columns(
             pl.when(pl.col("more").is_not_null())
             .then(pl.col("message") + "\n" + pl.col("more"))
             .otherwise(pl.col("message"))
             .alias("message")
         )
         multi = records.filter(pl.col("more").is_not_null()).select("timestamp", "message")
-        records = records.drop("more")
         traces = stack_traces(multi.to_pandas())
     else:
         traces = stack_traces(pd.DataFrame({"timestamp": [], "message": []}))
-    # Records without a level field take one from their words (continuation lines included,
-    # so a traceback counts); the column says which levels were inferred.
+    # Records without a level field take one from their words: those of the first line's
+    # masked form, or of every line for a multi-line record (a traceback counts). The column
+    # says which levels were inferred.
     inferred = pl.col("level").is_null()
+    words = pl.when(multi_line).then(infer_level(pl.col("message"))).otherwise("word_level")
     records = records.with_columns(
-        pl.when(inferred).then(infer_level(pl.col("message"))).otherwise("level").alias("level"),
+        pl.when(inferred).then(words).otherwise("level").alias("level"),
         inferred.alias("level_inferred"),
-    )
+    ).drop("word_level", *(["more"] if "more" in records.columns else []))
     timed = records["timestamp"]
     start, end = timed.min(), timed.max()
     if timed.null_count() == len(timed):

@@ -292,6 +292,14 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
             .when(status.is_not_null())
             .then(pl.lit("INFO"))
         )
+    if "component" in frame.columns and frame["component"].null_count() < len(frame):
+        # A `component:` slot that holds a level word ("ERROR:" where others say "LOG:").
+        word = pl.col("component").str.strip_chars().str.to_uppercase()
+        exprs.append(
+            pl.when(word.str.len_chars() >= 3).then(
+                word.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
+            )
+        )
     if not exprs:
         return pl.lit(None, dtype=pl.String)
     return pl.coalesce(exprs)

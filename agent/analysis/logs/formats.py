@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from agent.analysis.logs.continuation import CONTINUATION
+from agent.analysis.logs.directives import find_fields, split_directed
 from agent.analysis.logs.fields import (
     EPOCHS,
     TIMESTAMP,
@@ -83,12 +84,15 @@ _PATTERNS: dict[str, str] = {
     ),
     **{name: rf"^(?P<head>.{{0,{limit}}}?){tail}" for name, (limit, tail) in _HEADED.items()},
     "timestamp-inside": (
-        rf"^(?P<head>.{{0,80}}?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
+        # The timestamp starts a token: one glued to a file name or path is not the event's.
+        rf"^(?P<head>(?:.{{0,80}}?[\s\[(])?)(?P<ts>{TIMESTAMP})\s+(?:\S+\s+)??"
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)"
     ),
 }
 _PATTERNS = {name: ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
 
+# A timestamp that starts a token (not the tail of a file name such as app.log.2017-05-16_13:53).
+_TOKEN_TIMESTAMP = rf"(?:^|[\s\[(])({TIMESTAMP})"
 _FIELDS = ("ts", "ts2", "level", "component", "pid", "pri", "status")
 # Named formats win over a learned layout that fits as well: they know more (status, priority).
 _SPECIFIC = {
@@ -128,6 +132,16 @@ def detect_format(sample: list[str]) -> LogFormat:
     structured = _detect_structured(lines)
     if structured is not None:
         return structured
+    declared = find_fields(lines)
+    if declared is not None:
+        sep, names = declared
+        # The date comes from a `#Date:` directive when the columns hold only a time.
+        donor = "date" if "date" not in names and "time" in names else None
+        return LogFormat(
+            "w3c" if sep == " " else "zeek",
+            keys=tuple((n, sep) for n in names),
+            times=("ts", donor),
+        )
     # Lines that look like continuations (stack frames, wrapped text) never start a record,
     # so they do not vote.
     series = pl.Series("line", lines, dtype=pl.String)
@@ -167,6 +181,18 @@ def _fit(fmt: LogFormat, series: pl.Series) -> tuple[float, float]:
     return rate, float(sum(found[f].is_not_null().mean() or 0 for f in _FIELDS))
 
 
+_FIELD_NAMES = {
+    "T": "time",
+    "L": "level",
+    "N": "number",
+    "B": "[block]",
+    "C": "component:",
+    "S": "separator",
+    "K": "key=value",
+    "W": "word",
+}
+
+
 def learn_format(lines: list[str]) -> LogFormat | None:
     """A format from the header layout the sample lines agree on, None if there is none."""
     layout = learn_layout(lines)
@@ -180,7 +206,7 @@ def learn_format(lines: list[str]) -> LogFormat | None:
         if name in groups.columns
     }
     primary, donor = _time_parts(found)
-    name = f"learned: {layout.signature}"
+    name = "learned: " + " ".join(_FIELD_NAMES.get(k, k) for k in layout.signature)
     return LogFormat(name, layout.pattern, times=(primary, donor))
 
 
@@ -253,7 +279,9 @@ def starts_record(fmt: LogFormat, lines: pl.Series) -> pl.Series:
 
 def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
     """Return ts, level, component, pid, pri, status and msg (null msg = not a record start)."""
-    if fmt.name == "json":
+    if fmt.name in ("w3c", "zeek"):
+        groups = split_directed(lines, fmt.keys[0][1], tuple(k for k, _ in fmt.keys))
+    elif fmt.name == "json":
         groups = _split_keyed(lines, fmt, _json_field)
     elif fmt.name == "logfmt":
         groups = _split_keyed(lines, fmt, _logfmt_field)
@@ -278,7 +306,7 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
             .alias("msg")
         )
         if "head" in groups.columns and "ts" not in groups.columns:
-            groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+            groups = groups.with_columns(pl.col("head").str.extract(_TOKEN_TIMESTAMP).alias("ts"))
         if fmt.name == "apache-access":
             status = pl.col("msg").str.extract(r'^"[^"]*" (\d{3})')
             groups = groups.with_columns(status.alias("status"))
@@ -327,7 +355,7 @@ def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
     fields = [c for c in groups.columns if c not in ("raw", "tail")]
     groups = groups.select(pl.when(found).then(pl.col(c)).alias(c) for c in fields)
     if "ts" not in groups.columns:
-        groups = groups.with_columns(pl.col("head").str.extract(f"({TIMESTAMP})").alias("ts"))
+        groups = groups.with_columns(pl.col("head").str.extract(_TOKEN_TIMESTAMP).alias("ts"))
     return groups
 
 

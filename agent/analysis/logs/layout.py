@@ -17,8 +17,10 @@ from agent.analysis.logs.fields import TIMESTAMP
 
 HEAD_CHARS = 320
 MAX_TOKENS = 14
-MIN_SHARE = 0.6
+MIN_SHARE = 0.8
 MAX_WORD_RUN = 4
+# Lines tokenised to learn the layout: enough to see it, few enough to stay cheap.
+LEARN_LINES = 400
 
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
@@ -102,6 +104,9 @@ def learn_layout(sample: list[str]) -> Layout | None:
     ]
     if len(lines) < 2:
         return None
+    if len(lines) > LEARN_LINES:
+        step = len(lines) / LEARN_LINES
+        lines = [lines[int(i * step)] for i in range(LEARN_LINES)]
     parsed = [_collapse(tokens(ln)) for ln in lines]
     best: tuple[str, ...] | None = None
     for end in range(1, MAX_TOKENS + 1):

@@ -10,6 +10,7 @@ from agent.analysis.logs.continuation import split_unclaimed
 from agent.analysis.logs.fields import (
     YEARLESS,
     choose_timestamp_format,
+    infer_level,
     infer_years,
     normalise_levels,
     parse_timestamps,
@@ -154,7 +155,11 @@ class ParsedLog:
         else:
             timestamp = parse_timestamps(pl.col("ts"), layout, donor=(pl.col("ts2"), donor))
             parsed = _per_distinct(parsed, ["ts", "ts2"], timestamp.alias("timestamp"))
-        levels = [c for c in ("level", "pri", "status") if parsed[c].null_count() < len(parsed)]
+        levels = [
+            c
+            for c in ("level", "pri", "status", "component")
+            if parsed[c].null_count() < len(parsed)
+        ]
         parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
         return parsed.select(
             "line",
@@ -162,7 +167,11 @@ class ParsedLog:
             pl.lit(layout in YEARLESS and donor is None).alias("year_guessed"),
             pl.col("norm_level").alias("level"),
             "component",
-            pl.col("msg").alias("message"),
+            # A line that is all header is its own message: a message is never empty.
+            pl.when(pl.col("msg").str.len_bytes() > 0)
+            .then(pl.col("msg"))
+            .otherwise(pl.col("raw"))
+            .alias("message"),
         )
 
     def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
@@ -233,14 +242,17 @@ def assign_templates(records: pl.DataFrame) -> pl.DataFrame:
         .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
     )
     masked = distinct.group_by("masked").agg(pl.col("len").sum()).sort("masked")
+    # Masking keeps words, so a level read from the words of each distinct masked message is
+    # the level of every message behind it, for a fraction of the work.
+    masked = masked.with_columns(infer_level(pl.col("masked")).alias("word_level"))
     labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
-    ids = masked.select("masked", pl.Series("template_id", labels, dtype=pl.Int64))
+    ids = masked.select("masked", "word_level", pl.Series("template_id", labels, dtype=pl.Int64))
     table = pl.DataFrame({"template": templates}).with_row_index("template_id")
     table = table.with_columns(pl.col("template_id").cast(pl.Int64))
     mapping = distinct.join(ids, on="masked").join(table, on="template_id")
     # Records are in line order already; one join of the (few) distinct messages keeps it.
     return records.join(
-        mapping.select("message", "template_id", "template"),
+        mapping.select("message", "template_id", "template", "word_level"),
         on="message",
         how="left",
         maintain_order="left",

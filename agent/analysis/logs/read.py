@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from agent.analysis.sniff import ZIP_MAGIC, is_gzip, known_binary, looks_binary
+
 CHUNK_BYTES = 16 * 1024 * 1024
 READ_BYTES = 1024 * 1024
 GZIP_DAMAGED = (
@@ -17,17 +19,6 @@ GZIP_DAMAGED = (
 )
 SNIFF_BYTES = 8192
 
-# Magic numbers of files people upload by mistake, so the error can say what the file is.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
-    (b"BM", "a BMP image"),
-    (b"\x7fELF", "an executable program"),
-    (b"SQLite format 3", "an SQLite database"),
-)
 
 
 class LogAnalysisError(ValueError):
@@ -64,13 +55,11 @@ def _check_text(head: bytes) -> None:
     """Refuse inputs that are clearly not text, with a message saying what they look like."""
     if not head.strip():
         raise LogAnalysisError("The log is empty: there is nothing to analyse.")
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            raise LogAnalysisError(f"This file looks like {what}, not a text log.")
-    sample = head[:SNIFF_BYTES]
-    # Text logs have no NUL bytes and few control characters; binaries have many.
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    if b"\x00" in sample or controls > len(sample) * 0.05:
+    what = known_binary(head) or (
+        "a ZIP archive (or an Office document)" if head.startswith(ZIP_MAGIC) else None)
+    if what:
+        raise LogAnalysisError(f"This file looks like {what}, not a text log.")
+    if looks_binary(head):
         raise LogAnalysisError(
             "This file looks binary, not a text log. Upload a plain-text or .gz log file."
         )
@@ -84,7 +73,7 @@ def iter_chunks(
     state.total_bytes = size
     try:
         head = raw.read(2)
-        blocks = _gunzip(head, raw, state) if head == b"\x1f\x8b" else _plain(head, raw)
+        blocks = _gunzip(head, raw, state) if is_gzip(head) else _plain(head, raw)
         yield from _lines(blocks, raw, state)
     finally:
         if isinstance(source, str | Path):

@@ -25,6 +25,9 @@ MAX_BUCKETS = 1500
 SPIKE_FACTOR = 3.0
 SPIKE_MIN_RECORDS = 10
 BASELINE_WINDOW = 15
+# Fewer buckets than this, or fewer records per bucket on average than one, is too little
+# data to call anything a spike.
+SPIKE_MIN_BUCKETS = 12
 
 
 def choose_bucket(span: timedelta) -> str:
@@ -63,8 +66,14 @@ def timeline(records: pl.DataFrame, bucket: str) -> pd.DataFrame:
         .rolling_median(BASELINE_WINDOW, min_samples=1, center=True)
         .alias("baseline")
     )
-    spike = (pl.col("total") >= SPIKE_FACTOR * pl.max_horizontal("baseline", pl.lit(1.0))) & (
-        pl.col("total") >= SPIKE_MIN_RECORDS
+    # A spike beats both its neighbourhood and the file's own rate (records per bucket over
+    # the whole span), so a steady file with a few quiet gaps shows no spikes.
+    rate = max(1.0, float(counts["total"].sum()) / max(len(counts), 1))
+    enough = len(counts) >= SPIKE_MIN_BUCKETS
+    spike = (
+        (pl.col("total") >= SPIKE_FACTOR * pl.max_horizontal("baseline", pl.lit(rate)))
+        & (pl.col("total") >= SPIKE_MIN_RECORDS)
+        & pl.lit(enough)
     )
     return counts.with_columns(spike.alias("spike")).select(columns).to_pandas()
 

@@ -8,17 +8,32 @@ from typing import Any
 
 import pandas as pd
 
-from agent.analysis.tables.alerts import Alert, column_alerts, duplicate_alert
+from agent.analysis.tables.alerts import Alert, column_alerts, keep_sensible, table_alerts
 from agent.analysis.tables.charts import (
     correlation_figure,
     distribution_figure,
+    missing_figure,
+    series_figure,
     timeseries_figure,
 )
 from agent.analysis.tables.columns import column_frame, histogram, value_counts
-from agent.analysis.tables.dialect import sniff_dialect
-from agent.analysis.tables.load import CsvReader, connect
-from agent.analysis.tables.scan import BadLine, Scan, full_frame, sample_frame, scan
+from agent.analysis.tables.correlations import (
+    MAX_CATEGORIES,
+    correlation_alerts,
+    correlation_matrices,
+)
+from agent.analysis.tables.judge import judge_columns
+from agent.analysis.tables.load import CsvReader, connect, sniff_dialect
+from agent.analysis.tables.scan import (
+    BadLine,
+    Scan,
+    analysis_frame,
+    full_frame,
+    sample_frame,
+    scan,
+)
 from agent.analysis.tables.source import CsvInput, TableProfileError, prepare_csv
+from agent.analysis.tables.timeseries import TimeSeries, detect_series, series_alerts
 
 __all__ = [
     "Alert",
@@ -27,7 +42,9 @@ __all__ = [
     "TableProfileError",
     "correlation_figure",
     "distribution_figure",
+    "missing_figure",
     "profile_csv",
+    "series_figure",
     "timeseries_figure",
 ]
 
@@ -61,10 +78,16 @@ class TableProfile:
     warnings: list[str] = field(default_factory=list)
     histograms: dict[str, tuple[list[float], list[int]]] = field(default_factory=dict)
     top_values: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    correlations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    correlations: dict[str, pd.DataFrame] = field(default_factory=dict)
     timeseries: pd.DataFrame | None = None
     time_column: str | None = None
     time_unit: str | None = None
+    missing_cells: int = 0
+    rows_with_missing: int = 0
+    quartiles_exact: bool = True
+    # Rows behind correlations, uniformity tests and the series: all of them, or a sample.
+    analysis_rows: int = 0
+    series: TimeSeries | None = None
 
     def kind_of(self, column: str) -> str:
         """The inferred kind of a column."""
@@ -84,6 +107,13 @@ class TableProfile:
             "encoding": self.encoding,
             "compression": self.compression,
             "has_header": self.has_header,
+            "missing_cells": self.missing_cells,
+            "rows_with_missing": self.rows_with_missing,
+            "quartiles_exact": self.quartiles_exact,
+            "analysis_rows": self.analysis_rows,
+            "series": None if self.series is None else {
+                "kind": self.series.kind, "time": self.series.time,
+                "entity": self.series.entity, "values": self.series.values},
             "kinds": dict(zip(self.columns["column"], self.columns["kind"], strict=True)),
             "alerts": [alert.as_dict() for alert in self.alerts],
             "bad_line_count": self.bad_line_count,
@@ -106,11 +136,11 @@ def profile_csv(
     report = progress or _ignore_progress
     report(0.0, "Preparing the file")
     with prepare_csv(source) as prepared:
-        dialect = sniff_dialect(prepared.head)
         size = prepared.size_bytes
         sampled = size > memory_budget_bytes
         con = connect(prepared.tmp_dir)
         try:
+            dialect = sniff_dialect(con, prepared.path)
             reader = CsvReader(prepared.path, dialect)
             # Row order costs memory on big files, whose frame is a random sample anyway.
             result = scan(con, reader, keep_order=not sampled, progress=report)
@@ -122,11 +152,13 @@ def profile_csv(
                 frame = sample_frame(con, result, wanted)
             else:
                 frame = full_frame(con, result.columns)
+            analysis = frame if result.sample_table is None else analysis_frame(con, result)
         finally:
             con.close()
         warnings = prepared.warnings + result.warnings
     report(0.95, "Looking for problems")
     profile = _build(result, frame, sampled, size, warnings)
+    _judge(profile, result, analysis)
     profile.delimiter, profile.encoding = dialect.delimiter, prepared.encoding
     profile.compression = prepared.compression
     report(1.0, "Done")
@@ -141,7 +173,6 @@ def _build(
     if not result.columns or (rows == 0 and not result.has_header):
         raise TableProfileError("The file holds no table: no columns could be read.")
     columns = column_frame(result)
-    kinds = dict(zip(columns["column"], columns["kind"], strict=True))
     if rows == 0:
         warnings.append("The file has a header but no data rows.")
     if result.bad_line_count:
@@ -170,7 +201,7 @@ def _build(
         encoding="utf-8",
         compression=None,
         has_header=result.has_header,
-        alerts=column_alerts(columns, rows) + duplicate_alert(duplicates, rows),
+        quartiles_exact=result.quartiles_exact,
         bad_lines=result.bad_lines,
         bad_line_count=result.bad_line_count,
         warnings=warnings,
@@ -180,9 +211,6 @@ def _build(
             profile.histograms[col.name] = hist
         if col.family in ("string", "boolean"):
             profile.top_values[col.name] = value_counts(result, col)[:10]
-    numeric = [c for c in result.columns if kinds[c.name] == "numeric"
-               and c.family in ("integer", "float")]
-    profile.correlations = _correlations(result, numeric)
     if result.time_column is not None and result.second.get("series"):
         series = result.second["series"]
         profile.timeseries = pd.DataFrame(
@@ -192,20 +220,31 @@ def _build(
     return profile
 
 
-def _correlations(result: Scan, numeric: list) -> pd.DataFrame:
-    """A symmetric matrix of the Pearson correlations computed in pass one."""
-    names = [c.name for c in numeric]
-    matrix = pd.DataFrame(1.0, index=names, columns=names)
-    kept = []
-    for left in numeric:
-        for right in numeric:
-            key = f"r{left.index}_{right.index}"
-            if key in result.first:
-                value = result.first[key]
-                matrix.at[left.name, right.name] = matrix.at[right.name, left.name] = value
-                kept += [left.name, right.name]
-    kept_names = [n for n in names if n in kept]
-    return matrix.loc[kept_names, kept_names].astype(float)
+def _judge(profile: TableProfile, result: Scan, analysis: pd.DataFrame) -> None:
+    """Types as ydata sees them, correlations, the series, missing figures and the alerts."""
+    rows = profile.rows
+    counts = {c.name: value_counts(result, c) for c in result.columns
+              if c.family in ("string", "boolean")}
+    columns = judge_columns(profile.columns, counts, analysis)
+    profile.columns = columns
+    profile.analysis_rows = len(analysis)
+    profile.missing_cells = int(columns["missing"].sum())
+    profile.rows_with_missing = int(result.first.get("rows_missing") or 0)
+    alerts = table_alerts(profile.duplicate_rows, rows)
+    if rows:
+        vtypes = dict(zip(columns["column"], columns["vtype"], strict=True))
+        distinct = dict(zip(columns["column"], columns["distinct"], strict=True))
+        numeric = [n for n, t in vtypes.items() if t == "numeric" and distinct[n] > 1]
+        categorical = [n for n, t in vtypes.items() if t in ("categorical", "boolean")
+                       and 1 < distinct[n] <= MAX_CATEGORIES]
+        numbers = [c.name for c in result.columns
+                   if c.family in ("integer", "float") and distinct[c.name] > 1]
+        profile.correlations = correlation_matrices(analysis, numbers, numeric, categorical)
+        profile.series = detect_series(analysis, columns)
+        alerts += column_alerts(columns, rows)
+        alerts += correlation_alerts(profile.correlations.get("auto"))
+        alerts += series_alerts(profile.series)
+    profile.alerts = keep_sensible(alerts, rows)
 
 
 def _ignore_progress(fraction: float, message: str) -> None:

@@ -21,7 +21,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-
 COLUMNS = ["column", "kind", "dtype", "count", "missing", "missing_share", "distinct",
            "distinct_share", "min", "max", "mean", "std", "p25", "p50", "p75", "zeros", "skew",
            "outliers", "first", "last", "min_length", "max_length", "mean_length",
-           "numeric_share", "top_values", "histogram"]
+           "numeric_share", "top_values", "histogram", "infinite"]
 
 
 def column_frame(scan: Scan) -> pd.DataFrame:
@@ -105,7 +105,8 @@ def _column_row(scan: Scan, col: Column) -> dict[str, Any]:
         row |= {"min": first[f"{a}_min"], "max": first[f"{a}_max"],
                 "mean": first[f"{a}_mean"], "std": first[f"{a}_std"],
                 "p25": q[0], "p50": q[1], "p75": q[2], "zeros": first[f"{a}_zeros"],
-                "skew": first[f"{a}_skew"], "outliers": second.get(f"{a}_outliers")}
+                "skew": first[f"{a}_skew"], "outliers": second.get(f"{a}_outliers"),
+                "infinite": first.get(f"{a}_inf", 0)}
     elif col.family == "temporal":
         row |= {"first": first[f"{a}_first"], "last": first[f"{a}_last"]}
     elif col.family == "boolean":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from agent.analysis.tables.dialect import Dialect
 from agent.analysis.tables.source import TableProfileError
 from agent.analysis.tables.sql import Column, literal
 
@@ -21,6 +21,38 @@ LINE_TOO_LONG = "LINE SIZE OVER MAXIMUM"
 REJECTS_LIMIT = 10_000
 # A sniffed type broken by a later value makes that column text and reloads: at most this often.
 MAX_LOADS = 3
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What DuckDB is told explicitly; header and types are left to its sniffer."""
+
+    delimiter: str
+    escape: str
+
+
+def sniff_dialect(con: duckdb.DuckDBPyConnection, path: Path) -> Dialect:
+    """Delimiter and escape character as DuckDB's sniffer finds them (comma and '"' failing).
+
+    It agreed with the hand-written sniffer this replaced on every case of the test suite
+    (semicolon, tab, pipe, backslash escapes, doubled quotes, ragged and header-only files).
+    """
+    found = None
+    # Strict first (the lenient parser misses backslash escapes); the raised line limit slows
+    # sniffing by ~1 s, so it comes last, for the files that need it.
+    lenient = ", strict_mode=false"
+    for extra in ("", lenient, f"{lenient}, max_line_size={MAX_LINE_BYTES}"):
+        try:
+            found = con.execute(
+                f"SELECT Delimiter, Escape FROM sniff_csv({literal(path)}, "
+                f"ignore_errors=true{extra})"
+            ).fetchall()[0]
+            break
+        except duckdb.Error:
+            continue
+    if not found or len(found[0]) != 1:
+        return Dialect(",", '"')
+    return Dialect(found[0], "\\" if found[1] == "\\" else '"')
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -41,6 +73,8 @@ class CsvReader:
         self.strict = True
         self.long_lines = False
         self.text_columns: set[str] = set()
+        # Numbers with inf/infinity among them: DuckDB's sniffer calls them text.
+        self.double_columns: set[str] = set()
 
     def sql(self, *, rejects: bool = False) -> str:
         """The read_csv table function call for this file."""
@@ -56,8 +90,10 @@ class CsvReader:
             options.append(f"max_line_size={MAX_LINE_BYTES}")
         if rejects:
             options += ["store_rejects=true", f"rejects_limit={REJECTS_LIMIT}"]
-        if self.text_columns:
-            types = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in sorted(self.text_columns))
+        forced = {n: "DOUBLE" for n in self.double_columns - self.text_columns}
+        forced |= {n: "VARCHAR" for n in self.text_columns}
+        if forced:
+            types = ", ".join(f"{literal(n)}: {literal(t)}" for n, t in sorted(forced.items()))
             options.append(f"types={{{types}}}")
         return f"read_csv({', '.join(options)})"
 

@@ -21,6 +21,7 @@ from agent.analysis.tables.sql import (
     ident,
     pass_one,
     quartile_aggs,
+    text_shape_aggs,
     time_unit,
     value_counts_aggs,
 )
@@ -30,11 +31,14 @@ MAX_PROFILED_COLUMNS = 200
 MAX_BAD_LINES = 100
 # Above this many rows exact distinct counts are only computed where uniqueness matters.
 EXACT_DISTINCT_ROWS = 1_000_000
-# Above this many rows quartiles come from a uniform sample of SAMPLE_ROWS rows, which is kept
-# to draw the shown rows from: t-digests over every row took 1.5 s for 5 columns at 12M rows.
-# The rank error of a 100,000-row sample is ~0.2 %, like the t-digest's.
+# Above this many rows a uniform sample of SAMPLE_ROWS rows is kept: the shown rows, the
+# correlations and the time series are drawn from it.
 SAMPLE_ABOVE_ROWS = 1_000_000
 SAMPLE_ROWS = 100_000
+# Quartiles are exact (quantile_cont over every row) up to this many rows; above, they come
+# from the sample (rank error ~0.2 %), marked approximate: t-digests over every row took 1.5 s
+# for 5 columns at 12M rows.
+EXACT_QUANTILE_ROWS = 10_000_000
 SAMPLE_TABLE = "csv_sample"
 # HyperLogLog errs by a few percent: a column this close to unique is checked exactly as a key.
 LIKELY_KEY_SHARE = 0.95
@@ -70,6 +74,7 @@ class Scan:
     bad_line_count: int
     warnings: list[str] = field(default_factory=list)
     sample_table: str | None = None
+    quartiles_exact: bool = True
 
 
 def scan(
@@ -99,9 +104,12 @@ def scan(
             f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM {TABLE} "
             f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
         )
-    first = _aggregate(con, pass_one(columns, quantiles=sample_table is None))
-    if sample_table is not None and (quartiles := quartile_aggs(columns)):
-        first |= _aggregate(con, quartiles, table=sample_table)
+    exact = rows <= EXACT_QUANTILE_ROWS
+    first = _first_pass(con, columns, exact, sample_table)
+    if infinite := _numbers_with_infinity(columns, first, sampled=sample_table is not None):
+        reader.double_columns |= infinite
+        columns = reader.load(con, columns, keep_order=keep_order)
+        first = _first_pass(con, columns, exact, sample_table)
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -120,7 +128,39 @@ def scan(
     progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit))
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
-                bad_count, warnings, sample_table)
+                bad_count, warnings, sample_table, exact)
+
+
+def _first_pass(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None
+) -> dict[str, Any]:
+    """Pass one over every row; quartiles and text shapes from the sample when there is one."""
+    first = _aggregate(con, pass_one(columns, text_shapes=sample is None)
+                       + (quartile_aggs(columns) if exact else []))
+    if sample is None:
+        return first
+    aggs = [] if exact else quartile_aggs(columns)
+    aggs += [agg for col in columns if col.family == "string"
+             for agg in text_shape_aggs(col, scale_to=first[f"c{col.index}_count"])]
+    if aggs:
+        first |= _aggregate(con, aggs, table=sample)
+    return first
+
+
+def _numbers_with_infinity(
+    columns: list[Column], first: dict[str, Any], *, sampled: bool
+) -> set[str]:
+    """Text columns that are all numbers but for some inf / infinity values.
+
+    Scaled-up sample counts may miss by rounding; a wrong guess costs a reload, whose cast
+    errors turn the column back into text.
+    """
+    slack = 1 if sampled else 0
+    return {
+        col.name for col in columns
+        if col.family == "string" and (inf := first.get(f"c{col.index}_inf"))
+        and inf + first[f"c{col.index}_numeric"] >= first[f"c{col.index}_count"] - slack
+    }
 
 
 def _aggregate(
@@ -189,7 +229,7 @@ def _pass_two(
         if q and None not in q:
             fence = 3 * (q[2] - q[0])
             aggs.append(
-                f"count_if({col.sql} < {q[0] - fence!r} OR {col.sql} > {q[2] + fence!r}) "
+                f"count_if({col.finite} < {q[0] - fence!r} OR {col.finite} > {q[2] + fence!r}) "
                 f"AS {a}_outliers"
             )
         if rows <= EXACT_DISTINCT_ROWS and col.index < EXACT_DISTINCT_COLUMNS:
@@ -247,6 +287,11 @@ def sample_frame(con: duckdb.DuckDBPyConnection, result: Scan, rows: int) -> pd.
         f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE} "
         f"USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (42)"
     ).df()
+
+
+def analysis_frame(con: duckdb.DuckDBPyConnection, result: Scan) -> pd.DataFrame:
+    """The rows the pandas-side figures use: the kept sample of a big file, else every row."""
+    return con.sql(f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE}").df()
 
 
 def full_frame(con: duckdb.DuckDBPyConnection, columns: list[Column]) -> pd.DataFrame:

@@ -13,21 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from agent.analysis.sniff import ZIP_MAGIC, is_gzip, known_binary, looks_binary
+
 HEAD_BYTES = 1 << 20
 COPY_CHUNK = 1 << 22
 GUNZIP_SLICE = 1 << 16
 
-# Formats people upload by mistake, recognised by their first bytes.
-_MAGIC_NAMES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel/Office document"),
-    (b"PAR1", "a Parquet file"),
-    (b"SQLite format 3", "a SQLite database"),
-    (b"\x7fELF", "a program (ELF binary)"),
-)
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -108,9 +99,9 @@ def _as_local_file(source: CsvInput, tmp_dir: Path) -> tuple[Path, list[str]]:
 
 def _compression(head: bytes) -> str | None:
     """gzip or zip from the magic bytes, else None."""
-    if head.startswith(b"\x1f\x8b"):
+    if is_gzip(head):
         return "gzip"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(ZIP_MAGIC):
         return "zip"
     return None
 
@@ -195,14 +186,9 @@ def _reject_non_text(head: bytes) -> None:
     """Raise for images, documents and other binaries that are not delimited text."""
     if not head:
         raise TableProfileError("The file is empty: there is nothing to profile.")
-    for magic, name in _MAGIC_NAMES:
-        if head.startswith(magic):
-            raise TableProfileError(f"This looks like {name}, not a CSV file.")
-    if any(head.startswith(bom) for bom, _ in _BOMS):
-        return
-    sample = head[:65536]
-    control = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
-    if b"\x00" in sample or control > len(sample) // 100:
+    if name := known_binary(head):
+        raise TableProfileError(f"This looks like {name}, not a CSV file.")
+    if looks_binary(head):
         raise TableProfileError(
             "This file is binary, not text: upload a CSV (comma, semicolon, tab or pipe separated)."
         )

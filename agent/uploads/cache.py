@@ -1,12 +1,14 @@
-"""The in-process cache of analyses, keyed by the file's SHA-256 and the kind it was read as."""
+"""The one in-process cache of analyses, keyed by the file's SHA-256 and the kind it was read as.
+
+The Analyze page and the agent's data and log tools share it.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
-
-import streamlit as st
 
 from agent.uploads import Analysis, Kind, Progress, run_analysis
 
@@ -17,9 +19,9 @@ MAX_ENTRIES = 4
 class AnalysisCache:
     """An LRU of finished analyses; callable as an `agent.uploads.Analyser`.
 
-    Equal bytes give equal analyses, so one cache serves every session. A cached function
-    would also do, but Streamlit replays the elements a cached function touched, which would
-    redraw the progress bar of the first run on every cache hit.
+    Equal bytes give equal analyses, so one cache serves every session. (Not Streamlit's
+    cache_data: it replays the elements a cached function touched, which would redraw the
+    progress bar of the first run on every hit.)
     """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
@@ -50,7 +52,7 @@ class AnalysisCache:
                 del self._entries[key]
 
 
-@st.cache_resource(show_spinner=False)
+@lru_cache(maxsize=1)
 def analysis_cache() -> AnalysisCache:
-    """The one cache of this server process."""
+    """The one cache of this process."""
     return AnalysisCache()

@@ -1,0 +1,155 @@
+"""Correlation matrices (Pearson, Spearman, Cramér's V, ydata's "auto") and their alerts.
+
+Missing values are handled as ydata-profiling (pandas) does: each pair uses the rows where
+both values are present. The alert follows ydata's "auto" matrix, the only one its default
+config computes: Spearman between numeric columns, Cramér's V (numbers cut in 10 equal-width
+bins) as soon as a categorical column is in the pair, flagged when |value| >= 0.5.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from agent.analysis.tables.alerts import Alert
+from agent.analysis.tables.stats import cramers_v
+
+# ydata's Correlation.threshold default. Its config_default.yaml says 0.9, but ProfileReport(df)
+# uses the pydantic default 0.5. A 0.5 rank correlation is worth a look, not a defect: the
+# message says how strong it is so a reader can weigh it.
+HIGH_CORRELATION = 0.5
+AUTO_BINS = 10
+# ydata's categorical_maximum_correlation_distinct.
+MAX_CATEGORIES = 100
+# ydata has no cap; pairs grow with the square of the columns, so wide tables keep the first
+# columns that fit a budget of pairs x rows (~1 s), and always at least MIN_COLUMNS.
+PAIR_ROWS_BUDGET = 50_000_000
+MIN_COLUMNS = 20
+METHODS = ("auto", "pearson", "spearman", "cramers")
+
+
+def correlation_matrices(
+    frame: pd.DataFrame, numbers: list[str], numeric: list[str], categorical: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Every matrix that has at least two columns, keyed by METHODS names.
+
+    Pearson and Spearman cover every column of numbers (ydata: select_dtypes("number")); the
+    auto matrix treats numbers with few values as categories, like ydata's types do.
+    """
+    cap = max(MIN_COLUMNS, int(math.sqrt(2 * PAIR_ROWS_BUDGET / max(len(frame), 1))))
+    numbers = numbers[:cap]
+    numeric = numeric[:cap]
+    categorical = categorical[: max(0, cap - len(numeric))]
+    values = {name: _floats(frame[name]) for name in dict.fromkeys(numbers + numeric)}
+    codes = {name: _codes(frame[name]) for name in categorical}
+    binned = {name: _uniform_bins(values[name]) for name in numeric}
+    ranks = {name: _rank(v) for name, v in values.items()}
+    matrices: dict[str, pd.DataFrame] = {}
+    if len(numbers) >= 2:
+        matrices["pearson"] = _matrix(numbers, lambda a, b: _pearson(values[a], values[b]))
+        matrices["spearman"] = _matrix(
+            numbers, lambda a, b: _spearman(values[a], values[b], ranks[a], ranks[b]))
+    if len(categorical) >= 2:
+        matrices["cramers"] = _matrix(categorical, lambda a, b: _cramers(codes[a], codes[b]))
+    tested = sorted(numeric + categorical)
+    if len(tested) >= 2:
+        continuous = set(numeric)
+
+        def auto(a: str, b: str) -> float:
+            if a in continuous and b in continuous:
+                return _spearman(values[a], values[b], ranks[a], ranks[b])
+            return _cramers(codes.get(a, binned.get(a)), codes.get(b, binned.get(b)))
+        matrices["auto"] = _matrix(tested, auto)
+    return matrices
+
+
+def correlation_alerts(auto: pd.DataFrame | None) -> list[Alert]:
+    """One high_correlation alert per column that reaches the threshold with another."""
+    if auto is None or auto.empty:
+        return []
+    alerts = []
+    for name in auto.columns:
+        row = auto.loc[name].drop(name)
+        strong = row[row.abs() >= HIGH_CORRELATION].sort_values(key=abs, ascending=False)
+        if strong.empty:
+            continue
+        others = ", ".join(f"{other!r} ({value:+.2f})" for other, value in strong.items())
+        alerts.append(Alert(name, "high_correlation",
+                            f"Column {name!r} is highly correlated with {others}."))
+    return alerts
+
+
+def _matrix(names: list[str], pair: object) -> pd.DataFrame:
+    """A symmetric matrix with 1 on the diagonal, NaN where a pair has no common rows."""
+    matrix = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for a, b in combinations(names, 2):
+        matrix.at[a, b] = matrix.at[b, a] = pair(a, b)  # type: ignore[operator]
+    return matrix
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    """A numeric column as float64, NaN for missing and infinite (pandas' corr skips both)."""
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isinf(values), np.nan, values)
+
+
+def _codes(series: pd.Series) -> np.ndarray:
+    """Category codes, -1 for missing (as strings, like ydata's crosstab of the raw column)."""
+    codes, _ = pd.factorize(series, use_na_sentinel=True)
+    return codes
+
+
+def _uniform_bins(values: np.ndarray) -> np.ndarray:
+    """pd.cut(values, 10, labels=False): ten equal-width bins over the range, -1 for missing."""
+    present = ~np.isnan(values)
+    out = np.full(values.shape, -1, dtype=np.int64)
+    if not present.any():
+        return out
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    if high == low:
+        out[present] = 0
+        return out
+    edges = np.linspace(low, high, AUTO_BINS + 1)
+    out[present] = np.clip(np.searchsorted(edges, values[present], side="left") - 1, 0,
+                           AUTO_BINS - 1)
+    return out
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Average ranks of the present values (NaN stays NaN)."""
+    return pd.Series(values).rank(method="average").to_numpy()
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson over the rows where both are present."""
+    both = ~(np.isnan(a) | np.isnan(b))
+    if both.sum() < 2:
+        return float("nan")
+    x, y = a[both], b[both]
+    x, y = x - x.mean(), y - y.mean()
+    denominator = float(np.sqrt((x * x).sum() * (y * y).sum()))
+    return float((x * y).sum() / denominator) if denominator > 0 else float("nan")
+
+
+def _spearman(a: np.ndarray, b: np.ndarray, rank_a: np.ndarray, rank_b: np.ndarray) -> float:
+    """Spearman over the rows where both are present, re-ranked on those rows if any is not."""
+    both = ~(np.isnan(a) | np.isnan(b))
+    if both.all():
+        return _pearson(rank_a, rank_b)
+    return _pearson(_rank(a[both]), _rank(b[both]))
+
+
+def _cramers(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """Cramér's V of two code arrays over the rows where both are present."""
+    if a is None or b is None:
+        return float("nan")
+    both = (a >= 0) & (b >= 0)
+    if not both.any():
+        return 0.0
+    x, y = a[both], b[both]
+    width = int(y.max()) + 1
+    table = np.bincount(x * width + y, minlength=(int(x.max()) + 1) * width)
+    return cramers_v(table.reshape(-1, width))

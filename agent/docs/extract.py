@@ -1,0 +1,356 @@
+"""Read a package's public API from its source with griffe, without importing it.
+
+Every object is recorded once, under its shortest public path: `pandas.DataFrame.merge`
+rather than `pandas.core.frame.DataFrame.merge`, because users write the former. Modules and
+classes also carry the names of all their members (inherited ones included) and whether that
+list can be trusted, which is what `check_code` needs to call a name missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import griffe
+from griffe import Alias, GriffeLoader, ModuleFinder, Object
+
+log = logging.getLogger(__name__)
+# Folders of a package that hold its own test suite, not its API.
+SKIPPED_DIRS = frozenset({"tests", "test", "__pycache__", "_vendor", "vendor", "vendored"})
+DOC_CHARS = 6_000  # a docstring past this is cut: the start says what the object is
+SIGNATURE_CHARS = 600
+MEMBER_NAMES = 2_000  # a member list longer than this is not kept (and not trusted)
+# Members whose presence means attribute access is dynamic: nothing can be called missing.
+DYNAMIC = frozenset({"__getattr__", "__getattribute__", "__dir__"})
+SKIPPED_MODULES = frozenset({"conftest", "setup", "__main__"})
+COMPILED_SUFFIXES = (".so", ".pyd")
+MAX_INHERITED = 400
+# What reading odd source can raise; such a package is then inspected instead.
+READ_ERRORS = (ImportError, griffe.GriffeError, OSError, SyntaxError, ValueError, RecursionError)
+
+
+@dataclass
+class DocRecord:
+    """One documented object as it is stored."""
+
+    qualname: str
+    kind: str
+    signature: str = ""
+    doc: str = ""
+    file: str | None = None
+    line: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class PackageFinder(ModuleFinder):
+    """griffe's finder, minus test suites and folders that are not packages."""
+
+    def _filter_py_modules(self, path: Path) -> Any:
+        for root, dirs, files in os.walk(path, topdown=True, followlinks=False):
+            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and d.isidentifier()
+                       and holds_python(os.path.join(root, d))]
+            for name in files:
+                stem, suffix = os.path.splitext(name)
+                if suffix in self.extensions_set and stem not in SKIPPED_MODULES:
+                    yield Path(root, name)
+
+
+def holds_python(folder: str) -> bool:
+    """A package folder, with or without `__init__` (flask.sansio has none); not a data folder."""
+    try:
+        return any(name.endswith((".py", ".pyi")) for name in os.listdir(folder))
+    except OSError:
+        return False
+
+
+def is_public(path: str) -> bool:
+    """No part of the dotted path is private (`_x`); dunder names are not API either."""
+    return not any(part.startswith("_") for part in path.split("."))
+
+
+class PackageLoader(GriffeLoader):
+    """griffe's loader, also reading folders without `__init__` inside a package.
+
+    Python imports them (flask.sansio is one); griffe skips them on purpose, which would
+    lose every class whose base lives there.
+    """
+
+    def _get_or_create_parent_module(self, module: Any, subparts: tuple[str, ...],
+                                     subpath: Path) -> Any:
+        parent = module
+        folder = subpath.parent.parent if subpath.stem == "__init__" else subpath.parent
+        folders = [folder, *folder.parents][:len(subparts) - 1][::-1]
+        for part, path in zip(subparts[:-1], folders, strict=True):
+            if part not in parent.members:
+                parent.set_member(part, self._create_module(part, [path]))
+            parent = parent.get_member(part)
+        return parent
+
+
+def load_package(name: str, search_paths: list[Path]) -> Object | None:
+    """The top-level module `name`, read statically; None when it has no Python source."""
+    loader = PackageLoader(search_paths=search_paths, allow_inspection=False)
+    loader.finder = PackageFinder(search_paths=loader.finder.search_paths)
+    try:
+        module = loader.load(name, try_relative_path=False)
+    except READ_ERRORS as exc:
+        log.info("griffe could not read %s: %s", name, exc)
+        return None
+    loader.resolve_aliases(implicit=False, external=None)
+    return module if isinstance(module, Object) else None
+
+
+def walk(module: Object) -> tuple[list[Object], dict[str, str], list[tuple[str, str]]]:
+    """Every object defined in the package, the public alias of each aliased path, and the
+    public aliases whose target could not be read (compiled modules, other packages)."""
+    top = module.path.split(".")[0]
+    objects: list[Object] = []
+    public_alias: dict[str, str] = {}
+    unresolved: list[tuple[str, str]] = []
+    stack: list[Object] = [module]
+    while stack:
+        obj = stack.pop()
+        objects.append(obj)
+        for member in list(obj.members.values()):
+            if isinstance(member, Alias):
+                # Only re-exports name a public path: a package's `__init__` or `__all__`.
+                # A plain import inside a module (often under TYPE_CHECKING) does not.
+                if not is_public(member.path) or not (obj.is_init_module or member.is_exported):
+                    continue
+                try:
+                    target = member.final_target
+                except Exception:  # noqa: BLE001 - griffe raises several kinds for a dead alias
+                    end = dead_end(member)
+                    if end is not None and end.split(".")[0] == top:
+                        unresolved.append((member.path, end))
+                        keep_best(public_alias, end, member.path)
+                    continue
+                if target.path.split(".")[0] != top or target.path == member.path:
+                    continue
+                keep_best(public_alias, target.path, member.path)
+            elif not member.name.startswith("__") or member.is_module:
+                stack.append(member)
+    return objects, public_alias, unresolved
+
+
+def dead_end(alias: Alias) -> str | None:
+    """The path an alias chain stops at: usually a name in a compiled module."""
+    current: Alias = alias
+    for _ in range(20):
+        try:
+            target = current.target
+        except Exception:  # noqa: BLE001 - this is the link that does not resolve
+            return current.target_path
+        if not isinstance(target, Alias):
+            return None
+        current = target
+    return None
+
+
+def keep_best(aliases: dict[str, str], target: str, alias: str) -> None:
+    """Remember `alias` for `target` if it is the best public path seen so far."""
+    best = aliases.get(target)
+    if best is None or rank(alias) < rank(best):
+        aliases[target] = alias
+
+
+def rank(path: str) -> tuple[int, int, str]:
+    """Which of several public paths users would write: the shortest."""
+    return (path.count("."), len(path), path)
+
+
+def public_path(path: str, aliases: dict[str, str]) -> str | None:
+    """`path` rewritten through the longest aliased prefix; None when it stays private."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:cut])
+        alias = aliases.get(prefix)
+        if alias is not None:
+            candidate = ".".join([alias, *parts[cut:]])
+            if is_public(candidate):
+                if not is_public(path) or rank(candidate) < rank(path):
+                    return candidate
+                return path
+    return path if is_public(path) else None
+
+
+def kind_of(obj: Object) -> str:
+    """module, class, function, method, property or attribute."""
+    if obj.is_function:
+        if "property" in obj.labels or "cached_property" in obj.labels:
+            return "property"
+        return "method" if obj.parent is not None and obj.parent.is_class else "function"
+    return str(obj.kind.value)
+
+
+def signature_of(obj: Any, public: str) -> str:
+    """A one-line signature as a user would call the object."""
+    name = public.rsplit(".", 1)[-1]
+    try:
+        if obj.is_function:
+            text = obj.signature(name=name) if hasattr(obj, "signature") else name
+        elif obj.is_class:
+            init = obj.all_members.get("__init__")
+            params = [p for p in getattr(init, "parameters", [])][1:] if init is not None and \
+                init.is_function else []
+            text = f"class {name}(" + ", ".join(param_text(p) for p in params) + ")"
+        elif obj.is_attribute:
+            annotation = f": {obj.annotation}" if obj.annotation is not None else ""
+            value = f" = {obj.value}" if obj.value is not None else ""
+            text = f"{name}{annotation}{value}"
+        else:
+            text = name
+    except Exception:  # noqa: BLE001 - an odd annotation must not lose the object
+        text = name
+    return " ".join(str(text).split())[:SIGNATURE_CHARS]
+
+
+def param_text(param: Any) -> str:
+    """One parameter as written in a signature."""
+    prefix = {"variadic positional": "*", "variadic keyword": "**"}.get(param.kind.value, "")
+    text = prefix + param.name
+    if param.annotation is not None:
+        text += f": {param.annotation}"
+    if param.default is not None and not prefix:
+        text += f" = {param.default}"
+    return text
+
+
+def members_meta(obj: Any) -> dict[str, Any]:
+    """For modules and classes: member names (inherited ones included), bases, whether the
+    list is `complete` (every base was read) and whether attribute access is `dynamic`."""
+    if not (obj.is_module or obj.is_class):
+        return {}
+    complete = True
+    try:
+        names = set(obj.all_members if obj.is_class else obj.members)
+    except Exception:  # noqa: BLE001 - an unresolvable base: the list is partial
+        names, complete = set(obj.members), False
+    meta: dict[str, Any] = {}
+    dynamic = bool(names & DYNAMIC)
+    if obj.is_class:
+        meta["bases"] = [getattr(b, "canonical_path", str(b)) for b in obj.bases][:20]
+        try:
+            complete = complete and len(obj.resolved_bases) == len(obj.bases)
+            dynamic = dynamic or any(set(b.members) & DYNAMIC for b in obj.mro())
+        except Exception:  # noqa: BLE001 - cyclic or missing bases
+            complete = False
+        # A class decorator may add anything (dataclass fields are seen, others are not).
+        complete = complete and all("dataclass" in str(d.value) for d in obj.decorators)
+    else:
+        if any(m.name == "*" for m in obj.members.values()):
+            complete = False  # a star import griffe could not expand
+        # Names a lazy `__getattr__` provides are usually listed in `__all__`.
+        names |= {str(e) for e in (obj.exports or ())}
+    if len(names) > MEMBER_NAMES:
+        return {**meta, "complete": False, "dynamic": dynamic}
+    return {**meta, "members": sorted(names), "complete": complete, "dynamic": dynamic}
+
+
+def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str]) -> DocRecord:
+    """The stored form of one object."""
+    doc = obj.docstring.value if obj.docstring is not None else ""
+    file = None
+    try:
+        filepath = obj.filepath
+        if isinstance(filepath, Path):
+            real = Path(os.path.realpath(filepath))
+            file = str(real.relative_to(root)) if real.is_relative_to(root) else str(real)
+    except Exception:  # noqa: BLE001 - namespace packages have several paths
+        file = None
+    meta = members_meta(obj)
+    if obj.is_function and obj.returns is not None:
+        returns = getattr(obj.returns, "canonical_path", None)
+        if isinstance(returns, str):
+            meta["returns"] = public_path(returns, aliases) or returns
+    return DocRecord(
+        qualname=public,
+        kind=kind_of(obj),
+        signature=signature_of(obj, public),
+        doc=doc[:DOC_CHARS],
+        file=file,
+        line=obj.lineno,
+        meta=meta,
+    )
+
+
+@dataclass
+class Extracted:
+    """What static reading found in one top-level module."""
+
+    records: list[DocRecord]
+    compiled: list[str]  # compiled modules that public names point into: inspect them
+    aliases: dict[str, str]  # private path -> public path, for the inspected objects too
+
+
+def extract_package(name: str, search_paths: list[Path]) -> Extracted:
+    """The public objects of top-level module `name`, read statically."""
+    module = load_package(name, search_paths)
+    if module is None:
+        return Extracted([], [name], {})
+    real = os.path.realpath(str(module.filepath if isinstance(module.filepath, Path)
+                                else search_paths[0]))
+    root = next((Path(os.path.realpath(p)) for p in search_paths
+                 if real.startswith(os.path.realpath(p))), search_paths[0])
+    objects, aliases, unresolved = walk(module)
+    records: dict[str, DocRecord] = {}
+    for obj in objects:
+        public = public_path(obj.path, aliases)
+        if public is None or public in records:
+            continue
+        records[public] = record_of(obj, public, root, aliases)
+        if obj.is_class:
+            for name, inherited in inherited_from_deeper_bases(obj, public, aliases):
+                records.setdefault(f"{public}.{name}", record_of(
+                    inherited, f"{public}.{name}", root, aliases))
+    compiled = sorted({target.rsplit(".", 1)[0] for _, target in unresolved
+                       if is_compiled(target.rsplit(".", 1)[0], search_paths)})
+    return Extracted(list(records.values()), compiled, aliases)
+
+
+def inherited_from_deeper_bases(cls: Object, public: str, aliases: dict[str, str]
+                                ) -> list[tuple[str, Object]]:
+    """Public members `cls` inherits from bases that users never name themselves.
+
+    `pandas.DataFrame.head` is defined on `pandas.core.generic.NDFrame`; users write the
+    former, so it is recorded under that name. A base with a public path no deeper than the
+    class's (a documented base class) keeps its members to itself.
+    """
+    depth = public.count(".")
+    found: list[tuple[str, Object]] = []
+    try:
+        inherited = cls.inherited_members
+    except Exception:  # noqa: BLE001 - unresolvable or cyclic bases
+        return found
+    for name, member in inherited.items():
+        if name.startswith("_") or len(found) >= MAX_INHERITED:
+            continue
+        try:
+            target = member.final_target if isinstance(member, Alias) else member
+        except Exception:  # noqa: BLE001 - a dead alias
+            continue
+        owner = target.parent
+        if owner is None or not owner.is_class:
+            continue
+        owner_public = public_path(owner.path, aliases)
+        if owner_public is None or owner_public.count(".") > depth:
+            found.append((name, target))
+    return found
+
+
+def is_compiled(module: str, search_paths: list[Path]) -> bool:
+    """A module that exists only as a compiled extension."""
+    parts = module.split(".")
+    for base in search_paths:
+        folder = base.joinpath(*parts[:-1])
+        if not folder.is_dir():
+            continue
+        if (folder / f"{parts[-1]}.py").exists() or (folder / f"{parts[-1]}.pyi").exists():
+            return False
+        if any(p.name.startswith(parts[-1] + ".") and p.suffix in COMPILED_SUFFIXES
+               for p in folder.iterdir()):
+            return True
+    return False

@@ -1,0 +1,110 @@
+"""Compiled modules have no source to read: import them in a subprocess of their own
+interpreter, with a time limit, and read what `inspect` can tell. Never in the app process:
+importing runs the package's code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+from collections.abc import Sequence
+
+from agent.docs.extract import DOC_CHARS, MEMBER_NAMES, SIGNATURE_CHARS, DocRecord
+
+log = logging.getLogger(__name__)
+INSPECT_TIMEOUT_S = 30
+
+SCRIPT = r"""
+import importlib, inspect, json, sys
+OUT, sys.stdout = sys.stdout, sys.stderr  # what the imported code prints must not mix in
+DOC, SIG, MEMBERS = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+out = []
+def public(name):
+    return not name.startswith("_")
+def record(path, obj, kind):
+    try:
+        sig = str(inspect.signature(obj)) if callable(obj) else ""
+    except (TypeError, ValueError):
+        sig = "(...)" if callable(obj) else ""
+    name = path.rsplit(".", 1)[-1]
+    if kind == "class":
+        sig = "class " + name + sig
+    elif kind in ("function", "method"):
+        sig = name + sig
+    else:
+        sig = name + ": " + type(obj).__name__
+    try:
+        doc = inspect.getdoc(obj) or "" if kind != "attribute" else ""
+    except Exception:
+        doc = ""
+    item = {"qualname": path, "kind": kind, "signature": sig[:SIG], "doc": doc[:DOC],
+            "file": None, "line": None, "meta": {}}
+    if kind in ("module", "class"):
+        try:
+            names = sorted(set(dir(obj)))
+        except Exception:
+            names = []
+        # Every class has object's __getattribute__: only __getattr__ makes access dynamic.
+        dynamic = "__getattr__" in names
+        item["meta"] = {"complete": False, "dynamic": dynamic} if len(names) > MEMBERS else {
+            "members": names, "complete": bool(names), "dynamic": dynamic}
+    out.append(item)
+def kind_of(obj, in_class):
+    if inspect.ismodule(obj):
+        return "module"
+    if inspect.isclass(obj):
+        return "class"
+    if callable(obj):
+        return "method" if in_class else "function"
+    return "attribute"
+for name in sys.argv[4:]:
+    try:
+        module = importlib.import_module(name)
+    except BaseException as exc:
+        print(json.dumps({"failed": name, "error": repr(exc)[:300]}), file=sys.stderr)
+        continue
+    record(name, module, "module")
+    for attr in sorted(dir(module)):
+        if not public(attr):
+            continue
+        try:
+            value = getattr(module, attr)
+        except Exception:
+            continue
+        if inspect.ismodule(value):
+            continue
+        kind = kind_of(value, False)
+        record(name + "." + attr, value, kind)
+        if kind == "class":
+            for member in sorted(vars(value)):
+                if public(member):
+                    try:
+                        inner = getattr(value, member)
+                    except Exception:
+                        continue
+                    record(name + "." + attr + "." + member, inner, kind_of(inner, True))
+OUT.write(json.dumps(out))
+"""
+
+
+def inspect_modules(python: str, modules: Sequence[str],
+                    timeout_s: float = INSPECT_TIMEOUT_S) -> list[DocRecord]:
+    """The public objects of compiled `modules`, as `python` imports them; [] on failure."""
+    if not modules:
+        return []
+    args = [python, "-I", "-c", SCRIPT, str(DOC_CHARS), str(SIGNATURE_CHARS),
+            str(MEMBER_NAMES), *modules]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout_s,
+                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.info("inspecting %s stopped: %s", ", ".join(modules), exc)
+        return []
+    try:
+        items = json.loads(done.stdout or "[]")
+    except json.JSONDecodeError:
+        log.info("inspecting %s gave no result: %s", ", ".join(modules), done.stderr[-300:])
+        return []
+    return [DocRecord(**item) for item in items]

@@ -1,0 +1,116 @@
+"""Names in a question: identifiers it spells out, and the packages it mentions."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from agent.docs.indexer import normal
+
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+CAMEL_INSIDE = re.compile(r"[a-z][A-Z]")
+# Words too common in questions to be taken as a name on their own.
+QUESTION_WORDS = frozenset([
+    "a", "an", "the", "how", "do", "does", "i", "to", "in", "of", "for", "with", "what",
+    "which", "is", "are", "can", "my", "me", "from", "and", "or", "on", "by", "as", "at", "be",
+    "it", "this", "that", "when", "where", "why", "get", "use", "using", "into", "out", "not",
+    "without",
+])
+
+
+def dotted_in(query: str) -> list[str]:
+    """Dotted names the query spells (`DataFrame.merge`), as `.DataFrame.merge` suffixes."""
+    return ["." + w for w in WORD.findall(query) if "." in w]
+
+
+def wanted_names(query: str) -> dict[str, str]:
+    """Lower-cased object names the query may mean, with how it named them.
+
+    "dotted": the last part of a dotted name; "joined": an identifier with `_` or CamelCase;
+    "adjacent": two adjacent words joined (`chat input` -> chat_input, chatinput); "word".
+    """
+    found: dict[str, str] = {}
+    words = WORD.findall(query)
+    for word in words:
+        if "." in word:
+            found[word.rsplit(".", 1)[-1].lower()] = "dotted"
+    plain = [w for w in words if "." not in w]
+    for word in plain:
+        if "_" in word.strip("_") or CAMEL_INSIDE.search(word):
+            found.setdefault(word.lower(), "joined")
+    lowered = [w.lower() for w in plain]
+    content = [w for w in lowered if w not in QUESTION_WORDS]
+    for a, b in zip(content, content[1:], strict=False):
+        found.setdefault(f"{a}_{b}", "adjacent")
+        found.setdefault(f"{a}{b}", "adjacent")
+    for word in lowered:
+        if len(word) >= 3 and word not in QUESTION_WORDS:
+            found.setdefault(word, "word")
+            if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+                found.setdefault(word[:-1], "word")  # "blueprints" names `Blueprint`
+    return found
+
+
+@dataclass
+class Catalog:
+    """What is indexed, by the names a question may use for it."""
+
+    sources: dict[str, list[int]] = field(default_factory=dict)  # normal name -> source ids
+    lexemes: dict[str, set[str]] = field(default_factory=dict)  # normal name -> its lexemes
+
+    def sources_of(self, name: str) -> list[int]:
+        """Source ids for a distribution, import or folder name."""
+        return self.sources.get(normal(name), [])
+
+    def mentioned(self, query: str) -> list[str]:
+        """Indexed package names the query mentions (`pandas`, `sqlalchemy`)."""
+        seen = []
+        for word in WORD.findall(query):
+            key = normal(word.split(".")[0])
+            if key in self.sources and key not in seen:
+                seen.append(key)
+        return seen
+
+    def mention_lexemes(self, mentioned: list[str]) -> set[str]:
+        """The lexemes the mentioned names turn into, to leave out of a package's own search."""
+        return set().union(*(self.lexemes.get(m, set()) for m in mentioned))
+
+
+_cache: dict[str, tuple[tuple[object, ...], Catalog]] = {}
+_lock = threading.Lock()
+
+
+def catalog(session: Session) -> Catalog:
+    """The catalog, rebuilt only when the set of indexed sources changed."""
+    key_rows = session.execute(text(
+        "SELECT id, kind, name, indexed_at FROM doc_sources ORDER BY id")).all()
+    key = tuple(tuple(r) for r in key_rows)
+    database = str(session.get_bind().engine.url)
+    with _lock:
+        cached = _cache.get(database)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    built = Catalog()
+    tops = session.execute(text(
+        "SELECT DISTINCT source_id, qualname FROM doc_objects "
+        "WHERE kind = 'module' AND strpos(qualname, '.') = 0")).all()
+    names: list[tuple[str, int]] = [(r.name, r.id) for r in key_rows if r.kind == "package"]
+    names += [(r.qualname, r.source_id) for r in tops]
+    names += [(r.name.rstrip("/").rsplit("/", 1)[-1], r.id) for r in key_rows
+              if r.kind == "folder"]
+    for name, source_id in names:
+        ids = built.sources.setdefault(normal(name), [])
+        if source_id not in ids:
+            ids.append(source_id)
+    if built.sources:
+        rows = session.execute(text(
+            "SELECT n, array(SELECT unnest(tsvector_to_array(to_tsvector('english', n)))) "
+            "FROM unnest(CAST(:names AS text[])) AS n"), {"names": list(built.sources)})
+        built.lexemes = {n: set(lex) for n, lex in rows}
+    with _lock:
+        _cache[database] = (key, built)
+    return built

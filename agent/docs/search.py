@@ -1,0 +1,240 @@
+"""Search the docs index: full-text candidates from PostgreSQL, scored BM25-style with IDF
+computed here, plus exact-name matches; optionally fused with embedding similarity.
+
+PostgreSQL's GIN index finds candidates; `ts_rank` over one term at a time gives a
+field-weighted, saturating term frequency (a name match weighs more than a docstring match)
+that BM25 then scales by the term's rarity across the whole index and normalises by length.
+Terms common enough to match a large part of the index only count in pairs when finding
+candidates, which keeps every search to a bounded number of rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from agent.docs import names
+from agent.docs.vocabulary import expansions
+from db import docs as store
+
+K1 = 1.2
+B = 0.3  # API docstrings are long where the object matters: a light length penalty
+WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"  # ts_rank's D, C, B, A: docstring < summary < name
+RARE_SHARE = 0.01  # a term in more than 1% of objects alone does not make a candidate
+MIN_RARE = 300
+CANDIDATES = 4000
+PREFILTER = 300
+POOL = 60
+MAX_TERMS = 8
+KIND_PRIOR = {"module": 0.85, "attribute": 0.85, "section": 1.0}
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Name matches add to the normalised text score: a dotted suffix is nearly certain.
+DOTTED_BONUS, JOINED_BONUS, ADJACENT_BONUS, WORD_BONUS = 1.0, 0.6, 0.3, 0.15
+MENTION_BOOST = 1.5
+ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts less
+
+
+@dataclass(frozen=True)
+class DocHit:
+    """One search result."""
+
+    qualname: str
+    package: str
+    version: str
+    kind: str
+    text: str
+    source: str
+    score: float
+    signature: str = ""
+
+    @property
+    def citation(self) -> str:
+        """How an answer cites it: `pandas 3.1.1 · pandas.DataFrame.merge`."""
+        version = f" {self.version}" if self.version and self.kind != "section" else ""
+        return f"{self.package}{version} · {self.qualname}"
+
+
+def query_lexemes(session: Session, query: str) -> tuple[list[str], set[str]]:
+    """The query's words as the index stores them (stemmed, stop words dropped), and the
+    lexemes of their abbreviations or long forms (which weigh less)."""
+    words = names.WORD.findall(query.replace(".", " "))
+    extra = expansions(words)
+    rows = session.execute(text(
+        "SELECT lexeme FROM unnest(to_tsvector('english'::regconfig, translate(:q, '.', ' '))) "
+        "UNION ALL SELECT '~' || lexeme FROM unnest(to_tsvector('english'::regconfig, :x))"),
+        {"q": query, "x": " ".join(extra)})
+    found = [r[0] for r in rows]
+    own = [t for t in found if not t.startswith("~")]
+    alternative = {t[1:] for t in found if t.startswith("~")} - set(own)
+    return own + sorted(alternative), alternative
+
+
+def candidate_query(terms: list[str], df: dict[str, int], total: int) -> str | None:
+    """A tsquery: each rare term alone, common terms only in pairs."""
+    rare_limit = max(MIN_RARE, int(total * RARE_SHARE))
+    rare = [t for t in terms if df.get(t, 0) and df[t] <= rare_limit]
+    common = [t for t in terms if df.get(t, 0) > rare_limit]
+    parts = [quote(t) for t in rare]
+    parts += [f"({quote(a)} & {quote(b)})" for i, a in enumerate(common) for b in common[i + 1:]]
+    if not parts and common:
+        parts = [quote(min(common, key=lambda t: df[t]))]
+    return " | ".join(parts) or None
+
+
+def quote(lexeme: str) -> str:
+    """A lexeme as a tsquery operand."""
+    return "'" + lexeme.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def text_scores(session: Session, terms: list[str], sources: list[int] | None,
+                boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
+                alternative: frozenset[str] = frozenset()) -> dict[int, float]:
+    """BM25 scores of the best candidates, by object id.
+
+    Candidates come from the GIN index, are cut to the best `PREFILTER` by one cheap
+    field-weighted rank, then scored term by term. Objects of `boosted` sources (the
+    packages a question names) are also looked for on their own, without the `skip` terms
+    (a package's own name), and weigh `MENTION_BOOST` times more.
+    """
+    df = store.document_frequencies(session, terms)
+    total, avg_len = store.corpus_size(session)
+    terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
+    tsquery = candidate_query(terms, df, total)
+    if tsquery is None:
+        return {}
+    own_terms = [t for t in terms if t not in skip]
+    own_query = candidate_query(own_terms, df, total) if boosted else None
+    idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
+    weight = {t: 0.0 if t in skip and boosted else idf[t] * (
+        ALTERNATIVE_WEIGHT if t in alternative else 1.0) for t in terms}
+    # Length in log scale: one-line attribute docs make the plain average tiny.
+    norm = (f"({K1} * ({1 - B} + {B} * ln(1 + length(tsv)) / "
+            f"{math.log(1 + avg_len):.4f}))")
+    score = " + ".join(f"{weight[t]:.5f} * (r{i} * {K1 + 1}) / (r{i} + {norm})"
+                       for i, t in enumerate(terms) if weight[t])
+    ranks = ", ".join(f"ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0) AS r{i}"
+                      for i, t in enumerate(terms))
+    cheap = " | ".join(quote(t) for t in terms if weight[t]) or quote(terms[0])
+    where = "AND source_id = ANY(:sources)" if sources else ""
+    own = (f"UNION (SELECT id, source_id, tsv FROM doc_objects WHERE tsv @@ CAST(:own AS "
+           f"tsquery) AND source_id = ANY(:boosted) LIMIT {CANDIDATES})") if own_query else ""
+    boost = f"CASE WHEN source_id = ANY(:boosted) THEN {MENTION_BOOST} ELSE 1 END" \
+        if boosted else "1"
+    sql = (
+        "WITH m AS MATERIALIZED ((SELECT id, source_id, tsv FROM doc_objects "
+        f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} LIMIT {CANDIDATES}) {own}), "
+        f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ts_rank(CAST(:w AS real[]), tsv, "
+        f"CAST(:cheap AS tsquery), 0) * {boost} DESC LIMIT {PREFILTER}), "
+        f"r AS (SELECT id, source_id, tsv, {ranks} FROM c) "
+        f"SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC LIMIT {POOL}"
+    )
+    params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS,
+                              "sources": sources, "boosted": boosted, "cheap": cheap}
+    return {row.id: float(row.score) for row in session.execute(text(sql), params)}
+
+
+def name_scores(session: Session, query: str, sources: list[int] | None,
+                boosted: list[int] | None = None) -> dict[int, float]:
+    """Bonuses for objects the query names: `DataFrame.merge`, `chat_input`, `merge`."""
+    wanted = names.wanted_names(query)
+    if not wanted:
+        return {}
+    where = "AND source_id = ANY(:sources)" if sources else ""
+    rows = session.execute(text(
+        f"SELECT id, source_id, qualname, name FROM doc_objects WHERE name = ANY(:names) "
+        f"{where} LIMIT 400"), {"names": list(wanted), "sources": sources})
+    bonus: dict[int, float] = {}
+    for row in rows:
+        kind = wanted[row.name]
+        if kind == "dotted":
+            dotted = names.dotted_in(query)
+            value = DOTTED_BONUS if any(f".{row.qualname}".endswith(d) for d in dotted) \
+                else JOINED_BONUS
+        else:
+            value = {"joined": JOINED_BONUS, "adjacent": ADJACENT_BONUS}.get(kind, WORD_BONUS)
+        if boosted and row.source_id not in boosted:
+            value /= 2
+        bonus[row.id] = max(bonus.get(row.id, 0.0), value)
+    return bonus
+
+
+def search_docs(session: Session, query: str, *, k: int = 5, package: str | None = None,
+                embedder: Any = None) -> list[DocHit]:
+    """The `k` indexed objects or sections that best answer `query`.
+
+    `package` limits the search to one package (distribution or import name) or folder.
+    Objects of packages the query names ("... in pandas") weigh more. `embedder`
+    (text -> vector) adds embedding similarity by reciprocal rank fusion.
+    """
+    query = query.strip()[:1000]
+    if not query:
+        return []
+    catalog = names.catalog(session)
+    terms, alternative = query_lexemes(session, query)
+    if package:
+        sources: list[int] | None = catalog.sources_of(package)
+        if not sources:
+            return []
+        scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative)),
+                         name_scores(session, query, sources))
+        return finish(session, query, scored, k, embedder, sources)
+    mentioned = catalog.mentioned(query)
+    boosted = [s for p in mentioned for s in catalog.sources_of(p)] or None
+    skip = frozenset(catalog.mention_lexemes(mentioned))
+    bonus = name_scores(session, query, None, boosted)
+    scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative)),
+                     bonus)
+    return finish(session, query, scored, k, embedder, None)
+
+
+def finish(session: Session, query: str, scored: dict[int, float], k: int, embedder: Any,
+           sources: list[int] | None) -> list[DocHit]:
+    """Fuse embeddings when asked, then load the best hits."""
+    if embedder is not None:
+        from agent.docs.embeddings import fuse_embeddings
+
+        scored = fuse_embeddings(session, embedder, query, scored, sources)
+    return hits(session, scored, k)
+
+
+def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[int, float]:
+    """Text scores scaled to 0..1 plus name bonuses."""
+    top = max(text_part.values(), default=0.0) or 1.0
+    combined = {oid: value / top for oid, value in text_part.items()}
+    for oid, bonus in name_part.items():
+        combined[oid] = combined.get(oid, 0.0) + bonus
+    return combined
+
+
+def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
+    """The best `k` scored objects as hits, with a small prior by kind."""
+    if not scored:
+        return []
+    rows = session.execute(text(
+        "SELECT o.id, o.qualname, o.kind, o.signature, o.doc, o.file, o.line, "
+        "s.name AS package, s.version, s.kind AS source_kind "
+        "FROM doc_objects o JOIN doc_sources s ON s.id = o.source_id WHERE o.id = ANY(:ids)"),
+        {"ids": list(scored)}).all()
+    ranked = sorted(rows, key=lambda r: (-scored[r.id] * KIND_PRIOR.get(r.kind, 1.0)
+                                         * depth_prior(r.qualname), r.qualname))
+    found = []
+    for row in ranked[:k]:
+        location = f"{row.file}:{row.line}" if row.file and row.line else (row.file or "")
+        version = row.version if row.source_kind == "package" else ""
+        package = row.package if row.source_kind == "package" else row.package.rsplit("/", 1)[-1]
+        body = row.doc if row.source_kind == "folder" or not row.signature else \
+            f"{row.signature}\n\n{row.doc}"
+        found.append(DocHit(row.qualname, package, version, row.kind, body.strip(), location,
+                            round(scored[row.id] * KIND_PRIOR.get(row.kind, 1.0)
+                                  * depth_prior(row.qualname), 4), row.signature))
+    return found
+
+
+def depth_prior(qualname: str) -> float:
+    """Deeply nested names are less often what a question is about."""
+    return 0.9 ** max(0, qualname.count(".") - 1)

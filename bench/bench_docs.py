@@ -1,0 +1,113 @@
+"""Docs index: full-environment index time, re-index time, search latency, retrieval hit rate,
+and check_code's findings on the project's own code (targets: 120 s, 5 s, 50 ms, 90%, 0).
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_docs .venv/bin/python \
+        -m bench.bench_docs [--keep]
+
+The docs tables of that database are emptied first (unless --keep, which times a re-index of
+what is there). The peer for search is PostgreSQL's own ranking (`ts_rank_cd` over the same
+index, no IDF, no name matching), run on the same questions.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import delete, text
+
+from agent.docs import check_code, index_environment, search_docs
+from db import migrate
+from db.engine import make_engine, make_sessionmaker, normalize_url
+from db.models import DocSource
+from tests.docs_questions import QUESTIONS, answers
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA_QUERIES = [
+    "how do I validate a one-to-one merge in pandas", "which Streamlit command shows a chat input",
+    "DataFrame.merge", "read a csv file into a dataframe", "create an engine from a URL",
+    "execute a select statement with a session", "plot a line chart with plotly express",
+    "sum of array elements over an axis",
+]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def peer_search(session, query: str, k: int) -> list[str]:
+    """PostgreSQL's own ranking over the same tsvector: plainto_tsquery OR-ed, ts_rank_cd."""
+    rows = session.execute(text(
+        "WITH q AS (SELECT replace(plainto_tsquery('english', translate(:q, '.', ' '))::text, "
+        "' & ', ' | ')::tsquery AS q) SELECT qualname FROM doc_objects, q "
+        "WHERE tsv @@ q.q ORDER BY ts_rank_cd(tsv, q.q) DESC LIMIT :k"), {"q": query, "k": k})
+    return [r[0] for r in rows]
+
+
+def timed(action) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    url = normalize_url(os.environ["DATABASE_URL"])
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    if "--keep" not in sys.argv:
+        with sessions() as session:
+            session.execute(delete(DocSource))
+            session.commit()
+    print(f"load average before: {load()}", flush=True)
+    with sessions() as session:
+        seconds, report = timed(lambda: index_environment(session))
+        print(f"full index: {seconds:.1f} s, {len(report.indexed)} packages read, "
+              f"{len(report.unchanged)} unchanged, {report.objects:,} objects, "
+              f"failed: {sorted(report.failed) or 'none'} (load {load()})", flush=True)
+        again, second = timed(lambda: index_environment(session))
+        print(f"re-index, nothing changed: {again:.2f} s, {len(second.indexed)} read "
+              f"(load {load()})", flush=True)
+        total = session.scalar(text("SELECT count(*) FROM doc_objects"))
+        size = session.scalar(text("SELECT pg_total_relation_size('doc_objects')"))
+        print(f"index: {total:,} objects, {size / 1e6:.0f} MB on disk")
+        ours_ok = peer_ok = 0
+        ours_ms: list[float] = []
+        peer_ms: list[float] = []
+        for question, expected in QUESTIONS:
+            for _ in range(2):  # the second run is the warm one measured
+                spent, hits = timed(lambda q=question: search_docs(session, q, k=5))
+            ours_ms.append(spent * 1000)
+            ours_ok += any(answers(h.qualname, expected) for h in hits)
+            spent, names = timed(lambda q=question: peer_search(session, q, 5))
+            peer_ms.append(spent * 1000)
+            peer_ok += any(answers(n, expected) for n in names)
+        for query in EXTRA_QUERIES:
+            spent, hits = timed(lambda q=query: search_docs(session, q, k=5))
+            ours_ms.append(spent * 1000)
+            print(f"  {spent * 1000:5.1f} ms  {query!r}: "
+                  + ", ".join(h.citation for h in hits[:3]))
+        n = len(QUESTIONS)
+        print(f"{'':28} {'ours':>10} {'peer (ts_rank_cd)':>18}")
+        print(f"{'retrieval top-5 hit rate':28} {ours_ok / n:>10.0%} {peer_ok / n:>18.0%}")
+        for label, fn in (("search median (ms)", statistics.median),
+                          ("search p95 (ms)", lambda v: sorted(v)[int(len(v) * 0.95)])):
+            print(f"{label:28} {fn(ours_ms):>10.1f} {fn(peer_ms):>18.1f}")
+        files = [p for d in ("agent", "db", "ui", "pages", "api", "tests", "bench")
+                 for p in (ROOT / d).rglob("*.py")] + list(ROOT.glob("*.py"))
+        spent, found = timed(lambda: {str(p.relative_to(ROOT)): check_code(session, p.read_text())
+                                      for p in files})
+        findings = {where: f for where, f in found.items() if f}
+        print(f"check_code on {len(files)} project files: {sum(map(len, findings.values()))} "
+              f"findings in {spent:.1f} s")
+        for where, items in findings.items():
+            for finding in items:
+                print(f"  {where}:{finding.line}: {finding.message}")
+    print(f"load average after: {load()}")
+
+
+if __name__ == "__main__":
+    main()

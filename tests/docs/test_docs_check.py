@@ -1,0 +1,85 @@
+"""check_code: names missing from the installed versions, and no false alarms."""
+
+from __future__ import annotations
+
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+from agent.docs import check_code, index_environment
+from tests.conftest import ROOT
+
+REMOVED = '''
+import tinypkg
+from tinypkg import Frame, blend, blendd
+
+frame = tinypkg.Frame({"a": [1]})
+frame.append(frame)
+frame.hed(3)
+tinypkg.Frame.hed
+result = blend(frame, frame)
+result.append(frame)
+'''
+CORRECT = '''
+import tinypkg as tp
+from tinypkg.frames import Frame
+
+frame = tp.Frame()
+frame.head(3).head()
+tp.blend(frame, Frame(), how="outer").append(frame)
+'''
+
+
+def test_removed_and_misspelled_names_are_found_with_the_closest_existing_name(
+        clean_env, tiny_venv, tmp_path) -> None:
+    python, site = tiny_venv
+    frames = site / "tinypkg" / "frames.py"
+    original = frames.read_text()
+    frames.write_text(original.replace("def append", "def _append"))  # a 2.0 without append
+    try:
+        with clean_env() as session:
+            index_environment(session, python)
+            findings = check_code(session, REMOVED, python=python)
+    finally:
+        frames.write_text(original)
+    found = {(f.line, f.name): f for f in findings}
+    assert set(found) == {(3, "tinypkg.blendd"), (6, "Frame.append"), (7, "Frame.hed"),
+                          (8, "Frame.hed"), (10, "Frame.append")}
+    assert found[(7, "Frame.hed")].suggestion == "tinypkg.Frame.head"
+    assert found[(7, "Frame.hed")].message == (
+        "`Frame.hed` does not exist in tinypkg 1.0; did you mean `tinypkg.Frame.head`?")
+    assert found[(3, "tinypkg.blendd")].suggestion == "tinypkg.blend"
+
+
+def test_correct_code_has_no_findings(clean_env, tiny_venv) -> None:
+    python, _ = tiny_venv
+    with clean_env() as session:
+        index_environment(session, python)
+        assert check_code(session, CORRECT, python=python) == []
+        assert check_code(session, "this is not python(", python=python) == []
+
+
+def test_nothing_is_reported_for_an_interpreter_with_nothing_indexed(clean_env) -> None:
+    with clean_env() as session:
+        assert check_code(session, "import tinypkg\ntinypkg.nope()", python=sys.executable) == []
+
+
+def python_sources() -> list[Path]:
+    folders = ("agent", "db", "ui", "pages", "api", "tests", "bench")
+    found = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+    return found + [p for p in ROOT.glob("*.py")]
+
+
+def readme_blocks() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return [textwrap.dedent(b) for b in re.findall(r"```python\n(.*?)```", text, re.DOTALL)]
+
+
+def test_the_projects_own_code_and_readme_examples_have_no_findings(docs_sessions) -> None:
+    with docs_sessions() as session:
+        findings = {str(path.relative_to(ROOT)): check_code(session, path.read_text())
+                    for path in python_sources()}
+        findings |= {f"README block {n}": check_code(session, block)
+                     for n, block in enumerate(readme_blocks())}
+    assert {where: f for where, f in findings.items() if f} == {}

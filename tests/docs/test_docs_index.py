@@ -1,0 +1,127 @@
+"""Indexing an interpreter's packages: static reading, inspection of sourceless modules,
+re-indexing only what changed."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from agent.docs import EnvironmentUnavailable, index_environment, search_docs
+from agent.docs.environment import read_environment
+from agent.docs.indexer import name_words
+from db.docs import list_sources
+from db.models import DocObject
+from tests.docs.conftest import FRAMES, write_dist
+
+
+def objects(sessions, prefix: str) -> dict[str, DocObject]:
+    with sessions() as session:
+        found = session.scalars(select(DocObject).where(DocObject.qualname.like(prefix + "%")))
+        return {o.qualname: o for o in found}
+
+
+def test_a_virtualenv_is_listed_by_its_own_interpreter(tiny_venv) -> None:
+    python, _ = tiny_venv
+    env = read_environment(python)
+    names = {d.name: (d.version, d.tops) for d in env.dists}
+    assert names["tinypkg"] == ("1.0", ("tinypkg",)) and names["fastmod"] == ("0.1", ("fastmod",))
+
+
+def test_source_packages_are_read_statically_with_signatures_docs_and_locations(
+        clean_env, tiny_venv) -> None:
+    python, site = tiny_venv
+    with clean_env() as session:
+        report = index_environment(session, python)
+    assert sorted(report.indexed) == ["fastmod", "tinypkg"] and not report.failed
+    found = objects(clean_env, "tinypkg")
+    # Defined in tinypkg.frames, re-exported by the package: stored under the public name.
+    frame = found["tinypkg.Frame"]
+    assert frame.kind == "class" and frame.signature == "class Frame(data: dict | None = None)"
+    assert frame.file == "tinypkg/frames.py" and frame.line == 5
+    assert {"append", "head"} <= set(frame.meta["members"]) and frame.meta["complete"]
+    merge = found["tinypkg.blend"]
+    assert merge.signature == "blend(left: Frame, right: Frame, *, how: str = 'inner') -> Frame"
+    assert merge.doc.startswith("Blend two frames") and merge.meta["returns"] == "tinypkg.Frame"
+    assert found["tinypkg.Frame.append"].kind == "method"
+    assert not any(".tests" in name or "frames.Frame" in name for name in found)
+    assert (site / "tinypkg").is_dir()
+
+
+def test_a_module_without_source_is_inspected_in_a_subprocess(clean_env, tiny_venv) -> None:
+    python, _ = tiny_venv
+    with clean_env() as session:
+        index_environment(session, python, packages=["fastmod"])
+    crunch = objects(clean_env, "fastmod")["fastmod.crunch"]
+    assert crunch.kind == "function" and crunch.signature == "crunch(values, scale=2)"
+    assert crunch.doc == "Multiply every value by scale, very fast."
+
+
+def test_reindexing_an_unchanged_environment_reads_nothing_again(clean_env, tiny_venv) -> None:
+    python, _ = tiny_venv
+    with clean_env() as session:
+        index_environment(session, python)
+        first = {s.name: s.indexed_at for s in list_sources(session, environment=str(python))}
+        again = index_environment(session, python)
+        second = {s.name: s.indexed_at for s in list_sources(session, environment=str(python))}
+    assert again.indexed == [] and sorted(again.unchanged) == ["fastmod", "tinypkg"]
+    assert first == second
+
+
+def test_a_new_version_is_read_again_and_an_uninstalled_package_is_dropped(
+        clean_env, tiny_venv, tmp_path) -> None:
+    python, site = tiny_venv
+    with clean_env() as session:
+        index_environment(session, python)
+    info = site / "tinypkg-1.0.dist-info"
+    frames = site / "tinypkg" / "frames.py"
+    fastmod = site / "fastmod-0.1.dist-info"
+    try:
+        info.rename(site / "tinypkg-2.0.dist-info")
+        write_dist(site, "tinypkg", "2.0", ["tinypkg"])
+        frames.write_text(textwrap.dedent(FRAMES).replace("def append", "def _append"))
+        fastmod.rename(tmp_path / "fastmod-0.1.dist-info")
+        with clean_env() as session:
+            report = index_environment(session, python)
+            versions = {s.name: s.version for s in list_sources(session,
+                                                                environment=str(python))}
+        assert report.indexed == ["tinypkg"] and report.removed == ["fastmod"]
+        assert versions == {"tinypkg": "2.0"}
+        assert "tinypkg.Frame.append" not in objects(clean_env, "tinypkg")
+    finally:
+        (site / "tinypkg-2.0.dist-info").rename(info)
+        write_dist(site, "tinypkg", "1.0", ["tinypkg"])
+        frames.write_text(textwrap.dedent(FRAMES))
+        (tmp_path / "fastmod-0.1.dist-info").rename(fastmod)
+
+
+def test_the_tiny_package_is_searchable_by_name_and_by_meaning(clean_env, tiny_venv) -> None:
+    with clean_env() as session:
+        index_environment(session, tiny_venv[0])
+        [first] = search_docs(session, "Frame.head", k=1)
+        joined = search_docs(session, "join two tables like a database", k=3, package="tinypkg")
+    assert first.qualname == "tinypkg.Frame.head"
+    assert first.citation == "tinypkg 1.0 · tinypkg.Frame.head"
+    assert first.source == "tinypkg/frames.py:15"
+    assert joined[0].qualname == "tinypkg.blend"
+
+
+@pytest.mark.parametrize("path", ["/bin/sh", "/nonexistent/python3", "relative/dir"])
+def test_a_path_that_is_not_an_interpreter_is_refused(path: str) -> None:
+    with pytest.raises(EnvironmentUnavailable, match="not a Python interpreter"):
+        read_environment(path)
+
+
+def test_name_words_split_identifiers_and_keep_the_class_but_not_the_module() -> None:
+    assert name_words("pandas.DataFrame.merge") == "merge | DataFrame Data Frame"
+    assert name_words("streamlit.chat_input") == "chat_input chat input"
+    assert name_words("packaging.markers.Environment") == "Environment"
+    assert name_words("HTTPServer") == "HTTPServer HTTP Server"
+
+
+def test_a_folder_path_given_as_python_is_taken_as_a_virtualenv(tiny_venv) -> None:
+    python, _ = tiny_venv
+    env = read_environment(Path(python).parent.parent)
+    assert env.python == str(python)

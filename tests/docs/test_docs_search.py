@@ -1,0 +1,88 @@
+"""Searching the docs index: ranking on known questions, exact names, filters, fusion."""
+
+from __future__ import annotations
+
+from agent.docs import search_docs
+from agent.docs.embeddings import fuse_embeddings, rrf
+from agent.docs.search import candidate_query
+from db.docs import has_vector
+from tests.docs_questions import PACKAGES, QUESTIONS, hit_rate
+
+
+def test_questions_about_installed_packages_find_their_answer_in_the_top_five(
+        docs_sessions) -> None:
+    with docs_sessions() as session:
+        rate, missed = hit_rate(lambda q, k: search_docs(session, q, k=k))
+    assert len(QUESTIONS) >= 40 and len(PACKAGES) >= 6
+    assert rate >= 0.9, missed
+
+
+def test_a_dotted_name_finds_that_object_first(docs_sessions) -> None:
+    with docs_sessions() as session:
+        [hit] = search_docs(session, "Response.raise_for_status", k=1, package="requests")
+        [top] = search_docs(session, "click.echo", k=1)
+    assert hit.qualname == "requests.Response.raise_for_status"
+    assert top.qualname == "click.echo"
+
+
+def test_hits_carry_the_version_the_source_location_and_a_citation(docs_sessions) -> None:
+    from importlib.metadata import version
+
+    with docs_sessions() as session:
+        [hit] = search_docs(session, "click.confirm", k=1)
+    assert hit.version == version("click")
+    assert hit.package == "click" and hit.kind == "function"
+    assert hit.citation == f"click {hit.version} · click.confirm"
+    path, line = hit.source.rsplit(":", 1)
+    assert path == "click/termui.py" and int(line) > 0
+    assert hit.text.startswith("confirm(") and "Prompts for confirmation" in hit.text
+
+
+def test_a_package_filter_keeps_every_hit_in_that_package(docs_sessions) -> None:
+    with docs_sessions() as session:
+        hits = search_docs(session, "send a request with a timeout", k=8, package="httpx")
+        none = search_docs(session, "send a request", package="not-indexed")
+    assert hits and all(h.package == "httpx" for h in hits)
+    assert none == []
+
+
+def test_a_question_naming_a_package_prefers_that_package(docs_sessions) -> None:
+    with docs_sessions() as session:
+        hits = search_docs(session, "send a GET request with requests", k=3)
+    assert hits[0].package == "requests"
+
+
+def test_empty_or_unmatched_queries_return_nothing(docs_sessions) -> None:
+    with docs_sessions() as session:
+        assert search_docs(session, "   ") == []
+        assert search_docs(session, "zzqxv wwpqk") == []
+
+
+def test_common_terms_only_make_candidates_in_pairs() -> None:
+    df = {"rare": 3, "data": 90_000, "frame": 80_000}
+    query = candidate_query(["rare", "data", "frame"], df, total=100_000)
+    assert query == "'rare' | ('data' & 'frame')"
+    assert candidate_query(["data"], {"data": 90_000}, total=100_000) == "'data'"
+    assert candidate_query(["gone"], {}, total=10) is None
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    fused = rrf([1, 2, 3], [3, 4, 1])
+    assert max(fused, key=lambda k: fused[k]) in (1, 3)
+    assert fused[1] > fused[2] and fused[3] > fused[4]
+
+
+def test_without_pgvector_embeddings_leave_the_text_ranking_alone(docs_sessions) -> None:
+    calls = []
+
+    def embedder(texts):
+        calls.append(texts)
+        return [[1.0, 0.0, 0.0] for _ in texts]
+
+    with docs_sessions() as session:
+        scored = {1: 2.0, 2: 1.0}
+        fused = fuse_embeddings(session, embedder, "anything", scored, None)
+        if not has_vector(session):  # CI's PostgreSQL 15
+            assert fused == scored and calls == []
+        else:  # the embedded server has pgvector: no object has a vector yet
+            assert fused == scored and len(calls) == 1

@@ -1,0 +1,201 @@
+"""Run the sandbox in every mode this machine can: as root, and as a real unprivileged user.
+
+As root, the user modes run through tests/sandbox_driver.py started as a system user created
+for the tests; run as an ordinary user, they run in the test process itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent import sandbox
+from agent.sandbox import CaseOutcome, Limits, PytestResult, RunResult, SandboxStatus
+from agent.sandbox.plan import UID_BASE
+
+ROOT = Path(__file__).resolve().parents[1]
+DRIVER = Path(__file__).with_name("sandbox_driver.py")
+TEST_USER = "mini-agent-sbx"
+# (name, MINI_AGENT_SANDBOX_MODE, runs as an unprivileged user)
+MODES = [("root-namespaces", "namespaces", False), ("user-namespaces", "namespaces", True),
+         ("user-landlock", "landlock", True)]
+
+
+def _uid_of(pid: int) -> int | None:
+    """A live process's real uid; None once it is gone or dead (a zombie awaiting its reaper)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields["State"].strip().startswith(("Z", "X")):
+        return None
+    return int(fields["Uid"].split()[0])
+
+
+@dataclass
+class Runner:
+    """Calls the sandbox in one mode, as root (in process) or as the test user (driver)."""
+
+    name: str
+    mode: str
+    uid: int | None = None
+    driver: subprocess.Popen[str] | None = None
+
+    def _call(self, fn: str, **kwargs: Any) -> Any:
+        kwargs["mode"] = kwargs.get("mode", self.mode)
+        if self.driver is None:
+            if fn == "status":
+                return sandbox.sandbox_status(kwargs["mode"])
+            return getattr(sandbox, f"run_{fn}")(**kwargs)
+        assert self.driver.stdin and self.driver.stdout
+        if kwargs.get("files"):  # JSON carries text: bytes go as latin-1, which round-trips
+            kwargs["files"] = {k: v.decode("latin-1") if isinstance(v, bytes) else v
+                               for k, v in kwargs["files"].items()}
+        if isinstance(kwargs.get("limits"), Limits):
+            kwargs["limits"] = dataclasses.asdict(kwargs["limits"])
+        self.driver.stdin.write(json.dumps({"fn": fn, "kwargs": kwargs}) + "\n")
+        self.driver.stdin.flush()
+        reply = json.loads(self.driver.stdout.readline())
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        data = reply["ok"]
+        if fn == "status":
+            return SandboxStatus(**data)
+        if fn == "python":
+            return RunResult(**data)
+        cases = [CaseOutcome(**c) for c in data.pop("cases")]
+        return PytestResult(cases=cases, run=RunResult(**data.pop("run")), **data)
+
+    def status(self) -> SandboxStatus:
+        return self._call("status")
+
+    def python(self, code: str, **kwargs: Any) -> RunResult:
+        return self._call("python", code=code, **kwargs)
+
+    def pytest(self, code: str, tests: str, **kwargs: Any) -> PytestResult:
+        return self._call("pytest", code=code, tests=tests, **kwargs)
+
+    def leftovers(self, wait_s: float = 2.0) -> list[int]:
+        """Host processes still alive as the run's user (the driver aside), after a grace."""
+        deadline = time.monotonic() + wait_s
+        while (found := self._alive()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
+
+    def _alive(self) -> list[int]:
+        pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+        ours = {os.getpid(), self.driver.pid if self.driver else -1}
+        found = []
+        for pid in pids:
+            uid = _uid_of(pid)
+            mine = uid is not None and (uid >= UID_BASE if self.uid is None else uid == self.uid)
+            if mine and pid not in ours:
+                found.append(pid)
+        return found
+
+
+def _test_user() -> tuple[int, int]:
+    """The unprivileged system user the tests run as, created on first use."""
+    try:
+        entry = pwd.getpwnam(TEST_USER)
+    except KeyError:
+        if not shutil.which("useradd"):
+            pytest.skip("running as root without `useradd`: cannot create an unprivileged user")
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
+                        "/usr/sbin/nologin", TEST_USER], check=True)
+        entry = pwd.getpwnam(TEST_USER)
+    return entry.pw_uid, entry.pw_gid
+
+
+def _runs_as(uid: int, gid: int) -> subprocess.CompletedProcess[str]:
+    """Whether the test user can start this interpreter and import the project."""
+    return subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, "
+                           f"{str(ROOT)!r}); import agent.sandbox"],
+                          user=uid, group=gid, extra_groups=[], capture_output=True, text=True,
+                          cwd="/", check=False)
+
+
+def _grant_traverse(uid: int, gid: int) -> None:
+    """Let the test user reach the interpreter and the project, saying what was changed.
+
+    On this kind of machine the interpreter lives under /root (mode 0700): others get
+    execute (traverse, not list) on the folders in the way, and the test warns naming them.
+    """
+    if _runs_as(uid, gid).returncode == 0:
+        return
+    targets = [os.path.realpath(p) for p in (sys.executable, sys.prefix, sys.base_prefix, ROOT)]
+    changed = []
+    for target in targets:
+        for folder in [*reversed(Path(target).parents), Path(target)]:
+            mode = folder.stat().st_mode
+            if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+                folder.chmod(mode | stat.S_IXOTH)
+                changed.append(str(folder))
+    if changed:
+        warnings.warn(f"gave others traverse (o+x) on {changed} so the unprivileged test "
+                      f"user {TEST_USER!r} can start this Python", stacklevel=2)
+    failed = _runs_as(uid, gid)
+    if failed.returncode != 0:
+        pytest.fail(f"the unprivileged test user cannot start Python here: {failed.stderr}")
+
+
+@pytest.fixture(scope="session")
+def host_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The app's surroundings as the sandbox sees them: a working folder, TMPDIR, data dir."""
+    base = Path("/var/tmp") / f"mini-agent-test-{os.getpid()}"
+    folders = {"cwd": base / "app", "TMPDIR": base / "tmp", "MINI_AGENT_DATA_DIR": base / "data"}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    base.chmod(0o755)
+    for folder in folders.values():
+        folder.chmod(0o755)
+    yield {k: str(v) for k, v in folders.items()}
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=MODES, ids=[m[0] for m in MODES])
+def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator[Runner]:
+    """A sandbox runner in each mode; skipped (with the reason) where the machine cannot."""
+    name, mode, as_user = request.param
+    if not as_user:
+        if os.geteuid() != 0:
+            pytest.skip("the root namespaces mode needs the tests to run as root")
+        root_status = sandbox.sandbox_status(mode)
+        if root_status.mode != "root":
+            pytest.skip(f"namespaces as root do not work here: {root_status.reason}")
+        yield Runner(name, mode)
+        return
+    if os.geteuid() != 0:
+        yield Runner(name, mode, uid=os.getuid())
+        return
+    uid, gid = _test_user()
+    _grant_traverse(uid, gid)
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": host_env["cwd"],
+           "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"]}
+    driver = subprocess.Popen([sys.executable, "-I", str(DRIVER), str(ROOT)], user=uid,
+                              group=gid, extra_groups=[], cwd=host_env["cwd"], env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    user_runner = Runner(name, mode, uid=uid, driver=driver)
+    status = user_runner.status()
+    if not status.available:
+        driver.kill()
+        pytest.skip(f"{name} cannot run on this machine: {status.reason}")
+    yield user_runner
+    assert driver.stdin
+    driver.stdin.close()
+    driver.wait(10)
