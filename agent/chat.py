@@ -102,10 +102,14 @@ class ChatTurn:
         cancel: Cancel | None = None,
         final_retries: int = 0,
         retry_backoff_s: float = 0.5,
+        source: str = "app",
+        client_name: str | None = None,
     ) -> None:
         check_prompt(prompt, max_prompt_chars)
         self.sessions = sessions
         self.user_id = user_id  # every row this turn reads or writes is this user's
+        # Where the turn came from ('app' or 'api') and, for the API, the calling program.
+        self.source, self.client_name = source, client_name
         self.client = client
         self.conversation_id = conversation_id
         self.model = model
@@ -162,6 +166,8 @@ class ChatTurn:
                     turn_of=self.turn_of,
                     hide_later=self.hide_later,
                     user_id=self.user_id,
+                    source=self.source,
+                    client=self.client_name,
                 )
                 self.result.interaction_id = row.id
         except SQLAlchemyError:
