@@ -53,16 +53,19 @@ with st.sidebar:
     search = conversation_search()
 try:
     with sessions() as session:
-        conversations = queries.list_conversations(session, search=search)
-        opened = queries.get_conversation(session, current) if current is not None else None
+        me = app.user.id  # every read below is the signed-in user's own
+        conversations = queries.list_conversations(session, user_id=me, search=search)
+        opened = (queries.get_conversation(session, current, user_id=me)
+                  if current is not None else None)
         if opened is None and current is not None:
             current = None
             open_conversation(None)
-        turns = queries.list_turns(session, current) if current is not None else []
-        earlier = queries.earlier_attempts(session, current) if current is not None else {}
-        calls = tool_calls_by_turn(session, [t.id for t in turns])
+        turns = queries.list_turns(session, current, user_id=me) if current is not None else []
+        earlier = (queries.earlier_attempts(session, current, user_id=me)
+                   if current is not None else {})
+        calls = tool_calls_by_turn(session, [t.id for t in turns], user_id=me)
         wanted = attached_upload_ids(turns) + ([attach_id] if attach_id else [])
-        uploads = {i: u.name for i, u in upload_refs(session, wanted).items()}
+        uploads = {i: u.name for i, u in upload_refs(session, wanted, user_id=me).items()}
 except SQLAlchemyError:
     st.error("The database stopped answering; past conversations cannot be shown right now. "
              "New messages still reach the model but are not saved.")
@@ -121,7 +124,8 @@ prompt = submission.text if submission else None
 attached = Attached()
 if submission and submission.files:
     with st.spinner("Storing and analysing the attached files…"):
-        attached = attach_files(sessions, app.settings, [(f.name, f) for f in submission.files])
+        attached = attach_files(sessions, app.settings, [(f.name, f) for f in submission.files],
+                                user_id=app.user.id)
     for problem in attached.problems:
         st.error(problem, icon=":material/attach_file_off:")
     if attached.names and not (prompt or "").strip():

@@ -41,8 +41,22 @@ class Settings(BaseSettings):
     admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="MINI_AGENT_ADMINS"
     )
+    # MINI_AGENT_AUTH=oidc: any OpenID Connect provider (its discovery URL and this app's client).
+    oidc_metadata_url: str | None = Field(default=None, alias="MINI_AGENT_OIDC_METADATA_URL")
+    oidc_client_id: str | None = Field(default=None, alias="MINI_AGENT_OIDC_CLIENT_ID")
+    oidc_client_secret: str | None = Field(default=None, alias="MINI_AGENT_OIDC_CLIENT_SECRET")
+    oidc_redirect_uri: str = Field(
+        default="http://localhost:8501/oauth2callback", alias="MINI_AGENT_OIDC_REDIRECT_URI"
+    )
+    cookie_secret: str | None = Field(default=None, alias="MINI_AGENT_COOKIE_SECRET")
+    # MINI_AGENT_AUTH=header: what the trusted proxy sends, and where it signs people out.
+    auth_email_header: str = Field(default="X-Forwarded-Email", alias="MINI_AGENT_AUTH_HEADER")
+    sign_out_url: str = Field(default="/oauth2/sign_out", alias="MINI_AGENT_SIGN_OUT_URL")
 
-    @field_validator("database_url", "api_base", "embedding_model", mode="before")
+    @field_validator(
+        "database_url", "api_base", "embedding_model", "oidc_metadata_url", "oidc_client_id",
+        "oidc_client_secret", "cookie_secret", mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         # docker-compose passes `VAR=` for unset host variables; treat it as unset.

@@ -23,6 +23,7 @@ from agent.setup import AgentSetup
 from agent.tools import Toolbox, UploadRef, build_toolbox
 from agent.uploads.refs import attached_upload_ids, upload_refs
 from db import queries
+from db.models import LOCAL_USER_ID
 from db.text import storable
 from db.tool_calls import record_tool_call
 from db.turns import CHANGED, notify
@@ -94,6 +95,7 @@ class ChatTurn:
         agent: AgentSetup | None = None,
         preset: str | None = None,
         attach: Sequence[int] = (),
+        user_id: int = LOCAL_USER_ID,
         turn_of: int | None = None,
         hide_later: bool = False,
         owner: str | None = None,
@@ -103,6 +105,7 @@ class ChatTurn:
     ) -> None:
         check_prompt(prompt, max_prompt_chars)
         self.sessions = sessions
+        self.user_id = user_id  # every row this turn reads or writes is this user's
         self.client = client
         self.conversation_id = conversation_id
         self.model = model
@@ -147,7 +150,7 @@ class ChatTurn:
             with self.sessions() as session:
                 if self.conversation_id is not None:
                     self.history = queries.list_turns(session, self.conversation_id,
-                                                      before=self.turn_of)
+                                                      before=self.turn_of, user_id=self.user_id)
                 self._attach_uploads(session, self.history)
                 row = queries.start_interaction(
                     session,
@@ -158,6 +161,7 @@ class ChatTurn:
                     owner=self.owner,
                     turn_of=self.turn_of,
                     hide_later=self.hide_later,
+                    user_id=self.user_id,
                 )
                 self.result.interaction_id = row.id
         except SQLAlchemyError:
@@ -189,7 +193,7 @@ class ChatTurn:
         """Keep earlier turns' uploads attached, add this turn's, and note them in the meta."""
         earlier = attached_upload_ids(history)
         wanted = earlier + [i for i in self.attach if i not in earlier]
-        refs = upload_refs(session, wanted)
+        refs = upload_refs(session, wanted, user_id=self.user_id)
         self.result.uploads = list(refs.values())
         if refs:
             self.result.meta["uploads"] = list(refs)

@@ -1,14 +1,17 @@
 """Time the History page's own queries and an AppTest render at several sizes.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python \
-        bench/bench_history.py 10000 100000 1000000
+        bench/bench_history.py 10000 100000 1000000 [--users 100] [--reuse]
 
 The database is emptied and reseeded for each size (bench/seed.py). Each figure is the
-median of a few warm runs, in milliseconds.
+median of a few warm runs, in milliseconds. With --users N the rows are spread over N users
+and the page is timed twice: signed in as one user (their own rows), and as an admin looking
+at everyone's (?who=all). --reuse times an already seeded database (one size).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -26,8 +29,11 @@ from bench.seed import COMMON_WORD, RARE_WORD, seed  # noqa: E402
 from db import history, history_usage, migrate  # noqa: E402
 from db.engine import make_engine, make_sessionmaker, normalize_url  # noqa: E402
 from db.history_filters import Filters  # noqa: E402
+from db.models import LOCAL_USER_ID  # noqa: E402
+from db.users import get_or_create_user  # noqa: E402
 
 RUNS = 3
+USER_EMAIL, ADMIN_EMAIL = "user1@bench", "admin@bench"
 
 
 def median_ms(action: Callable[[], object]) -> float:
@@ -44,7 +50,7 @@ def median_ms(action: Callable[[], object]) -> float:
 def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False) -> None:
     """Every query the page runs for one filter state (charts only when it draws them)."""
     with sessions() as session:
-        history_usage.known_models(session)
+        history_usage.known_models(session, user_id=filters.user_id)
         total = history.count_matching(session, filters)
         history.list_page(session, filters, ranked=ranked, total=total)
         if not history_usage.chartable(filters, total.value, total.exact):
@@ -55,6 +61,8 @@ def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False
             history_usage.usage(session, previous, now=now, detail=False)
         elif previous:
             history_usage.raw_totals(session, previous, cap=history_usage.RAW_CHART_CAP)
+        if filters.user_id is None:
+            history_usage.usage_by_user(session, filters, now=now)
 
 
 def first_page(sessions, filters: Filters, ranked: bool = False) -> None:
@@ -64,57 +72,77 @@ def first_page(sessions, filters: Filters, ranked: bool = False) -> None:
         history.list_page(session, filters, ranked=ranked, total=total)
 
 
-def render(**query: str) -> Callable[[], None]:
-    """A fresh AppTest run of the page with these URL parameters."""
-
+def render(email: str | None, **query: str) -> Callable[[], None]:
+    """A fresh AppTest run of the page with these URL parameters, signed in as `email` (by
+    a trusted header) or as the local user when None."""
     def run() -> None:
         at = AppTest.from_file(str(ROOT / "pages/1_History.py"), default_timeout=60)
+        if email is not None:
+            at.user = {"email": email}
         for key, value in query.items():
             at.query_params[key] = value
         at.run()
         assert not at.exception, at.exception
-
     return run
 
 
-def scenarios(sessions, now: datetime) -> dict[str, Callable[[], object]]:
-    """What is timed: page renders for default and single-filter changes, and queries."""
-    last30 = Filters(start=now - timedelta(days=30))
+def scenarios(
+    sessions, now: datetime, *, user_id: int | None, email: str | None, **scope: str
+) -> dict[str, Callable[[], object]]:
+    """What is timed: page renders for default and single-filter changes, and queries, for
+    `user_id`'s rows (None: everyone's) as `email` sees them."""
+    def page(**query: str) -> Callable[[], None]:
+        return render(email, **scope, **query)
+
+    def scoped(**kw: object) -> Filters:
+        return Filters(user_id=user_id, **kw)  # type: ignore[arg-type]
+
+    last30 = scoped(start=now - timedelta(days=30))
     return {
-        "page: default (30 d)": render(),
-        "page: model": render(model="gpt-4o"),
-        "page: status=error": render(status="error"),
-        "page: range 24 h": render(range="24h"),
-        "page: range 7 d": render(range="7d"),
-        "page: range all": render(range="all"),
-        "page: custom dates": render(
-            **{
-                "from": (now - timedelta(days=40)).date().isoformat(),
-                "to": (now - timedelta(days=20)).date().isoformat(),
-            }
-        ),
-        f"page: search rare ({RARE_WORD})": render(q=RARE_WORD),
-        f"page: search common ({COMMON_WORD})": render(q=COMMON_WORD),
-        "page: cost range": render(cost_min="0.01"),
+        "page: default (30 d)": page(),
+        "page: model": page(model="gpt-4o"),
+        "page: status=error": page(status="error"),
+        "page: range 24 h": page(range="24h"),
+        "page: range 7 d": page(range="7d"),
+        "page: range all": page(range="all"),
+        "page: custom dates": page(**{"from": (now - timedelta(days=40)).date().isoformat(),
+                                      "to": (now - timedelta(days=20)).date().isoformat()}),
+        f"page: search rare ({RARE_WORD})": page(q=RARE_WORD),
+        f"page: search common ({COMMON_WORD})": page(q=COMMON_WORD),
+        "page: cost range": page(cost_min="0.01"),
         "queries: default": lambda: page_queries(sessions, last30, now),
         "queries: search common": lambda: page_queries(
-            sessions, Filters(start=last30.start, search=COMMON_WORD), now
-        ),
+            sessions, scoped(start=last30.start, search=COMMON_WORD), now),
         "first page: search rare": lambda: first_page(
-            sessions, Filters(start=last30.start, search=RARE_WORD)
-        ),
+            sessions, scoped(start=last30.start, search=RARE_WORD)),
         "first page: search common": lambda: first_page(
-            sessions, Filters(start=last30.start, search=COMMON_WORD)
-        ),
-        "first page: rare, all time": lambda: first_page(sessions, Filters(search=RARE_WORD)),
+            sessions, scoped(start=last30.start, search=COMMON_WORD)),
+        "first page: rare, all time": lambda: first_page(sessions, scoped(search=RARE_WORD)),
         "first page: common, all, ranked": lambda: first_page(
-            sessions, Filters(search=COMMON_WORD), ranked=True
-        ),
+            sessions, scoped(search=COMMON_WORD), ranked=True),
     }
 
 
+def who(sessions, users: int) -> dict[str, dict]:
+    """The viewers to time: the local user alone, or one user and an admin over everyone."""
+    if not users:
+        return {"": {"user_id": LOCAL_USER_ID, "email": None}}
+    os.environ["MINI_AGENT_AUTH"] = "header"
+    os.environ["MINI_AGENT_ADMINS"] = ADMIN_EMAIL
+    with sessions() as session:
+        user = get_or_create_user(session, USER_EMAIL).id
+        get_or_create_user(session, ADMIN_EMAIL)
+    return {"user: ": {"user_id": user, "email": USER_EMAIL},
+            "admin, everyone: ": {"user_id": None, "email": ADMIN_EMAIL, "who": "all"}}
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--users", type=int, default=0)
+    parser.add_argument("--reuse", action="store_true", help="time the database as it is")
+    args = parser.parse_args()
+    sizes = args.sizes
     url = normalize_url(os.environ["DATABASE_URL"])
     os.environ["DATABASE_URL"] = url
     engine = make_engine(url)
@@ -122,11 +150,12 @@ def main() -> None:
     sessions = make_sessionmaker(engine)
     results: dict[str, dict[int, float]] = {}
     for size in sizes:
-        timings = seed(engine, size)
+        timings = {"total": 0.0} if args.reuse else seed(engine, size, users=args.users)
         results.setdefault("seed (s, total)", {})[size] = timings["total"]
         now = datetime.now(UTC)
-        for name, action in scenarios(sessions, now).items():
-            results.setdefault(name + " (ms)", {})[size] = median_ms(action)
+        for prefix, viewer in who(sessions, args.users).items():
+            for name, action in scenarios(sessions, now, **viewer).items():
+                results.setdefault(prefix + name + " (ms)", {})[size] = median_ms(action)
         print(f"done {size:,}: seeding {timings}", flush=True)
     with engine.connect() as connection:
         server = connection.exec_driver_sql("SHOW server_version").scalar()

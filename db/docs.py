@@ -111,22 +111,19 @@ def replace_source(
     return source
 
 
-def corpus_size(session: Session) -> tuple[int, float]:
-    """How many objects are indexed and their average length in lexemes."""
-    count, lexemes = session.execute(
-        select(func.coalesce(func.sum(DocSource.objects), 0),
-               func.coalesce(func.sum(DocSource.lexemes), 0))).one()
-    return int(count), (float(lexemes) / count if count else 1.0)
-
-
-def document_frequencies(session: Session, lexemes: Sequence[str]) -> dict[str, int]:
-    """How many indexed objects contain each lexeme."""
-    if not lexemes:
-        return {}
+def term_statistics(session: Session, lexemes: Sequence[str]
+                    ) -> tuple[dict[str, int], int, float]:
+    """How many objects contain each lexeme, how many are indexed, and their average length
+    in lexemes: what BM25 needs, in one round trip."""
     rows = session.execute(text(
-        "SELECT lexeme, sum(df) FROM doc_terms WHERE lexeme = ANY(:lexemes) GROUP BY lexeme"),
-        {"lexemes": list(lexemes)})
-    return {lexeme: int(df) for lexeme, df in rows}
+        "SELECT s.n, s.lexemes, t.lexeme, t.df FROM "
+        "(SELECT coalesce(sum(objects), 0) AS n, coalesce(sum(lexemes), 0) AS lexemes "
+        "FROM doc_sources) s LEFT JOIN (SELECT lexeme, sum(df) AS df FROM doc_terms "
+        "WHERE lexeme = ANY(:lexemes) GROUP BY lexeme) t ON true"),
+        {"lexemes": list(lexemes)}).all()
+    total, lexeme_sum = (int(rows[0].n), int(rows[0].lexemes)) if rows else (0, 0)
+    df = {r.lexeme: int(r.df) for r in rows if r.lexeme is not None}
+    return df, total, (lexeme_sum / total if total else 1.0)
 
 
 def objects_by_qualname(session: Session, qualnames: Sequence[str]) -> list[DocObject]:
@@ -153,3 +150,11 @@ def has_vector(session: Session) -> bool:
 def anything_indexed(session: Session) -> bool:
     """True when at least one source is indexed."""
     return session.scalar(select(DocSource.id).limit(1)) is not None
+
+
+def refresh_statistics(session: Session) -> None:
+    """ANALYZE the docs tables after a bulk change: with the row counts of an empty table
+    the planner scans all of them for a name lookup (0.5 s instead of 5 ms at 200k rows)."""
+    session.execute(text("ANALYZE doc_objects"))
+    session.execute(text("ANALYZE doc_terms"))
+    session.commit()

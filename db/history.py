@@ -17,7 +17,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.history_filters import SEARCH_VECTOR, TS_CONFIG, Filters, I, search_query, where_clauses
+from db.history_filters import (
+    SEARCH_VECTOR,
+    TS_CONFIG,
+    Filters,
+    I,
+    owner_clause,
+    search_query,
+    where_clauses,
+)
 from db.history_usage import count_rollup
 from db.models import Conversation, Interaction
 
@@ -75,6 +83,7 @@ class Detail:
     """One interaction in full, with search matches marked by HIGHLIGHT_START/STOP."""
 
     id: int
+    user_id: int
     created_at: datetime
     conversation_id: int | None
     model: str
@@ -203,8 +212,11 @@ def list_page(
     return list(session.execute(query))
 
 
-def get_detail(session: Session, interaction_id: int, *, search: str = "") -> Detail | None:
-    """One interaction in full; with a search, its matched words are marked."""
+def get_detail(
+    session: Session, interaction_id: int, *, user_id: int | None, search: str = ""
+) -> Detail | None:
+    """One interaction of `user_id` (of anyone's when None: admins) in full; with a search,
+    its matched words are marked."""
     prompt: ColumnElement[Any] = I.prompt
     response: ColumnElement[Any] = I.response
     if search and search_has_terms(session, search):
@@ -214,19 +226,19 @@ def get_detail(session: Session, interaction_id: int, *, search: str = "") -> De
         response = func.ts_headline(TS_CONFIG, I.response, query, options)
     row = session.execute(
         select(
-            I.id, I.created_at, I.conversation_id, I.model, I.status,
+            I.id, I.user_id, I.created_at, I.conversation_id, I.model, I.status,
             prompt.label("prompt"), response.label("response"), I.error, I.prompt_tokens,
             I.completion_tokens, I.cost_usd, I.latency_ms, I.first_token_ms,
-        ).where(I.id == interaction_id)
+        ).where(I.id == interaction_id, *owner_clause(user_id))
     ).one_or_none()
     return Detail(**row._mapping) if row is not None else None
 
 
-def delete_interaction(session: Session, interaction_id: int) -> bool:
-    """Delete one interaction (and its conversation if that was its last turn); False when it
-    was already gone."""
+def delete_interaction(session: Session, interaction_id: int, *, user_id: int | None) -> bool:
+    """Delete one interaction of `user_id` (anyone's when None: admins), and its conversation
+    if that was its last turn; False when it was already gone or is not theirs."""
     gone = session.execute(
-        delete(Interaction).where(Interaction.id == interaction_id)
+        delete(Interaction).where(Interaction.id == interaction_id, *owner_clause(user_id))
         .returning(Interaction.conversation_id)).all()
     drop_emptied_conversations(session, [row.conversation_id for row in gone])
     session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,8 +32,13 @@ MAX_SEARCH_CHARS = 1000
 
 @dataclass(frozen=True)
 class Filters:
-    """One filter state: it drives the table, the charts, the export and bulk delete."""
+    """One filter state: it drives the table, the charts, the export and bulk delete.
 
+    `user_id` is whose interactions these are; None means every user's, for admins only.
+    It has no default: no query can forget whose rows it reads.
+    """
+
+    user_id: int | None = field(kw_only=True)
     start: datetime | None = None
     end: datetime | None = None
     models: tuple[str, ...] = ()
@@ -78,10 +83,15 @@ def total_tokens() -> ColumnElement:
     return func.coalesce(I.prompt_tokens, 0) + func.coalesce(I.completion_tokens, 0)
 
 
+def owner_clause(user_id: int | None) -> list[ColumnElement]:
+    """The condition that keeps `user_id`'s rows; none for None (every user's: admins)."""
+    return [] if user_id is None else [I.user_id == user_id]
+
+
 def where_clauses(filters: Filters, *, ids: Sequence[int] | None = None) -> list[ColumnElement]:
     """Every filter as a condition on `interactions`. `ids`, when given, are the search's
     matches, already found: looking them up by key beats searching again."""
-    clauses: list[ColumnElement] = []
+    clauses = owner_clause(filters.user_id)
     if filters.start is not None:
         clauses.append(I.created_at >= filters.start)
     if filters.end is not None:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Integer,
     Select,
     Subquery,
     Table,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     select,
     true,
     union_all,
@@ -37,7 +39,7 @@ from db.history_filters import (
     utc_day_floor,
     where_clauses,
 )
-from db.history_tables import latency_rollup, rollup
+from db.history_tables import latency_rollup, latency_rollup_all, rollup, rollup_all
 
 HOURLY_MAX = timedelta(days=3)
 
@@ -67,6 +69,8 @@ def _rollup_where(table: Table, filters: Filters, days: tuple) -> list[ColumnEle
     """The rollup rows of the whole days in range, for the chosen models and statuses."""
     first, last = days
     clauses = []
+    if filters.user_id is not None and "user_id" in table.c:
+        clauses.append(table.c.user_id == filters.user_id)
     if first is not None:
         clauses.append(table.c.day >= first.date())
     if last is not None:
@@ -78,12 +82,18 @@ def _rollup_where(table: Table, filters: Filters, days: tuple) -> list[ColumnEle
     return clauses
 
 
-def counts_source(filters: Filters, grain: str, ids: Sequence[int] | None = None) -> Subquery:
-    """Rows of (bucket, model, status, error_class, n, tokens, cost, cost_known)."""
+def counts_source(
+    filters: Filters, grain: str, ids: Sequence[int] | None = None, *, by_user: bool = False
+) -> Subquery:
+    """Rows of (bucket, user_id, model, status, error_class, n, tokens, cost, cost_known).
+
+    For every user's rows (user_id None) the rollup part is read summed over users, with
+    user_id NULL, unless `by_user`.
+    """
     edges, days = _split(filters, grain)
     parts: list[Select] = [
         select(
-            _bucket(grain).label("bucket"), I.model, I.status,
+            _bucket(grain).label("bucket"), I.user_id, I.model, I.status,
             error_class().label("error_class"), literal(1).label("n"),
             func.coalesce(I.prompt_tokens, 0).label("prompt_tokens"),
             func.coalesce(I.completion_tokens, 0).label("completion_tokens"),
@@ -92,12 +102,15 @@ def counts_source(filters: Filters, grain: str, ids: Sequence[int] | None = None
         for edge in edges
     ]
     if days is not None:
-        r = rollup.c
+        table = rollup_all if filters.user_id is None and not by_user else rollup
+        r = table.c
+        owner = r.user_id if "user_id" in r else cast(null(), Integer)
         parts.append(
             select(
-                cast(r.day, DateTime).label("bucket"), r.model, r.status, r.error_class, r.n,
+                cast(r.day, DateTime).label("bucket"), owner.label("user_id"), r.model,
+                r.status, r.error_class, r.n,
                 r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cost_known,
-            ).where(*_rollup_where(rollup, filters, days))
+            ).where(*_rollup_where(table, filters, days))
         )
     return union_all(*parts).subquery("src")
 
@@ -119,9 +132,10 @@ def latency_source(filters: Filters, grain: str, ids: Sequence[int] | None = Non
                    literal(1).label("n")).where(pairs.c.ms.isnot(None))
         )
     if days is not None:
-        lr = latency_rollup.c
+        table = latency_rollup_all if filters.user_id is None else latency_rollup
+        lr = table.c
         parts.append(
             select(cast(lr.kind, Text).label("kind"), lr.model, lr.bin,
-                   lr.n).where(*_rollup_where(latency_rollup, filters, days))
+                   lr.n).where(*_rollup_where(table, filters, days))
         )
     return union_all(*parts).subquery("lat")

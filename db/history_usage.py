@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, null, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal, null, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from db.history_filters import Filters, I, bin_value_ms, latency_bin, where_clauses
 from db.history_sources import HOURLY_MAX, counts_source, latency_source
-from db.history_tables import rollup
+from db.history_tables import rollup, rollup_all
+from db.models import User
 
 # Filters the rollups cannot answer are charted from raw rows only up to this many matches,
 # so that every chart query stays well under a second.
@@ -246,12 +247,50 @@ def count_rollup(session: Session, filters: Filters) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(src.c.n), 0))) or 0)
 
 
-def has_interactions(session: Session) -> bool:
-    """True once any interaction exists."""
-    return session.scalar(select(true()).select_from(rollup).limit(1)) is not None
+def _rollup_of(user_id: int | None) -> Select:
+    """The counts rollup of `user_id`, or summed over users for None."""
+    if user_id is None:
+        return select(rollup_all)
+    return select(rollup).where(rollup.c.user_id == user_id)
 
 
-def known_models(session: Session) -> list[str]:
-    """Every model that has interactions (from the rollup: cheap and complete)."""
-    return list(session.scalars(select(rollup.c.model).distinct().order_by(rollup.c.model)))
+def has_interactions(session: Session, *, user_id: int | None) -> bool:
+    """True once `user_id` (anyone, for None) has an interaction."""
+    query = _rollup_of(user_id).limit(1).subquery()
+    return session.scalar(select(true()).select_from(query)) is not None
+
+
+def known_models(session: Session, *, user_id: int | None) -> list[str]:
+    """Every model `user_id` (anyone, for None) used (from the rollup: cheap and complete)."""
+    rows = _rollup_of(user_id).subquery()
+    return list(session.scalars(select(rows.c.model).distinct().order_by(rows.c.model)))
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """One user's share of the usage, for admins."""
+
+    user_id: int
+    email: str
+    interactions: int
+    errors: int
+    tokens: int
+    cost_usd: float
+
+
+def usage_by_user(session: Session, filters: Filters, *, now: datetime) -> list[UserRow]:
+    """Per-user totals for `filters` (meant for user_id None: every user), busiest first."""
+    src = counts_source(filters, grain_for(filters, now), by_user=True)
+    per_user = (
+        select(
+            src.c.user_id, func.sum(src.c.n).label("n"),
+            func.coalesce(func.sum(src.c.n).filter(src.c.status == "error"), 0).label("errors"),
+            func.sum(src.c.prompt_tokens + src.c.completion_tokens).label("tokens"),
+            func.coalesce(func.sum(src.c.cost_usd), 0.0).label("cost_usd"),
+        ).group_by(src.c.user_id).subquery("per_user")
+    )
+    query = (select(per_user, User.email).join(User, User.id == per_user.c.user_id)
+             .order_by(per_user.c.n.desc(), User.email))
+    return [UserRow(row.user_id, row.email, int(row.n), int(row.errors), int(row.tokens),
+                    float(row.cost_usd)) for row in session.execute(query)]
 

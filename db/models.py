@@ -340,3 +340,18 @@ interaction_latency_rollup = Table(
     Column("n", BigInteger, nullable=False),
     Index("ix_interaction_latency_rollup_day", "day"),
 )
+
+# Migration 0008: the same figures summed over users, for admins looking at everyone.
+interaction_rollup_all = Table(
+    "interaction_rollup_all",
+    Base.metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+      for c in interaction_rollup.c if c.name != "user_id"),
+)
+
+interaction_latency_rollup_all = Table(
+    "interaction_latency_rollup_all",
+    Base.metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+      for c in interaction_latency_rollup.c if c.name != "user_id"),
+)

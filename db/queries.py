@@ -25,6 +25,7 @@ POSITION = func.coalesce(Interaction.turn_of, Interaction.id)
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("interactions.search_vector")
 
 TITLE_CHARS = 60
+CLIENT_CHARS = 200
 
 
 def title_from_prompt(prompt: str) -> str:
@@ -36,21 +37,36 @@ def title_from_prompt(prompt: str) -> str:
     return line or "New chat"
 
 
+def owned(user_id: int | None) -> dict[str, int]:
+    """Constructor arguments naming the owner; none (the local user, by the database's
+    default) when the writer names no user."""
+    return {} if user_id is None else {"user_id": user_id}
+
+
+def mine(column: Any, user_id: int | None) -> list[ColumnElement[bool]]:
+    """The condition keeping `user_id`'s rows (every caller in the app passes its user)."""
+    return [] if user_id is None else [column == user_id]
+
+
 def create_conversation(
-    session: Session, *, title: str, model: str | None = None, preset: str | None = None
+    session: Session, *, title: str, model: str | None = None, preset: str | None = None,
+    user_id: int | None = None,
 ) -> Conversation:
-    """A new conversation, committed."""
-    conversation = Conversation(title=storable(title) or "New chat", model=model, preset=preset)
+    """A new conversation of `user_id`, committed."""
+    conversation = Conversation(title=storable(title) or "New chat", model=model, preset=preset,
+                                **owned(user_id))
     session.add(conversation)
     session.commit()
     return conversation
 
 
 def list_conversations(
-    session: Session, *, search: str | None = None, limit: int = 200
+    session: Session, *, user_id: int | None = None, search: str | None = None, limit: int = 200
 ) -> list[Conversation]:
-    """Conversations, most recently active first; `search` matches titles and turns' words."""
-    query = select(Conversation).order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    """The user's conversations, most recently active first; `search` matches titles and
+    turns' words."""
+    query = (select(Conversation).where(*mine(Conversation.user_id, user_id))
+             .order_by(Conversation.updated_at.desc(), Conversation.id.desc()))
     words = (storable(search) or "").strip()
     if words:
         query = query.where(or_(Conversation.title.ilike(f"%{like_escape(words)}%", escape="\\"),
@@ -79,29 +95,41 @@ def remember_choices(
     session.commit()
 
 
-def get_conversation(session: Session, conversation_id: int) -> Conversation | None:
-    """One conversation, or None when it does not exist (any more)."""
-    return session.get(Conversation, conversation_id)
+def get_conversation(
+    session: Session, conversation_id: int, *, user_id: int | None = None
+) -> Conversation | None:
+    """One of the user's conversations, or None when it is not theirs or is gone."""
+    query = select(Conversation).where(Conversation.id == conversation_id,
+                                       *mine(Conversation.user_id, user_id))
+    return session.scalars(query).first()
 
 
-def rename_conversation(session: Session, conversation_id: int, *, title: str) -> None:
-    """Give a conversation a new title (blank titles are ignored)."""
+def rename_conversation(
+    session: Session, conversation_id: int, *, title: str, user_id: int | None = None
+) -> None:
+    """Give one of the user's conversations a new title (blank titles are ignored)."""
     title = (storable(title) or "").strip()
     if title:
         session.execute(
-            update(Conversation).where(Conversation.id == conversation_id).values(title=title)
+            update(Conversation)
+            .where(Conversation.id == conversation_id, *mine(Conversation.user_id, user_id))
+            .values(title=title)
         )
         session.commit()
 
 
-def delete_conversation(session: Session, conversation_id: int) -> None:
-    """Delete a conversation and, by cascade, its interactions."""
-    session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+def delete_conversation(
+    session: Session, conversation_id: int, *, user_id: int | None = None
+) -> None:
+    """Delete one of the user's conversations and, by cascade, its interactions."""
+    session.execute(delete(Conversation).where(
+        Conversation.id == conversation_id, *mine(Conversation.user_id, user_id)))
     session.commit()
 
 
 def list_turns(
-    session: Session, conversation_id: int, *, before: int | None = None
+    session: Session, conversation_id: int, *, before: int | None = None,
+    user_id: int | None = None,
 ) -> list[Interaction]:
     """A conversation's shown turns (the latest attempt of each), oldest first.
 
@@ -109,7 +137,8 @@ def list_turns(
     """
     query = (
         select(Interaction)
-        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(False))
+        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(False),
+               *mine(Interaction.user_id, user_id))
         .order_by(POSITION, Interaction.id)
     )
     if before is not None:
@@ -117,11 +146,14 @@ def list_turns(
     return list(session.scalars(query))
 
 
-def earlier_attempts(session: Session, conversation_id: int) -> dict[int, list[Interaction]]:
+def earlier_attempts(
+    session: Session, conversation_id: int, *, user_id: int | None = None
+) -> dict[int, list[Interaction]]:
     """Hidden earlier attempts of the conversation's turns, by the turn's place, oldest first."""
     query = (
         select(Interaction)
-        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(True))
+        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(True),
+               *mine(Interaction.user_id, user_id))
         .order_by(Interaction.id)
     )
     attempts: dict[int, list[Interaction]] = {}
@@ -140,6 +172,9 @@ def start_interaction(
     owner: str | None = None,
     turn_of: int | None = None,
     hide_later: bool = False,
+    user_id: int | None = None,
+    source: str = "app",
+    client: str | None = None,
 ) -> Interaction:
     """Persist the prompt as a `pending` interaction before the model is called.
 
@@ -163,6 +198,9 @@ def start_interaction(
         owner=owner,
         heartbeat_at=func.now() if owner else None,
         turn_of=turn_of,
+        source=source,
+        client=(storable(client) or "")[:CLIENT_CHARS] or None,
+        **owned(user_id),
     )
     session.add(interaction)
     if conversation_id is not None:
@@ -211,7 +249,11 @@ def finalize_interaction(
     return result.rowcount == 1
 
 
-def get_interaction(session: Session, interaction_id: int) -> Interaction | None:
-    """One interaction by id."""
-    return session.get(Interaction, interaction_id)
+def get_interaction(
+    session: Session, interaction_id: int, *, user_id: int | None = None
+) -> Interaction | None:
+    """One of the user's interactions by id."""
+    query = select(Interaction).where(Interaction.id == interaction_id,
+                                      *mine(Interaction.user_id, user_id))
+    return session.scalars(query).first()
 

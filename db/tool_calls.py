@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ToolCall
+from db.models import Interaction, ToolCall
 from db.text import json_storable, storable
 
 
@@ -25,9 +25,11 @@ def record_tool_call(
     duration_ms: int,
     error: str | None,
 ) -> ToolCall:
-    """Store one finished tool call with its turn, committed."""
+    """Store one finished tool call with its turn (and the turn's owner), committed."""
+    owner = select(Interaction.user_id).where(Interaction.id == interaction_id)
     row = ToolCall(
         interaction_id=interaction_id,
+        user_id=owner.scalar_subquery(),
         step=step,
         name=name,
         arguments=json_storable(arguments),
@@ -42,12 +44,13 @@ def record_tool_call(
 
 
 def tool_calls_by_turn(
-    session: Session, interaction_ids: Sequence[int]
+    session: Session, interaction_ids: Sequence[int], *, user_id: int
 ) -> dict[int, list[ToolCall]]:
-    """The tool calls of these turns, in the order they ran."""
+    """The tool calls of these turns of the user's, in the order they ran."""
     found: dict[int, list[ToolCall]] = defaultdict(list)
     if interaction_ids:
-        query = (select(ToolCall).where(ToolCall.interaction_id.in_(interaction_ids))
+        query = (select(ToolCall)
+                 .where(ToolCall.interaction_id.in_(interaction_ids), ToolCall.user_id == user_id)
                  .order_by(ToolCall.id))
         for row in session.scalars(query):
             found[row.interaction_id].append(row)

@@ -21,8 +21,9 @@ def add_upload(
     sha256: str,
     stored_path: str | None,
     summary: dict[str, Any] | None = None,
+    user_id: int | None = None,
 ) -> Upload:
-    """Record an upload, committed."""
+    """Record an upload of `user_id`, committed."""
     upload = Upload(
         name=storable(name) or "upload",
         kind=kind,
@@ -30,6 +31,7 @@ def add_upload(
         sha256=sha256,
         stored_path=stored_path,
         summary=json_storable(summary),
+        **({} if user_id is None else {"user_id": user_id}),
     )
     session.add(upload)
     session.commit()
@@ -46,27 +48,33 @@ def set_summary(session: Session, upload_id: int, *, kind: str, summary: dict[st
     session.commit()
 
 
-def get_upload(session: Session, upload_id: int) -> Upload | None:
-    """One upload by id."""
-    return session.get(Upload, upload_id)
-
-
-def find_by_sha256(session: Session, sha256: str) -> Upload | None:
-    """The newest upload with these bytes, to reuse its analysis."""
-    query = select(Upload).where(Upload.sha256 == sha256).order_by(Upload.id.desc()).limit(1)
+def get_upload(session: Session, upload_id: int, *, user_id: int) -> Upload | None:
+    """One of the user's uploads by id."""
+    query = select(Upload).where(Upload.id == upload_id, Upload.user_id == user_id)
     return session.scalars(query).first()
 
 
-def list_uploads(session: Session, *, limit: int = 100) -> list[Upload]:
-    """Uploads, newest first."""
-    return list(session.scalars(select(Upload).order_by(Upload.id.desc()).limit(limit)))
+def find_by_sha256(session: Session, sha256: str, *, user_id: int) -> Upload | None:
+    """The user's newest upload with these bytes, to reuse its analysis."""
+    query = (select(Upload).where(Upload.sha256 == sha256, Upload.user_id == user_id)
+             .order_by(Upload.id.desc()).limit(1))
+    return session.scalars(query).first()
 
 
-def uploads_by_id(session: Session, upload_ids: Sequence[int]) -> dict[int, Upload]:
-    """The uploads with these ids that still exist."""
+def list_uploads(session: Session, *, user_id: int, limit: int = 100) -> list[Upload]:
+    """The user's uploads, newest first."""
+    query = select(Upload).where(Upload.user_id == user_id).order_by(Upload.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def uploads_by_id(
+    session: Session, upload_ids: Sequence[int], *, user_id: int
+) -> dict[int, Upload]:
+    """The user's uploads with these ids that still exist."""
     if not upload_ids:
         return {}
-    rows = session.scalars(select(Upload).where(Upload.id.in_(upload_ids)))
+    rows = session.scalars(
+        select(Upload).where(Upload.id.in_(upload_ids), Upload.user_id == user_id))
     return {row.id: row for row in rows}
 
 

@@ -15,6 +15,7 @@ from ui.history_results import (
     now_utc,
     results_table,
 )
+from ui.history_scope import history_scope, per_user_table
 from ui.history_sidebar import filter_sidebar
 from ui.history_usage import charts, kpi_tiles
 from ui.setup import setup_page
@@ -26,9 +27,10 @@ def history_page() -> None:
     """The page's body; every database read and write happens in here."""
     sessions = app.db.sessions
     st.title("History")
+    scope = history_scope(sessions, app.user)
 
     with sessions() as session:
-        models = history_usage.known_models(session)
+        models = history_usage.known_models(session, user_id=scope)
     if not models:
         st.info("No interactions yet: ask something on the chat page and it shows up here.")
         st.markdown(chat_link("Go to the chat"))
@@ -36,7 +38,7 @@ def history_page() -> None:
 
     view = filter_sidebar(models)
     now = now_utc()
-    filters = view.filters(now)
+    filters = view.filters(now, user_id=scope)
     if message := st.session_state.pop("h_deleted", None):
         st.success(message)
 
@@ -53,14 +55,18 @@ def history_page() -> None:
     with results:
         selected = results_table(rows, total=total, page=view.page)
         if selected is not None:
-            detail(sessions, selected, search=filters.search)
+            detail(sessions, selected, search=filters.search, user_id=scope,
+                   own_id=app.user.id)
         export_buttons(sessions, filters, total.value)
-        ask_delete_all(sessions, filters)
+        if scope == app.user.id:  # admins look at others' rows but delete only their own
+            ask_delete_all(sessions, filters)
     with usage_tab, sessions() as session:
         if history_usage.chartable(filters, total.value, total.exact):
             usage = history_usage.usage(session, filters, now=now, ids=total.ids)
             kpi_tiles(usage.totals, history_usage.previous_totals(session, filters, now=now))
             charts(usage)
+            if scope is None:
+                per_user_table(history_usage.usage_by_user(session, filters, now=now))
         else:
             st.info(f"Charts for a search, a conversation or a cost, token or latency range are "
                     f"drawn for up to {history_usage.RAW_CHART_CAP:,} matching interactions; "

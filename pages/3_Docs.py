@@ -13,4 +13,9 @@ st.caption("Docstrings and signatures of the exact package versions installed, a
            "doc folders: searched by the chat's presets and its `search_docs` tool.")
 draw_search(app.db.sessions)
 draw_sources(app.db.sessions)
-draw_index_forms(app.db.sessions)
+if app.settings.auth == "none":
+    draw_index_forms(app.db.sessions)
+else:
+    # Indexing reads server folders and runs interpreters by path: with several users
+    # signed in, that is the operator's job (manage.py or single-user mode), not a page's.
+    st.info("Indexing is open in single-user mode (MINI_AGENT_AUTH=none) only.")

@@ -40,9 +40,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str], *, timeout_s: float = 60) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free port with `env` added; yield its base URL."""
-    port = free_port()
+def streamlit_server(
+    env: dict[str, str], *, timeout_s: float = 60, port: int | None = None
+) -> Iterator[str]:
+    """Run `streamlit run app.py` on `port` (a free one when None) with `env` added; yield
+    its base URL."""
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.address", "127.0.0.1", "--server.port", str(port),

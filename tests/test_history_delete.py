@@ -7,7 +7,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import history, queries
 from db.history_filters import Filters
-from db.models import Conversation
+from db.models import LOCAL_USER_ID, Conversation
+
+# Rows written without naming a user are the local user's.
+ME = LOCAL_USER_ID
 
 
 def two_conversations(sessions: sessionmaker[Session]) -> tuple[int, int, list[int]]:
@@ -28,18 +31,18 @@ def conversation_ids(sessions: sessionmaker[Session]) -> set[int]:
 def test_deleting_a_conversations_last_turn_deletes_the_empty_conversation(sessions) -> None:
     lone, pair, turns = two_conversations(sessions)
     with sessions() as session:
-        assert history.delete_interaction(session, turns[0])
-        assert history.delete_interaction(session, turns[1])
-        assert not history.delete_interaction(session, turns[1])
+        assert history.delete_interaction(session, turns[0], user_id=ME)
+        assert history.delete_interaction(session, turns[1], user_id=ME)
+        assert not history.delete_interaction(session, turns[1], user_id=ME)
     assert conversation_ids(sessions) == {pair}
 
 
 def test_deleting_all_matches_drops_only_the_conversations_left_empty(sessions) -> None:
     lone, pair, turns = two_conversations(sessions)
     with sessions() as session:
-        assert history.delete_matching(session, Filters(search="alpha beta"), expected=0) == 0
-        assert history.delete_matching(session, Filters(search="alpha"), expected=1) == 1
-        assert history.delete_matching(session, Filters(search="beta"), expected=1) == 1
+        for search, found in (("alpha beta", 0), ("alpha", 1), ("beta", 1)):
+            filters = Filters(user_id=ME, search=search)
+            assert history.delete_matching(session, filters, expected=found) == found
     assert conversation_ids(sessions) == {pair}
 
 
@@ -47,7 +50,7 @@ def test_a_bulk_delete_whose_count_changed_deletes_nothing(sessions) -> None:
     lone, pair, turns = two_conversations(sessions)
     with sessions() as session:
         try:
-            history.delete_matching(session, Filters(), expected=2)
+            history.delete_matching(session, Filters(user_id=ME), expected=2)
         except history.MatchingSetChanged as exc:
             assert (exc.expected, exc.found) == (2, 3)
         else:

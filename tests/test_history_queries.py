@@ -13,25 +13,32 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import history
 from db.history_filters import Filters, bin_bounds_ms, error_class, where_clauses
-from db.history_tables import latency_rollup, rollup
+from db.history_tables import latency_rollup, latency_rollup_all, rollup, rollup_all
 from db.history_usage import previous_totals, raw_totals, usage
-from db.models import Interaction
+from db.models import LOCAL_USER_ID, Interaction
 from tests.history_data import NOW, ROWS, seed
+
+# Rows written without naming a user are the local user's.
+ME = LOCAL_USER_ID
 
 I = Interaction.__table__.c  # noqa: E741
 
 COMBINATIONS = [
-    Filters(),
-    Filters(start=NOW - timedelta(days=7)),
-    Filters(start=NOW - timedelta(hours=24)),
-    Filters(start=NOW - timedelta(days=30), end=NOW - timedelta(hours=20)),
-    Filters(start=NOW.replace(hour=0, minute=0) - timedelta(days=60),
+    Filters(user_id=ME),
+    Filters(user_id=ME, start=NOW - timedelta(days=7)),
+    Filters(user_id=ME, start=NOW - timedelta(hours=24)),
+    Filters(user_id=ME, start=NOW - timedelta(days=30), end=NOW - timedelta(hours=20)),
+    Filters(user_id=ME, start=NOW.replace(hour=0, minute=0) - timedelta(days=60),
             end=NOW.replace(hour=0, minute=0)),
-    Filters(models=("gpt-a",), start=NOW - timedelta(days=30)),
-    Filters(statuses=("error", "stopped")),
-    Filters(search="docker"),
-    Filters(cost_min=0.001, latency_max=5000),
-    Filters(tokens_min=50),
+    Filters(user_id=ME, models=("gpt-a",), start=NOW - timedelta(days=30)),
+    Filters(user_id=ME, statuses=("error", "stopped")),
+    Filters(user_id=ME, search="docker"),
+    Filters(user_id=ME, cost_min=0.001, latency_max=5000),
+    Filters(user_id=ME, tokens_min=50),
+    # Every user's rows, as an admin sees them (from the all-users rollups).
+    Filters(user_id=None),
+    Filters(user_id=None, start=NOW - timedelta(days=30), end=NOW - timedelta(hours=20)),
+    Filters(user_id=None, models=("gpt-a",), start=NOW - timedelta(days=30)),
 ]
 
 
@@ -94,6 +101,17 @@ def assert_rollups_equal_a_rebuild(sessions: sessionmaker[Session]) -> None:
             " WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5, 6"
         )).all())
         assert latencies == rebuilt
+        # The all-users rollups (for admins) are the per-user ones summed over users.
+        everyone = set(session.execute(select(rollup_all)).all())
+        summed = set(session.execute(text(
+            "SELECT day, model, status, error_class, sum(n), sum(prompt_tokens),"
+            " sum(completion_tokens), sum(cost_usd), sum(cost_known) FROM interaction_rollup"
+            " GROUP BY 1, 2, 3, 4")).all())
+        assert {r[:7] + (round(r[7], 9),) + r[8:] for r in everyone} == {
+            r[:7] + (round(r[7], 9),) + r[8:] for r in summed}
+        assert set(session.execute(select(latency_rollup_all)).all()) == set(session.execute(
+            text("SELECT day, model, status, kind, bin, sum(n) FROM interaction_latency_rollup"
+                 " GROUP BY 1, 2, 3, 4, 5")).all())
 
 
 def test_every_chart_figure_equals_a_recount_over_raw_rows(sessions) -> None:
@@ -104,7 +122,7 @@ def test_every_chart_figure_equals_a_recount_over_raw_rows(sessions) -> None:
 def test_totals_for_known_data_are_exact(sessions) -> None:
     seed(sessions)
     with sessions() as session:
-        t = usage(session, Filters(), now=NOW).totals
+        t = usage(session, Filters(user_id=ME), now=NOW).totals
     assert (t.interactions, t.errors) == (8, 2)
     assert (t.prompt_tokens, t.completion_tokens) == (122, 208)
     assert t.cost_usd == pytest.approx(0.0161)
@@ -118,14 +136,14 @@ def test_one_pass_totals_equal_the_usage_totals_and_stop_at_the_cap(sessions) ->
             expected = astuple(usage(session, filters, now=NOW).totals)
             found = astuple(raw_totals(session, filters, cap=100))
             assert found == pytest.approx(expected), filters
-        assert raw_totals(session, Filters(), cap=7) is None
-        assert raw_totals(session, Filters(), cap=8) is not None
+        assert raw_totals(session, Filters(user_id=ME), cap=7) is None
+        assert raw_totals(session, Filters(user_id=ME), cap=8) is not None
 
 
 def test_percentiles_are_within_one_latency_bin_of_the_exact_value(sessions) -> None:
     seed(sessions)
     with sessions() as session:
-        result = usage(session, Filters(), now=NOW)
+        result = usage(session, Filters(user_id=ME), now=NOW)
         exact = session.scalar(select(
             func.percentile_disc(0.95).within_group(I.latency_ms)))
     low, high = bin_bounds_ms(math.floor(4 * math.log2(exact + 1)))
@@ -144,6 +162,11 @@ def test_rollups_follow_inserts_updates_deletes_copy_and_truncate(sessions, engi
         session.execute(text("UPDATE interactions SET created_at = created_at - interval '3 days'"
                              " WHERE model = 'gpt-b'"))
         session.execute(text("DELETE FROM interactions WHERE id = :id"), {"id": ids[0]})
+        # Rows handed to another user move between that user's rollups and the first's.
+        other = session.scalar(text(
+            "INSERT INTO users (email) VALUES ('other@example.com') RETURNING id"))
+        session.execute(text("UPDATE interactions SET user_id = :other WHERE model = 'gpt-a'"),
+                        {"other": other})
         session.commit()
     assert_rollups_equal_a_rebuild(sessions)
     assert_charts_match_raw_rows(sessions)
@@ -168,21 +191,21 @@ def test_rollups_follow_inserts_updates_deletes_copy_and_truncate(sessions, engi
         connection.execute(text("TRUNCATE interactions CASCADE"))
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(rollup)) == 0
-        assert usage(session, Filters(), now=NOW).totals.interactions == 0
+        assert usage(session, Filters(user_id=ME), now=NOW).totals.interactions == 0
 
 
 def test_search_matches_word_forms_and_quoted_phrases(sessions) -> None:
     ids = seed(sessions)
     with sessions() as session:
         def hits(query: str) -> list[int]:
-            return [r.id for r in history.list_page(session, Filters(search=query))]
+            return [r.id for r in history.list_page(session, Filters(user_id=ME, search=query))]
 
         assert hits("docker") == [ids[0], ids[7]]
         assert hits("rebuilding") == [ids[0]]
         assert hits('"compose file"') == [ids[7]]
         assert hits('"file compose"') == []
         assert hits("docker -cache") == [ids[7]]
-        assert history.count_matching(session, Filters(search="docker")).value == 2
+        assert history.count_matching(session, Filters(user_id=ME, search="docker")).value == 2
 
 
 @pytest.mark.parametrize("query", [
@@ -193,7 +216,7 @@ def test_odd_search_strings_give_results_or_nothing_but_never_an_error(
     sessions, query: str
 ) -> None:
     seed(sessions)
-    filters = Filters(search=query[:1000])
+    filters = Filters(user_id=ME, search=query[:1000])
     with sessions() as session:
         for ranked in (False, True):
             history.list_page(session, filters, ranked=ranked)
@@ -207,8 +230,8 @@ def test_ranked_search_puts_the_best_match_first(sessions) -> None:
             replace_row(prompt="one docker mention among many other words here", ago=1)]
     ids = seed(sessions, rows)
     with sessions() as session:
-        newest = history.list_page(session, Filters(search="docker"))
-        ranked = history.list_page(session, Filters(search="docker"), ranked=True)
+        newest = history.list_page(session, Filters(user_id=ME, search="docker"))
+        ranked = history.list_page(session, Filters(user_id=ME, search="docker"), ranked=True)
     assert [r.id for r in newest] == [ids[1], ids[0]]
     assert [r.id for r in ranked] == [ids[0], ids[1]]
 
@@ -221,7 +244,7 @@ def replace_row(**changes) -> dict:
 def test_the_detail_marks_matched_words(sessions) -> None:
     ids = seed(sessions)
     with sessions() as session:
-        item = history.get_detail(session, ids[0], search="rebuild")
+        item = history.get_detail(session, ids[0], user_id=ME, search="rebuild")
     assert f"{history.HIGHLIGHT_START}rebuild{history.HIGHLIGHT_STOP}" in item.prompt
     assert item.prompt.replace(history.HIGHLIGHT_START, "").replace(
         history.HIGHLIGHT_STOP, "") == ROWS[0]["prompt"]
@@ -230,8 +253,8 @@ def test_the_detail_marks_matched_words(sessions) -> None:
 def test_pages_hold_fifty_newest_first(sessions) -> None:
     seed(sessions, [replace_row(ago=i) for i in range(120)])
     with sessions() as session:
-        first = history.list_page(session, Filters())
-        third = history.list_page(session, Filters(), page=3)
+        first = history.list_page(session, Filters(user_id=ME))
+        third = history.list_page(session, Filters(user_id=ME), page=3)
     assert len(first) == 50 and len(third) == 20
     times = [r.created_at for r in first]
     assert times == sorted(times, reverse=True)
@@ -239,7 +262,7 @@ def test_pages_hold_fifty_newest_first(sessions) -> None:
 
 def test_bulk_delete_removes_exactly_the_confirmed_rows(sessions) -> None:
     seed(sessions)
-    filters = Filters(models=("gpt-b",))
+    filters = Filters(user_id=ME, models=("gpt-b",))
     with sessions() as session:
         with pytest.raises(history.MatchingSetChanged):
             history.delete_matching(session, filters, expected=2)
@@ -251,7 +274,7 @@ def test_bulk_delete_removes_exactly_the_confirmed_rows(sessions) -> None:
 
 def test_export_rows_are_exactly_the_filtered_rows(sessions) -> None:
     seed(sessions)
-    filters = Filters(statuses=("ok",), start=NOW - timedelta(days=30))
+    filters = Filters(user_id=ME, statuses=("ok",), start=NOW - timedelta(days=30))
     with sessions() as session:
         rows = list(history.export_rows(session, filters, limit=1000))
         expected = session.scalars(select(I.id).where(*where_clauses(filters))).all()
@@ -262,7 +285,9 @@ def test_export_rows_are_exactly_the_filtered_rows(sessions) -> None:
 def test_searches_use_the_full_text_index(sessions) -> None:
     with sessions() as session:
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        query = select(I.id).where(*where_clauses(Filters(search="docker")))
+        # Every user's rows (an admin's view): on an empty table a user's own search may
+        # walk their user_id index instead, which bench/bench_history.py times at scale.
+        query = select(I.id).where(*where_clauses(Filters(user_id=None, search="docker")))
         plan = "\n".join(session.execute(text("EXPLAIN " + str(query.compile(
             compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_interactions_fts" in plan
@@ -271,9 +296,9 @@ def test_searches_use_the_full_text_index(sessions) -> None:
 def test_the_previous_period_totals_are_the_same_filters_one_period_earlier(sessions) -> None:
     seed(sessions)
     with sessions() as session:
-        assert previous_totals(session, Filters(), now=NOW) is None
-        for filters in (Filters(start=NOW - timedelta(days=3)),
-                        Filters(start=NOW - timedelta(days=3), tokens_min=1)):
+        assert previous_totals(session, Filters(user_id=ME), now=NOW) is None
+        for filters in (Filters(user_id=ME, start=NOW - timedelta(days=3)),
+                        Filters(user_id=ME, start=NOW - timedelta(days=3), tokens_min=1)):
             earlier = replace(filters, start=filters.start - (NOW - filters.start),
                               end=filters.start)
             expected = astuple(usage(session, earlier, now=NOW).totals)

@@ -12,8 +12,11 @@ from sqlalchemy import func, select
 from db import history
 from db.history_filters import Filters, where_clauses
 from db.history_usage import Usage, usage
-from db.models import Interaction
+from db.models import LOCAL_USER_ID, Interaction
 from tests.history_data import NOW, ROWS, seed
+
+# Rows written without naming a user are the local user's.
+ME = LOCAL_USER_ID
 
 I = Interaction.__table__.c  # noqa: E741
 
@@ -26,11 +29,11 @@ STRATEGIES = {
     "over the cap": (-1, 100_000, 1),
 }
 SEARCHES = [
-    Filters(search="docker"),
-    Filters(search="docker", start=NOW - timedelta(days=30)),
-    Filters(search="python OR docker OR rust", models=("gpt-a",)),
-    Filters(search='"compose file"'),
-    Filters(search="docker -cache", statuses=("ok",)),
+    Filters(user_id=ME, search="docker"),
+    Filters(user_id=ME, search="docker", start=NOW - timedelta(days=30)),
+    Filters(user_id=ME, search="python OR docker OR rust", models=("gpt-a",)),
+    Filters(user_id=ME, search='"compose file"'),
+    Filters(user_id=ME, search="docker -cache", statuses=("ok",)),
 ]
 
 
@@ -80,7 +83,7 @@ def test_bulk_delete_of_a_search_over_the_cap_counts_every_match(
 ) -> None:
     monkeypatch.setattr(history, "MATCH_FIRST_MAX", 2)
     seed(sessions, docker_rows(5))
-    filters = Filters(search="docker")
+    filters = Filters(user_id=ME, search="docker")
     with sessions() as session:
         assert history.count_matching(session, filters) == history.Count(2, False)
         count = history.count_exact(session, filters)
@@ -101,5 +104,5 @@ def test_rows_copied_in_by_plain_sql_are_searchable(sessions, engine) -> None:
     finally:
         raw.close()
     with sessions() as session:
-        assert history.count_matching(session, Filters(search="heliotropes")).value == 3
+        assert history.count_matching(session, Filters(user_id=ME, search="heliotropes")).value == 3
         assert session.scalar(select(func.count()).select_from(Interaction)) == 3

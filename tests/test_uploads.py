@@ -24,7 +24,10 @@ from agent.uploads import (
 from agent.uploads.cache import AnalysisCache
 from agent.uploads.store import UploadTooLarge
 from config import Settings
-from db.models import Upload
+from db.models import LOCAL_USER_ID, Upload
+
+# Rows written without naming a user are the local user's.
+ME = LOCAL_USER_ID
 
 DATA = Path(__file__).parent / "data" / "analyze"
 ORDERS = (DATA / "orders.csv").read_bytes()
@@ -78,7 +81,7 @@ def test_detect_kind_reads_the_content_and_uses_the_name_only_when_unsure(
 
 
 def test_an_upload_is_kept_by_sha256_and_recorded_with_its_summary(sessions, settings) -> None:
-    result = analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS))
+    result = analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS), user_id=ME)
     assert result.kind == "csv" and not result.reused
     assert isinstance(result.analysis, TableProfile)
     [row] = rows(sessions)
@@ -89,8 +92,8 @@ def test_an_upload_is_kept_by_sha256_and_recorded_with_its_summary(sessions, set
 
 
 def test_the_same_bytes_reuse_the_row_even_under_another_name(sessions, settings) -> None:
-    first = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG))
-    again = analyze_upload(sessions, settings, "copy.log", io.BytesIO(APP_LOG))
+    first = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG), user_id=ME)
+    again = analyze_upload(sessions, settings, "copy.log", io.BytesIO(APP_LOG), user_id=ME)
     assert again.reused and again.upload.id == first.upload.id
     [row] = rows(sessions)
     assert row.summary["format"] == first.analysis.summary()["format"]
@@ -100,9 +103,9 @@ def test_the_same_bytes_reuse_the_row_even_under_another_name(sessions, settings
 
 
 def test_the_same_bytes_adopt_the_new_copy_when_the_old_one_is_gone(sessions, settings) -> None:
-    first = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG))
+    first = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG), user_id=ME)
     Path(first.upload.stored_path).unlink()
-    again = analyze_upload(sessions, settings, "copy.log", io.BytesIO(APP_LOG))
+    again = analyze_upload(sessions, settings, "copy.log", io.BytesIO(APP_LOG), user_id=ME)
     assert again.upload.id == first.upload.id
     assert Path(again.upload.stored_path).name == "copy.log"
     assert Path(rows(sessions)[0].stored_path).read_bytes() == APP_LOG
@@ -110,36 +113,37 @@ def test_the_same_bytes_adopt_the_new_copy_when_the_old_one_is_gone(sessions, se
 
 def test_a_file_that_cannot_be_analysed_is_neither_recorded_nor_kept(sessions, settings) -> None:
     with pytest.raises(AnalysisFailed, match="empty"):
-        analyze_upload(sessions, settings, "empty.csv", io.BytesIO(b""))
+        analyze_upload(sessions, settings, "empty.csv", io.BytesIO(b""), user_id=ME)
     assert rows(sessions) == []
     assert not any(p.is_file() for p in (settings.data_dir / "uploads").rglob("*"))
 
 
 def test_a_file_over_the_limit_is_refused(sessions, settings) -> None:
     with pytest.raises(UploadTooLarge, match="1 MB"):
-        analyze_upload(sessions, settings, "big.log", io.BytesIO(b"x\n" * 600_000))
+        analyze_upload(sessions, settings, "big.log", io.BytesIO(b"x\n" * 600_000),
+                       user_id=ME)
     assert rows(sessions) == []
 
 
 def test_reading_an_upload_as_the_other_kind_updates_its_row(sessions, settings) -> None:
-    first = analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS))
-    reopened = open_upload(sessions, first.upload.id, kind="log")
+    first = analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS), user_id=ME)
+    reopened = open_upload(sessions, first.upload.id, user_id=ME, kind="log")
     assert isinstance(reopened.analysis, LogReport)
     [row] = rows(sessions)
     assert row.kind == "log" and "format" in row.summary
 
 
 def test_an_upload_whose_file_is_gone_says_so(sessions, settings) -> None:
-    result = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG))
+    result = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG), user_id=ME)
     Path(result.upload.stored_path).unlink()
     with pytest.raises(UploadMissing, match="upload it again"):
         load_analysis(result.upload)
 
 
 def test_deleting_an_upload_removes_its_row_and_its_file(sessions, settings) -> None:
-    result = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG))
+    result = analyze_upload(sessions, settings, "app.log", io.BytesIO(APP_LOG), user_id=ME)
     kept = Path(result.upload.stored_path)
-    delete_upload(sessions, result.upload.id, data_dir=settings.data_dir)
+    delete_upload(sessions, result.upload.id, user_id=ME, data_dir=settings.data_dir)
     assert rows(sessions) == []
     assert not kept.exists() and not kept.parent.exists()
 
@@ -148,7 +152,7 @@ def test_the_cache_analyses_each_sha256_and_kind_once(sessions, settings) -> Non
     cache = AnalysisCache()
     calls: list[str] = []
     result = analyze_upload(
-        sessions, settings, "app.log", io.BytesIO(APP_LOG), analyse=cache,
+        sessions, settings, "app.log", io.BytesIO(APP_LOG), user_id=ME, analyse=cache,
         progress=lambda fraction, message: calls.append(message),
     )
     assert calls
@@ -166,7 +170,8 @@ def test_a_log_with_a_nul_byte_after_the_first_8_kb_is_recorded(sessions, settin
                      for i in range(300))
     content = lines + b"2024-05-01 10:05:00 ERROR bad byte \x00 in frame\n"
     assert len(lines) > 8192
-    result = analyze_upload(sessions, settings, "nul.log", io.BytesIO(content), kind="log")
+    result = analyze_upload(sessions, settings, "nul.log", io.BytesIO(content), user_id=ME,
+                            kind="log")
     [row] = rows(sessions)
     assert row.id == result.upload.id and row.summary is not None
     assert "\x00" not in str(row.summary)
@@ -185,6 +190,6 @@ def test_an_upload_that_cannot_be_recorded_leaves_no_file_behind(
 
     monkeypatch.setattr(uploads, "add_upload", refuse)
     with pytest.raises(DataError):
-        analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS))
+        analyze_upload(sessions, settings, "orders.csv", io.BytesIO(ORDERS), user_id=ME)
     assert rows(sessions) == []
     assert not any(p.is_file() for p in (settings.data_dir / "uploads").rglob("*"))

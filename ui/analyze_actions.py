@@ -25,7 +25,8 @@ def draw_actions(app: App, opened: AnalyzedUpload) -> None:
     question = (f"Delete “{upload.name}”? Its record and the kept file are removed; "
                 "this cannot be undone.")
     if confirmed("analyze-delete", upload.id, question):
-        delete_upload(app.db.sessions, upload.id, data_dir=app.settings.data_dir)
+        delete_upload(app.db.sessions, upload.id, user_id=app.user.id,
+                      data_dir=app.settings.data_dir)
         analysis_cache().forget(upload.sha256)
         st.session_state.pop(PICK_KEY, None)
         st.query_params.pop("upload", None)

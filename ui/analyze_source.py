@@ -65,7 +65,8 @@ def _analyse_dropped(app: App, dropped: UploadedFile, kind: Kind | None) -> None
     try:
         with _progress_bar() as progress:
             result = analyze_upload(
-                app.db.sessions, app.settings, dropped.name, dropped, kind=kind,
+                app.db.sessions, app.settings, dropped.name, dropped, user_id=app.user.id,
+                kind=kind,
                 progress=progress, analyse=analysis_cache(),
             )
     except MiniAgentError as exc:
@@ -86,7 +87,7 @@ def _pick_earlier(app: App) -> int | None:
     """The selectbox of recorded uploads, newest first; its choice is also kept in the URL."""
     try:
         with app.db.sessions() as session:
-            uploads = {u.id: u for u in list_uploads(session)}
+            uploads = {u.id: u for u in list_uploads(session, user_id=app.user.id)}
     except SQLAlchemyError:
         st.error("The database stopped answering: earlier uploads cannot be listed right now.")
         return None
@@ -137,7 +138,8 @@ def _open(app: App, upload_id: int, kind: Kind | None) -> AnalyzedUpload | None:
     try:
         with _progress_bar() as progress:
             opened = open_upload(
-                app.db.sessions, upload_id, kind=kind, progress=noting(progress),
+                app.db.sessions, upload_id, user_id=app.user.id, kind=kind,
+                progress=noting(progress),
                 analyse=analysis_cache(),
             )
     except MiniAgentError as exc:

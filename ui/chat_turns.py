@@ -59,14 +59,14 @@ class Composer:
             self.app.db.sessions, self.app.llm, conversation_id=self.conversation_id,
             model=self.model, prompt=prompt, max_prompt_chars=self.app.settings.max_prompt_chars,
             agent=self.setup, preset=self.preset, attach=attach, turn_of=turn_of,
-            hide_later=hide_later,
+            hide_later=hide_later, user_id=self.app.user.id,
         )
         try:
             with self.app.db.sessions() as session:
                 if self.conversation_id is None:
                     self.conversation_id = queries.create_conversation(
                         session, title=queries.title_from_prompt(prompt), model=self.model,
-                        preset=self.preset).id
+                        preset=self.preset, user_id=self.app.user.id).id
                     open_conversation(self.conversation_id)
                 else:
                     queries.remember_choices(session, self.conversation_id, model=self.model,

@@ -29,12 +29,14 @@ class View:
     preset: str = DEFAULT_PRESET
     date_from: date | None = None
     date_to: date | None = None
-    criteria: Filters = Filters()
+    # What the URL says; whose rows is the page's decision (`filters`), never the URL's.
+    criteria: Filters = Filters(user_id=None)
     sort: str = "newest"
     page: int = 1
 
-    def filters(self, now: datetime) -> Filters:
-        """The filter state in absolute UTC times (presets resolved against `now`)."""
+    def filters(self, now: datetime, *, user_id: int | None) -> Filters:
+        """The filter state over `user_id`'s interactions (None: everyone's, for admins) in
+        absolute UTC times (presets resolved against `now`)."""
         start = end = None
         if self.preset == "custom":
             if self.date_from is not None:
@@ -43,7 +45,7 @@ class View:
                 end = datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
         elif PRESETS[self.preset] is not None:
             start = now - PRESETS[self.preset]
-        return replace(self.criteria, start=start, end=end)
+        return replace(self.criteria, user_id=user_id, start=start, end=end)
 
 
 def _number(raw: str, *, integer: bool) -> float | int | None:
@@ -141,8 +143,8 @@ def parse(params: Mapping[str, list[str]], *, known_models: list[str]) -> tuple[
             ranges[low], ranges[high] = ranges[high], ranges[low]
             notes.append(f"The {low.split('_')[0]} range was inverted: swapped its ends.")
 
-    criteria = Filters(models=models, statuses=statuses, conversation_id=conversation_id,
-                       search=search, **ranges)
+    criteria = Filters(user_id=None, models=models, statuses=statuses,
+                       conversation_id=conversation_id, search=search, **ranges)
     view = View(preset=preset, date_from=dates["from"], date_to=dates["to"], criteria=criteria,
                 sort=sort, page=page)
     return view, notes

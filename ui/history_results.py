@@ -76,12 +76,17 @@ def results_table(rows: list, *, total: history.Count, page: int) -> int | None:
     return rows[selected[0]].id if selected and selected[0] < len(rows) else None
 
 
-def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str) -> None:
+def detail(
+    sessions: sessionmaker[Session], interaction_id: int, *, search: str, user_id: int | None,
+    own_id: int,
+) -> None:
     """The full prompt and response, tokens, tool calls, the error, a link to the conversation,
-    delete."""
+    delete (of the signed-in user's own interactions only)."""
     with sessions() as session:
-        item = history.get_detail(session, interaction_id, search=search)
-        calls = tool_calls_by_turn(session, [interaction_id]).get(interaction_id, [])
+        item = history.get_detail(session, interaction_id, search=search, user_id=user_id)
+        owner = item.user_id if item is not None else own_id
+        calls = tool_calls_by_turn(session, [interaction_id], user_id=owner).get(
+            interaction_id, [])
     if item is None:
         st.info("This interaction was deleted.")
         return
@@ -97,13 +102,15 @@ def detail(sessions: sessionmaker[Session], interaction_id: int, *, search: str)
     if item.error:
         st.error(item.error)
     tool_call_list(calls)
+    if item.user_id != own_id:
+        return
     if item.conversation_id is not None:
         st.markdown(chat_link("Open its conversation in the chat", item.conversation_id))
     ask_button("Delete this interaction", "h_delete_one", item.id, icon=":material/delete:")
     if confirmed("h_delete_one", item.id, "Delete 1 interaction? This cannot be undone.",
                  action="Delete 1 interaction"):
         with sessions() as session:
-            history.delete_interaction(session, item.id)
+            history.delete_interaction(session, item.id, user_id=own_id)
         deleted(1)
 
 

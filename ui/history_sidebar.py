@@ -69,6 +69,7 @@ def _widgets(known_models: list[str]) -> dict[str, list[str]]:
             high.number_input(f"{label} to", key=f"h_{name}_max", min_value=zero, step=step)
     state = st.session_state
     criteria = Filters(
+        user_id=None,  # a placeholder: View.filters sets whose rows
         models=tuple(state["h_models"]), statuses=tuple(state["h_statuses"]),
         conversation_id=state["h_conversation"], search=state["h_search"],
         **{key: state[f"h_{key}"] for key in RANGE_KEYS},

@@ -25,6 +25,7 @@ from db.engine import (
     resolve_database_url,
     revive_embedded,
 )
+from ui.auth import CurrentUser, current_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ class App:
     settings: Settings
     db: Database
     llm: LLMClient
+    user: CurrentUser
 
 
 @st.cache_resource(show_spinner="Starting the database…")
@@ -119,7 +121,10 @@ def setup_page(title: str, icon: str) -> App:
     if db.embedded and revive_embedded(settings.data_dir):
         st.warning("The embedded PostgreSQL had stopped; it was started again.",
                     icon=":material/restart_alt:")
+    user = current_user(settings, db.sessions)
     with st.sidebar:
         navigation()
         st.caption(f"Database: {describe_database(db.engine.url, settings.data_dir, db.embedded)}")
-    return App(settings=settings, db=db, llm=make_client(settings))
+        if settings.auth != "none":
+            st.caption(f"Signed in as {user.label}" + (" · admin" if user.admin else ""))
+    return App(settings=settings, db=db, llm=make_client(settings), user=user)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,6 +194,10 @@ class Checker(ast.NodeVisitor):
             return Ref(child) if not base.instance or self.index.get(child) else None
         if not meta.get("complete") or attr.startswith("__"):
             return None
+        # Instances get attributes in any method (`self.x = ...` outside `__init__`), which
+        # static reading may not see; a method call on them is what can be told for sure.
+        if base.instance and not called:
+            return None
         # A `__getattr__` may answer any name; a call to a name it does not know is still
         # most likely an error (deprecated names are usually what such hooks warn about).
         if meta.get("dynamic") and not called:
@@ -212,7 +217,9 @@ class Checker(ast.NodeVisitor):
         short = obj.qualname.split(".")[-1] if obj.kind == "class" else obj.qualname
         name = f"{short}.{attr}"
         public = [m for m in members if not m.startswith("_")]
-        close = difflib.get_close_matches(attr, public, n=1, cutoff=SUGGEST_CUTOFF)
+        close = difflib.get_close_matches(attr, public, n=1, cutoff=SUGGEST_CUTOFF) or sorted(
+            (m for m in public if len(m) >= 4 and (m in attr or attr in m)),
+            key=lambda m: (-len(m), m))[:1]  # beta_columns -> columns
         suggestion = f"{obj.qualname}.{close[0]}" if close else self.suggest(
             f"{short} {attr}", source.name, attr)
         message = f"`{name}` does not exist in {source.name} {source.version}"
@@ -238,9 +245,13 @@ def check_code(session: Session, code: str, *, python: str | os.PathLike[str] | 
         return []
 
     def suggest(query: str, package: str, missing: str) -> str | None:
-        for hit in search_docs(session, query, package=package, k=5):
+        # Only an object whose docs name the missing one (a replacement usually says what
+        # it replaces): a merely related name would mislead.
+        mention = re.compile(rf"\b{re.escape(missing)}\b")
+        for hit in search_docs(session, query, package=package, k=10):
             last = hit.qualname.rsplit(".", 1)[-1]
-            if last != missing and hit.kind in ("function", "method", "class"):
+            if last != missing and hit.kind in ("function", "method", "class") and \
+                    mention.search(hit.text):
                 return hit.qualname
         return None
 

@@ -8,6 +8,7 @@ list can be trusted, which is what `check_code` needs to call a name missing.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from dataclasses import dataclass, field
@@ -186,14 +187,68 @@ def kind_of(obj: Object) -> str:
     return str(obj.kind.value)
 
 
-def signature_of(obj: Any, public: str) -> str:
+@dataclass
+class ClassView:
+    """A class's members with inherited ones, computed once per class (griffe recomputes its
+    MRO on every `all_members`, which made large packages take minutes)."""
+
+    members: dict[str, Any]
+    own: frozenset[str]
+    complete: bool
+    dynamic: bool
+
+
+class Views:
+    """ClassViews of one package, by class path."""
+
+    def __init__(self) -> None:
+        self.views: dict[str, ClassView] = {}
+        self.lines: dict[str, list[Any]] = {}
+
+    def linear(self, cls: Any, depth: int = 0) -> tuple[list[Any], bool]:
+        """The class and its bases in lookup order (depth-first, deduplicated), and whether
+        every base could be read."""
+        if cls.path in self.lines:
+            return self.lines[cls.path], True
+        try:
+            bases = list(cls.resolved_bases)
+            complete = len(bases) == len(cls.bases)
+        except Exception:  # noqa: BLE001 - a base griffe cannot resolve
+            bases, complete = [], False
+        order = [cls]
+        if depth < 40:
+            for base in bases:
+                line, base_complete = self.linear(base, depth + 1)
+                complete = complete and base_complete and base.path in self.lines
+                order += [c for c in line if c not in order]
+        if complete:
+            self.lines[cls.path] = order
+        return order, complete
+
+    def of(self, cls: Any) -> ClassView:
+        view = self.views.get(cls.path)
+        if view is None:
+            order, complete = self.linear(cls)
+            members: dict[str, Any] = {}
+            for owner in reversed(order):
+                members.update(owner.members)
+                # Stubs declare some methods by @overload only: griffe keeps those apart.
+                members.update({n: o[0] for n, o in getattr(owner, "overloads", {}).items()
+                                if o and n not in owner.members})
+            dynamic = any(set(owner.members) & DYNAMIC for owner in order)
+            view = ClassView(members, frozenset(cls.members), complete, dynamic)
+            self.views[cls.path] = view
+        return view
+
+
+def signature_of(obj: Any, public: str, views: Views) -> str:
     """A one-line signature as a user would call the object."""
     name = public.rsplit(".", 1)[-1]
     try:
         if obj.is_function:
             text = obj.signature(name=name) if hasattr(obj, "signature") else name
         elif obj.is_class:
-            init = obj.all_members.get("__init__")
+            init = views.of(obj).members.get("__init__")
             params = [p for p in getattr(init, "parameters", [])][1:] if init is not None and \
                 init.is_function else []
             text = f"class {name}(" + ", ".join(param_text(p) for p in params) + ")"
@@ -219,30 +274,24 @@ def param_text(param: Any) -> str:
     return text
 
 
-def members_meta(obj: Any) -> dict[str, Any]:
+def members_meta(obj: Any, views: Views) -> dict[str, Any]:
     """For modules and classes: member names (inherited ones included), bases, whether the
     list is `complete` (every base was read) and whether attribute access is `dynamic`."""
     if not (obj.is_module or obj.is_class):
         return {}
-    complete = True
-    try:
-        names = set(obj.all_members if obj.is_class else obj.members)
-    except Exception:  # noqa: BLE001 - an unresolvable base: the list is partial
-        names, complete = set(obj.members), False
     meta: dict[str, Any] = {}
-    dynamic = bool(names & DYNAMIC)
     if obj.is_class:
+        view = views.of(obj)
+        names = set(view.members)
         meta["bases"] = [getattr(b, "canonical_path", str(b)) for b in obj.bases][:20]
-        try:
-            complete = complete and len(obj.resolved_bases) == len(obj.bases)
-            dynamic = dynamic or any(set(b.members) & DYNAMIC for b in obj.mro())
-        except Exception:  # noqa: BLE001 - cyclic or missing bases
-            complete = False
-        # A class decorator may add anything (dataclass fields are seen, others are not).
-        complete = complete and all("dataclass" in str(d.value) for d in obj.decorators)
+        # Class decorators (set_module, total_ordering, dataclass) add dunders at most, and
+        # dunder names are never reported.
+        complete = view.complete
+        dynamic = view.dynamic
     else:
-        if any(m.name == "*" for m in obj.members.values()):
-            complete = False  # a star import griffe could not expand
+        names = set(obj.members) | set(getattr(obj, "overloads", {}))
+        complete = not any(m.name == "*" for m in obj.members.values())  # unexpanded star
+        dynamic = bool(names & DYNAMIC)
         # Names a lazy `__getattr__` provides are usually listed in `__all__`.
         names |= {str(e) for e in (obj.exports or ())}
     if len(names) > MEMBER_NAMES:
@@ -250,18 +299,23 @@ def members_meta(obj: Any) -> dict[str, Any]:
     return {**meta, "members": sorted(names), "complete": complete, "dynamic": dynamic}
 
 
-def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str]) -> DocRecord:
+@functools.lru_cache(maxsize=4096)
+def relative_file(filepath: Path, root: Path) -> str:
+    """A source file relative to its site-packages folder, as shown in citations."""
+    real = Path(os.path.realpath(filepath))
+    return str(real.relative_to(root)) if real.is_relative_to(root) else str(real)
+
+
+def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str], views: Views
+              ) -> DocRecord:
     """The stored form of one object."""
     doc = obj.docstring.value if obj.docstring is not None else ""
-    file = None
     try:
         filepath = obj.filepath
-        if isinstance(filepath, Path):
-            real = Path(os.path.realpath(filepath))
-            file = str(real.relative_to(root)) if real.is_relative_to(root) else str(real)
+        file = relative_file(filepath, root) if isinstance(filepath, Path) else None
     except Exception:  # noqa: BLE001 - namespace packages have several paths
         file = None
-    meta = members_meta(obj)
+    meta = members_meta(obj, views)
     if obj.is_function and obj.returns is not None:
         returns = getattr(obj.returns, "canonical_path", None)
         if isinstance(returns, str):
@@ -269,7 +323,7 @@ def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str]) -> Doc
     return DocRecord(
         qualname=public,
         kind=kind_of(obj),
-        signature=signature_of(obj, public),
+        signature=signature_of(obj, public, views),
         doc=doc[:DOC_CHARS],
         file=file,
         line=obj.lineno,
@@ -296,22 +350,23 @@ def extract_package(name: str, search_paths: list[Path]) -> Extracted:
     root = next((Path(os.path.realpath(p)) for p in search_paths
                  if real.startswith(os.path.realpath(p))), search_paths[0])
     objects, aliases, unresolved = walk(module)
+    views = Views()
     records: dict[str, DocRecord] = {}
     for obj in objects:
         public = public_path(obj.path, aliases)
         if public is None or public in records:
             continue
-        records[public] = record_of(obj, public, root, aliases)
+        records[public] = record_of(obj, public, root, aliases, views)
         if obj.is_class:
-            for name, inherited in inherited_from_deeper_bases(obj, public, aliases):
+            for name, inherited in inherited_from_deeper_bases(obj, public, aliases, views):
                 records.setdefault(f"{public}.{name}", record_of(
-                    inherited, f"{public}.{name}", root, aliases))
+                    inherited, f"{public}.{name}", root, aliases, views))
     compiled = sorted({target.rsplit(".", 1)[0] for _, target in unresolved
                        if is_compiled(target.rsplit(".", 1)[0], search_paths)})
     return Extracted(list(records.values()), compiled, aliases)
 
 
-def inherited_from_deeper_bases(cls: Object, public: str, aliases: dict[str, str]
+def inherited_from_deeper_bases(cls: Any, public: str, aliases: dict[str, str], views: Views
                                 ) -> list[tuple[str, Object]]:
     """Public members `cls` inherits from bases that users never name themselves.
 
@@ -320,13 +375,11 @@ def inherited_from_deeper_bases(cls: Object, public: str, aliases: dict[str, str
     class's (a documented base class) keeps its members to itself.
     """
     depth = public.count(".")
+    view = views.of(cls)
     found: list[tuple[str, Object]] = []
-    try:
-        inherited = cls.inherited_members
-    except Exception:  # noqa: BLE001 - unresolvable or cyclic bases
-        return found
-    for name, member in inherited.items():
-        if name.startswith("_") or len(found) >= MAX_INHERITED:
+    owners: dict[str, bool] = {}
+    for name, member in view.members.items():
+        if name in view.own or name.startswith("_") or len(found) >= MAX_INHERITED:
             continue
         try:
             target = member.final_target if isinstance(member, Alias) else member
@@ -335,8 +388,10 @@ def inherited_from_deeper_bases(cls: Object, public: str, aliases: dict[str, str
         owner = target.parent
         if owner is None or not owner.is_class:
             continue
-        owner_public = public_path(owner.path, aliases)
-        if owner_public is None or owner_public.count(".") > depth:
+        if owner.path not in owners:
+            owner_public = public_path(owner.path, aliases)
+            owners[owner.path] = owner_public is None or owner_public.count(".") > depth
+        if owners[owner.path]:
             found.append((name, target))
     return found
 

@@ -191,4 +191,5 @@ def index_folder(session: Session, path: str | os.PathLike[str]) -> FolderReport
     source = store.replace_source(session, kind="folder", environment="", name=str(folder),
                                   version=version, location=str(folder), rows=rows,
                                   reader=READER)
+    store.refresh_statistics(session)
     return FolderReport(str(folder), len(files), source.objects, False)

@@ -31,7 +31,7 @@ CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 MAX_WORKERS = 2
 IN_PROCESS = 2
 # Bump when extraction changes what it stores: every package is then read again once.
-READER = 1
+READER = 2
 
 
 @dataclass
@@ -160,6 +160,8 @@ def index_environment(
         report.objects += source.objects
         if progress:
             progress(done, len(todo), dist.name)
+    if report.indexed or report.removed:
+        store.refresh_statistics(session)
     report.seconds = time.perf_counter() - started
     return report
 

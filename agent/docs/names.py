@@ -69,8 +69,11 @@ class Catalog:
     def mentioned(self, query: str) -> list[str]:
         """Indexed package names the query mentions (`pandas`, `sqlalchemy`)."""
         seen = []
-        for word in WORD.findall(query):
-            key = normal(word.split(".")[0])
+        words = [w.split(".")[0] for w in WORD.findall(query)]
+        # "JSON schema" names jsonschema as surely as "jsonschema" does.
+        joined = [a + b for a, b in zip(words, words[1:], strict=False)]
+        for word in words + joined:
+            key = normal(word)
             if key in self.sources and key not in seen:
                 seen.append(key)
         return seen
@@ -86,14 +89,14 @@ _lock = threading.Lock()
 
 def catalog(session: Session) -> Catalog:
     """The catalog, rebuilt only when the set of indexed sources changed."""
-    key_rows = session.execute(text(
-        "SELECT id, kind, name, indexed_at FROM doc_sources ORDER BY id")).all()
-    key = tuple(tuple(r) for r in key_rows)
+    key = tuple(session.execute(text(
+        "SELECT count(*), sum(id), max(indexed_at) FROM doc_sources")).one())
     database = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(database)
         if cached is not None and cached[0] == key:
             return cached[1]
+    key_rows = session.execute(text("SELECT id, kind, name FROM doc_sources")).all()
     built = Catalog()
     tops = session.execute(text(
         "SELECT DISTINCT source_id, qualname FROM doc_objects "

@@ -29,7 +29,8 @@ RARE_SHARE = 0.01  # a term in more than 1% of objects alone does not make a can
 MIN_RARE = 300
 CANDIDATES = 4000
 PREFILTER = 300
-POOL = 60
+POOL = 200
+DEPTH_BASE = 0.8  # big packages' internals outnumber their API: shallow names are the API
 MAX_TERMS = 8
 KIND_PRIOR = {"module": 0.85, "attribute": 0.85, "section": 1.0}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -101,8 +102,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     packages a question names) are also looked for on their own, without the `skip` terms
     (a package's own name), and weigh `MENTION_BOOST` times more.
     """
-    df = store.document_frequencies(session, terms)
-    total, avg_len = store.corpus_size(session)
+    df, total, avg_len = store.term_statistics(session, terms)
     terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
     tsquery = candidate_query(terms, df, total)
     if tsquery is None:
@@ -113,8 +113,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     weight = {t: 0.0 if t in skip and boosted else idf[t] * (
         ALTERNATIVE_WEIGHT if t in alternative else 1.0) for t in terms}
     # Length in log scale: one-line attribute docs make the plain average tiny.
-    norm = (f"({K1} * ({1 - B} + {B} * ln(1 + length(tsv)) / "
-            f"{math.log(1 + avg_len):.4f}))")
+    norm = f"({K1} * ({1 - B} + {B} * ln(1 + len) / {math.log(1 + avg_len):.4f}))"
     score = " + ".join(f"{weight[t]:.5f} * (r{i} * {K1 + 1}) / (r{i} + {norm})"
                        for i, t in enumerate(terms) if weight[t])
     ranks = ", ".join(f"ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0) AS r{i}"
@@ -130,7 +129,9 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
         f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} LIMIT {CANDIDATES}) {own}), "
         f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ts_rank(CAST(:w AS real[]), tsv, "
         f"CAST(:cheap AS tsquery), 0) * {boost} DESC LIMIT {PREFILTER}), "
-        f"r AS (SELECT id, source_id, tsv, {ranks} FROM c) "
+        # Materialized: each rank is computed (and the vector read) once per row, not once
+        # per mention in the score.
+        f"r AS MATERIALIZED (SELECT id, source_id, length(tsv) AS len, {ranks} FROM c) "
         f"SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC LIMIT {POOL}"
     )
     params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS,
@@ -212,29 +213,33 @@ def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[in
 
 
 def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
-    """The best `k` scored objects as hits, with a small prior by kind."""
+    """The best `k` scored objects as hits, after priors by kind and depth."""
     if not scored:
         return []
-    rows = session.execute(text(
+    heads = session.execute(text(
+        "SELECT id, qualname, kind FROM doc_objects WHERE id = ANY(:ids)"),
+        {"ids": list(scored)}).all()
+    final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
+             for r in heads}
+    best = sorted(heads, key=lambda r: (-final[r.id], r.qualname))[:k]
+    rows = {r.id: r for r in session.execute(text(
         "SELECT o.id, o.qualname, o.kind, o.signature, o.doc, o.file, o.line, "
         "s.name AS package, s.version, s.kind AS source_kind "
         "FROM doc_objects o JOIN doc_sources s ON s.id = o.source_id WHERE o.id = ANY(:ids)"),
-        {"ids": list(scored)}).all()
-    ranked = sorted(rows, key=lambda r: (-scored[r.id] * KIND_PRIOR.get(r.kind, 1.0)
-                                         * depth_prior(r.qualname), r.qualname))
+        {"ids": [r.id for r in best]})}
     found = []
-    for row in ranked[:k]:
+    for head in best:
+        row = rows[head.id]
         location = f"{row.file}:{row.line}" if row.file and row.line else (row.file or "")
         version = row.version if row.source_kind == "package" else ""
         package = row.package if row.source_kind == "package" else row.package.rsplit("/", 1)[-1]
         body = row.doc if row.source_kind == "folder" or not row.signature else \
             f"{row.signature}\n\n{row.doc}"
         found.append(DocHit(row.qualname, package, version, row.kind, body.strip(), location,
-                            round(scored[row.id] * KIND_PRIOR.get(row.kind, 1.0)
-                                  * depth_prior(row.qualname), 4), row.signature))
+                            round(final[row.id], 4), row.signature))
     return found
 
 
 def depth_prior(qualname: str) -> float:
     """Deeply nested names are less often what a question is about."""
-    return 0.9 ** max(0, qualname.count(".") - 1)
+    return DEPTH_BASE ** max(0, qualname.count(".") - 1)

@@ -143,13 +143,16 @@ def analyze_upload(
     name: str,
     source: BinaryIO,
     *,
+    user_id: int,
     kind: Kind | None = None,
     progress: Progress | None = None,
     analyse: Analyser = run_analysis,
 ) -> AnalyzedUpload:
-    """Keep the file, analyse it as `kind` (detected when None) and record it with its summary.
+    """Keep the file, analyse it as `kind` (detected when None) and record it with its summary
+    as an upload of `user_id`.
 
-    Bytes seen before reuse their row; a file that cannot be analysed is not recorded.
+    Bytes the user uploaded before reuse their row; a file that cannot be analysed is not
+    recorded. Identical bytes share one kept file whoever uploads them.
     """
     report = progress or (lambda fraction, message: None)
     report(0.0, f"Saving {name}")
@@ -158,7 +161,7 @@ def analyze_upload(
     )
     kind = kind or detect_kind(stored.path)
     with sessions() as session:
-        upload = find_by_sha256(session, stored.sha256)
+        upload = find_by_sha256(session, stored.sha256, user_id=user_id)
         reused = upload is not None
         path = stored.path if upload is None else _keep_one_copy(session, upload, stored.path)
         try:
@@ -178,10 +181,12 @@ def analyze_upload(
                     sha256=stored.sha256,
                     stored_path=str(stored.path),
                     summary=summary,
+                    user_id=user_id,
                 )
             except SQLAlchemyError:
-                # Not recorded, so not kept: no row had these bytes, so none refers to the file.
-                _delete_kept(stored.path)
+                # Not recorded, so not kept, unless another user's row has these same bytes.
+                session.rollback()
+                _remove_if_unused(session, str(stored.path))
                 raise
         elif upload.kind != kind or upload.summary is None:
             set_summary(session, upload.id, kind=kind, summary=summary)
@@ -193,13 +198,15 @@ def open_upload(
     sessions: sessionmaker[Session],
     upload_id: int,
     *,
+    user_id: int,
     kind: Kind | None = None,
     progress: Progress | None = None,
     analyse: Analyser = run_analysis,
 ) -> AnalyzedUpload:
-    """Reopen an earlier upload, as its recorded kind unless `kind` says otherwise."""
+    """Reopen one of the user's earlier uploads, as its recorded kind unless `kind` says
+    otherwise."""
     with sessions() as session:
-        upload = get_upload(session, upload_id)
+        upload = get_upload(session, upload_id, user_id=user_id)
         if upload is None:
             raise UploadMissing(f"Upload {upload_id} no longer exists; pick another one.")
         kind = kind or _as_kind(upload.kind)
@@ -226,10 +233,13 @@ def load_analysis(
     return analyse(path, kind or _as_kind(upload.kind), upload.sha256, progress)
 
 
-def delete_upload(sessions: sessionmaker[Session], upload_id: int, *, data_dir: Path) -> None:
-    """Remove the upload's row, and its kept file unless another row still points at it."""
+def delete_upload(
+    sessions: sessionmaker[Session], upload_id: int, *, user_id: int, data_dir: Path
+) -> None:
+    """Remove one of the user's uploads, and its kept file unless another row (anyone's)
+    still points at it."""
     with sessions() as session:
-        upload = get_upload(session, upload_id)
+        upload = get_upload(session, upload_id, user_id=user_id)
         if upload is None:
             return
         stored_path = upload.stored_path

@@ -25,13 +25,15 @@ class Attached:
 
 
 def attach_files(
-    sessions: sessionmaker[Session], settings: Settings, files: Sequence[tuple[str, BinaryIO]]
+    sessions: sessionmaker[Session], settings: Settings, files: Sequence[tuple[str, BinaryIO]],
+    *, user_id: int,
 ) -> Attached:
-    """Store and analyse each (name, file); a file that fails is reported, not fatal."""
+    """Store and analyse each (name, file) as the user's; a file that fails is reported, not
+    fatal."""
     attached = Attached()
     for name, source in files:
         try:
-            upload = analyze_upload(sessions, settings, name, source).upload
+            upload = analyze_upload(sessions, settings, name, source, user_id=user_id).upload
         except MiniAgentError as exc:
             attached.problems.append(f"{name}: {exc}")
             continue

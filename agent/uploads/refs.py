@@ -22,9 +22,11 @@ def attached_upload_ids(history: Iterable[Interaction]) -> list[int]:
     return ids
 
 
-def upload_refs(session: Session, upload_ids: Sequence[int]) -> dict[int, UploadRef]:
-    """The uploads with these ids that still exist, in the order asked for."""
-    rows = uploads_by_id(session, upload_ids)
+def upload_refs(
+    session: Session, upload_ids: Sequence[int], *, user_id: int
+) -> dict[int, UploadRef]:
+    """The user's uploads with these ids that still exist, in the order asked for."""
+    rows = uploads_by_id(session, upload_ids, user_id=user_id)
     return {
         i: UploadRef(i, rows[i].name, rows[i].kind,
                      Path(p) if (p := rows[i].stored_path) else None, rows[i].summary,

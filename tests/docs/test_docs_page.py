@@ -49,3 +49,12 @@ def test_a_bad_interpreter_path_is_explained_not_raised(app_env, docs_sessions) 
     at.button(key="FormSubmitter:docs-env-Index").click().run()
     assert not at.exception
     assert "not a Python interpreter" in at.error[0].value
+
+
+def test_with_several_users_the_page_does_not_offer_indexing_server_paths(
+        app_env, docs_sessions, monkeypatch) -> None:
+    monkeypatch.setenv("MINI_AGENT_AUTH", "header")
+    at = open_page()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Index"]
+    assert "single-user mode" in at.info[0].value
