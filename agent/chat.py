@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.cancel import Cancel, TurnStopped
-from agent.context import Context, build_context, system_text, uploads_note
+from agent.context import Context, fit_context, system_text, uploads_note
 from agent.docs.retrieval import docs_note, hits_meta, reply_findings, retrieve
 from agent.errors import LLMError, PromptRejected
 from agent.llm import LLMClient, context_window, count_tokens
@@ -102,10 +102,14 @@ class ChatTurn:
         cancel: Cancel | None = None,
         final_retries: int = 0,
         retry_backoff_s: float = 0.5,
+        source: str = "app",
+        client_name: str | None = None,
     ) -> None:
         check_prompt(prompt, max_prompt_chars)
         self.sessions = sessions
         self.user_id = user_id  # every row this turn reads or writes is this user's
+        # Where the turn came from ('app' or 'api') and, for the API, the calling program.
+        self.source, self.client_name = source, client_name
         self.client = client
         self.conversation_id = conversation_id
         self.model = model
@@ -149,7 +153,7 @@ class ChatTurn:
         try:
             with self.sessions() as session:
                 if self.conversation_id is not None:
-                    self.history = queries.list_turns(session, self.conversation_id,
+                    self.history = queries.turn_facts(session, self.conversation_id,
                                                       before=self.turn_of, user_id=self.user_id)
                 self._attach_uploads(session, self.history)
                 row = queries.start_interaction(
@@ -162,6 +166,8 @@ class ChatTurn:
                     turn_of=self.turn_of,
                     hide_later=self.hide_later,
                     user_id=self.user_id,
+                    source=self.source,
+                    client=self.client_name,
                 )
                 self.result.interaction_id = row.id
         except SQLAlchemyError:
@@ -176,18 +182,33 @@ class ChatTurn:
         docs = retrieve(self.sessions, self.preset, self.prompt)
         if docs:
             self.result.meta["docs"] = hits_meta(docs)
-        context = build_context(
-            history,
-            self.prompt,
-            system_prompt=system_text(self.system_prompt, uploads_note(self.result.uploads),
-                                      docs_note(docs)),
-            window=context_window(self.client, self.model),
-            count_tokens=lambda messages: count_tokens(self.model, messages),
-        )
+        context = self._fit(docs_note(docs))
         self.result.dropped_turns = context.dropped_turns
         if context.dropped_turns:
             self.result.meta["dropped_turns"] = context.dropped_turns
         return context
+
+    def _fit(self, docs: str | None) -> Context:
+        """The history that fits the window, read newest first and only as far as it fits."""
+        system = system_text(self.system_prompt, uploads_note(self.result.uploads), docs)
+        with_text = sum(1 for t in self.history if t.has_text)
+        options: dict[str, Any] = {
+            "system_prompt": system, "window": context_window(self.client, self.model),
+            "count_tokens": lambda messages: count_tokens(self.model, messages),
+            # A final row never changes: its count is reused (a pending one's text grows).
+            "count_key": lambda turn: (
+                self.model, turn.id, len(turn.prompt), len(turn.response or "")
+            ) if turn.status != "pending" else None}
+        if self.conversation_id is None or not with_text:
+            return fit_context([], 0, self.prompt, **options)
+        try:
+            with self.sessions() as session:
+                texts = queries.newest_turn_texts(session, self.conversation_id,
+                                                  before=self.turn_of, user_id=self.user_id)
+                return fit_context(texts, with_text, self.prompt, **options)
+        except SQLAlchemyError:
+            log.exception("could not read the history of %s", self.conversation_id)
+            return fit_context([], 0, self.prompt, **options)
 
     def _attach_uploads(self, session: Session, history: list[Any]) -> None:
         """Keep earlier turns' uploads attached, add this turn's, and note them in the meta."""

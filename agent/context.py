@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from agent.tools.base import UploadRef
-from db.models import Interaction
 
 Message = dict[str, Any]
 # Room left for the reply when the window is known.
 REPLY_RESERVE_TOKENS = 1024
+# Token counts of past turns, so the next turn of a conversation does not tokenize its kept
+# history again; a shortcut only (another process counts once itself).
+KNOWN_COUNTS: OrderedDict[Hashable, int] = OrderedDict()
+KNOWN_COUNTS_MAX = 50_000
+_counts_lock = threading.Lock()
+
+
+def counted(key: Hashable | None, count: Callable[[], int]) -> int:
+    """`count()`, remembered under `key` (None: not remembered)."""
+    if key is None:
+        return count()
+    with _counts_lock:
+        if key in KNOWN_COUNTS:
+            KNOWN_COUNTS.move_to_end(key)
+            return KNOWN_COUNTS[key]
+    value = count()
+    with _counts_lock:
+        KNOWN_COUNTS[key] = value
+        while len(KNOWN_COUNTS) > KNOWN_COUNTS_MAX:
+            KNOWN_COUNTS.popitem(last=False)
+    return value
 
 
 @dataclass
@@ -27,7 +49,15 @@ class Context:
 CUT_OFF_NOTE = "[This reply was cut off before it finished.]"
 
 
-def turn_messages(turn: Interaction) -> list[Message]:
+class TurnText(Protocol):
+    """What a past turn contributes to the context."""
+
+    prompt: str
+    response: str | None
+    status: str
+
+
+def turn_messages(turn: TurnText) -> list[Message]:
     """A past turn as chat messages; failed turns without text are left out.
 
     A reply that did not finish (stopped, broken off, or still streaming elsewhere) is marked
@@ -49,42 +79,61 @@ def char_bound(messages: list[Message]) -> int:
 
 
 def build_context(
-    history: Sequence[Interaction],
+    history: Sequence[TurnText],
     prompt: str,
     *,
     system_prompt: str | None,
     window: int | None,
     count_tokens: Callable[[list[Message]], int],
 ) -> Context:
+    """Fit as many recent turns of `history` (oldest first) as `window` allows."""
+    texts = [t for t in history if t.response]
+    return fit_context(reversed(texts), len(texts), prompt, system_prompt=system_prompt,
+                       window=window, count_tokens=count_tokens)
+
+
+def fit_context(
+    newest_first: Iterable[TurnText],
+    turns_with_text: int,
+    prompt: str,
+    *,
+    system_prompt: str | None,
+    window: int | None,
+    count_tokens: Callable[[list[Message]], int],
+    count_key: Callable[[TurnText], Hashable | None] = lambda turn: None,
+) -> Context:
     """Fit as many recent turns as `window` allows in front of the new prompt.
 
-    Linear in the conversation: each turn is measured once, by its character count when that
-    bound already fits, else by the tokenizer; the walk stops at the first turn that does not
-    fit, so only the kept turns (bounded by the window) are ever tokenized.
+    Linear in the conversation, and bounded by the window: turns are taken newest first and
+    each is measured once, by its character count when that bound already fits, else by the
+    tokenizer; the walk stops at the first turn that does not fit, so the older turns are
+    never read, let alone tokenized. `count_key` names a turn's count for reuse by the next
+    turn (stored rows do not change once final).
     """
     head = [{"role": "system", "content": system_prompt}] if system_prompt else []
     tail = [{"role": "user", "content": prompt}]
-    pairs = [m for m in (turn_messages(t) for t in history) if m]
     if window is None:
-        return Context(head + [m for p in pairs for m in p] + tail, 0)
+        everything = [turn_messages(t) for t in newest_first]
+        return Context(head + [m for p in reversed(everything) for m in p] + tail, 0)
     budget = max(window - REPLY_RESERVE_TOKENS, window // 2)
     base = char_bound(head + tail)
     if base > budget:
         base = count_tokens(head + tail)
         if base > budget:
-            return Context(head + tail, len(pairs), fits=False, prompt_tokens=base)
+            return Context(head + tail, turns_with_text, fits=False, prompt_tokens=base)
     used = base
-    kept = 0
-    for pair in reversed(pairs):
+    kept: list[list[Message]] = []
+    for turn in newest_first:
+        pair = turn_messages(turn)
         cost = char_bound(pair)
         if used + cost > budget:
-            cost = count_tokens(pair)
+            cost = counted(count_key(turn), lambda: count_tokens(pair))  # noqa: B023
             if used + cost > budget:
                 break
         used += cost
-        kept += 1
-    chosen = pairs[len(pairs) - kept:]
-    return Context(head + [m for p in chosen for m in p] + tail, len(pairs) - kept)
+        kept.append(pair)
+    messages = head + [m for p in reversed(kept) for m in p] + tail
+    return Context(messages, max(0, turns_with_text - len(kept)))
 
 
 def upload_line(upload: UploadRef) -> str:

@@ -56,9 +56,14 @@ def agent_setup(settings: Settings, client: LLMClient, model: str) -> AgentSetup
         max_tool_steps=settings.max_tool_steps,
         tools_off=tool_support(client, model),
         code_off=code_tools_off(settings),
-        context=ToolContext(
-            sandbox_timeout_s=min(settings.request_timeout_s, 30.0),
-            allow_unisolated=settings.sandbox_allow_unisolated,
-            sandbox_mode=settings.sandbox_mode,
-        ),
+        context=tool_context(settings),
+    )
+
+
+def tool_context(settings: Settings) -> ToolContext:
+    """The limits tools run with, wherever they are called from (chat, API or MCP)."""
+    return ToolContext(
+        sandbox_timeout_s=min(settings.request_timeout_s, 30.0),
+        allow_unisolated=settings.sandbox_allow_unisolated,
+        sandbox_mode=settings.sandbox_mode,
     )

@@ -179,15 +179,19 @@ def _walk_probe(session: Session, filters: Filters) -> tuple[int, int]:
 
 def list_page(
     session: Session, filters: Filters, *, page: int = 1, ranked: bool = False,
-    total: Count | None = None,
+    total: Count | None = None, limit: int = PAGE_SIZE, offset: int | None = None,
 ) -> list[Any]:
-    """One page of matching interactions, newest first (or by relevance for a search)."""
+    """One page of matching interactions, newest first (or by relevance for a search).
+
+    The page shows `page` of PAGE_SIZE rows; the API asks for any `limit` from any `offset`.
+    """
     custom_plans(session)
-    offset = (max(page, 1) - 1) * PAGE_SIZE
+    if offset is None:
+        offset = (max(page, 1) - 1) * limit
     newest = (I.created_at.desc(), I.id.desc())
     if not filters.search:
         query = select(*LIST_COLUMNS).where(*where_clauses(filters)).order_by(*newest)
-        return list(session.execute(query.offset(offset).limit(PAGE_SIZE)))
+        return list(session.execute(query.offset(offset).limit(limit)))
     if total is None:
         total = count_matching(session, filters, cap=MATCH_FIRST_MAX)
     if total.value == 0:
@@ -206,9 +210,9 @@ def list_page(
         order = (cte.c.created_at.desc(), cte.c.id.desc())
     else:
         query = select(*LIST_COLUMNS).where(*conditions).order_by(*newest)
-        return list(session.execute(query.offset(offset).limit(PAGE_SIZE)))
+        return list(session.execute(query.offset(offset).limit(limit)))
     columns = [cte.c[c.name] for c in LIST_COLUMNS]
-    query = select(*columns).order_by(*order).offset(offset).limit(PAGE_SIZE)
+    query = select(*columns).order_by(*order).offset(offset).limit(limit)
     return list(session.execute(query))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -144,6 +145,43 @@ def list_turns(
     if before is not None:
         query = query.where(POSITION.op("<")(before))
     return list(session.scalars(query))
+
+
+def turn_facts(
+    session: Session, conversation_id: int, *, before: int | None = None,
+    user_id: int | None = None,
+) -> list[Any]:
+    """The shown turns' small columns (model, meta, whether they have text), oldest first:
+    what a new turn needs to know about its history without loading its text."""
+    query = (
+        select(Interaction.id, Interaction.model, Interaction.meta,
+               func.coalesce(Interaction.response, "").op("<>")("").label("has_text"))
+        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(False),
+               *mine(Interaction.user_id, user_id))
+        .order_by(POSITION, Interaction.id)
+    )
+    if before is not None:
+        query = query.where(POSITION.op("<")(before))
+    return list(session.execute(query))
+
+
+def newest_turn_texts(
+    session: Session, conversation_id: int, *, before: int | None = None, batch: int = 16,
+    user_id: int | None = None,
+) -> Iterator[Any]:
+    """The shown turns' prompt, reply and status, newest first, fetched `batch` rows at a time:
+    fitting a context window reads only the turns it keeps (and one more)."""
+    query = (
+        select(Interaction.id, Interaction.prompt, Interaction.response, Interaction.status)
+        .where(Interaction.conversation_id == conversation_id, Interaction.hidden.is_(False),
+               func.coalesce(Interaction.response, "") != "",
+               *mine(Interaction.user_id, user_id))
+        .order_by(POSITION.desc(), Interaction.id.desc())
+        .execution_options(yield_per=batch)
+    )
+    if before is not None:
+        query = query.where(POSITION.op("<")(before))
+    yield from session.execute(query)
 
 
 def earlier_attempts(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.chat import ChatTurn
 from agent.context import CUT_OFF_NOTE, build_context
 from agent.errors import PromptRejected
-from agent.llm import LLMClient
+from agent.llm import LLMClient, count_tokens
 from db import queries
 from db.engine import make_engine, make_sessionmaker
 from db.models import Interaction
@@ -246,7 +248,7 @@ def test_an_error_before_the_model_call_still_finalizes_the_row(
     def broken(*args, **kwargs):
         raise RuntimeError("context bug")
 
-    monkeypatch.setattr("agent.chat.build_context", broken)
+    monkeypatch.setattr("agent.chat.fit_context", broken)
     turn = new_turn(sessions, fake_llm)
     with pytest.raises(RuntimeError, match="context bug"):
         run(turn)
@@ -301,3 +303,25 @@ def test_the_context_tokenizes_each_kept_turn_once_and_never_the_dropped_ones() 
     kept = 200 - context.dropped_turns
     assert 0 < kept < 200
     assert len(calls) <= kept + 1
+
+
+def test_the_next_turn_reuses_the_kept_turns_token_counts(sessions, fake_llm, monkeypatch) -> None:
+    with sessions() as session:
+        conversation_id = queries.create_conversation(session, title="long").id
+    for n in range(8):
+        run(new_turn(sessions, fake_llm, prompt=f"question {n} " + "word " * 300,
+                     conversation_id=conversation_id))
+    monkeypatch.setattr("agent.context.KNOWN_COUNTS", OrderedDict())
+    calls: list[int] = []
+    real = count_tokens
+    monkeypatch.setattr("agent.chat.count_tokens",
+                        lambda model, messages: calls.append(1) or real(model, messages))
+    client = client_for(fake_llm, context_tokens=6000)
+    run(new_turn(sessions, fake_llm, prompt="first look", conversation_id=conversation_id,
+                 client=client))
+    first = len(calls)
+    calls.clear()
+    run(new_turn(sessions, fake_llm, prompt="second look", conversation_id=conversation_id,
+                 client=client))
+    assert first >= 2
+    assert len(calls) <= 2  # only the turn added since, and the one that no longer fits
