@@ -15,9 +15,14 @@ import streamlit as st
 
 if __name__ != "__main__":
     from api.server import ApiServer
+    from config import get_settings
+    from ui.auth import server_auth
 
     api = ApiServer()
-    server = st.App("app.py", routes=api.routes(), lifespan=api.lifespan)
+    # The auth mode's server set-up (st.login's [auth] secrets, the trusted proxy header,
+    # the bind address) must be in place before the server starts.
+    server = st.App("app.py", routes=api.routes(), lifespan=api.lifespan,
+                    secrets=server_auth(get_settings()))
 else:
     from sqlalchemy.exc import SQLAlchemyError
 
