@@ -218,10 +218,11 @@ def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
     if not scored:
         return []
     heads = session.execute(text(
-        "SELECT id, source_id, qualname, name, kind, file, line, md5(NULLIF(doc, '')) AS doc_hash "
-        "FROM doc_objects WHERE id = ANY(:ids)"), {"ids": list(scored)}).all()
+        "SELECT id, source_id, qualname, name, kind, file, line, "
+        "NULLIF(octet_length(doc), 0) AS doc_size FROM doc_objects WHERE id = ANY(:ids)"),
+        {"ids": list(scored)}).all()
     final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
-             * (1.0 if r.doc_hash else UNDOCUMENTED) for r in heads}
+             * (1.0 if r.doc_size else UNDOCUMENTED) for r in heads}
     best = distinct(sorted(heads, key=lambda r: (-final[r.id], r.qualname)), k)
     rows = {r.id: r for r in session.execute(text(
         "SELECT o.id, o.qualname, o.kind, o.signature, o.doc, o.file, o.line, "
@@ -244,14 +245,15 @@ def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
 def distinct(ranked: list[Any], k: int) -> list[Any]:
     """The first `k` rows that are not another path to an object already taken.
 
-    One object is often indexed under several names: a method inherited by many classes
+    One object is often indexed under several names (same name, same docstring size: the
+    size, unlike a hash, needs no read of the text): a method inherited by many classes
     (same definition), a function re-exported by another package (`litellm.Field` is
     `pydantic.Field`), a vendored copy. Five copies of one answer leave no room for others.
     """
     taken: list[Any] = []
     seen: set[tuple[Any, ...]] = set()
     for row in ranked:
-        keys = [("name", row.name, row.doc_hash)] if row.doc_hash else []
+        keys = [("name", row.name, row.doc_size)] if row.doc_size else []
         if row.file and row.line and row.kind != "module":
             keys.append(("at", row.source_id, row.file, row.line))
         if any(key in seen for key in keys):

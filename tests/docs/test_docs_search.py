@@ -72,7 +72,7 @@ def test_several_paths_to_one_object_take_one_place_among_the_hits() -> None:
     def row(n: int, qualname: str, source: int, line: int | None, doc: str | None) -> object:
         return SimpleNamespace(id=n, source_id=source, qualname=qualname, kind="method",
                                name=qualname.rsplit(".", 1)[-1], file="p/m.py", line=line,
-                               doc_hash=doc)
+                               doc_size=doc)
     ranked = [row(1, "p.A.size", 1, 10, "d1"), row(2, "p.B.size", 1, 10, "d1"),
               row(3, "q.Field", 2, 5, "d2"), row(4, "p.Field", 1, 7, "d2"),
               row(5, "p.a", 1, 20, None), row(6, "p.b", 1, 21, None), row(7, "p.c", 1, 22, "d3")]
