@@ -56,8 +56,13 @@ def test_header_mode_trusts_exactly_the_configured_header() -> None:
     assert st_config.get_option("server.trustedUserHeaders") == {"X-Auth-Request-Email": "email"}
 
 
-def test_without_sign_in_the_server_listens_on_this_machine_only() -> None:
-    if st_config.is_manually_set("server.address"):
-        pytest.skip("server.address is set explicitly in this environment")
-    assert server_auth(Settings(MINI_AGENT_AUTH="none")) == {}
-    assert st_config.get_option("server.address") == "127.0.0.1"
+def test_without_sign_in_the_server_listens_on_this_machine_only(monkeypatch) -> None:
+    # The project's .streamlit/config.toml sets an address; pretend nobody did.
+    monkeypatch.setattr(st_config, "is_manually_set", lambda name: False)
+    before = st_config.get_option("server.address")
+    try:
+        st_config.set_option("server.address", "0.0.0.0")
+        assert server_auth(Settings(MINI_AGENT_AUTH="none")) == {}
+        assert st_config.get_option("server.address") == "127.0.0.1"
+    finally:
+        st_config.set_option("server.address", before)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from agent.analysis.tables import profile_csv
 
 ROWS = 1_200_000
@@ -30,3 +34,28 @@ def test_a_unique_key_column_proves_there_are_no_duplicate_rows() -> None:
     profile = profile_csv(_sorted_file(repeat_last=False), memory_budget_bytes=1 << 20)
     assert profile.duplicate_rows == 0
     assert profile.columns.set_index("column").at["id", "distinct"] == ROWS
+
+
+def test_counts_taken_apart_on_big_files_equal_those_of_one_select(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The package's scan() function shadows the module of the same name.
+    scan_module = sys.modules["agent.analysis.tables.scan"]
+    lines = [b"n,x,word,flag,day"] + [
+        b"%d,%s,%s,%s,2024-01-%02d" % (
+            i % 37, b"" if i % 11 == 0 else b"%.2f" % (i * 0.37 % 50),
+            b"" if i % 13 == 0 else [b"red", b"blue", b"k"][i % 3],
+            [b"true", b"false"][i % 2 == 0 or i % 7 == 0], 1 + i % 28)
+        for i in range(3000)
+    ]
+    data = b"\n".join(lines) + b"\n"
+    together = profile_csv(data)
+    monkeypatch.setattr(scan_module, "COUNT_APART_ROWS", 0)
+    apart = profile_csv(data)
+    assert apart.histograms == together.histograms
+    assert set(apart.histograms) == {"n", "x", "day"}
+    assert apart.top_values == together.top_values
+    assert len(apart.top_values["word"]) == 3
+    assert apart.timeseries is not None
+    assert apart.timeseries.equals(together.timeseries)
+    assert apart.summary() == together.summary()

@@ -233,7 +233,9 @@ class Views:
             for owner in reversed(order):
                 members.update(owner.members)
                 # Stubs declare some methods by @overload only: griffe keeps those apart.
-                members.update({n: o[0] for n, o in getattr(owner, "overloads", {}).items()
+                # A class griffe could not fully read has `overloads` set to None.
+                overloads = getattr(owner, "overloads", None) or {}
+                members.update({n: o[0] for n, o in overloads.items()
                                 if o and n not in owner.members})
             dynamic = any(set(owner.members) & DYNAMIC for owner in order)
             view = ClassView(members, frozenset(cls.members), complete, dynamic)

@@ -32,6 +32,7 @@ PREFILTER = 300
 POOL = 200
 DEPTH_BASE = 0.8  # big packages' internals outnumber their API: shallow names are the API
 MAX_TERMS = 8
+UNDOCUMENTED = 0.8  # an object its authors left without a docstring is rarely the API to use
 KIND_PRIOR = {"module": 0.85, "attribute": 0.85, "section": 1.0}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Name matches add to the normalised text score: a dotted suffix is nearly certain.
@@ -217,11 +218,12 @@ def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
     if not scored:
         return []
     heads = session.execute(text(
-        "SELECT id, qualname, kind FROM doc_objects WHERE id = ANY(:ids)"),
+        "SELECT id, source_id, qualname, name, kind, file, line, "
+        "NULLIF(octet_length(doc), 0) AS doc_size FROM doc_objects WHERE id = ANY(:ids)"),
         {"ids": list(scored)}).all()
     final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
-             for r in heads}
-    best = sorted(heads, key=lambda r: (-final[r.id], r.qualname))[:k]
+             * (1.0 if r.doc_size else UNDOCUMENTED) for r in heads}
+    best = distinct(sorted(heads, key=lambda r: (-final[r.id], r.qualname)), k)
     rows = {r.id: r for r in session.execute(text(
         "SELECT o.id, o.qualname, o.kind, o.signature, o.doc, o.file, o.line, "
         "s.name AS package, s.version, s.kind AS source_kind "
@@ -238,6 +240,29 @@ def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
         found.append(DocHit(row.qualname, package, version, row.kind, body.strip(), location,
                             round(final[row.id], 4), row.signature))
     return found
+
+
+def distinct(ranked: list[Any], k: int) -> list[Any]:
+    """The first `k` rows that are not another path to an object already taken.
+
+    One object is often indexed under several names (same name, same docstring size: the
+    size, unlike a hash, needs no read of the text): a method inherited by many classes
+    (same definition), a function re-exported by another package (`litellm.Field` is
+    `pydantic.Field`), a vendored copy. Five copies of one answer leave no room for others.
+    """
+    taken: list[Any] = []
+    seen: set[tuple[Any, ...]] = set()
+    for row in ranked:
+        keys = [("name", row.name, row.doc_size)] if row.doc_size else []
+        if row.file and row.line and row.kind != "module":
+            keys.append(("at", row.source_id, row.file, row.line))
+        if any(key in seen for key in keys):
+            continue
+        seen.update(keys)
+        taken.append(row)
+        if len(taken) == k:
+            break
+    return taken
 
 
 def depth_prior(qualname: str) -> float:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from agent.docs import search_docs
 from agent.docs.embeddings import fuse_embeddings, rrf
-from agent.docs.search import candidate_query
+from agent.docs.search import candidate_query, distinct
 from db.docs import has_vector
 from tests.docs_questions import PACKAGES, QUESTIONS, hit_rate
 
@@ -64,6 +66,18 @@ def test_common_terms_only_make_candidates_in_pairs() -> None:
     assert query == "'rare' | ('data' & 'frame')"
     assert candidate_query(["data"], {"data": 90_000}, total=100_000) == "'data'"
     assert candidate_query(["gone"], {}, total=10) is None
+
+
+def test_several_paths_to_one_object_take_one_place_among_the_hits() -> None:
+    def row(n: int, qualname: str, source: int, line: int | None, doc: str | None) -> object:
+        return SimpleNamespace(id=n, source_id=source, qualname=qualname, kind="method",
+                               name=qualname.rsplit(".", 1)[-1], file="p/m.py", line=line,
+                               doc_size=doc)
+    ranked = [row(1, "p.A.size", 1, 10, "d1"), row(2, "p.B.size", 1, 10, "d1"),
+              row(3, "q.Field", 2, 5, "d2"), row(4, "p.Field", 1, 7, "d2"),
+              row(5, "p.a", 1, 20, None), row(6, "p.b", 1, 21, None), row(7, "p.c", 1, 22, "d3")]
+    assert [r.id for r in distinct(ranked, 3)] == [1, 3, 5]
+    assert [r.id for r in distinct(ranked, 9)] == [1, 3, 5, 6, 7]
 
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:

@@ -164,23 +164,21 @@ def bins_for(col: Column, low: float | None, high: float | None) -> Bins | None:
     return Bins(low, (high - low) / HISTOGRAM_BINS, HISTOGRAM_BINS)
 
 
-def histogram_agg(col: Column, bins: Bins) -> str:
-    """A map from bin index to count; the maximum lands in the last bin."""
+def bin_index(col: Column, bins: Bins) -> str:
+    """The bin index of each value, to count by; the maximum lands in the last bin."""
     value = col.as_number if col.family == "temporal" else col.finite
     index = f"floor(({value} - {bins.low!r}) / {bins.width!r})"
-    return f"histogram(least({index}, {bins.count - 1})::INTEGER)"
+    return f"least({index}, {bins.count - 1})::INTEGER"
 
 
-def value_counts_aggs(col: Column, top: list[str] | None, *, exhaustive: bool) -> list[str]:
-    """Counts of every value when exhaustive, else of the approximate top values.
+def value_counts_aggs(col: Column, top: list[str] | None) -> list[str]:
+    """Counts of the approximate top values (of both values for booleans).
 
     Comparisons against known values are far cheaper than DuckDB's histogram() on strings.
     """
     a = f"c{col.index}"
     if col.family == "boolean":
         return [f"count_if({col.sql}) AS {a}_v0", f"count_if(NOT {col.sql}) AS {a}_v1"]
-    if exhaustive:
-        return [f"histogram({col.sql}) AS {a}_values"]
     return [f"count_if({col.sql} = {literal(v)}) AS {a}_v{i}" for i, v in enumerate(top or [])]
 
 
