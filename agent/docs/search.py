@@ -253,7 +253,7 @@ def distinct(ranked: list[Any], k: int) -> list[Any]:
     taken: list[Any] = []
     seen: set[tuple[Any, ...]] = set()
     for row in ranked:
-        keys = [("name", row.name, row.doc_size)] if row.doc_size else []
+        keys: list[tuple[Any, ...]] = [("name", row.name, row.doc_size)] if row.doc_size else []
         if row.file and row.line and row.kind != "module":
             keys.append(("at", row.source_id, row.file, row.line))
         if any(key in seen for key in keys):
