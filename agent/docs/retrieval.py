@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 RETRIEVING_PRESETS = frozenset({"explain", "write_tests", "debug", "review"})
 RETRIEVED = 5
 NOTE_DOC_CHARS = 700
-PYTHON_BLOCK = re.compile(r"```(?:python|py|python3)[^\n]*\n(.*?)```", re.DOTALL)
+# The info string stops at a backtick (CommonMark forbids one there): without that, a reply
+# that repeats "```py" on one long line costs time quadratic in its length.
+PYTHON_BLOCK = re.compile(r"```(?:python|py|python3)[^\n`]*\n(.*?)```", re.DOTALL)
 MAX_BLOCKS = 20
 Sessions = Callable[[], Session]
 
