@@ -1,14 +1,17 @@
 """Measure the sandbox's start-to-result overhead: print(1), and a 20-test pytest run.
 
-Run from the project root: `.venv/bin/python -m bench.bench_sandbox [--runs 30]`. As root
-"namespaces" is the root mode; run it as an ordinary user (e.g. `setpriv --reuid U --regid U
---clear-groups .venv/bin/python -m bench.bench_sandbox`) to measure user namespaces.
+Run from the project root: `.venv/bin/python -m bench.bench_sandbox [--runs 30]`. Prints wall
+time (median, p95), CPU time per run (user + system of this process and all it waited for:
+launcher and child) and the 1-minute load average, since wall times on a busy machine mislead.
+As root "namespaces" is the root mode; run it as an ordinary user (e.g. `setpriv --reuid U
+--regid U --clear-groups .venv/bin/python -m bench.bench_sandbox`) to measure user namespaces.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,22 +27,32 @@ TESTS = "from solution import add\n\n" + "".join(
 )
 
 
-def measure(run: Callable[[], object], runs: int) -> list[float]:
-    """Wall-clock milliseconds of each of `runs` calls, after one warm-up call."""
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and every child it has waited for."""
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def measure(run: Callable[[], object], runs: int) -> tuple[list[float], float]:
+    """Wall-clock ms of each of `runs` calls (after one warm-up), and CPU ms per call."""
     run()
     times = []
+    cpu_start = cpu_seconds()
     for _ in range(runs):
         start = time.perf_counter()
         run()
         times.append((time.perf_counter() - start) * 1000)
-    return times
+    return times, (cpu_seconds() - cpu_start) * 1000 / runs
 
 
-def report(label: str, times: list[float]) -> None:
-    """Print the median and p95 of a series of timings."""
-    p95 = statistics.quantiles(times, n=20)[-1]
+def report(label: str, measured: tuple[list[float], float]) -> None:
+    """Print the median and p95 wall time, the CPU time per call and the load average."""
+    times, cpu_ms = measured
+    p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
     median = statistics.median(times)
-    sys.stdout.write(f"{label:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms\n")
+    load = os.getloadavg()[0]
+    sys.stdout.write(f"{label:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms   "
+                     f"CPU {cpu_ms:6.1f} ms/run   load {load:5.2f}\n")
 
 
 def bench_mode(mode: str, runs: int) -> None:

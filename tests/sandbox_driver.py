@@ -19,6 +19,7 @@ sys.path.insert(0, sys.argv[1])
 
 from agent import sandbox  # noqa: E402
 from agent.sandbox import Limits  # noqa: E402
+from agent.sandbox.harden import make_undumpable  # noqa: E402
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -45,7 +46,7 @@ def children() -> list[int]:
 
 
 def handle(request: dict) -> object:
-    """Do one call: `status`, `python`, `pytest` or `leftovers`, with the request's arguments."""
+    """Do one call (`status`, `python`, `worker`, `pytest`, `leftovers`) with its arguments."""
     kwargs = dict(request.get("kwargs", {}))
     if "limits" in kwargs:
         kwargs["limits"] = Limits(**kwargs["limits"])
@@ -55,12 +56,16 @@ def handle(request: dict) -> object:
         return dataclasses.asdict(sandbox.sandbox_status(**kwargs))
     if request["fn"] == "python":
         return dataclasses.asdict(sandbox.run_python(**kwargs))
+    if request["fn"] == "worker":
+        kwargs["files"] = {k: v.encode("latin-1") for k, v in kwargs["files"].items()}
+        return dataclasses.asdict(sandbox.run_worker(**kwargs))
     return dataclasses.asdict(sandbox.run_pytest(**kwargs))
 
 
 def main() -> None:
     """Serve requests until stdin closes, then kill whatever is still left behind."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    make_undumpable()  # as the app does at start
     for line in sys.stdin:
         try:
             reply = {"ok": handle(json.loads(line))}

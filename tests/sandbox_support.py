@@ -30,6 +30,8 @@ from agent.sandbox import CaseOutcome, Limits, PytestResult, RunResult, SandboxS
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("sandbox_driver.py")
 TEST_USER = "mini-agent-sbx"
+# In every driver's environment, as the app's keys would be: no run may see them.
+SECRETS = {"OPENAI_API_KEY": "sk-test-secret", "DATABASE_URL": "postgresql://u:pw-secret@h/db"}
 # (name, MINI_AGENT_SANDBOX_MODE, runs as an unprivileged user)
 MODES = [("root-namespaces", "namespaces", False), ("user-namespaces", "namespaces", True),
          ("user-landlock", "landlock", True)]
@@ -61,7 +63,7 @@ class Runner:
         data = reply["ok"]
         if fn == "status":
             return SandboxStatus(**data)
-        if fn == "python":
+        if fn in ("python", "worker"):
             return RunResult(**data)
         if fn == "leftovers":
             return data
@@ -73,6 +75,9 @@ class Runner:
 
     def python(self, code: str, **kwargs: Any) -> RunResult:
         return self._call("python", code=code, **kwargs)
+
+    def worker(self, source: str, args: list[str], **kwargs: Any) -> RunResult:
+        return self._call("worker", source=source, args=args, **kwargs)
 
     def pytest(self, code: str, tests: str, **kwargs: Any) -> PytestResult:
         return self._call("pytest", code=code, tests=tests, **kwargs)
@@ -147,7 +152,7 @@ def host_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         folder.mkdir(parents=True, exist_ok=True)
     base.chmod(0o755)
     for folder in folders.values():
-        folder.chmod(0o755)
+        folder.chmod(0o1777)  # the app's user owns these; every mode's user may write them
     yield {k: str(v) for k, v in folders.items()}
     shutil.rmtree(base, ignore_errors=True)
 
@@ -164,7 +169,8 @@ def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator
     else:
         uid, gid = os.getuid(), os.getgid()
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": host_env["cwd"],
-           "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"]}
+           "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"],
+           **SECRETS}
     driver = subprocess.Popen([sys.executable, "-I", str(DRIVER), str(ROOT)], user=uid,
                               group=gid, extra_groups=[] if uid else None, cwd=host_env["cwd"],
                               env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -77,7 +77,11 @@ def test_file_names_that_leave_the_folder_are_rejected(name: str) -> None:
         run_python("pass", files={name: "x"})
 
 
-def test_the_temp_folder_is_fresh_and_gone_afterwards() -> None:
+def test_the_temp_folder_is_fresh_and_gone_afterwards(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    # Runs here get their folders in a temp folder of this test's own, so other runs on
+    # the machine (parallel test sessions) cannot pass for leftovers of these.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = set(os.listdir(tempfile.gettempdir()))
     first = run_python("import os\nopen('left.txt', 'w').write('x')\nprint(os.getcwd())")
     cwd = first.stdout.strip()
@@ -230,11 +234,13 @@ def test_ctypes_cannot_raise_limits_regain_root_or_make_namespaces(runner: Runne
     assert_still_fine(runner)
 
 
-def test_refuses_without_isolation_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_without_isolation_unless_allowed(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
     status = SandboxStatus(available=False, network_isolated=False, reason="no namespaces here")
     monkeypatch.setattr(sandbox, "sandbox_status", lambda mode="auto", cgroupfs="": status)
     with pytest.raises(SandboxUnavailable, match="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"):
         run_python("print(1)")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's runs only
     before = set(os.listdir(tempfile.gettempdir()))
     result = run_python("import os\nprint(sorted(os.environ))", allow_unisolated=True)
     assert not result.isolated and result.exit_code == 0

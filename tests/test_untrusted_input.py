@@ -177,3 +177,36 @@ def test_the_app_process_becomes_non_dumpable() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                          text=True, check=True).stdout
     assert out == "True 0\n"
+
+
+@pytest.mark.parametrize("reader", ["read_csv('{}')", "read_text('{}')", "glob('{}')"])
+def test_sql_cannot_read_another_file(csv, tmp_path: Path, reader: str) -> None:
+    other = tmp_path / "other-upload.csv"
+    other.write_text("mini-agent-canary\n")
+    for target in (str(other), "/etc/passwd", str(tmp_path / "*")):
+        said = query(csv, f"SELECT * FROM {reader.format(target)}")
+        assert said.startswith("DuckDB refused the query: Permission Error"), said
+
+
+def test_the_query_worker_sees_only_its_csv_even_past_duckdbs_allowlist(
+        csv, tmp_path: Path, monkeypatch) -> None:
+    # A worker that ignores DuckDB altogether stands for a DuckDB bug: the sandbox holds.
+    other = tmp_path / "other-upload.csv"
+    other.write_text("mini-agent-canary\n")
+    snoop = tmp_path / "snoop.py"
+    snoop.write_text(
+        "import json, sys\n"
+        "request = json.load(open(sys.argv[1]))\n"
+        "seen = []\n"
+        f"for path in (request['path'], {str(other)!r}, '/etc/passwd'):\n"
+        "    try:\n"
+        "        seen.append(open(path).read()[:20])\n"
+        "    except OSError as exc:\n"
+        "        seen.append(type(exc).__name__)\n"
+        "print(json.dumps({'refused': ' | '.join(seen)}))\n"
+    )
+    monkeypatch.setattr(data_query, "WORKER", snoop)
+    said = query(csv, "SELECT 1")
+    first, *rest = said.split(" | ")
+    assert first.startswith("a,b\n0,x0") and len(rest) == 2, said
+    assert set(rest) <= {"FileNotFoundError", "PermissionError"}, said

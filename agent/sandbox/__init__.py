@@ -38,6 +38,7 @@ __all__ = [
     "SandboxUnavailable",
     "run_pytest",
     "run_python",
+    "run_worker",
     "sandbox_status",
 ]
 
@@ -229,3 +230,33 @@ def run_pytest(
         cgroup_parent=cgroup,
     )
     return parse_pytest(result, report)
+
+
+def run_worker(
+    source: str,
+    args: list[str],
+    *,
+    files: dict[str, bytes],
+    read_only: list[str],
+    writable: list[str],
+    timeout_s: float,
+    limits: Limits,
+    mode: str = "auto",
+    cgroupfs: str = CGROUPFS,
+) -> RunResult:
+    """Run one of our own worker scripts (`source`) on hostile input, in the sandbox.
+
+    Besides the runtime it sees `read_only` (say, the one CSV a query reads) and `writable`
+    (its spill folder, which the app made for this run) at their own paths, and nothing else.
+    Raises SandboxUnavailable where no isolating mode works.
+    """
+    status = sandbox_status(mode, cgroupfs)
+    if not status.available:
+        raise SandboxUnavailable(f"no sandbox on this machine ({status.reason})")
+    if status.mode == "landlock" and os.geteuid() == 0 and read_only:
+        # Its throwaway uid could not read the app's files, and Landlock cannot remap them.
+        raise SandboxUnavailable("a Landlock run as root cannot be lent the app's files")
+    result, _ = launch(["-I", "-c", source, *args], files=files, timeout_s=timeout_s,
+                       limits=limits, mode=status.mode, cgroup_parent=status.cgroup,
+                       read_only=read_only, writable=writable)
+    return result

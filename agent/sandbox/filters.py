@@ -11,7 +11,10 @@ from __future__ import annotations
 import ctypes
 import os
 import stat
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` would cost the launcher's start `re` and more
+if TYPE_CHECKING:
+    from typing import Any
 
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38

@@ -1,8 +1,9 @@
 """Sandbox launcher: isolate, limit and drop privileges, then exec the child Python.
 
-Run by agent/sandbox/process.py as `python -I -S launch.py` with a JSON plan on stdin.
-It is a script, not an import: it must start fast and use nothing but the standard library
-(and its two neighbours, filters.py and rootfs.py). It stays outside the child's PID
+Run by agent/sandbox/process.py as `python -I -S launch.py` with a plan on stdin (marshal:
+read with no import, where json would cost `re` and friends). It is a script, not an import:
+it must start fast and use little of the standard library (and its two neighbours,
+filters.py and rootfs.py). It stays outside the child's PID
 namespace (or, without one, is the run's subreaper) as the child's parent, so it can always
 kill every process of the run and report how the run ended.
 
@@ -16,14 +17,15 @@ Modes (see __init__.py for how one is chosen):
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import json
+import _signal as signal  # `signal` itself imports enum: ~7 ms of every start
+import marshal
 import os
 import resource
-import signal
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` would cost the launcher's start `re` and more
+if TYPE_CHECKING:
+    from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,6 +42,10 @@ def _enter_namespaces(plan: dict[str, Any]) -> None:
     """Unshare every namespace (and the user one as an ordinary user), then build the root."""
     userns = plan["mode"] == "userns"
     uid, gid = os.getuid(), os.getgid()
+    # As root the run has a uid of its own: files we lend it are idmapped to it.
+    idmap = None
+    if not userns and plan["read_only"]:
+        idmap = rootfs.idmap_userns(plan["read_only"][0], (plan["uid"], plan["gid"]))
     flags = filters.CLONE_NEWNS | filters.CLONE_NEWNET | filters.CLONE_NEWPID
     flags |= filters.CLONE_NEWIPC | filters.CLONE_NEWUTS
     filters.call("unshare", flags | (filters.CLONE_NEWUSER if userns else 0))
@@ -52,7 +58,9 @@ def _enter_namespaces(plan: dict[str, Any]) -> None:
         owner = (uid, gid)
     else:
         owner = (plan["uid"], plan["gid"])
-    rootfs.build(plan, owner)
+    rootfs.build(plan, owner, idmap)
+    if idmap is not None:
+        os.close(idmap)
 
 
 def _set_limits(limits: dict[str, int], strict: bool) -> None:
@@ -67,15 +75,21 @@ def _set_limits(limits: dict[str, int], strict: bool) -> None:
 
 
 def _tasks_of(uid: int) -> int:
-    """How many tasks (threads count) run as `uid`: RLIMIT_NPROC counts them all."""
+    """How many tasks (threads count) run as `uid`: RLIMIT_NPROC counts them all.
+
+    Each status is read: /proc/<pid> of a non-dumpable process (the app) is owned by root.
+    """
     total = 0
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError, StopIteration, ValueError):
-                with open(f"/proc/{entry}/status") as f:
-                    fields = dict(line.split(":", 1) for line in f if ":" in line)
-                if int(fields["Uid"].split()[0]) == uid:
-                    total += int(fields["Threads"])
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                total += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
+            continue  # gone meanwhile
     return total
 
 
@@ -96,7 +110,8 @@ def _become_child(plan: dict[str, Any]) -> None:
             filters.call("prctl", filters.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         if mode == "landlock":
             devices = [f"/dev/{d}" for d in rootfs.DEVICES]
-            filters.restrict_filesystem(plan["binds"], [plan["workdir"]], devices)
+            filters.restrict_filesystem(plan["binds"] + plan["read_only"],
+                                        [plan["workdir"], *plan["writable"]], devices)
         if mode != "none":
             filters.install_seccomp(deny_sockets=mode == "landlock")
         os.umask(0o077)
@@ -105,7 +120,7 @@ def _become_child(plan: dict[str, Any]) -> None:
         for name, data in plan["files"].items():
             os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
             with open(name, "wb") as f:
-                f.write(base64.b64decode(data))
+                f.write(data)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         if plan["report_fd"] is not None:
@@ -127,23 +142,33 @@ def _children() -> list[int]:
     except OSError:
         kids = []
         for entry in filter(str.isdigit, os.listdir("/proc")):
-            with contextlib.suppress(OSError, IndexError, ValueError), open(
-                f"/proc/{entry}/stat"
-            ) as f:
-                if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
-                    kids.append(int(entry))
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
+                        kids.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
         return kids
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL a process that may already be gone."""
+    try:  # noqa: SIM105  # contextlib would cost the launcher's start an import
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _sweep() -> None:
     """Kill and reap every process the run left behind, however it detached itself."""
     while kids := _children():
         for pid in kids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+            _kill(pid)
         for _ in kids:
-            with contextlib.suppress(ChildProcessError):
+            try:
                 os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
 
 
 def _exit_like(status: int, rusage: resource.struct_rusage, cpu_limit: int) -> None:
@@ -166,8 +191,11 @@ def _setup(plan: dict[str, Any]) -> None:
     mode = plan["mode"]
     if sys.platform != "linux":
         return  # unisolated runs on macOS: limits only (see _set_limits)
-    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as f:
-        f.write("1000")
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass  # a kernel without it
     if plan["cgroup"]:
         # Before anything else: every process of the run is born inside the run's totals.
         with open(os.path.join(plan["cgroup"], "cgroup.procs"), "w") as f:
@@ -176,6 +204,9 @@ def _setup(plan: dict[str, Any]) -> None:
     filters.call("prctl", PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != plan["parent_pid"]:
         raise OSError("the app exited before the sandbox started")
+    if plan["uid"] is not None:
+        for path in plan["writable"]:  # fresh folders the app made for this run
+            os.chown(path, plan["uid"], plan["gid"])
     if mode in NAMESPACE_MODES:
         _enter_namespaces(plan)
         return
@@ -190,7 +221,7 @@ def _setup(plan: dict[str, Any]) -> None:
 
 def main() -> None:
     """Read the plan, isolate, fork the child and mirror its end."""
-    plan = json.loads(sys.stdin.buffer.read())
+    plan = marshal.loads(sys.stdin.buffer.read())
     try:
         _setup(plan)
     except OSError as exc:
@@ -203,8 +234,7 @@ def main() -> None:
     def _kill_child(signum: int, frame: object) -> None:
         # Killing the PID namespace's init kills every process in it, even setsid() escapees;
         # without one, the sweep below finds them.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+        _kill(pid)
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _kill_child)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 import math
 import os
@@ -40,10 +39,16 @@ class Limits:
     # CPU seconds per process; by default a little over the wall-clock timeout, so a busy
     # loop ends as a timeout and the kernel's limit is the backstop if the parent stalls.
     cpu_s: int | None = None
+    # Memory each process may use; by default the total shared out over the process limit.
+    # A worker of ours that runs one process of many threads (threads count as processes)
+    # sets it to the total.
+    per_process_mb: int | None = None
 
     @property
     def process_memory_mb(self) -> int:
         """Private memory per process without a cgroup: the total over the process limit."""
+        if self.per_process_mb is not None:
+            return self.per_process_mb
         return max(self.memory_mb // self.max_processes, 32)
 
 
@@ -118,11 +123,15 @@ def build_plan(
     env_extra: dict[str, str] | None,
     report_fd: int | None,
     cgroup: str | None = None,
+    read_only: list[str] | None = None,
+    writable: list[str] | None = None,
 ) -> dict[str, Any]:
     """The launcher's instructions (see launch.py) for one run in `mode`.
 
     With a `cgroup` (see cgroups.py) the kernel holds the run's total, so one process may
-    use all of it; without, each process gets its share of the total.
+    use all of it; without, each process gets its share of the total. `read_only` and
+    `writable` are host paths the run sees at the same place besides the runtime (for our
+    own workers: the one file a query reads, its spill folder).
     """
     throwaway = mode == "root" or (mode == "landlock" and os.geteuid() == 0)
     uid = UID_BASE + secrets.randbelow(UID_SPAN) if throwaway else None
@@ -138,6 +147,8 @@ def build_plan(
         "cgroup": cgroup,
         "binds": binds,
         "links": links,
+        "read_only": [os.path.abspath(p) for p in read_only or []],
+        "writable": [os.path.abspath(p) for p in writable or []],
         "limits": {
             "data": (limits.memory_mb if cgroup else limits.process_memory_mb) * 2**20,
             "cpu": limits.cpu_s or math.ceil(timeout_s) + 1,
@@ -148,6 +159,6 @@ def build_plan(
         },
         "argv": [sys.executable, *argv],
         "env": child_env(workdir, env_extra),
-        "files": {name: base64.b64encode(data).decode() for name, data in files.items()},
+        "files": dict(files),
         "report_fd": report_fd,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import marshal
 import os
 import selectors
 import shutil
@@ -53,6 +53,8 @@ def launch(
     env_extra: dict[str, str] | None = None,
     want_report: bool = False,
     cgroup_parent: str | None = None,
+    read_only: list[str] | None = None,
+    writable: list[str] | None = None,
 ) -> tuple[RunResult, bytes]:
     """Run `argv` (argv[0] is this interpreter) in launcher `mode`; return result and report.
 
@@ -69,7 +71,8 @@ def launch(
     workdir = ISOLATED_WORKDIR if in_namespaces else str(tmp)
     report_r, report_w = os.pipe() if want_report else (None, None)
     plan = build_plan(mode, argv, files=files, workdir=workdir, timeout_s=timeout_s,
-                      limits=limits, env_extra=env_extra, report_fd=report_w, cgroup=group)
+                      limits=limits, env_extra=env_extra, report_fd=report_w, cgroup=group,
+                      read_only=read_only, writable=writable)
     try:
         proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(LAUNCHER)],
@@ -104,7 +107,7 @@ def _supervise(
     """Send the plan, drain the pipes within caps and the deadline, and kill on overrun."""
     assert proc.stdin and proc.stdout and proc.stderr
     try:
-        proc.stdin.write(json.dumps(plan).encode())
+        proc.stdin.write(marshal.dumps(plan))
         proc.stdin.close()
     except BrokenPipeError:
         pass  # the launcher already died; its status and stderr tell why

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import resource
 import shutil
 import signal
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.sandbox import Limits, SandboxUnavailable, run_worker
 from agent.tools import query_worker
 from agent.tools.base import Tool, ToolContext, ToolFailed, ToolOutput
 from agent.tools.query_worker import json_value, quote_literal
@@ -35,6 +37,8 @@ MEMORY_MB = 1024
 WORKER_OVERHEAD_MB = 512
 TEMP_MB = 1024
 THREADS = 2
+# Threads count as processes for the sandbox's process limit: DuckDB's, Python's, pyarrow's.
+WORKER_TASKS = 32
 CELL_CHARS = 2_000
 RESULT_BYTES = 2_000_000
 COUNT_ROWS = 50_000_000
@@ -110,8 +114,12 @@ def sql_shape_problem(sql: str) -> str | None:
     return None
 
 
-def run_query(path: Path, sql: str, *, max_rows: int, timeout_s: float) -> QueryResult:
-    """Run one read-only SELECT over the CSV at `path` in the worker; ToolFailed says why not."""
+def run_query(path: Path, sql: str, *, max_rows: int, timeout_s: float, mode: str = "auto"
+              ) -> QueryResult:
+    """Run one read-only SELECT over the CSV at `path` in the worker; ToolFailed says why not.
+
+    `mode` is MINI_AGENT_SANDBOX_MODE: the worker runs in that sandbox where it can.
+    """
     problem = sql_shape_problem(sql)
     if problem:
         raise ToolFailed(problem)
@@ -120,7 +128,7 @@ def run_query(path: Path, sql: str, *, max_rows: int, timeout_s: float) -> Query
                "threads": THREADS, "temp_dir": temp_dir, "temp_mb": TEMP_MB,
                "cell_chars": CELL_CHARS, "result_bytes": RESULT_BYTES, "count_rows": COUNT_ROWS}
     try:
-        reply = _ask_worker(request, timeout_s)
+        reply = _ask_worker(request, timeout_s, mode)
     finally:
         shutil.rmtree(temp_dir, ignore_errors=True)
     if "refused" in reply:
@@ -136,8 +144,40 @@ def _memory_message() -> str:
     return f"The query needed more than its {MEMORY_MB:,} MB of memory and was stopped."
 
 
-def _ask_worker(request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
-    """Send the request to a fresh worker; kill it past the deadline; read its one reply."""
+def _ask_worker(request: dict[str, Any], timeout_s: float, mode: str = "auto"
+                ) -> dict[str, Any]:
+    """Send the request to a fresh worker in the sandbox; kill it past the deadline.
+
+    The sandbox lends it only the CSV (read-only) and its spill folder: even a DuckDB bug
+    cannot reach another file. Where no sandbox works (or it cannot lend the file) the worker
+    runs as a plain process, with DuckDB's own allowlist and the same limits.
+    """
+    limits = Limits(memory_mb=MEMORY_MB + WORKER_OVERHEAD_MB, per_process_mb=MEMORY_MB
+                    + WORKER_OVERHEAD_MB, max_processes=WORKER_TASKS, max_file_mb=TEMP_MB,
+                    cpu_s=math.ceil(timeout_s * THREADS) + 1,
+                    max_output_bytes=4 * RESULT_BYTES)
+    try:
+        ran = run_worker(WORKER.read_text(), ["request.json"],
+                         files={"request.json": json.dumps(request).encode()},
+                         read_only=[request["path"]], writable=[request["temp_dir"]],
+                         timeout_s=timeout_s, limits=limits, mode=mode)
+    except SandboxUnavailable as exc:
+        logging.getLogger(__name__).info("DuckDB worker runs without the sandbox: %s", exc)
+        return _ask_plain_worker(request, timeout_s)
+    if ran.killed_reason == "setup_failed":
+        logging.getLogger(__name__).warning("DuckDB worker runs without the sandbox: %s",
+                                            ran.stderr.strip()[-500:])
+        return _ask_plain_worker(request, timeout_s)
+    if ran.timed_out:
+        raise _timed_out(timeout_s)
+    if ran.truncated:
+        raise ToolFailed("The query's result was too large to send back; select fewer "
+                         "columns or aggregate.")
+    return _reply(ran.stdout.encode(), ran.stderr.encode(), ran.exit_code)
+
+
+def _ask_plain_worker(request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    """The worker as a plain process (no sandbox): a deadline and a memory cap only."""
     proc = subprocess.Popen(
         [sys.executable, "-I", str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
@@ -153,20 +193,29 @@ def _ask_worker(request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        raise ToolFailed(f"The query ran longer than {timeout_s:g} s and was stopped.") from None
+        raise _timed_out(timeout_s) from None
+    return _reply(out, err, proc.returncode)
+
+
+def _timed_out(timeout_s: float) -> ToolFailed:
+    return ToolFailed(f"The query ran longer than {timeout_s:g} s and was stopped.")
+
+
+def _reply(out: bytes, err: bytes, returncode: int | None) -> dict[str, Any]:
+    """The worker's JSON reply, or ToolFailed saying how it ended without one."""
     if out:
         reply: dict[str, Any] = json.loads(out)
         return reply
     tail = err[-2000:]
     if any(sign in tail for sign in (b"MemoryError", b"bad_alloc", b"Cannot allocate")):
         raise ToolFailed(_memory_message())
-    if proc.returncode < 0:
-        name = signal.Signals(-proc.returncode).name
+    if returncode is not None and returncode < 0:
+        name = signal.Signals(-returncode).name
         raise ToolFailed(f"The query crashed DuckDB ({name}) and was stopped; nothing else "
                          "was affected. Simplify the query.")
     # Its stderr is for the server log, never for the page or the model.
     logging.getLogger(__name__).warning("DuckDB worker failed: %s", tail.decode(errors="replace"))
-    raise ToolFailed(f"The DuckDB worker failed (exit code {proc.returncode}).")
+    raise ToolFailed(f"The DuckDB worker failed (exit code {returncode}).")
 
 
 def result_data(result: QueryResult) -> dict[str, Any]:
@@ -193,9 +242,8 @@ def run(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     """Run the model's SELECT over the attached CSV."""
     upload = ctx.upload(args["upload"], TABLE_KINDS)
     assert upload.path is not None  # ctx.upload checked it
-    result = run_query(
-        upload.path, args["sql"], max_rows=ctx.max_rows, timeout_s=ctx.query_timeout_s
-    )
+    result = run_query(upload.path, args["sql"], max_rows=ctx.max_rows,
+                       timeout_s=ctx.query_timeout_s, mode=ctx.sandbox_mode)
     return ToolOutput(summary=describe(result), data=result_data(result), view="table")
 
 

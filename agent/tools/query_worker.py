@@ -1,9 +1,10 @@
 """The DuckDB worker: runs one model-written SELECT over a CSV, in its own process.
 
-Started by agent/tools/data_query.py as `python -I query_worker.py` with a JSON request on
-stdin; writes one JSON reply on stdout. The app kills it past its deadline or its memory cap,
-so a parser bomb, a crash or a runaway query costs this process, never the app. It imports
-nothing of ours (only DuckDB), so it starts quickly and can be run as a plain script.
+Started by agent/tools/data_query.py in the sandbox (`python -I -c <this file> request.json`,
+the request in a file of its folder) or, where there is none, as `python -I query_worker.py`
+with the request on stdin; writes one JSON reply on stdout. The app kills it past its
+deadline or its memory cap, so a parser bomb, a crash or a runaway query costs this process,
+never the app. It imports nothing of ours (only DuckDB): it runs as a plain script.
 """
 
 from __future__ import annotations
@@ -129,7 +130,11 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     """Read the request, answer with the result or the reason it was refused."""
-    request = json.loads(sys.stdin.buffer.read())
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "rb") as f:
+            request = json.loads(f.read())
+    else:
+        request = json.loads(sys.stdin.buffer.read())
     reply: dict[str, Any]
     try:
         reply = {"ok": run(request)}
