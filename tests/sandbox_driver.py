@@ -46,7 +46,7 @@ def children() -> list[int]:
 
 
 def handle(request: dict) -> object:
-    """Do one call (`status`, `python`, `worker`, `pytest`, `leftovers`) with its arguments."""
+    """Do one call (status, python, worker, query, pytest, leftovers) with its arguments."""
     kwargs = dict(request.get("kwargs", {}))
     if "limits" in kwargs:
         kwargs["limits"] = Limits(**kwargs["limits"])
@@ -56,6 +56,17 @@ def handle(request: dict) -> object:
         return dataclasses.asdict(sandbox.sandbox_status(**kwargs))
     if request["fn"] == "python":
         return dataclasses.asdict(sandbox.run_python(**kwargs))
+    if request["fn"] == "query":  # the query_data tool's DuckDB worker, in this mode
+        from pathlib import Path  # noqa: PLC0415
+
+        from agent.tools.base import ToolFailed  # noqa: PLC0415
+        from agent.tools.data_query import run_query  # noqa: PLC0415
+
+        try:
+            result = run_query(Path(kwargs.pop("path")), **kwargs)
+        except ToolFailed as refusal:
+            return {"refused": str(refusal)}
+        return {"rows": result.rows}
     if request["fn"] == "worker":
         kwargs["files"] = {k: v.encode("latin-1") for k, v in kwargs["files"].items()}
         return dataclasses.asdict(sandbox.run_worker(**kwargs))

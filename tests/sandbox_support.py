@@ -65,7 +65,7 @@ class Runner:
             return SandboxStatus(**data)
         if fn in ("python", "worker"):
             return RunResult(**data)
-        if fn == "leftovers":
+        if fn in ("leftovers", "query"):
             return data
         cases = [CaseOutcome(**c) for c in data.pop("cases")]
         return PytestResult(cases=cases, run=RunResult(**data.pop("run")), **data)
@@ -78,6 +78,9 @@ class Runner:
 
     def worker(self, source: str, args: list[str], **kwargs: Any) -> RunResult:
         return self._call("worker", source=source, args=args, **kwargs)
+
+    def query(self, path: str, sql: str, **kwargs: Any) -> dict[str, Any]:
+        return self._call("query", path=path, sql=sql, max_rows=10, timeout_s=30, **kwargs)
 
     def pytest(self, code: str, tests: str, **kwargs: Any) -> PytestResult:
         return self._call("pytest", code=code, tests=tests, **kwargs)

@@ -292,3 +292,18 @@ def test_a_worker_sees_the_one_file_it_is_lent_and_its_spill_folder_only(
         assert mine.read_text() == "x,y\n1,2\n"
     finally:
         shutil.rmtree(data)
+
+
+def test_duckdb_queries_an_upload_in_every_mode_and_reads_nothing_else(
+        runner: Runner, host_env: dict[str, str]) -> None:
+    upload = Path(host_env["MINI_AGENT_DATA_DIR"]) / f"query-{runner.name}.csv"
+    upload.write_text("a,b\n1,x\n2,y\n")
+    upload.chmod(0o600)  # as uploads are stored: for the app's user only
+    os.chown(upload, runner.uid, runner.uid if runner.uid else 0)
+    try:
+        answer = runner.query(str(upload), "SELECT sum(a) AS total, count(*) AS n FROM data")
+        assert answer == {"rows": [[3.0, 2]]}, answer
+        refused = runner.query(str(upload), "SELECT * FROM read_csv('/etc/passwd')")
+        assert refused["refused"].startswith("DuckDB refused the query: Permission Error")
+    finally:
+        upload.unlink()

@@ -243,12 +243,14 @@ def run_worker(
     limits: Limits,
     mode: str = "auto",
     cgroupfs: str = CGROUPFS,
+    landlock_read: list[str] | None = None,
 ) -> RunResult:
     """Run one of our own worker scripts (`source`) on hostile input, in the sandbox.
 
     Besides the runtime it sees `read_only` (say, the one CSV a query reads) and `writable`
-    (its spill folder, which the app made for this run) at their own paths, and nothing else.
-    Raises SandboxUnavailable where no isolating mode works.
+    (its spill folder, which the app made for this run) at their own paths, and nothing else;
+    in the Landlock mode also `landlock_read`, read-only. Raises SandboxUnavailable where no
+    isolating mode works.
     """
     status = sandbox_status(mode, cgroupfs)
     if not status.available:
@@ -258,5 +260,5 @@ def run_worker(
         raise SandboxUnavailable("a Landlock run as root cannot be lent the app's files")
     result, _ = launch(["-I", "-c", source, *args], files=files, timeout_s=timeout_s,
                        limits=limits, mode=status.mode, cgroup_parent=status.cgroup,
-                       read_only=read_only, writable=writable)
+                       read_only=read_only, writable=writable, landlock_read=landlock_read)
     return result

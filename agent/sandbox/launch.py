@@ -110,7 +110,7 @@ def _become_child(plan: dict[str, Any]) -> None:
             filters.call("prctl", filters.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         if mode == "landlock":
             devices = [f"/dev/{d}" for d in rootfs.DEVICES]
-            filters.restrict_filesystem(plan["binds"] + plan["read_only"],
+            filters.restrict_filesystem(plan["binds"] + plan["read_only"] + plan["landlock_read"],
                                         [plan["workdir"], *plan["writable"]], devices)
         if mode != "none":
             filters.install_seccomp(deny_sockets=mode == "landlock")

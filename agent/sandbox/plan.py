@@ -125,13 +125,16 @@ def build_plan(
     cgroup: str | None = None,
     read_only: list[str] | None = None,
     writable: list[str] | None = None,
+    landlock_read: list[str] | None = None,
 ) -> dict[str, Any]:
     """The launcher's instructions (see launch.py) for one run in `mode`.
 
     With a `cgroup` (see cgroups.py) the kernel holds the run's total, so one process may
     use all of it; without, each process gets its share of the total. `read_only` and
     `writable` are host paths the run sees at the same place besides the runtime (for our
-    own workers: the one file a query reads, its spill folder).
+    own workers: the one file a query reads, its spill folder). `landlock_read` is what the
+    Landlock mode also lets it read of the host (the namespace modes show no host /proc or
+    /sys at all).
     """
     throwaway = mode == "root" or (mode == "landlock" and os.geteuid() == 0)
     uid = UID_BASE + secrets.randbelow(UID_SPAN) if throwaway else None
@@ -149,6 +152,7 @@ def build_plan(
         "links": links,
         "read_only": [os.path.abspath(p) for p in read_only or []],
         "writable": [os.path.abspath(p) for p in writable or []],
+        "landlock_read": list(landlock_read or []),
         "limits": {
             "data": (limits.memory_mb if cgroup else limits.process_memory_mb) * 2**20,
             "cpu": limits.cpu_s or math.ceil(timeout_s) + 1,

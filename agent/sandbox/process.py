@@ -55,6 +55,7 @@ def launch(
     cgroup_parent: str | None = None,
     read_only: list[str] | None = None,
     writable: list[str] | None = None,
+    landlock_read: list[str] | None = None,
 ) -> tuple[RunResult, bytes]:
     """Run `argv` (argv[0] is this interpreter) in launcher `mode`; return result and report.
 
@@ -72,7 +73,7 @@ def launch(
     report_r, report_w = os.pipe() if want_report else (None, None)
     plan = build_plan(mode, argv, files=files, workdir=workdir, timeout_s=timeout_s,
                       limits=limits, env_extra=env_extra, report_fd=report_w, cgroup=group,
-                      read_only=read_only, writable=writable)
+                      read_only=read_only, writable=writable, landlock_read=landlock_read)
     try:
         proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(LAUNCHER)],

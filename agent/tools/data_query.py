@@ -37,6 +37,10 @@ MEMORY_MB = 1024
 WORKER_OVERHEAD_MB = 512
 TEMP_MB = 1024
 THREADS = 2
+# DuckDB reads its CPU and memory limits from these at start, and aborts when a file it can
+# stat cannot be opened: in the Landlock mode (where the host's /proc and /sys are there but
+# refused) it gets to read them.
+DUCKDB_LANDLOCK_READ = ["/proc/self/cgroup", "/sys/fs/cgroup"]
 # Threads count as processes for the sandbox's process limit: DuckDB's, Python's, pyarrow's.
 WORKER_TASKS = 32
 CELL_CHARS = 2_000
@@ -160,7 +164,8 @@ def _ask_worker(request: dict[str, Any], timeout_s: float, mode: str = "auto"
         ran = run_worker(WORKER.read_text(), ["request.json"],
                          files={"request.json": json.dumps(request).encode()},
                          read_only=[request["path"]], writable=[request["temp_dir"]],
-                         timeout_s=timeout_s, limits=limits, mode=mode)
+                         timeout_s=timeout_s, limits=limits, mode=mode,
+                         landlock_read=DUCKDB_LANDLOCK_READ)
     except SandboxUnavailable as exc:
         logging.getLogger(__name__).info("DuckDB worker runs without the sandbox: %s", exc)
         return _ask_plain_worker(request, timeout_s)
