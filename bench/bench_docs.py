@@ -2,16 +2,19 @@
 and check_code's findings on the project's own code (targets: 120 s, 5 s, 50 ms, 90%, 0).
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_docs .venv/bin/python \
-        -m bench.bench_docs [--keep]
+        -m bench.bench_docs [--keep] [--index-only]
 
 The docs tables of that database are emptied first (unless --keep, which times a re-index of
-what is there). The peer for search is PostgreSQL's own ranking (`ts_rank_cd` over the same
-index, no IDF, no name matching), run on the same questions.
+what is there); --index-only stops after the two indexing runs. Each indexing run prints
+wall seconds, CPU seconds of this process and its children, and the load average. The peer
+for search is PostgreSQL's own ranking (`ts_rank_cd` over the same index, no IDF, no name
+matching), run on the same questions.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import sys
 import time
@@ -38,6 +41,13 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu() -> float:
+    """CPU seconds (user + sys) of this process and of its finished children (workers,
+    inspection subprocesses); the database server's own work is not included."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def peer_search(session, query: str, k: int) -> list[str]:
     """PostgreSQL's own ranking over the same tsvector: plainto_tsquery OR-ed, ts_rank_cd."""
     rows = session.execute(text(
@@ -53,6 +63,13 @@ def timed(action) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
+def timed_cpu(action) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds (self and children) and the result of `action`."""
+    before = cpu()
+    seconds, result = timed(action)
+    return seconds, cpu() - before, result
+
+
 def main() -> None:
     url = normalize_url(os.environ["DATABASE_URL"])
     engine = make_engine(url)
@@ -64,13 +81,15 @@ def main() -> None:
             session.commit()
     print(f"load average before: {load()}", flush=True)
     with sessions() as session:
-        seconds, report = timed(lambda: index_environment(session))
-        print(f"full index: {seconds:.1f} s, {len(report.indexed)} packages read, "
-              f"{len(report.unchanged)} unchanged, {report.objects:,} objects, "
+        seconds, used, report = timed_cpu(lambda: index_environment(session))
+        print(f"full index: {seconds:.1f} s wall, {used:.1f} s CPU, {len(report.indexed)} "
+              f"packages read, {len(report.unchanged)} unchanged, {report.objects:,} objects, "
               f"failed: {sorted(report.failed) or 'none'} (load {load()})", flush=True)
-        again, second = timed(lambda: index_environment(session))
-        print(f"re-index, nothing changed: {again:.2f} s, {len(second.indexed)} read "
-              f"(load {load()})", flush=True)
+        again, used, second = timed_cpu(lambda: index_environment(session))
+        print(f"re-index, nothing changed: {again:.2f} s wall, {used:.2f} s CPU, "
+              f"{len(second.indexed)} read (load {load()})", flush=True)
+        if "--index-only" in sys.argv:
+            return
         total = session.scalar(text("SELECT count(*) FROM doc_objects"))
         size = session.scalar(text("SELECT pg_total_relation_size('doc_objects')"))
         print(f"index: {total:,} objects, {size / 1e6:.0f} MB on disk")
