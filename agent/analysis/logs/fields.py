@@ -154,6 +154,9 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
         count = int(parsed.dt.year().is_between(1970, 2100).sum())
         if count > best_count:
             best, best_count = name, count
+            if count == len(values):
+                # Nothing parses more: later layouts could only tie, and ties keep the first.
+                break
     for name, pattern in _EPOCH_RE.items():
         if values.str.contains(pattern).sum() > best_count:
             return name
