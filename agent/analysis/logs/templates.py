@@ -95,15 +95,17 @@ def cluster_templates(
     cells = cells.with_columns(
         groups.gather(cells["i"]).alias("g"), vocab["wild"].gather(cells["tid"]).alias("wild")
     )
-    # Positions that take a few word values (no wildcard) within a group split it in parts.
-    stats = cells.group_by("g", "pos").agg(
+    # Positions that take a few word values (no wildcard) within a group split it in parts; a
+    # group of one message has none.
+    grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
+    stats = grouped.group_by("g", "pos").agg(
         pl.col("tid").n_unique().alias("values"), pl.col("wild").any()
     )
     splits = stats.filter(
         (pl.col("values") > 1) & (pl.col("values") <= split_limit) & ~pl.col("wild")
     ).select("g", "pos")
     keys = (
-        cells.join(splits, on=["g", "pos"], how="semi")
+        grouped.join(splits, on=["g", "pos"], how="semi")
         .sort("i", "pos")
         .group_by("i", maintain_order=True)
         .agg(pl.col("tid").alias("key"))
@@ -171,16 +173,18 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
     cells = cells.with_columns(
         pl.when(pl.col("tid") == wildcard).then(0).otherwise(pl.col("w").sum().over(key)).alias("f")
     )
-    # The most common weight, larger first on a tie, packed in one number to take a max.
+    # Weights stay below base (the total weight), so (message, weight) packs in one integer
+    # key, and so does (count, weight) for the max: the most common weight, larger on a tie.
+    base = int(frame["w"].sum()) + 1
     shares = (
         cells.filter(pl.col("f") > 0)
-        .group_by("i", "f")
+        .group_by(pl.col("i").cast(pl.Int64) * base + pl.col("f"))
         .len()
-        .group_by("i")
-        .agg((pl.col("len").cast(pl.Int64) * _PACK + pl.col("f")).max().alias("best"))
+        .group_by(pl.col("i") // base)
+        .agg((pl.col("len").cast(pl.Int64) * base + pl.col("i") % base).max().alias("best"))
     )
     root = pl.Series("root", [None] * len(frame), dtype=pl.Int64).scatter(
-        shares["i"], shares["best"] % _PACK
+        shares["i"], shares["best"] % base
     )
     keyed = (
         cells.with_columns(root.gather(cells["i"]).alias("root"))
@@ -199,10 +203,6 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
     # Groups are numbered in the order of their first message; no tokens comes last.
     numbered = numbered.sort(pl.col("n") == 0, "first").with_row_index("g")
     return keyed.join(numbered.select("n", "core", "g"), on=["n", "core"]).sort("i")["g"]
-
-
-# Weights stay below this (a log's line count), so a count times it plus a weight is one key.
-_PACK = 1 << 40
 
 
 def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[list[int], list[str]]:
