@@ -3,7 +3,9 @@
 Dates, models and statuses are answered from the rollups (kept by triggers, see migration
 0004) for whole UTC days, and from raw rows for the partial days at either end of the
 range. Any other filter (search, conversation, cost/token/latency ranges) and short ranges
-(charted by hour) are answered from raw rows.
+(charted by hour) are answered from raw rows. For every user's rows (admins) the partial
+days, and short ranges, are read from hourly rollups (migration 0009) but for the partial
+hours at the ends: a user's rows of a day are few, everyone's are many.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from db.history_tables import (
     latency_rollup_hourly_all,
     rollup,
     rollup_all,
+    rollup_hourly,
     rollup_hourly_all,
 )
 
@@ -127,6 +130,8 @@ def _naive_utc(moment: datetime) -> datetime:
 def _hourly_where(table: Table, filters: Filters, hours: Interval) -> list[ColumnElement]:
     lo, hi = hours
     clauses = []
+    if filters.user_id is not None and "user_id" in table.c:
+        clauses.append(table.c.user_id == filters.user_id)
     if lo is not None:
         clauses.append(table.c.hour >= _naive_utc(lo))
     if hi is not None:
@@ -167,7 +172,7 @@ def counts_source(
     For every user's rows (user_id None) the rollup part is read summed over users, with
     user_id NULL, unless `by_user`.
     """
-    pieces = _pieces(filters, grain, hourly=filters.user_id is None and not by_user)
+    pieces = _pieces(filters, grain, hourly=filters.user_id is None)
     parts: list[Select] = [
         select(
             _bucket(grain).label("bucket"), I.user_id, I.model, I.status,
@@ -178,13 +183,15 @@ def counts_source(
         ).where(*where_clauses(filters, ids=ids), *edge)
         for edge in pieces.raw
     ]
-    h = rollup_hourly_all.c
+    hourly = rollup_hourly if by_user else rollup_hourly_all
+    h = hourly.c
     parts += [
         select(
-            _hour_bucket(rollup_hourly_all, grain).label("bucket"),
-            cast(null(), Integer).label("user_id"), h.model, h.status, h.error_class, h.n,
-            h.prompt_tokens, h.completion_tokens, h.cost_usd, h.cost_known,
-        ).where(*_hourly_where(rollup_hourly_all, filters, hours))
+            _hour_bucket(hourly, grain).label("bucket"),
+            (h.user_id if by_user else cast(null(), Integer)).label("user_id"), h.model,
+            h.status, h.error_class, h.n, h.prompt_tokens, h.completion_tokens, h.cost_usd,
+            h.cost_known,
+        ).where(*_hourly_where(hourly, filters, hours))
         for hours in pieces.hours
     ]
     days = pieces.days

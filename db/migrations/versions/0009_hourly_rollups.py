@@ -1,4 +1,4 @@
-"""Hourly rollups over every user, so an admin's History reads no raw day at the range's edges.
+"""Hourly rollups, so an admin's History reads no raw day at the range's edges.
 
 Revision ID: 0009_hourly_rollups
 Revises: 0008_everyone_rollups
@@ -7,8 +7,9 @@ The daily rollups answer whole UTC days; the partial day at a range's start (and
 read from raw rows: a user's are few, but everyone's at 10M interactions are ~100k a day,
 read again by each of the page's queries. `interaction_rollup_hourly_all` and
 `interaction_latency_rollup_hourly_all` hold everyone's figures per UTC hour (`hour` is the
-hour's start, UTC, without time zone), kept by the same statement-level trigger, so only the
-partial hours at a range's ends are read raw.
+hour's start, UTC, without time zone), and `interaction_rollup_hourly` the counts per user
+and hour (for the admin's per-user table), kept by the same statement-level trigger, so only
+the partial hours at a range's ends are read raw.
 """
 
 import importlib
@@ -24,7 +25,8 @@ depends_on: str | Sequence[str] | None = None
 
 previous = importlib.import_module("db.migrations.versions.0008_everyone_rollups")
 
-HOURLY_TABLES = ("interaction_rollup_hourly_all", "interaction_latency_rollup_hourly_all")
+HOURLY_TABLES = ("interaction_rollup_hourly_all", "interaction_latency_rollup_hourly_all",
+                 "interaction_rollup_hourly")
 
 TABLES = """
 CREATE TABLE interaction_rollup_hourly_all (
@@ -39,6 +41,21 @@ CREATE TABLE interaction_rollup_hourly_all (
     cost_known bigint NOT NULL,
     PRIMARY KEY (hour, model, status, error_class)
 );
+
+CREATE TABLE interaction_rollup_hourly (
+    user_id integer NOT NULL,
+    hour timestamp NOT NULL,
+    model text NOT NULL,
+    status text NOT NULL,
+    error_class text NOT NULL,
+    n bigint NOT NULL,
+    prompt_tokens bigint NOT NULL,
+    completion_tokens bigint NOT NULL,
+    cost_usd double precision NOT NULL,
+    cost_known bigint NOT NULL,
+    PRIMARY KEY (user_id, hour, model, status, error_class)
+);
+CREATE INDEX ix_interaction_rollup_hourly_hour ON interaction_rollup_hourly (hour);
 
 CREATE TABLE interaction_latency_rollup_hourly_all (
     hour timestamp NOT NULL,
@@ -55,6 +72,12 @@ SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC'), model, status,
        history_error_class(status, error), count(*), sum(coalesce(prompt_tokens, 0)),
        sum(coalesce(completion_tokens, 0)), coalesce(sum(cost_usd), 0), count(cost_usd)
 FROM interactions GROUP BY 1, 2, 3, 4;
+
+INSERT INTO interaction_rollup_hourly
+SELECT user_id, date_trunc('hour', created_at AT TIME ZONE 'UTC'), model, status,
+       history_error_class(status, error), count(*), sum(coalesce(prompt_tokens, 0)),
+       sum(coalesce(completion_tokens, 0)), coalesce(sum(cost_usd), 0), count(cost_usd)
+FROM interactions GROUP BY 1, 2, 3, 4, 5;
 
 INSERT INTO interaction_latency_rollup_hourly_all
 SELECT hour, model, status, kind, bin, count(*) FROM (
@@ -74,7 +97,7 @@ def hourly(sql: str, table: str) -> str:
     sql = re.sub(r"INSERT INTO \w+ AS r", f"INSERT INTO {table} AS r", sql)
     sql = sql.replace("(created_at AT TIME ZONE 'UTC')::date",
                       "date_trunc('hour', created_at AT TIME ZONE 'UTC')")
-    return re.sub(r"(\(|SELECT |AS |GROUP BY |ORDER BY )day,", r"\1hour,", sql)
+    return re.sub(r"(\(|\(user_id, |SELECT |AS |GROUP BY |ORDER BY )day,", r"\1hour,", sql)
 
 
 def apply_function() -> str:
@@ -85,7 +108,8 @@ def apply_function() -> str:
                + previous._latencies("interaction_latency_rollup_all", "")
                + hourly(previous._counts("interaction_rollup_all", ""), HOURLY_TABLES[0])
                + hourly(previous._latencies("interaction_latency_rollup_all", ""),
-                        HOURLY_TABLES[1]))
+                        HOURLY_TABLES[1])
+               + hourly(previous._counts("interaction_rollup", "user_id, "), HOURLY_TABLES[2]))
     daily = ["interaction_rollup", "interaction_latency_rollup", "interaction_rollup_all",
              "interaction_latency_rollup_all"]
     cleanup = "".join(f"""
@@ -127,7 +151,7 @@ LANGUAGE plpgsql AS $fn$
 BEGIN
     TRUNCATE interaction_rollup, interaction_latency_rollup, interaction_rollup_all,
         interaction_latency_rollup_all, interaction_rollup_hourly_all,
-        interaction_latency_rollup_hourly_all;
+        interaction_latency_rollup_hourly_all, interaction_rollup_hourly;
     RETURN NULL;
 END
 $fn$;
@@ -143,4 +167,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(previous.apply_function(everyone=True))
     op.execute(previous.truncate_function(everyone=True))
-    op.execute("DROP TABLE interaction_latency_rollup_hourly_all, interaction_rollup_hourly_all")
+    op.execute("DROP TABLE interaction_latency_rollup_hourly_all, interaction_rollup_hourly_all, "
+               "interaction_rollup_hourly")
