@@ -38,6 +38,7 @@ from db.models import LOCAL_USER_ID  # noqa: E402
 from db.users import get_or_create_user  # noqa: E402
 
 RUNS = 3
+TAB_KEY = "h_tab"  # pages/1_History.py's tabs
 USER_EMAIL, ADMIN_EMAIL = "user1@bench", "admin@bench"
 
 
@@ -76,6 +77,28 @@ def page_queries(sessions, filters: Filters, now: datetime, ranked: bool = False
             history_usage.usage_by_user(session, filters, now=now)
 
 
+def each_query(sessions, filters: Filters, now: datetime) -> dict[str, Callable[[], object]]:
+    """The default view's queries one by one, each in a session of its own."""
+    def timed(run: Callable[..., object]) -> Callable[[], object]:
+        def action() -> object:
+            with sessions() as session:
+                return run(session)
+        return action
+
+    total = history.Count(0, True)
+    queries: dict[str, Callable[..., object]] = {
+        "known models": lambda s: history_usage.known_models(s, user_id=filters.user_id),
+        "count": lambda s: history.count_matching(s, filters),
+        "first page of rows": lambda s: history.list_page(s, filters, total=total),
+        "usage (KPIs and charts)": lambda s: history_usage.usage(s, filters, now=now),
+        "previous period's totals": lambda s: history_usage.previous_totals(
+            s, filters, now=now),
+    }
+    if filters.user_id is None:
+        queries["per-user split"] = lambda s: history_usage.usage_by_user(s, filters, now=now)
+    return {f"query (30 d): {name}": timed(run) for name, run in queries.items()}
+
+
 def first_page(sessions, filters: Filters, ranked: bool = False) -> None:
     """A search's first page: the count, then 50 rows."""
     with sessions() as session:
@@ -83,9 +106,10 @@ def first_page(sessions, filters: Filters, ranked: bool = False) -> None:
         history.list_page(session, filters, ranked=ranked, total=total)
 
 
-def render(email: str | None, **query: str) -> Callable[[], None]:
+def render(email: str | None, tab: str | None = None, **query: str) -> Callable[[], None]:
     """The page with these URL parameters, signed in as `email` (by a trusted header) or as
-    the local user when None: the first call opens and runs it, later calls rerun it."""
+    the local user when None, on its `tab` (the first when None): the first call opens and
+    runs it, later calls rerun it."""
     opened: list[AppTest] = []
 
     def run() -> None:
@@ -95,6 +119,8 @@ def render(email: str | None, **query: str) -> Callable[[], None]:
                 at.user = {"email": email}
             for key, value in query.items():
                 at.query_params[key] = value
+            if tab is not None:
+                at.session_state[TAB_KEY] = tab
             opened.append(at)
         at = opened[0].run()
         assert not at.exception, at.exception
@@ -109,12 +135,18 @@ def scenarios(
     def page(**query: str) -> Callable[[], None]:
         return render(email, **scope, **query)
 
+    def usage_tab(**query: str) -> Callable[[], None]:
+        return render(email, "Usage", **scope, **query)
+
     def scoped(**kw: object) -> Filters:
         return Filters(user_id=user_id, **kw)  # type: ignore[arg-type]
 
     last30 = scoped(start=now - timedelta(days=30))
     return {
         "page: default (30 d)": page(),
+        "page: usage tab (30 d)": usage_tab(),
+        "page: usage tab, range 24 h": usage_tab(range="24h"),
+        "page: usage tab, range all": usage_tab(range="all"),
         "page: model": page(model="gpt-4o"),
         "page: status=error": page(status="error"),
         "page: range 24 h": page(range="24h"),
@@ -126,6 +158,7 @@ def scenarios(
         f"page: search common ({COMMON_WORD})": page(q=COMMON_WORD),
         "page: cost range": page(cost_min="0.01"),
         "queries: default": lambda: page_queries(sessions, last30, now),
+        **each_query(sessions, last30, now),
         "queries: search common": lambda: page_queries(
             sessions, scoped(start=last30.start, search=COMMON_WORD), now),
         "first page: search rare": lambda: first_page(
@@ -156,6 +189,7 @@ def main() -> None:
     parser.add_argument("sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--users", type=int, default=0)
     parser.add_argument("--reuse", action="store_true", help="time the database as it is")
+    parser.add_argument("--only", default="", help="time only scenarios whose name has this")
     args = parser.parse_args()
     sizes = args.sizes
     url = normalize_url(os.environ["DATABASE_URL"])
@@ -171,6 +205,8 @@ def main() -> None:
         now = datetime.now(UTC)
         for prefix, viewer in who(sessions, args.users).items():
             for name, action in scenarios(sessions, now, **viewer).items():
+                if args.only not in name:
+                    continue
                 results.setdefault(prefix + name + " (ms)", {})[size] = median_ms(action)
                 print(f"  {size:,} {prefix}{name}: {results[prefix + name + ' (ms)'][size]}",
                       flush=True)
