@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
+from streamlit.delta_generator import DeltaGenerator
 
 from db import history, history_usage
 from db.history import Count
@@ -36,19 +38,34 @@ def history_page() -> None:
     sessions = app.db.sessions
     st.title("History")
     scope = history_scope(sessions, app.user)
-    # One session for the page's own reads: each session is a checkout (a ping) and a
-    # transaction, and round trips add up on a busy server.
+    # One session for the page's own reads (each session is a checkout, a ping and a
+    # transaction: round trips add up on a busy server), closed before the table's actions
+    # (detail, export, delete), which open their own and may stop on a database gone away.
     with sessions() as session:
-        history_reads(session, sessions, scope)
+        shown = history_reads(session, scope)
+    if shown is None:
+        return
+    results, filters, total, rows, page = shown
+    with results:
+        selected = results_table(rows, total=total, page=page)
+        if selected is not None:
+            detail(sessions, selected, search=filters.search, user_id=scope, own_id=app.user.id)
+        export_buttons(sessions, filters, total.value)
+        if scope == app.user.id:  # admins look at others' rows but delete only their own
+            ask_delete_all(sessions, filters)
 
 
-def history_reads(session: Session, sessions: sessionmaker[Session], scope: int | None) -> None:
-    """What the page shows for `scope`: the results or, once that tab is picked, the usage."""
+Shown = tuple[DeltaGenerator, Filters, Count, list[Any], int]
+
+
+def history_reads(session: Session, scope: int | None) -> Shown | None:
+    """The filters, the count and the open tab's reads for `scope`; the usage tab is drawn
+    here, the results tab's rows are returned to draw (None: nothing to draw there)."""
     models = history_usage.known_models(session, user_id=scope)
     if not models:
         st.info("No interactions yet: ask something on the chat page and it shows up here.")
         st.markdown(chat_link("Go to the chat"))
-        return
+        return None
 
     view = filter_sidebar(models)
     now = now_utc()
@@ -60,24 +77,18 @@ def history_reads(session: Session, sessions: sessionmaker[Session], scope: int 
     if not total.value:
         st.info("No interaction matches these filters. Widen the date range, clear the search "
                 "or remove a filter in the sidebar.")
-        return
+        return None
 
     # Only the open tab is computed: the usage queries and charts cost more than the table.
     results, usage_tab = st.tabs(["Results", "Usage"], key=TAB_KEY, on_change="rerun")
-    if results.open:
-        with results:
-            rows = history.list_page(session, filters, page=view.page,
-                                     ranked=view.sort == "relevance", total=total)
-            selected = results_table(rows, total=total, page=view.page)
-            if selected is not None:
-                detail(sessions, selected, search=filters.search, user_id=scope,
-                       own_id=app.user.id)
-            export_buttons(sessions, filters, total.value)
-            if scope == app.user.id:  # admins look at others' rows but delete only their own
-                ask_delete_all(sessions, filters)
     if usage_tab.open:
         with usage_tab:
             usage_charts(session, filters, total, now, scope)
+    if not results.open:
+        return None
+    rows = history.list_page(session, filters, page=view.page, ranked=view.sort == "relevance",
+                             total=total)
+    return results, filters, total, rows, view.page
 
 
 def usage_charts(session: Session, filters: Filters, total: Count,
