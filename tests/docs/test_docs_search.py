@@ -69,10 +69,14 @@ def test_empty_or_unmatched_queries_return_nothing(docs_sessions) -> None:
         assert search_docs(session, "zzqxv wwpqk") == []
 
 
-def test_common_terms_only_make_candidates_in_pairs() -> None:
+def test_candidates_need_enough_rare_terms_to_fit_the_budget() -> None:
     df = {"rare": 3, "data": 90_000, "frame": 80_000}
-    query = candidate_query(["rare", "data", "frame"], df, total=100_000)
-    assert query == "'rare' | ('data' & 'frame')"
+    assert candidate_query(["rare", "data", "frame"], df, total=100_000) == "'rare'"
+    # Alone each would bring thousands of objects; together they fit.
+    df = {"data": 3_000, "frame": 2_000}
+    assert candidate_query(["data", "frame"], df, 100_000, budget=400) == "('data' & 'frame')"
+    assert candidate_query(["data", "frame"], df, 100_000, budget=6_000) == "'data' | 'frame'"
+    # The strictest query when nothing fits; nothing at all for unknown terms.
     assert candidate_query(["data"], {"data": 90_000}, total=100_000) == "'data'"
     assert candidate_query(["gone"], {}, total=10) is None
 
