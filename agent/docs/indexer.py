@@ -31,7 +31,7 @@ CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 MAX_WORKERS = 2
 IN_PROCESS = 2
 # Bump when extraction changes what it stores: every package is then read again once.
-READER = 2
+READER = 3
 
 
 @dataclass
