@@ -42,6 +42,13 @@ MENTION_BOOST = 2.0
 ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts less
 
 
+# What ranking reads of an object besides its score: enough to apply priors and
+# tell two paths to one object apart, without its text.
+HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
+        "NULLIF(octet_length(o.doc), 0) AS doc_size")
+Heads = dict[int, Any]
+
+
 @dataclass(frozen=True)
 class DocHit:
     """One search result."""
@@ -117,9 +124,9 @@ def quote(lexeme: str) -> str:
 
 def text_scores(session: Session, terms: list[str], sources: list[int] | None,
                 boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
-                alternative: frozenset[str] = frozenset(), names: list[str] | None = None
-                ) -> dict[int, float]:
-    """BM25 scores of the best candidates, by object id.
+                alternative: frozenset[str] = frozenset(), names: list[str] | None = None,
+                heads: Heads | None = None) -> dict[int, float]:
+    """BM25 scores of the best candidates, by object id (their `HEAD` columns go to `heads`).
 
     Candidates come from the GIN index (and the names the question spells), are cut to
     the best `PREFILTER` by the score of their `PRE_TERMS` most telling terms, then scored
@@ -127,6 +134,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     packages a question names) are looked for on their own, without the `skip` terms
     (a package's own name), and weigh `MENTION_BOOST` times more.
     """
+    heads = {} if heads is None else heads
     df, total, avg_len = store.term_statistics(session, terms)
     terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
     tsquery = candidate_query(terms, df, total)
@@ -170,24 +178,30 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
         f"LIMIT {PREFILTER}), "
         # Materialized: each rank is computed (and the vector read) once per row, not once
         # per mention in the score.
-        f"r AS MATERIALIZED (SELECT id, source_id, length(tsv) AS len, {ranks} FROM c) "
-        f"SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC LIMIT {POOL}"
+        f"r AS MATERIALIZED (SELECT id, source_id, length(tsv) AS len, {ranks} FROM c), "
+        f"p AS (SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC "
+        f"LIMIT {POOL}) SELECT p.score, {HEAD} FROM p JOIN doc_objects o ON o.id = p.id"
     )
     params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS,
                               "sources": sources, "boosted": boosted, "names": names}
-    return {row.id: float(row.score) for row in session.execute(text(sql), params)}
+    rows = session.execute(text(sql), params).all()
+    heads.update((row.id, row) for row in rows)
+    return {row.id: float(row.score) for row in rows}
 
 
 def name_scores(session: Session, query: str, sources: list[int] | None,
-                boosted: list[int] | None = None) -> dict[int, float]:
+                boosted: list[int] | None = None, heads: Heads | None = None
+                ) -> dict[int, float]:
     """Bonuses for objects the query names: `DataFrame.merge`, `chat_input`, `merge`."""
     wanted = names.wanted_names(query)
     if not wanted:
         return {}
     where = "AND source_id = ANY(:sources)" if sources else ""
     rows = session.execute(text(
-        f"SELECT id, source_id, qualname, name FROM doc_objects WHERE name = ANY(:names) "
-        f"{where} LIMIT 400"), {"names": list(wanted), "sources": sources})
+        f"SELECT {HEAD} FROM doc_objects o WHERE name = ANY(:names) {where} LIMIT 400"),
+        {"names": list(wanted), "sources": sources}).all()
+    if heads is not None:
+        heads.update((row.id, row) for row in rows)
     bonus: dict[int, float] = {}
     for row in rows:
         kind = wanted[row.name]
@@ -220,27 +234,29 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
         sources: list[int] | None = catalog.sources_of(package)
         if not sources:
             return []
+        heads: Heads = {}
         scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative),
-                                     names=list(names.wanted_names(query))),
-                         name_scores(session, query, sources))
-        return finish(session, query, scored, k, embedder, sources)
+                                     names=list(names.wanted_names(query)), heads=heads),
+                         name_scores(session, query, sources, heads=heads))
+        return finish(session, query, scored, k, embedder, sources, heads)
     mentioned = catalog.mentioned(query)
     boosted = [s for p in mentioned for s in catalog.sources_of(p)] or None
     skip = frozenset(catalog.mention_lexemes(mentioned))
-    bonus = name_scores(session, query, None, boosted)
+    heads = {}
+    bonus = name_scores(session, query, None, boosted, heads)
     scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative),
-                                 list(names.wanted_names(query))), bonus)
-    return finish(session, query, scored, k, embedder, None)
+                                 list(names.wanted_names(query)), heads), bonus)
+    return finish(session, query, scored, k, embedder, None, heads)
 
 
 def finish(session: Session, query: str, scored: dict[int, float], k: int, embedder: Any,
-           sources: list[int] | None) -> list[DocHit]:
+           sources: list[int] | None, heads: Heads) -> list[DocHit]:
     """Fuse embeddings when asked, then load the best hits."""
     if embedder is not None:
         from agent.docs.embeddings import fuse_embeddings
 
         scored = fuse_embeddings(session, embedder, query, scored, sources)
-    return hits(session, scored, k)
+    return hits(session, scored, k, heads)
 
 
 def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[int, float]:
@@ -252,14 +268,17 @@ def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[in
     return combined
 
 
-def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
+def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None = None
+         ) -> list[DocHit]:
     """The best `k` scored objects as hits, after priors by kind and depth."""
     if not scored:
         return []
-    heads = session.execute(text(
-        "SELECT id, source_id, qualname, name, kind, file, line, "
-        "NULLIF(octet_length(doc), 0) AS doc_size FROM doc_objects WHERE id = ANY(:ids)"),
-        {"ids": list(scored)}).all()
+    known = known or {}
+    missing = [oid for oid in scored if oid not in known]
+    heads = [known[oid] for oid in scored if oid in known]
+    if missing:  # objects only the embeddings found
+        heads += session.execute(text(f"SELECT {HEAD} FROM doc_objects o WHERE id = ANY(:ids)"),
+                                 {"ids": missing}).all()
     final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
              * (1.0 if r.doc_size else UNDOCUMENTED) for r in heads}
     best = distinct(sorted(heads, key=lambda r: (-final[r.id], r.qualname)), k)
