@@ -26,6 +26,8 @@ K1 = 1.2
 B = 0.3  # API docstrings are long where the object matters: a light length penalty
 WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"  # ts_rank's D, C, B, A: docstring < summary < name
 BUDGET = 400  # expected candidates of a search: the IDF threshold rises until they fit
+COMMON_SHARE = 0.05
+MIN_LOOKED_UP = 2  # terms a candidate query uses however common they are
 CANDIDATES = 4000  # the most read, should terms be far from independent
 NAMED = 300  # objects whose name the question spells, scored even without a text match
 PREFILTER = 300
@@ -97,6 +99,10 @@ def candidate_query(terms: list[str], df: dict[str, int], total: int,
     terms = [t for t in terms if df.get(t)]
     if not terms or not total:
         return None
+    # The index reads every posting of every term looked up: a term in a good part of all
+    # objects costs the most and tells the least. It still counts in the score.
+    rarest = sorted(terms, key=lambda t: df[t])
+    terms = [t for t in terms if df[t] <= COMMON_SHARE * total or t in rarest[:MIN_LOOKED_UP]]
     idf = [math.log(total / df[t]) for t in terms]
     share = [df[t] / total for t in terms]
     subsets = []

@@ -76,6 +76,10 @@ def test_candidates_need_enough_rare_terms_to_fit_the_budget() -> None:
     df = {"data": 3_000, "frame": 2_000}
     assert candidate_query(["data", "frame"], df, 100_000, budget=400) == "('data' & 'frame')"
     assert candidate_query(["data", "frame"], df, 100_000, budget=6_000) == "'data' | 'frame'"
+    # A term in a good part of the index is not looked up while two rarer ones are.
+    df = {"rare": 500, "mid": 2_000, "common": 40_000}
+    assert candidate_query(["rare", "mid", "common"], df, 100_000, budget=3_000) == "'rare' | 'mid'"
+    assert candidate_query(["mid", "common"], df, 100_000, budget=100) == "('mid' & 'common')"
     # The strictest query when nothing fits; nothing at all for unknown terms.
     assert candidate_query(["data"], {"data": 90_000}, total=100_000) == "'data'"
     assert candidate_query(["gone"], {}, total=10) is None
