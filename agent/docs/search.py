@@ -123,6 +123,14 @@ def candidate_query(terms: list[str], df: dict[str, int], total: int,
         for m in chosen)
 
 
+def budget_for(searched: int | None, total: int) -> int:
+    """The candidate budget, in objects of the whole index, for a search of `searched` of
+    them: a package's own search may use terms that alone bring too many objects from
+    the whole index. Relaxed by the square root only: a package's own words are more
+    frequent in it than across the index."""
+    return int(BUDGET * math.sqrt(total / max(1, searched or total)))
+
+
 def quote(lexeme: str) -> str:
     """A lexeme as a tsquery operand."""
     return "'" + lexeme.replace("'", "''").replace("\\", "\\\\") + "'"
@@ -131,7 +139,8 @@ def quote(lexeme: str) -> str:
 def text_scores(session: Session, terms: list[str], sources: list[int] | None,
                 boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
                 alternative: frozenset[str] = frozenset(), names: list[str] | None = None,
-                heads: Heads | None = None) -> dict[int, float]:
+                heads: Heads | None = None, sizes: dict[str, int | None] | None = None
+                ) -> dict[int, float]:
     """BM25 scores of the best candidates, by object id (their `HEAD` columns go to `heads`).
 
     Candidates come from the GIN index (and the names the question spells), are cut to
@@ -141,13 +150,15 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     (a package's own name), and weigh `MENTION_BOOST` times more.
     """
     heads = {} if heads is None else heads
+    sizes = sizes or {}
     df, total, avg_len = store.term_statistics(session, terms)
     terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
-    tsquery = candidate_query(terms, df, total)
+    tsquery = candidate_query(terms, df, total, budget_for(sizes.get("sources"), total))
     if tsquery is None:
         return {}
     own_terms = [t for t in terms if t not in skip]
-    own_query = candidate_query(own_terms, df, total) if boosted else None
+    own_query = candidate_query(own_terms, df, total, budget_for(sizes.get("boosted"), total)
+                                ) if boosted else None
     idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
     weight = {t: 0.0 if t in skip and boosted else idf[t] * (
         ALTERNATIVE_WEIGHT if t in alternative else 1.0) for t in terms}
@@ -242,7 +253,8 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
             return []
         heads: Heads = {}
         scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative),
-                                     names=list(names.wanted_names(query)), heads=heads),
+                                     names=list(names.wanted_names(query)), heads=heads,
+                                     sizes={"sources": catalog.size(sources)}),
                          name_scores(session, query, sources, heads=heads))
         return finish(session, query, scored, k, embedder, sources, heads)
     mentioned = catalog.mentioned(query)
@@ -251,7 +263,8 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
     heads = {}
     bonus = name_scores(session, query, None, boosted, heads)
     scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative),
-                                 list(names.wanted_names(query)), heads), bonus)
+                                 list(names.wanted_names(query)), heads,
+                                 {"boosted": catalog.size(boosted)}), bonus)
     return finish(session, query, scored, k, embedder, None, heads)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from agent.docs import search_docs
 from agent.docs.embeddings import fuse_embeddings, rrf
-from agent.docs.search import candidate_query, distinct
+from agent.docs.search import BUDGET, budget_for, candidate_query, distinct
 from db.docs import has_vector
 from tests.docs_questions import PACKAGES, QUESTIONS, about, hit_rate
 
@@ -83,6 +83,11 @@ def test_candidates_need_enough_rare_terms_to_fit_the_budget() -> None:
     # The strictest query when nothing fits; nothing at all for unknown terms.
     assert candidate_query(["data"], {"data": 90_000}, total=100_000) == "'data'"
     assert candidate_query(["gone"], {}, total=10) is None
+
+
+def test_a_search_of_one_package_may_bring_more_of_the_whole_index() -> None:
+    assert budget_for(None, 10_000) == BUDGET == budget_for(10_000, 10_000)
+    assert budget_for(100, 10_000) == BUDGET * 10
 
 
 def test_several_paths_to_one_object_take_one_place_among_the_hits() -> None:
