@@ -110,14 +110,23 @@ def candidate_query(terms: list[str], df: dict[str, int], total: int,
         members = [i for i in range(len(terms)) if mask >> i & 1]
         subsets.append((sum(idf[i] for i in members), min(idf[i] for i in members), members,
                         total * math.prod(share[i] for i in members)))
-    chosen: list[list[int]] = []
-    for threshold in sorted({weight for weight, *_ in subsets}):
-        # Minimal sets reaching the threshold: without their weakest term they fall short.
-        minimal = [(members, rows) for weight, weakest, members, rows in subsets
-                   if weight >= threshold and weight - weakest < threshold]
-        chosen = [members for members, _ in minimal]
-        if sum(rows for _, rows in minimal) <= budget:
-            break
+
+    def minimal(threshold: float) -> tuple[list[list[int]], float]:
+        """The sets reaching the threshold that fall short without their weakest term."""
+        found = [(members, rows) for weight, weakest, members, rows in subsets
+                 if weight >= threshold and weight - weakest < threshold]
+        return [members for members, _ in found], sum(rows for _, rows in found)
+
+    # Expected matches shrink as the threshold rises: the lowest that fits, by bisection.
+    thresholds = sorted({weight for weight, *_ in subsets})
+    low, high = 0, len(thresholds) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if minimal(thresholds[middle])[1] <= budget:
+            high = middle
+        else:
+            low = middle + 1
+    chosen = minimal(thresholds[low])[0]
     return " | ".join(
         quote(terms[m[0]]) if len(m) == 1 else "(" + " & ".join(quote(terms[i]) for i in m) + ")"
         for m in chosen)
