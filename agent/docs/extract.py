@@ -91,8 +91,13 @@ class PackageLoader(GriffeLoader):
         return parent
 
 
-def load_package(name: str, search_paths: list[Path]) -> Object | None:
-    """The top-level module `name`, read statically; None when it has no Python source."""
+def load_package(name: str, search_paths: list[Path], private: tuple[str, ...] = ()
+                 ) -> Object | None:
+    """The top-level module `name`, read statically; None when it has no Python source.
+
+    `private` top-level modules of the same distribution are read too, so names `name`
+    re-exports from them resolve (pytest's API is defined in `_pytest`).
+    """
     loader = PackageLoader(search_paths=search_paths, allow_inspection=False)
     loader.finder = PackageFinder(search_paths=loader.finder.search_paths)
     try:
@@ -100,14 +105,21 @@ def load_package(name: str, search_paths: list[Path]) -> Object | None:
     except READ_ERRORS as exc:
         log.info("griffe could not read %s: %s", name, exc)
         return None
+    for other in private:
+        try:
+            loader.load(other, try_relative_path=False)
+        except READ_ERRORS as exc:
+            log.info("griffe could not read %s: %s", other, exc)
     loader.resolve_aliases(implicit=False, external=None)
     return module if isinstance(module, Object) else None
 
 
-def walk(module: Object) -> tuple[list[Object], dict[str, str], list[tuple[str, str]]]:
+def walk(module: Object, private: tuple[str, ...] = ()
+         ) -> tuple[list[Object], dict[str, str], list[tuple[str, str]]]:
     """Every object defined in the package, the public alias of each aliased path, and the
-    public aliases whose target could not be read (compiled modules, other packages)."""
-    top = module.path.split(".")[0]
+    public aliases whose target could not be read (compiled modules, other packages);
+    targets in the `private` top-level modules of its distribution count as its own."""
+    tops = {module.path.split(".")[0], *private}
     objects: list[Object] = []
     public_alias: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
@@ -125,11 +137,11 @@ def walk(module: Object) -> tuple[list[Object], dict[str, str], list[tuple[str, 
                     target = member.final_target
                 except Exception:  # noqa: BLE001 - griffe raises several kinds for a dead alias
                     end = dead_end(member)
-                    if end is not None and end.split(".")[0] == top:
+                    if end is not None and end.split(".")[0] in tops:
                         unresolved.append((member.path, end))
                         keep_best(public_alias, end, member.path)
                     continue
-                if target.path.split(".")[0] != top or target.path == member.path:
+                if target.path.split(".")[0] not in tops or target.path == member.path:
                     continue
                 keep_best(public_alias, target.path, member.path)
             elif not member.name.startswith("__") or member.is_module:
@@ -404,16 +416,22 @@ class Extracted:
     aliases: dict[str, str]  # private path -> public path, for the inspected objects too
 
 
-def extract_package(name: str, search_paths: list[Path]) -> Extracted:
-    """The public objects of top-level module `name`, read statically."""
-    module = load_package(name, search_paths)
+def extract_package(name: str, search_paths: list[Path], private: tuple[str, ...] = ()
+                    ) -> Extracted:
+    """The public objects of top-level module `name`, read statically, with those it
+    re-exports from the `private` top-level modules of its distribution."""
+    module = load_package(name, search_paths, private)
     if module is None:
         return Extracted([], [name], {})
     real = os.path.realpath(str(module.filepath if isinstance(module.filepath, Path)
                                 else search_paths[0]))
     root = next((Path(os.path.realpath(p)) for p in search_paths
                  if real.startswith(os.path.realpath(p))), search_paths[0])
-    objects, aliases, unresolved = walk(module)
+    objects, aliases, unresolved = walk(module, private)
+    for other in private:
+        loaded = module.modules_collection.members.get(other)
+        if isinstance(loaded, Object):
+            objects += walk(loaded)[0]
     views = Views()
     records: dict[str, DocRecord] = {}
     for obj in objects:

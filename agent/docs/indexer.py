@@ -86,7 +86,7 @@ def extract_distribution(tops: tuple[str, ...], paths: list[Path], python: str
     for top in tops:
         if top.startswith("_"):
             continue
-        part = extract_package(top, paths)
+        part = extract_package(top, paths, tuple(t for t in tops if t.startswith("_")))
         for record in part.records:
             records.setdefault(record.qualname, record)
         compiled = list(part.compiled)

@@ -64,3 +64,36 @@ def test_bound_attributes_are_stored_with_the_docs_of_what_they_are_bound_to(
     assert (state.kind, state.doc) == ("attribute", "The state that survives reruns.")
     assert state.signature.startswith("state = ")
     assert records["boundpkg.missing"].doc == "" and records["boundpkg.number"].doc == ""
+
+
+def test_names_a_package_re_exports_from_a_private_sibling_are_its_api(tmp_path: Path) -> None:
+    import sys
+
+    from agent.docs.indexer import extract_distribution
+
+    (tmp_path / "_privimpl").mkdir()
+    (tmp_path / "_privimpl" / "__init__.py").write_text("")
+    (tmp_path / "_privimpl" / "fixtures.py").write_text(textwrap.dedent('''
+        def fixture(scope: str = "function"):
+            """Declare a fixture."""
+
+
+        def helper():
+            """Not re-exported: stays private."""
+
+
+        class Request:
+            """A fixture request."""
+
+            def value(self, name: str) -> object:
+                """The value of another fixture."""
+    '''))
+    (tmp_path / "privapi").mkdir()
+    (tmp_path / "privapi" / "__init__.py").write_text(
+        "from _privimpl.fixtures import fixture, Request\n__all__ = ['fixture', 'Request']\n")
+    records = {r.qualname: r for r in extract_distribution(("_privimpl", "privapi"),
+                                                           [tmp_path], sys.executable)}
+    assert records["privapi.fixture"].doc == "Declare a fixture."
+    assert records["privapi.fixture"].file == "_privimpl/fixtures.py"
+    assert records["privapi.Request.value"].kind == "method"
+    assert not any(name.startswith("_privimpl") or name.endswith("helper") for name in records)
