@@ -142,8 +142,7 @@ def profile_csv(
         try:
             dialect = sniff_dialect(con, prepared.path)
             reader = CsvReader(prepared.path, dialect)
-            # Row order costs memory on big files, whose frame is a random sample anyway.
-            result = scan(con, reader, keep_order=not sampled, progress=report)
+            result = scan(con, reader, progress=report)
             report(0.9, "Picking the rows to show" if sampled else "Loading the data")
             if sampled:
                 # Rows of CSV text that fit the budget, capped: a preview needs no more.
