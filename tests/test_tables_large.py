@@ -82,3 +82,25 @@ def test_the_same_big_file_gives_the_same_profile_on_every_run() -> None:
     assert first.correlations.keys() == second.correlations.keys()
     for method, matrix in first.correlations.items():
         assert matrix.equals(second.correlations[method])
+
+
+def test_text_with_few_values_in_a_big_file_is_counted_exactly() -> None:
+    # Past the sample threshold: the column's values, lengths and distinct count come from a
+    # count of every value, including one rare value the sample is all but sure to miss.
+    words = ["rouge", "vert", "bleu clair", "été"]
+    lines = [b"n,word"] + [
+        b"%d,%s" % (i, ("rare-one" if i == 777_777 else words[i % 4]).encode())
+        for i in range(ROWS)
+    ]
+    profile = profile_csv(b"\n".join(lines) + b"\n", memory_budget_bytes=1 << 20)
+    expected = pd.Series(
+        ["rare-one" if i == 777_777 else words[i % 4] for i in range(ROWS)]
+    )
+    stats = profile.columns.set_index("column").loc["word"]
+    assert stats["distinct"] == 5
+    assert stats["min_length"] == 3
+    assert stats["max_length"] == 10
+    assert stats["mean_length"] == pytest.approx(expected.str.len().mean())
+    counts = expected.value_counts()
+    assert profile.top_values["word"] == sorted(
+        ((str(v), int(n)) for v, n in counts.items()), key=lambda p: (-p[1], p[0]))

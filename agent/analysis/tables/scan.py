@@ -136,6 +136,7 @@ def scan(
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
     progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit))
+    _counted_text(columns, first, second)
     _top_values(con, columns, first, second, sample_table)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
                 bad_count, warnings, sample_table, exact)
@@ -144,9 +145,15 @@ def scan(
 def _first_pass(
     con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None
 ) -> dict[str, Any]:
-    """Pass one over every row; quartiles and text shapes from the sample when there is one."""
-    first = _aggregate(con, pass_one(columns, text_shapes=sample is None)
+    """Pass one over every row; quartiles and text shapes from the sample when there is one.
+
+    Text columns with few values in the sample are left to pass two, which counts each of
+    their values (first[a_counted] is True): distinct counts and lengths follow from those.
+    """
+    counted = _few_valued(con, columns, sample) if sample else frozenset()
+    first = _aggregate(con, pass_one(columns, text_shapes=sample is None, counted=counted)
                        + (quartile_aggs(columns) if exact else []))
+    first |= {f"c{index}_counted": True for index in counted}
     if sample is None:
         return first
     aggs = [] if exact else quartile_aggs(columns)
@@ -155,6 +162,39 @@ def _first_pass(
     if aggs:
         first |= _aggregate(con, aggs, table=sample)
     return first
+
+
+def _few_valued(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], sample: str
+) -> frozenset[int]:
+    """Text columns with at most ALL_VALUE_COUNTS_UP_TO values in the sample.
+
+    Values a 100,000-row sample misses are rare: counting every value of such a column over
+    the whole file makes few groups, and costs less than HyperLogLog and three length
+    aggregates over every row.
+    """
+    text = [col for col in columns if col.family == "string"]
+    if not text:
+        return frozenset()
+    aggs = [f"count(DISTINCT {col.sql}) AS c{col.index}" for col in text]
+    found = _aggregate(con, aggs, table=sample)
+    return frozenset(col.index for col in text
+                     if found[f"c{col.index}"] <= ALL_VALUE_COUNTS_UP_TO)
+
+
+def _counted_text(columns: list[Column], first: dict[str, Any], second: dict[str, Any]) -> None:
+    """Distinct count and lengths of the text columns whose every value pass two counted."""
+    for col in columns:
+        a = f"c{col.index}"
+        if not first.get(f"{a}_counted"):
+            continue
+        counts = second.get(f"{a}_values") or {}
+        lengths = [(len(str(value)), n) for value, n in counts.items() if value is not None]
+        total = sum(n for _, n in lengths)
+        first[f"{a}_approx"] = len(lengths)
+        first[f"{a}_min_length"] = min((k for k, _ in lengths), default=None)
+        first[f"{a}_max_length"] = max((k for k, _ in lengths), default=None)
+        first[f"{a}_mean_length"] = sum(k * n for k, n in lengths) / total if total else None
 
 
 def _drawn(rows: int, wanted: int) -> str:
@@ -221,11 +261,12 @@ def _aggregate(
 
 
 def _count_by(con: duckdb.DuckDBPyConnection, key: str) -> dict[Any, int]:
-    """How many rows have each non-NULL value of key, as histogram(key) would map them."""
-    rows = con.execute(
-        f"SELECT {key}, count(*) FROM {TABLE} WHERE ({key}) IS NOT NULL GROUP BY ALL"
-    ).fetchall()
-    return dict(rows)
+    """How many rows have each non-NULL value of key, as histogram(key) would map them.
+
+    NULLs are dropped here rather than by a WHERE, which would compute key twice.
+    """
+    rows = con.execute(f"SELECT {key}, count(*) FROM {TABLE} GROUP BY ALL").fetchall()
+    return {value: n for value, n in rows if value is not None}
 
 
 def _bad_lines(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[BadLine], int]:
@@ -281,7 +322,9 @@ def _pass_two(
         if col.index in bins:
             grouped[f"{a}_hist"] = bin_index(col, bins[col.index])
         # Few values: every one is counted, which gives exact top values and distinct counts.
-        if col.family == "string" and first[f"{a}_approx"] <= ALL_VALUE_COUNTS_UP_TO:
+        if col.family == "string" and (
+            first.get(f"{a}_counted") or first[f"{a}_approx"] <= ALL_VALUE_COUNTS_UP_TO
+        ):
             grouped[f"{a}_values"] = col.sql
         elif col.family == "boolean":
             aggs += boolean_counts_aggs(col)

@@ -75,12 +75,15 @@ class Column:
         return f"{self.sql}::DOUBLE"
 
 
-def pass_one(columns: list[Column], *, text_shapes: bool = True) -> list[str]:
+def pass_one(
+    columns: list[Column], *, text_shapes: bool = True, counted: frozenset[int] = frozenset()
+) -> list[str]:
     """Aggregates that need nothing but the data: counts, ranges, lengths.
 
     quartile_aggs gives the quartiles (over every row, or over a sample of huge files);
     without text_shapes, text_shape_aggs gives the number shares (from a sample);
-    moment_aggs gives the mean, spread and skew.
+    moment_aggs gives the mean, spread and skew. Text columns in counted (by index) get only
+    their count: every value of theirs is counted apart, which gives the rest.
     """
     aggs = ["count(*) AS n_rows"]
     if columns:
@@ -88,7 +91,10 @@ def pass_one(columns: list[Column], *, text_shapes: bool = True) -> list[str]:
         aggs.append(f"count_if({nulls}) AS rows_missing")
     for col in columns:
         c, a = col.sql, f"c{col.index}"
-        aggs += [f"count({c}) AS {a}_count", f"approx_count_distinct({c}) AS {a}_approx"]
+        aggs.append(f"count({c}) AS {a}_count")
+        if col.index in counted:
+            continue
+        aggs.append(f"approx_count_distinct({c}) AS {a}_approx")
         if col.family in ("integer", "float"):
             aggs += [
                 f"min({col.finite})::DOUBLE AS {a}_min",
