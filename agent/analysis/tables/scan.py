@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from agent.analysis.tables.load import TABLE, CsvReader, first_line
@@ -46,6 +47,7 @@ SAMPLE_ROWS = 100_000
 # for 5 columns at 12M rows.
 EXACT_QUANTILE_ROWS = 10_000_000
 SAMPLE_TABLE = "csv_sample"
+SUBSAMPLE_SEED = 42
 # HyperLogLog errs by a few percent: a column this close to unique is checked exactly as a key.
 LIKELY_KEY_SHARE = 0.95
 # Its values then go into a bitstring over [min, max]: 16 MB per thread at most.
@@ -427,6 +429,14 @@ def sample_frame(con: duckdb.DuckDBPyConnection, result: Scan, rows: int) -> pd.
         f"(SELECT rowid FROM {table} ORDER BY hash(rowid), rowid LIMIT {int(rows)}) "
         "ORDER BY rowid"
     ).df()
+
+
+def subsample(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """rows rows of frame drawn with a fixed seed, in frame's order; frame if it has no more."""
+    if len(frame) <= rows:
+        return frame
+    picked = np.sort(np.random.default_rng(SUBSAMPLE_SEED).choice(len(frame), rows, replace=False))
+    return frame.iloc[picked].reset_index(drop=True)
 
 
 def analysis_frame(con: duckdb.DuckDBPyConnection, result: Scan) -> pd.DataFrame:
