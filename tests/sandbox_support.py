@@ -1,7 +1,9 @@
 """Run the sandbox in every mode this machine can: as root, and as a real unprivileged user.
 
-As root, the user modes run through tests/sandbox_driver.py started as a system user created
-for the tests; run as an ordinary user, they run in the test process itself.
+Every mode's calls go through tests/sandbox_driver.py, a process of their own: as root for
+the root namespaces mode; as a system user created for the tests (when the suite runs as
+root) or as the suite's own user otherwise, for the user modes. The driver is a child
+subreaper, so a run's leftovers are found among its children and nowhere else.
 """
 
 from __future__ import annotations
@@ -23,9 +25,7 @@ from typing import Any
 
 import pytest
 
-from agent import sandbox
 from agent.sandbox import CaseOutcome, Limits, PytestResult, RunResult, SandboxStatus
-from agent.sandbox.plan import UID_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("sandbox_driver.py")
@@ -35,33 +35,18 @@ MODES = [("root-namespaces", "namespaces", False), ("user-namespaces", "namespac
          ("user-landlock", "landlock", True)]
 
 
-def _uid_of(pid: int) -> int | None:
-    """A live process's real uid; None once it is gone or dead (a zombie awaiting its reaper)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    if fields["State"].strip().startswith(("Z", "X")):
-        return None
-    return int(fields["Uid"].split()[0])
-
-
 @dataclass
 class Runner:
-    """Calls the sandbox in one mode, as root (in process) or as the test user (driver)."""
+    """Calls the sandbox in one mode through a driver process running as the mode's user."""
 
     name: str
     mode: str
-    uid: int | None = None
-    driver: subprocess.Popen[str] | None = None
+    driver: subprocess.Popen[str]
+    uid: int
 
     def _call(self, fn: str, **kwargs: Any) -> Any:
-        kwargs["mode"] = kwargs.get("mode", self.mode)
-        if self.driver is None:
-            if fn == "status":
-                return sandbox.sandbox_status(kwargs["mode"])
-            return getattr(sandbox, f"run_{fn}")(**kwargs)
+        if fn != "leftovers":
+            kwargs["mode"] = kwargs.get("mode", self.mode)
         assert self.driver.stdin and self.driver.stdout
         if kwargs.get("files"):  # JSON carries text: bytes go as latin-1, which round-trips
             kwargs["files"] = {k: v.decode("latin-1") if isinstance(v, bytes) else v
@@ -78,11 +63,13 @@ class Runner:
             return SandboxStatus(**data)
         if fn == "python":
             return RunResult(**data)
+        if fn == "leftovers":
+            return data
         cases = [CaseOutcome(**c) for c in data.pop("cases")]
         return PytestResult(cases=cases, run=RunResult(**data.pop("run")), **data)
 
-    def status(self) -> SandboxStatus:
-        return self._call("status")
+    def status(self, **kwargs: Any) -> SandboxStatus:
+        return self._call("status", **kwargs)
 
     def python(self, code: str, **kwargs: Any) -> RunResult:
         return self._call("python", code=code, **kwargs)
@@ -91,22 +78,16 @@ class Runner:
         return self._call("pytest", code=code, tests=tests, **kwargs)
 
     def leftovers(self, wait_s: float = 2.0) -> list[int]:
-        """Host processes still alive as the run's user (the driver aside), after a grace."""
+        """Processes this runner's runs left behind (the driver's children), after a grace."""
         deadline = time.monotonic() + wait_s
-        while (found := self._alive()) and time.monotonic() < deadline:
+        while (found := self._call("leftovers")) and time.monotonic() < deadline:
             time.sleep(0.05)
-        return found
+        return list(found)
 
-    def _alive(self) -> list[int]:
-        pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-        ours = {os.getpid(), self.driver.pid if self.driver else -1}
-        found = []
-        for pid in pids:
-            uid = _uid_of(pid)
-            mine = uid is not None and (uid >= UID_BASE if self.uid is None else uid == self.uid)
-            if mine and pid not in ours:
-                found.append(pid)
-        return found
+    def close(self) -> None:
+        assert self.driver.stdin
+        self.driver.stdin.close()
+        self.driver.wait(10)
 
 
 def _test_user() -> tuple[int, int]:
@@ -124,10 +105,13 @@ def _test_user() -> tuple[int, int]:
 
 def _runs_as(uid: int, gid: int) -> subprocess.CompletedProcess[str]:
     """Whether the test user can start this interpreter and import the project."""
-    return subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, "
-                           f"{str(ROOT)!r}); import agent.sandbox"],
-                          user=uid, group=gid, extra_groups=[], capture_output=True, text=True,
-                          cwd="/", check=False)
+    argv = [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            "import agent.sandbox"]
+    try:
+        return subprocess.run(argv, user=uid, group=gid, extra_groups=[], capture_output=True,
+                              text=True, cwd="/", check=False)
+    except PermissionError as exc:  # exec itself refused: a folder on the way is closed
+        return subprocess.CompletedProcess(argv, 126, "", str(exc))
 
 
 def _grant_traverse(uid: int, gid: int) -> None:
@@ -172,30 +156,23 @@ def host_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator[Runner]:
     """A sandbox runner in each mode; skipped (with the reason) where the machine cannot."""
     name, mode, as_user = request.param
-    if not as_user:
-        if os.geteuid() != 0:
-            pytest.skip("the root namespaces mode needs the tests to run as root")
-        root_status = sandbox.sandbox_status(mode)
-        if root_status.mode != "root":
-            pytest.skip(f"namespaces as root do not work here: {root_status.reason}")
-        yield Runner(name, mode)
-        return
-    if os.geteuid() != 0:
-        yield Runner(name, mode, uid=os.getuid())
-        return
-    uid, gid = _test_user()
-    _grant_traverse(uid, gid)
+    if not as_user and os.geteuid() != 0:
+        pytest.skip("the root namespaces mode needs the tests to run as root")
+    if as_user and os.geteuid() == 0:
+        uid, gid = _test_user()
+        _grant_traverse(uid, gid)
+    else:
+        uid, gid = os.getuid(), os.getgid()
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": host_env["cwd"],
            "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"]}
     driver = subprocess.Popen([sys.executable, "-I", str(DRIVER), str(ROOT)], user=uid,
-                              group=gid, extra_groups=[], cwd=host_env["cwd"], env=env,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    user_runner = Runner(name, mode, uid=uid, driver=driver)
-    status = user_runner.status()
-    if not status.available:
-        driver.kill()
+                              group=gid, extra_groups=[] if uid else None, cwd=host_env["cwd"],
+                              env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    mode_runner = Runner(name, mode, driver, uid)
+    status = mode_runner.status()
+    wanted = "root" if not as_user else {"namespaces": "userns", "landlock": "landlock"}[mode]
+    if status.mode != wanted:
+        mode_runner.close()
         pytest.skip(f"{name} cannot run on this machine: {status.reason}")
-    yield user_runner
-    assert driver.stdin
-    driver.stdin.close()
-    driver.wait(10)
+    yield mode_runner
+    mode_runner.close()

@@ -94,7 +94,8 @@ def test_a_sandbox_error_is_reported_to_the_model_and_the_user(
     sessions, fake_llm, monkeypatch
 ) -> None:
     unavailable = sandbox.SandboxStatus(False, False, "no namespaces here")
-    monkeypatch.setattr(sandbox, "sandbox_status", lambda mode="auto": unavailable)
+    monkeypatch.setattr(sandbox, "sandbox_status",
+                        lambda mode="auto", cgroupfs="": unavailable)
     fake_llm.queue(Script(text="", tool_calls=[tool("run_python", code="print(1)")]),
                    Script(text="I could not run it."))
     turn = agent_turn(sessions, fake_llm)

@@ -232,7 +232,7 @@ def test_ctypes_cannot_raise_limits_regain_root_or_make_namespaces(runner: Runne
 
 def test_refuses_without_isolation_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     status = SandboxStatus(available=False, network_isolated=False, reason="no namespaces here")
-    monkeypatch.setattr(sandbox, "sandbox_status", lambda mode="auto": status)
+    monkeypatch.setattr(sandbox, "sandbox_status", lambda mode="auto", cgroupfs="": status)
     with pytest.raises(SandboxUnavailable, match="MINI_AGENT_SANDBOX_ALLOW_UNISOLATED"):
         run_python("print(1)")
     before = set(os.listdir(tempfile.gettempdir()))

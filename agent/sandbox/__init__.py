@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from agent.errors import MiniAgentError
+from agent.sandbox.cgroups import CGROUPFS, Delegation, find_delegation
 from agent.sandbox.filters import landlock_abi
 from agent.sandbox.plan import Limits
 from agent.sandbox.process import RunResult, launch
@@ -68,13 +69,17 @@ class SandboxUnavailable(MiniAgentError, RuntimeError):
 
 @dataclass(frozen=True)
 class SandboxStatus:
-    """Whether isolated runs work here, in which mode, why, and how memory is bounded."""
+    """Whether isolated runs work here, in which mode, why, and which totals bound a run.
+
+    `cgroup` is the folder runs get their own cgroup v2 in, when one is delegated to the app.
+    """
 
     available: bool
     network_isolated: bool
     reason: str
     mode: str = "none"
     memory: str = ""
+    cgroup: str | None = None
 
 
 def _candidates(requested: str) -> list[str]:
@@ -86,18 +91,34 @@ def _candidates(requested: str) -> list[str]:
             "landlock": ["landlock"], "off": []}[requested]
 
 
-def memory_total(limits: Limits) -> str:
-    """Which kind of memory total applies to a run, in one sentence."""
+def memory_total(limits: Limits, delegation: Delegation) -> str:
+    """Which kind of total applies to a run, in one sentence."""
+    if delegation.parent:
+        return (
+            f"cgroup v2 total per run: memory.max {limits.memory_mb} MB (files in its "
+            f"private folders count), pids.max {limits.max_processes + 1} (the launcher "
+            f"included), cpu.max {limits.cpus:g} CPU; every process in the run's cgroup is "
+            f"killed at the end ({delegation.reason})"
+        )
     return (
         f"per-process limits x process limit: {limits.max_processes} processes x "
-        f"{limits.process_memory_mb} MB of private memory, plus {limits.disk_mb} MB of files "
-        "(the app creates no cgroups, so the total comes from these per-process limits)"
+        f"{limits.process_memory_mb} MB of private memory, plus {limits.disk_mb} MB of files, "
+        f"each process at most its CPU-time limit (no cgroup per run: {delegation.reason})"
     )
 
 
+def sandbox_status(mode: str = "auto", cgroupfs: str = CGROUPFS) -> SandboxStatus:
+    """Probe once, by doing a run, which mode works here; `mode` is MINI_AGENT_SANDBOX_MODE.
+
+    `cgroupfs` is where cgroup v2 would be mounted; runs get a cgroup each only when one is
+    delegated to the app there (see cgroups.py) and the probe run could use it.
+    """
+    return _probed_status(mode, cgroupfs)
+
+
 @functools.lru_cache(maxsize=8)
-def sandbox_status(mode: str = "auto") -> SandboxStatus:
-    """Probe once, by doing a run, which mode works here; `mode` is MINI_AGENT_SANDBOX_MODE."""
+def _probed_status(mode: str, cgroupfs: str) -> SandboxStatus:
+    """sandbox_status(), cached by its arguments however they were passed."""
     if sys.platform != "linux":
         return SandboxStatus(False, False, f"no Linux namespaces or Landlock on {sys.platform}")
     failures = []
@@ -105,26 +126,42 @@ def sandbox_status(mode: str = "auto") -> SandboxStatus:
         if candidate == "landlock" and landlock_abi() < 1:
             failures.append("landlock: not available in this kernel")
             continue
-        probe, _ = launch(["-I", "-c", "pass"], files={}, timeout_s=10, limits=Limits(),
-                          mode=candidate)
+        delegation = find_delegation(cgroupfs)
+        probe = _probe(candidate, delegation.parent)
+        if probe.exit_code != 0 and delegation.parent:
+            detail = _last_line(probe)
+            delegation = Delegation(None, f"a run could not use {delegation.parent}: {detail}")
+            probe = _probe(candidate, None)
         if probe.exit_code == 0:
             why = f"; {'; '.join(failures)}" if failures else ""
             return SandboxStatus(True, True, f"isolated: {DESCRIPTIONS[candidate]}{why}",
-                                 candidate, memory_total(Limits()))
-        detail = probe.stderr.strip().splitlines()[-1:] or [f"exit code {probe.exit_code}"]
-        failures.append(f"{candidate}: {detail[0]}")
+                                 candidate, memory_total(Limits(), delegation),
+                                 delegation.parent)
+        failures.append(f"{candidate}: {_last_line(probe)}")
     if not failures:
         return SandboxStatus(False, False, "MINI_AGENT_SANDBOX_MODE is off")
     return SandboxStatus(False, False, "no isolation works here (" + "; ".join(failures) + ")")
 
 
-def _launcher_mode(allow_unisolated: bool, mode: str) -> str:
-    """The launcher mode a run gets; refuse when it can't be isolated and that isn't allowed."""
-    status = sandbox_status(mode)
+def _probe(mode: str, cgroup_parent: str | None) -> RunResult:
+    """A trivial run in `mode`, to see whether it works here."""
+    result, _ = launch(["-I", "-c", "pass"], files={}, timeout_s=10, limits=Limits(), mode=mode,
+                       cgroup_parent=cgroup_parent)
+    return result
+
+
+def _last_line(result: RunResult) -> str:
+    lines = result.stderr.strip().splitlines()
+    return lines[-1] if lines else f"exit code {result.exit_code}"
+
+
+def _launcher_mode(allow_unisolated: bool, mode: str, cgroupfs: str) -> tuple[str, str | None]:
+    """The launcher mode and cgroup parent a run gets; refuse when it can't be isolated."""
+    status = sandbox_status(mode, cgroupfs)
     if status.available:
-        return status.mode
+        return status.mode, status.cgroup
     if allow_unisolated:
-        return "none"
+        return "none", None
     raise SandboxUnavailable(
         f"Running code is disabled: no sandbox on this machine ({status.reason}). "
         "On Linux, allow user namespaces or use a kernel with Landlock, or set "
@@ -153,9 +190,10 @@ def run_python(
     limits: Limits | None = None,
     allow_unisolated: bool = False,
     mode: str = "auto",
+    cgroupfs: str = CGROUPFS,
 ) -> RunResult:
     """Run `code` as main.py in a fresh sandbox folder holding `files`, with `argv` after it."""
-    launcher_mode = _launcher_mode(allow_unisolated, mode)
+    launcher_mode, cgroup = _launcher_mode(allow_unisolated, mode, cgroupfs)
     all_files = _checked_files(files, {"main.py"}) | {"main.py": code.encode()}
     result, _ = launch(
         ["-I", "-c", _RUN_MAIN, *(argv or [])],
@@ -163,6 +201,7 @@ def run_python(
         timeout_s=timeout_s,
         limits=limits or Limits(),
         mode=launcher_mode,
+        cgroup_parent=cgroup,
     )
     return result
 
@@ -175,9 +214,10 @@ def run_pytest(
     limits: Limits | None = None,
     allow_unisolated: bool = False,
     mode: str = "auto",
+    cgroupfs: str = CGROUPFS,
 ) -> PytestResult:
     """Run pytest on `tests` (test_solution.py) against `code` (solution.py) in a sandbox."""
-    launcher_mode = _launcher_mode(allow_unisolated, mode)
+    launcher_mode, cgroup = _launcher_mode(allow_unisolated, mode, cgroupfs)
     result, report = launch(
         pytest_argv(),
         files=pytest_files(code, tests),
@@ -186,5 +226,6 @@ def run_pytest(
         mode=launcher_mode,
         env_extra={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         want_report=True,
+        cgroup_parent=cgroup,
     )
     return parse_pytest(result, report)

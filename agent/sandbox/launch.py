@@ -168,6 +168,10 @@ def _setup(plan: dict[str, Any]) -> None:
         return  # unisolated runs on macOS: limits only (see _set_limits)
     with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
+    if plan["cgroup"]:
+        # Before anything else: every process of the run is born inside the run's totals.
+        with open(os.path.join(plan["cgroup"], "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
     # If the app dies, this launcher gets SIGTERM and takes the run down with it.
     filters.call("prctl", PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != plan["parent_pid"]:

@@ -34,13 +34,16 @@ class Limits:
     disk_mb: int = 64
     max_open_files: int = 256
     max_output_bytes: int = 1_000_000
+    # The run's CPU share where it gets a cgroup (cpu.max): its CPU time is at most this
+    # many seconds per second of its wall-clock timeout.
+    cpus: float = 1.0
     # CPU seconds per process; by default a little over the wall-clock timeout, so a busy
     # loop ends as a timeout and the kernel's limit is the backstop if the parent stalls.
     cpu_s: int | None = None
 
     @property
     def process_memory_mb(self) -> int:
-        """Private memory per process: the total shared out over the process limit."""
+        """Private memory per process without a cgroup: the total over the process limit."""
         return max(self.memory_mb // self.max_processes, 32)
 
 
@@ -114,8 +117,13 @@ def build_plan(
     limits: Limits,
     env_extra: dict[str, str] | None,
     report_fd: int | None,
+    cgroup: str | None = None,
 ) -> dict[str, Any]:
-    """The launcher's instructions (see launch.py) for one run in `mode`."""
+    """The launcher's instructions (see launch.py) for one run in `mode`.
+
+    With a `cgroup` (see cgroups.py) the kernel holds the run's total, so one process may
+    use all of it; without, each process gets its share of the total.
+    """
     throwaway = mode == "root" or (mode == "landlock" and os.geteuid() == 0)
     uid = UID_BASE + secrets.randbelow(UID_SPAN) if throwaway else None
     binds, links = allowlist() if mode != "none" else ([], [])
@@ -127,10 +135,11 @@ def build_plan(
         "gid": uid,
         "workdir": workdir,
         "disk_mb": limits.disk_mb,
+        "cgroup": cgroup,
         "binds": binds,
         "links": links,
         "limits": {
-            "data": limits.process_memory_mb * 2**20,
+            "data": (limits.memory_mb if cgroup else limits.process_memory_mb) * 2**20,
             "cpu": limits.cpu_s or math.ceil(timeout_s) + 1,
             "nproc": limits.max_processes,
             "fsize": limits.max_file_mb * 2**20,

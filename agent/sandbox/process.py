@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.sandbox import cgroups
 from agent.sandbox.plan import ISOLATED_WORKDIR, Limits, build_plan, child_env
 
 LAUNCHER = Path(__file__).with_name("launch.py")
@@ -51,15 +52,24 @@ def launch(
     mode: str,
     env_extra: dict[str, str] | None = None,
     want_report: bool = False,
+    cgroup_parent: str | None = None,
 ) -> tuple[RunResult, bytes]:
-    """Run `argv` (argv[0] is this interpreter) in launcher `mode`; return result and report."""
+    """Run `argv` (argv[0] is this interpreter) in launcher `mode`; return result and report.
+
+    With `cgroup_parent` (a delegated cgroup v2 folder) the run gets a cgroup of its own
+    there, holding its totals, and everything in it is killed at the end.
+    """
     in_namespaces = mode in NAMESPACE_MODES
+    start = time.monotonic()
+    group = None
+    if cgroup_parent:
+        group = cgroups.create(cgroup_parent, cgroups.run_limits(
+            limits.memory_mb, limits.max_processes, limits.cpus))
     tmp = None if in_namespaces else tempfile.mkdtemp(prefix="mini-agent-sandbox-")
     workdir = ISOLATED_WORKDIR if in_namespaces else str(tmp)
     report_r, report_w = os.pipe() if want_report else (None, None)
     plan = build_plan(mode, argv, files=files, workdir=workdir, timeout_s=timeout_s,
-                      limits=limits, env_extra=env_extra, report_fd=report_w)
-    start = time.monotonic()
+                      limits=limits, env_extra=env_extra, report_fd=report_w, cgroup=group)
     try:
         proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(LAUNCHER)],
@@ -74,6 +84,8 @@ def launch(
             os.close(report_w)
         return _supervise(proc, plan, report_r, start + timeout_s, limits, start, mode != "none")
     finally:
+        if group is not None:
+            cgroups.remove(group)
         if report_r is not None:
             os.close(report_r)
         if tmp is not None:
