@@ -33,7 +33,7 @@ CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 MAX_WORKERS = 2
 IN_PROCESS = 2
 # Bump when extraction changes what it stores: every package is then read again once.
-READER = 2
+READER = 3
 
 
 @dataclass
@@ -112,7 +112,7 @@ def read_distribution(tops: tuple[str, ...], paths: list[Path], python: str) -> 
     for top in tops:
         if top.startswith("_"):
             continue
-        part = extract_package(top, paths)
+        part = extract_package(top, paths, tuple(t for t in tops if t.startswith("_")))
         for record in part.records:
             records.setdefault(record.qualname, record)
         compiled = list(part.compiled)
