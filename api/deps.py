@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.llm import LLMClient, make_client
+from api.token_cache import TokenCache
 from config import Settings, get_settings
 from db import migrate
 from db.engine import (
@@ -33,6 +34,7 @@ class Deps:
     sessions: sessionmaker[Session] | None = None
     llm: LLMClient | None = None
     problem: str | None = "The server is still starting."
+    tokens: TokenCache = field(default_factory=TokenCache)
 
     def close(self) -> None:
         if self.engine is not None:

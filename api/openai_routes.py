@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from agent.proxy import ProxyCall, client_name, parse_request
+from agent.proxy import ProxyCall, ProxyError, client_name, parse_request
 from api.auth import authorize, body_limit, read_json
 from api.deps import Deps
 from api.errors import json_errors
@@ -29,16 +29,24 @@ def routes(deps: Deps) -> list[Route]:
 
     @json_errors
     async def chat_completions(request: Request) -> Response:
-        caller = await authorize(request, deps)
+        # The pending row re-checks the token, so a token seen live a moment ago needs no
+        # database round trip before the provider is called (api/token_cache.py).
+        caller = await authorize(request, deps, rechecked=True)
         assert deps.settings is not None and deps.llm is not None
         body = await read_json(request, body_limit(deps))
         proxied = parse_request(body, models=deps.settings.model_choices,
                                 max_prompt_chars=deps.settings.max_prompt_chars)
         call = ProxyCall(caller.sessions, deps.llm, proxied, user_id=caller.user_id,
-                         client_name=client_name(request.headers.get("user-agent")))
-        if not proxied.stream:
-            return JSONResponse(await call.complete())
-        stream = await call.call()
+                         client_name=client_name(request.headers.get("user-agent")),
+                         token_hash=caller.token_hash)
+        try:
+            if not proxied.stream:
+                return JSONResponse(await call.complete())
+            stream = await call.call()
+        except ProxyError as exc:
+            if exc.code == "invalid_token":  # revoked since it was last seen live
+                deps.tokens.forget(caller.token_hash)
+            raise
         return EventStream(call.relay(stream), on_close=lambda: call.abandon(stream))
 
     return [

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 from api.deps import Deps, open_deps
 from api.mcp_server import McpEndpoint
 from api.routes import all_routes
+from api.tcp import set_nodelay_on_listeners
 from db.engine import leave_embedded
 
 
@@ -25,6 +26,7 @@ class ApiServer:
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
         """Open (and migrate) the database before the first request, so the API works at once."""
+        set_nodelay_on_listeners()  # the server's socket is bound by now; see api/tcp.py
         await to_thread.run_sync(open_deps, self.deps)
         try:
             async with self.mcp.manager.run():

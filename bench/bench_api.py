@@ -4,6 +4,8 @@ A real server (`streamlit run app.py`) on the embedded PostgreSQL in bench/.data
 DATABASE_URL) proxies to the loopback fake model server. The `openai` client times the first
 content chunk calling the fake server directly and through /v1 (auth, pending row, litellm).
 Then N streams run at once through /v1 and every one must arrive whole and be recorded `ok`.
+Wall times swing with the machine's load (printed); the server's CPU per proxied call
+(user + sys of the `streamlit run` process, from /proc) does not.
 Run: .venv/bin/python -m bench.bench_api [rounds] [concurrent]
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import time
@@ -75,12 +78,33 @@ async def concurrent(base: str, token: str, count: int) -> tuple[list[str], floa
         return list(texts), time.perf_counter() - started
 
 
+def children_cpu_s() -> float:
+    """User + sys seconds of this process's live children (the app server), from /proc."""
+    total, me, tick = 0.0, str(os.getpid()), os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def line(label: str, values: list[float]) -> str:
     p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
     return f"{label:44}{statistics.median(values):>8.1f}ms{p95:>8.1f}ms"
 
 
 def main(rounds: int = 40, count: int = 50) -> None:
+    wall_started = time.perf_counter()
     url = os.environ.get("DATABASE_URL")
     url = normalize_url(url) if url else start_embedded(DATA)
     engine = make_engine(url)
@@ -99,11 +123,16 @@ def main(rounds: int = 40, count: int = 50) -> None:
         proxied = openai.OpenAI(base_url=f"{base}/v1", api_key=token, max_retries=0)
         loop = asyncio.new_event_loop()
         plain, alone, through = [], [], []
+        server_cpu = 0.0
         for n in range(rounds + 5):
             fake.queue(*[Script(text=REPLY, chunk_size=8)] * 3)
             a = first_token_ms(direct, "fake")
             b = loop.run_until_complete(litellm_first_token_ms(fake.api_base))
+            before = children_cpu_s()
             c = first_token_ms(proxied, "openai/fake")
+            spent = children_cpu_s() - before  # the whole call: relay, record, finalize
+            if n >= 5:
+                server_cpu += spent
             if n >= 5:  # warm-up: litellm's lazy imports, the pool's first connections
                 plain.append(a)
                 alone.append(b)
@@ -123,6 +152,8 @@ def main(rounds: int = 40, count: int = 50) -> None:
         print(line("added by the proxy (target <= 10 ms)",
                    [b - a for a, b in zip(plain, through, strict=True)]))
         print(line("for scale: one round trip to /_stcore/health", health))
+        print(f"server CPU per proxied streamed call (user+sys): "
+              f"{server_cpu / rounds * 1000:.1f} ms")
 
         since = time.time()
         for _ in range(count):
@@ -142,6 +173,8 @@ def main(rounds: int = 40, count: int = 50) -> None:
                  if r.created_at.timestamp() >= since - 1)
         print(f"{count} concurrent streams: {whole}/{count} arrived whole, {ok}/{count} rows ok, "
               f"{took:.2f} s in all; load average {os.getloadavg()[0]:.2f}")
+        print(f"bench process: {time.perf_counter() - wall_started:.1f} s wall, "
+              f"{own_cpu_s():.1f} s CPU; app server: {children_cpu_s():.1f} s CPU in all")
     fake.stop()
     engine.dispose()
 

@@ -2,16 +2,19 @@
 and check_code's findings on the project's own code (targets: 120 s, 5 s, 50 ms, 90%, 0).
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_docs .venv/bin/python \
-        -m bench.bench_docs [--keep]
+        -m bench.bench_docs [--keep] [--index-only]
 
 The docs tables of that database are emptied first (unless --keep, which times a re-index of
-what is there). The peer for search is PostgreSQL's own ranking (`ts_rank_cd` over the same
-index, no IDF, no name matching), run on the same questions.
+what is there); --index-only stops after the two indexing runs. Each indexing run prints
+wall seconds, CPU seconds of this process and its children, and the load average. The peer
+for search is PostgreSQL's own ranking (`ts_rank_cd` over the same index, no IDF, no name
+matching), run on the same questions.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import sys
 import time
@@ -38,6 +41,13 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu() -> float:
+    """CPU seconds (user + sys) of this process and of its finished children (workers,
+    inspection subprocesses); the database server's own work is not included."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def peer_search(session, query: str, k: int) -> list[str]:
     """PostgreSQL's own ranking over the same tsvector: plainto_tsquery OR-ed, ts_rank_cd."""
     rows = session.execute(text(
@@ -47,10 +57,35 @@ def peer_search(session, query: str, k: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+def backend_cpu(session) -> float | None:
+    """CPU seconds used so far by this session's PostgreSQL backend, when the server runs on
+    this machine (read from /proc); None otherwise."""
+    pid = session.scalar(text("SELECT pg_backend_pid()"))
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(before: float | None, after: float | None) -> str:
+    """The backend's CPU seconds between two readings, as printed."""
+    if before is None or after is None:
+        return ""
+    return f", database backend {after - before:.1f} s CPU"
+
+
 def timed(action) -> tuple[float, object]:
     started = time.perf_counter()
     result = action()
     return time.perf_counter() - started, result
+
+
+def timed_cpu(action) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds (self and children) and the result of `action`."""
+    before = cpu()
+    seconds, result = timed(action)
+    return seconds, cpu() - before, result
 
 
 def main() -> None:
@@ -64,13 +99,20 @@ def main() -> None:
             session.commit()
     print(f"load average before: {load()}", flush=True)
     with sessions() as session:
-        seconds, report = timed(lambda: index_environment(session))
-        print(f"full index: {seconds:.1f} s, {len(report.indexed)} packages read, "
-              f"{len(report.unchanged)} unchanged, {report.objects:,} objects, "
+        # The session keeps one pooled connection, so one backend does all the writes.
+        start = backend_cpu(session)
+        seconds, used, report = timed_cpu(lambda: index_environment(session))
+        middle = backend_cpu(session)
+        spent = server_cpu(start, middle)
+        print(f"full index: {seconds:.1f} s wall, {used:.1f} s CPU{spent}, {len(report.indexed)} "
+              f"packages read, {len(report.unchanged)} unchanged, {report.objects:,} objects, "
               f"failed: {sorted(report.failed) or 'none'} (load {load()})", flush=True)
-        again, second = timed(lambda: index_environment(session))
-        print(f"re-index, nothing changed: {again:.2f} s, {len(second.indexed)} read "
-              f"(load {load()})", flush=True)
+        again, used, second = timed_cpu(lambda: index_environment(session))
+        spent = server_cpu(middle, backend_cpu(session))
+        print(f"re-index, nothing changed: {again:.2f} s wall, {used:.2f} s CPU{spent}, "
+              f"{len(second.indexed)} read (load {load()})", flush=True)
+        if "--index-only" in sys.argv:
+            return
         total = session.scalar(text("SELECT count(*) FROM doc_objects"))
         size = session.scalar(text("SELECT pg_total_relation_size('doc_objects')"))
         print(f"index: {total:,} objects, {size / 1e6:.0f} MB on disk")

@@ -39,6 +39,9 @@ from db.models import LOCAL_USER_ID  # noqa: E402
 
 RARE_WORD, COMMON_WORD = "heliotrope", "python"
 PARALLEL_COPIES = 2
+CHUNK_ROWS = 20_000
+# Enough for one chunk's transition table (~0.8 KB a row) to stay in memory.
+TRIGGER_WORK_MEM = "64MB"
 # As migration 0004 creates it: the stored tsvector makes this a sort, not a parse.
 CREATE_SEARCH_INDEX = ("CREATE INDEX IF NOT EXISTS ix_interactions_fts ON interactions "
                        "USING gin (search_vector)")
@@ -156,7 +159,7 @@ def interaction_lines(
     the next is generated)."""
     out = io.StringIO()
     for i in range(start, stop):
-        if i > start and (i - start) % 20_000 == 0:
+        if i > start and (i - start) % CHUNK_ROWS == 0:
             yield out.getvalue()
             out = io.StringIO()
         s = STATUSES[d.status[i]]
@@ -180,16 +183,21 @@ def interaction_lines(
 
 
 def copy_part(engine: Engine, d: Draws, start: int, stop: int, owners: np.ndarray) -> None:
-    """COPY rows start..stop over a connection of its own, and commit."""
+    """COPY rows start..stop over a connection of its own, one COPY statement per chunk, and
+    commit. The rollup trigger runs once per statement over that statement's rows: chunks
+    small enough for work_mem keep its transition table in memory (one COPY of millions of
+    rows spilled them all to temporary files, then aggregated them in one go)."""
     raw = engine.raw_connection()
     try:
-        with raw.cursor() as cursor, cursor.copy(
-            "COPY interactions (user_id, conversation_id, created_at, model, prompt, response, "
-            "status, error, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
-            "first_token_ms) FROM STDIN"
-        ) as copy:
+        with raw.cursor() as cursor:
+            cursor.execute(f"SET work_mem = '{TRIGGER_WORK_MEM}'")
             for chunk in interaction_lines(d, start, stop, owners):
-                copy.write(chunk)
+                with cursor.copy(
+                    "COPY interactions (user_id, conversation_id, created_at, model, prompt, "
+                    "response, status, error, prompt_tokens, completion_tokens, cost_usd, "
+                    "latency_ms, first_token_ms) FROM STDIN"
+                ) as copy:
+                    copy.write(chunk)
         raw.commit()
     finally:
         raw.close()

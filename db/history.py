@@ -22,6 +22,7 @@ from db.history_filters import (
     TS_CONFIG,
     Filters,
     I,
+    custom_plans,
     owner_clause,
     search_query,
     where_clauses,
@@ -96,13 +97,6 @@ class Detail:
     cost_usd: float | None
     latency_ms: int | None
     first_token_ms: int | None
-
-
-def custom_plans(session: Session) -> None:
-    """Plan each statement for its own values (a generic plan walks the wrong index)."""
-    session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
-    # Walks priced over jit_above_cost stop after a page; compiling them costs more.
-    session.execute(select(func.set_config("jit", "off", True)))
 
 
 def search_has_terms(session: Session, text: str) -> bool:

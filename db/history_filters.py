@@ -16,7 +16,9 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    select,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import cast
 
 from db.models import Interaction
@@ -71,6 +73,21 @@ class Filters:
             return None
         length = (self.end or now) - self.start
         return replace(self, start=self.start - length, end=self.start)
+
+
+def custom_plans(session: Session) -> None:
+    """Plan each statement for its own values (a generic plan walks the wrong index), without
+    JIT (walks priced over jit_above_cost stop after a page; compiling them costs more).
+
+    Both settings last until the transaction ends, so they are sent once per transaction, in
+    one statement: on a busy server every round trip costs as much as a small query.
+    """
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get("custom_plans") is transaction:
+        return
+    session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True),
+                           func.set_config("jit", "off", True)))
+    session.info["custom_plans"] = session.get_transaction()
 
 
 def search_query(text: str) -> ColumnElement:

@@ -3,13 +3,16 @@
 Dates, models and statuses are answered from the rollups (kept by triggers, see migration
 0004) for whole UTC days, and from raw rows for the partial days at either end of the
 range. Any other filter (search, conversation, cost/token/latency ranges) and short ranges
-(charted by hour) are answered from raw rows.
+(charted by hour) are answered from raw rows. For every user's rows (admins) the partial
+days, and short ranges, are read from hourly rollups (migration 0009) but for the partial
+hours at the ends: a user's rows of a day are few, everyone's are many.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
@@ -39,7 +42,15 @@ from db.history_filters import (
     utc_day_floor,
     where_clauses,
 )
-from db.history_tables import latency_rollup, latency_rollup_all, rollup, rollup_all
+from db.history_tables import (
+    latency_rollup,
+    latency_rollup_all,
+    latency_rollup_hourly_all,
+    rollup,
+    rollup_all,
+    rollup_hourly,
+    rollup_hourly_all,
+)
 
 HOURLY_MAX = timedelta(days=3)
 
@@ -49,20 +60,91 @@ def _bucket(grain: str) -> ColumnElement:
     return func.date_trunc(grain, func.timezone("UTC", I.created_at))
 
 
-def _split(filters: Filters, grain: str) -> tuple[list[ColumnElement], tuple | None]:
-    """Raw-row conditions for the parts the rollup cannot answer, and the rollup's day range."""
-    if not filters.rollup_ok or grain == "hour":
-        return [true()], None
+Interval = tuple[datetime | None, datetime | None]
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """Where each part of a filter's range is read from: raw rows (extra conditions, one list
+    per part), the hourly all-users rollups ([from, to) UTC hours) and the daily rollups."""
+
+    raw: list[list[ColumnElement]]
+    hours: list[Interval] = field(default_factory=list)
+    days: tuple | None = None
+
+
+def _raw_conditions(lo: datetime | None, hi: datetime | None) -> list[ColumnElement]:
+    return ([I.created_at >= lo] if lo is not None else []) + (
+        [I.created_at < hi] if hi is not None else [])
+
+
+def _pieces(filters: Filters, grain: str, *, hourly: bool) -> Pieces:
+    """Whole UTC days from the daily rollups (day grain, rollup filters only); with `hourly`
+    (everyone's rows, rollup filters only) whole hours of the rest from the hourly rollups;
+    raw rows for what is left: the partial days, or hours, at the range's ends."""
+    if not filters.rollup_ok:
+        return Pieces([[true()]])
+    intervals: list[Interval] = [(filters.start, filters.end)]
+    days = None
     first = utc_day_ceil(filters.start) if filters.start is not None else None
     last = utc_day_floor(filters.end) if filters.end is not None else None
-    if first is not None and last is not None and first >= last:
-        return [true()], None
-    edges = []
-    if first is not None and filters.start is not None and filters.start < first:
-        edges.append(I.created_at < first)
-    if last is not None and filters.end is not None and filters.end > last:
-        edges.append(I.created_at >= last)
-    return edges, (first, last)
+    if grain == "day" and not (first is not None and last is not None and first >= last):
+        days, intervals = (first, last), []
+        if first is not None and filters.start is not None and filters.start < first:
+            intervals.append((filters.start, first))
+        if last is not None and filters.end is not None and filters.end > last:
+            intervals.append((last, filters.end))
+    if not hourly:
+        return Pieces([_raw_conditions(lo, hi) for lo, hi in intervals], days=days)
+    raw, hours = [], []
+    for lo, hi in intervals:
+        h_lo = utc_hour_ceil(lo) if lo is not None else None
+        h_hi = utc_hour_floor(hi) if hi is not None else None
+        if h_lo is not None and h_hi is not None and h_lo >= h_hi:
+            raw.append(_raw_conditions(lo, hi))
+            continue
+        if lo is not None and h_lo is not None and lo < h_lo:
+            raw.append(_raw_conditions(lo, h_lo))
+        hours.append((h_lo, h_hi))
+        if hi is not None and h_hi is not None and hi > h_hi:
+            raw.append(_raw_conditions(h_hi, hi))
+    return Pieces(raw, hours, days)
+
+
+def utc_hour_floor(moment: datetime) -> datetime:
+    """The start of the UTC hour `moment` falls in."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def utc_hour_ceil(moment: datetime) -> datetime:
+    """The first start of a UTC hour at or after `moment`."""
+    floor = utc_hour_floor(moment)
+    return floor if floor == moment else floor + timedelta(hours=1)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """The hourly rollups' `hour` is UTC without a time zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _hourly_where(table: Table, filters: Filters, hours: Interval) -> list[ColumnElement]:
+    lo, hi = hours
+    clauses = []
+    if filters.user_id is not None and "user_id" in table.c:
+        clauses.append(table.c.user_id == filters.user_id)
+    if lo is not None:
+        clauses.append(table.c.hour >= _naive_utc(lo))
+    if hi is not None:
+        clauses.append(table.c.hour < _naive_utc(hi))
+    if filters.models:
+        clauses.append(table.c.model.in_(filters.models))
+    if filters.statuses:
+        clauses.append(table.c.status.in_(filters.statuses))
+    return clauses
+
+
+def _hour_bucket(table: Table, grain: str) -> ColumnElement:
+    return table.c.hour if grain == "hour" else func.date_trunc("day", table.c.hour)
 
 
 def _rollup_where(table: Table, filters: Filters, days: tuple) -> list[ColumnElement]:
@@ -90,7 +172,7 @@ def counts_source(
     For every user's rows (user_id None) the rollup part is read summed over users, with
     user_id NULL, unless `by_user`.
     """
-    edges, days = _split(filters, grain)
+    pieces = _pieces(filters, grain, hourly=filters.user_id is None)
     parts: list[Select] = [
         select(
             _bucket(grain).label("bucket"), I.user_id, I.model, I.status,
@@ -98,9 +180,21 @@ def counts_source(
             func.coalesce(I.prompt_tokens, 0).label("prompt_tokens"),
             func.coalesce(I.completion_tokens, 0).label("completion_tokens"),
             I.cost_usd, cost_known_flag().label("cost_known"),
-        ).where(*where_clauses(filters, ids=ids), edge)
-        for edge in edges
+        ).where(*where_clauses(filters, ids=ids), *edge)
+        for edge in pieces.raw
     ]
+    hourly = rollup_hourly if by_user else rollup_hourly_all
+    h = hourly.c
+    parts += [
+        select(
+            _hour_bucket(hourly, grain).label("bucket"),
+            (h.user_id if by_user else cast(null(), Integer)).label("user_id"), h.model,
+            h.status, h.error_class, h.n, h.prompt_tokens, h.completion_tokens, h.cost_usd,
+            h.cost_known,
+        ).where(*_hourly_where(hourly, filters, hours))
+        for hours in pieces.hours
+    ]
+    days = pieces.days
     if days is not None:
         table = rollup_all if filters.user_id is None and not by_user else rollup
         r = table.c
@@ -117,20 +211,27 @@ def counts_source(
 
 def latency_source(filters: Filters, grain: str, ids: Sequence[int] | None = None) -> Subquery:
     """Rows of (kind, model, bin, n): 't' total latency, 'f' first-token latency."""
-    edges, days = _split(filters, grain)
+    pieces = _pieces(filters, grain, hourly=filters.user_id is None)
     parts: list[Select] = []
-    for edge in edges:
+    for edge in pieces.raw:
         # Both latencies from one pass over the matching rows (a search's rows are costly
         # to find): unnest() in lockstep turns each row into a 't' and an 'f' row.
         pairs = select(
             I.model,
             func.unnest(array([literal("t"), literal("f")])).label("kind"),
             func.unnest(array([I.latency_ms, I.first_token_ms])).label("ms"),
-        ).where(*where_clauses(filters, ids=ids), edge).subquery("pairs")
+        ).where(*where_clauses(filters, ids=ids), *edge).subquery("pairs")
         parts.append(
             select(pairs.c.kind, pairs.c.model, latency_bin(pairs.c.ms).label("bin"),
                    literal(1).label("n")).where(pairs.c.ms.isnot(None))
         )
+    hl = latency_rollup_hourly_all.c
+    parts += [
+        select(cast(hl.kind, Text).label("kind"), hl.model, hl.bin, hl.n)
+        .where(*_hourly_where(latency_rollup_hourly_all, filters, hours))
+        for hours in pieces.hours
+    ]
+    days = pieces.days
     if days is not None:
         table = latency_rollup_all if filters.user_id is None else latency_rollup
         lr = table.c

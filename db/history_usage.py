@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal, null, select, true, tuple_
 from sqlalchemy.orm import Session
 
-from db.history_filters import Filters, I, bin_value_ms, latency_bin, where_clauses
+from db.history_filters import (
+    Filters,
+    I,
+    bin_value_ms,
+    custom_plans,
+    latency_bin,
+    where_clauses,
+)
 from db.history_sources import HOURLY_MAX, counts_source, latency_source
 from db.history_tables import rollup, rollup_all
 from db.models import User
@@ -141,8 +148,7 @@ def usage(
 ) -> Usage:
     """KPI totals and (when `detail`) every chart's series for `filters`; `ids` are the
     search's matches when count_matching found them (Count.ids)."""
-    session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
-    session.execute(select(func.set_config("jit", "off", True)))
+    custom_plans(session)
     grain = grain_for(filters, now)
     src = counts_source(filters, grain, ids)
     sets = [tuple_()]
@@ -204,8 +210,7 @@ def raw_totals(session: Session, filters: Filters, *, cap: int) -> Totals | None
     For the previous period of a search or range filter: counting it, then summing it and
     binning its latencies would find the same rows three times.
     """
-    session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
-    session.execute(select(func.set_config("jit", "off", True)))
+    custom_plans(session)
     raw = (
         select(I.status, I.prompt_tokens, I.completion_tokens, I.cost_usd, I.latency_ms)
         .where(*where_clauses(filters)).limit(cap + 1).cte("raw").prefix_with("MATERIALIZED")

@@ -355,3 +355,31 @@ interaction_latency_rollup_all = Table(
     *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
       for c in interaction_latency_rollup.c if c.name != "user_id"),
 )
+
+# Migration 0009: everyone's figures, and each user's counts, per UTC hour (`hour`: its
+# start, UTC, no time zone), so the partial days at a range's ends are read from rollups too.
+interaction_rollup_hourly_all = Table(
+    "interaction_rollup_hourly_all",
+    Base.metadata,
+    Column("hour", DateTime, primary_key=True),
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+      for c in interaction_rollup.c if c.name not in ("user_id", "day")),
+)
+
+interaction_rollup_hourly = Table(
+    "interaction_rollup_hourly",
+    Base.metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("hour", DateTime, primary_key=True),
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+      for c in interaction_rollup.c if c.name not in ("user_id", "day")),
+    Index("ix_interaction_rollup_hourly_hour", "hour"),
+)
+
+interaction_latency_rollup_hourly_all = Table(
+    "interaction_latency_rollup_hourly_all",
+    Base.metadata,
+    Column("hour", DateTime, primary_key=True),
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+      for c in interaction_latency_rollup.c if c.name not in ("user_id", "day")),
+)

@@ -82,10 +82,15 @@ def create_token(session: Session, user_id: int, name: str) -> tuple[ApiToken, s
     return token, raw
 
 
+def well_formed(raw: str) -> bool:
+    """Whether `raw` has a token's shape (anything else is refused without a lookup)."""
+    return raw.startswith(TOKEN_PREFIX) and len(raw) <= MAX_TOKEN_CHARS
+
+
 def user_for_token(session: Session, raw: str) -> User | None:
     """The user a raw token belongs to; None for an unknown, malformed or revoked token.
     Records the use."""
-    if not raw.startswith(TOKEN_PREFIX) or len(raw) > MAX_TOKEN_CHARS:
+    if not well_formed(raw):
         return None
     user_id = session.scalar(
         update(ApiToken)

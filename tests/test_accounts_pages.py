@@ -63,6 +63,8 @@ def test_history_opened_by_an_admin_can_show_everyone_per_user(
     assert not at.exception
     shown = everything_shown(at._tree)
     assert ada.word in shown and bob.word in shown
+    at.session_state["h_tab"] = "Usage"
+    at.run()
     assert any("By user" in h.value for h in at.subheader)
     at_bob = open_as("pages/1_History.py", {"email": bob.email})
     assert all(s.key != "h_scope" for s in at_bob.selectbox)  # not an admin: no choice

@@ -138,6 +138,53 @@ def test_a_missing_or_unknown_or_revoked_token_is_refused_with_a_json_401(
     assert "Traceback" not in answer.text
 
 
+@pytest.mark.parametrize("stream", [True, False])
+def test_a_token_revoked_after_use_is_refused_at_once_with_no_answer_and_no_row(
+    api_server: str, alice: Account, fake_llm: FakeLLM, sessions: sessionmaker[Session],
+    stream: bool,
+) -> None:
+    from db.users import list_tokens, revoke_token
+
+    ask = client(api_server, alice).chat.completions
+    first = ask.create(model="openai/fake", messages=[{"role": "user", "content": "one"}])
+    assert first.choices[0].message.content  # the server has now seen the token live
+    with sessions() as session:
+        [token] = list_tokens(session, alice.user_id)
+        used = token.last_used_at
+        assert used is not None
+        revoke_token(session, alice.user_id, token.id)
+    fake_llm.queue(Script(text="secret words"), Script(text="secret words"))
+    for _ in range(2):  # at once, and again after the server forgot the token
+        with pytest.raises(openai.AuthenticationError) as refused:
+            answer = ask.create(model="openai/fake", stream=stream,
+                                messages=[{"role": "user", "content": "two"}])
+            if stream:
+                list(answer)
+        assert refused.value.body["code"] == "invalid_token"
+        assert "secret" not in refused.value.response.text
+    [row] = wait_final(sessions)
+    assert (row.prompt, row.status) == ("one", "ok")
+    with sessions() as session:
+        assert list_tokens(session, alice.user_id)[0].last_used_at == used
+
+
+def test_a_token_seen_live_still_has_each_use_recorded(
+    api_server: str, alice: Account, sessions: sessionmaker[Session]
+) -> None:
+    from db.users import list_tokens
+
+    ask = client(api_server, alice).chat.completions
+    stamps = []
+    for n in range(2):
+        list(ask.create(model="openai/fake", stream=True,
+                        messages=[{"role": "user", "content": f"call {n}"}]))
+        with sessions() as session:
+            stamps.append(list_tokens(session, alice.user_id)[0].last_used_at)
+    assert None not in stamps and stamps[1] > stamps[0]
+    assert [(r.prompt, r.user_id) for r in wait_final(sessions)] == [
+        ("call 0", alice.user_id), ("call 1", alice.user_id)]
+
+
 def test_an_unknown_model_is_a_404_in_openais_shape_and_nothing_is_recorded(
     api_server: str, alice: Account, sessions: sessionmaker[Session]
 ) -> None:

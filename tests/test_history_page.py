@@ -51,11 +51,22 @@ def test_an_empty_history_points_to_the_chat(app_env) -> None:
     assert any("No interactions yet" in i.value for i in at.info)
 
 
-def test_the_default_view_shows_the_table_kpis_and_charts(app_env, sessions) -> None:
+def open_usage(at: AppTest) -> AppTest:
+    """The Usage tab picked, as a click on it would (only the open tab is computed)."""
+    at.session_state["h_tab"] = "Usage"
+    return at.run()
+
+
+def test_the_default_view_shows_the_table_then_its_usage_tab_the_kpis_and_charts(
+    app_env, sessions
+) -> None:
     seed_recent(sessions)
     at = open_page()
     assert not at.exception
     assert len(table_prompts(at)) == 6  # two rows are older than the default 30 days
+    assert not at.metric and not at.get("plotly_chart")  # the closed tab costs nothing
+    at = open_usage(at)
+    assert not at.exception and not at.dataframe
     assert [m.label for m in at.metric] == [
         "Interactions", "Tokens", "Cost", "p95 latency", "Error rate"]
     assert at.metric[0].value == "6"
@@ -69,8 +80,9 @@ def test_filters_change_the_table_and_are_written_to_the_url(app_env, sessions) 
     at.multiselect(key="h_models").set_value(["gpt-b"]).run()
     assert not at.exception
     assert len(table_prompts(at)) == 3
-    assert at.metric[0].value == "3"
+    assert open_usage(at).metric[0].value == "3"  # the charts follow the same filters
     assert at.query_params["model"] == "gpt-b"
+    at.session_state["h_tab"] = "Results"
     at.text_input(key="h_search").set_value("join").run()
     assert table_prompts(at) == ["Write a SQL join for orders"]
     assert at.query_params["q"] == "join"

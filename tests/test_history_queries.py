@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import history
 from db.history_filters import Filters, bin_bounds_ms, error_class, where_clauses
-from db.history_tables import latency_rollup, latency_rollup_all, rollup, rollup_all
+from db.history_tables import (
+    latency_rollup,
+    latency_rollup_all,
+    latency_rollup_hourly_all,
+    rollup,
+    rollup_all,
+    rollup_hourly,
+    rollup_hourly_all,
+)
 from db.history_usage import previous_totals, raw_totals, usage
 from db.models import LOCAL_USER_ID, Interaction
 from tests.history_data import NOW, ROWS, seed
@@ -39,6 +47,13 @@ COMBINATIONS = [
     Filters(user_id=None),
     Filters(user_id=None, start=NOW - timedelta(days=30), end=NOW - timedelta(hours=20)),
     Filters(user_id=None, models=("gpt-a",), start=NOW - timedelta(days=30)),
+    # Everyone's partial days and hours: whole hours from the hourly rollups, the rest raw.
+    Filters(user_id=None, start=NOW - timedelta(hours=24)),
+    Filters(user_id=None, start=NOW - timedelta(days=2, minutes=17),
+            end=NOW - timedelta(hours=5, minutes=3)),
+    Filters(user_id=None, statuses=("ok",), start=NOW - timedelta(days=9, minutes=41),
+            end=NOW - timedelta(minutes=7)),
+    Filters(user_id=None, start=NOW - timedelta(minutes=50)),
 ]
 
 
@@ -112,11 +127,53 @@ def assert_rollups_equal_a_rebuild(sessions: sessionmaker[Session]) -> None:
         assert set(session.execute(select(latency_rollup_all)).all()) == set(session.execute(
             text("SELECT day, model, status, kind, bin, sum(n) FROM interaction_latency_rollup"
                  " GROUP BY 1, 2, 3, 4, 5")).all())
+        # The hourly all-users rollups are the raw rows counted per UTC hour.
+        hourly = set(session.execute(select(rollup_hourly_all)).all())
+        rebuilt = set(session.execute(text(
+            "SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC'), model, status,"
+            " history_error_class(status, error), count(*), sum(coalesce(prompt_tokens, 0)),"
+            " sum(coalesce(completion_tokens, 0)), coalesce(sum(cost_usd), 0), count(cost_usd)"
+            " FROM interactions GROUP BY 1, 2, 3, 4")).all())
+        assert {r[:7] + (round(r[7], 9),) + r[8:] for r in hourly} == {
+            r[:7] + (round(r[7], 9),) + r[8:] for r in rebuilt}
+        per_user = set(session.execute(select(rollup_hourly)).all())
+        rebuilt = set(session.execute(text(
+            "SELECT user_id, date_trunc('hour', created_at AT TIME ZONE 'UTC'), model, status,"
+            " history_error_class(status, error), count(*), sum(coalesce(prompt_tokens, 0)),"
+            " sum(coalesce(completion_tokens, 0)), coalesce(sum(cost_usd), 0), count(cost_usd)"
+            " FROM interactions GROUP BY 1, 2, 3, 4, 5")).all())
+        assert {r[:8] + (round(r[8], 9),) + r[9:] for r in per_user} == {
+            r[:8] + (round(r[8], 9),) + r[9:] for r in rebuilt}
+        assert set(session.execute(select(latency_rollup_hourly_all)).all()) == set(
+            session.execute(text(
+                "SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC'), model, status, k, b,"
+                " count(*) FROM (SELECT created_at, model, status, 't' k,"
+                " history_latency_bin(latency_ms) b FROM interactions"
+                " WHERE latency_ms IS NOT NULL UNION ALL SELECT created_at, model, status, 'f',"
+                " history_latency_bin(first_token_ms) FROM interactions"
+                " WHERE first_token_ms IS NOT NULL) x GROUP BY 1, 2, 3, 4, 5")).all())
 
 
 def test_every_chart_figure_equals_a_recount_over_raw_rows(sessions) -> None:
     seed(sessions)
     assert_charts_match_raw_rows(sessions)
+
+
+def test_the_admins_per_user_split_equals_a_recount_over_raw_rows(sessions) -> None:
+    from db.history_usage import usage_by_user
+
+    seed(sessions)
+    with sessions() as session:
+        for filters in (f for f in COMBINATIONS if f.user_id is None):
+            where = where_clauses(filters)
+            raw = {row[0]: tuple(row[1:]) for row in session.execute(
+                select(I.user_id, func.count(), func.count().filter(I.status == "error"),
+                       func.coalesce(func.sum(I.prompt_tokens), 0)
+                       + func.coalesce(func.sum(I.completion_tokens), 0))
+                .where(*where).group_by(I.user_id))}
+            split = {r.user_id: (r.interactions, r.errors, r.tokens)
+                     for r in usage_by_user(session, filters, now=NOW)}
+            assert split == raw, filters
 
 
 def test_totals_for_known_data_are_exact(sessions) -> None:

@@ -364,6 +364,17 @@ def test_small_read_chunks_give_the_same_records_as_one_chunk(monkeypatch) -> No
     assert analyze_log(gzip.compress(data)).records["message"].tolist() == whole["message"].tolist()
 
 
+def test_timestamps_spelled_differently_after_the_detection_sample_still_parse() -> None:
+    # Normalisation steps are chosen on the first lines; a later bracketed time needs another.
+    early = "".join(f"2024-05-01 10:{i // 60 % 60:02d}:{i % 60:02d}.250 INFO a: one {i}\n"
+                    for i in range(2500))
+    late = "[2024-05-01 11:00:00.500] INFO a: two\n2024-05-01 11:00:01.750 INFO a: three\n"
+    records = analyze_log((early + late).encode()).records
+    assert records["timestamp"].notna().all()
+    assert records["timestamp"].iloc[-2] == pd.Timestamp("2024-05-01 11:00:00.500")
+    assert records["timestamp"].iloc[-1] == pd.Timestamp("2024-05-01 11:00:01.750")
+
+
 def test_a_log_without_timestamps_is_analysed_with_a_warning() -> None:
     report = _log("just some text\nanother line of text\n")
     assert report.records["timestamp"].isna().all()

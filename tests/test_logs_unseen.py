@@ -117,6 +117,20 @@ def test_a_log_without_levels_takes_them_from_its_words_and_says_they_were_infer
     assert report.top_errors["count"].sum() == 3
 
 
+def test_a_multi_line_record_without_a_level_takes_it_from_all_its_lines() -> None:
+    lines = [
+        "[10.30 16:49:06] worker.exe - handling job 7",
+        "[10.30 16:49:07] worker.exe - handling job 8 with these settings:",
+        "    retries 3",
+        "    step 2 failed: connection refused",
+        "[10.30 16:49:08] worker.exe - handling job 9",
+    ]
+    records = _log(lines).records
+    assert records["line"].tolist() == [1, 2, 5]
+    assert records["level"].tolist() == ["INFO", "ERROR", "INFO"]
+    assert records["level_inferred"].all()
+
+
 def test_a_level_field_is_not_marked_inferred() -> None:
     lines = [f"2022-02-02 10:00:0{i} ERROR db: lost {i}" for i in range(3)]
     report = _log(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pandas as pd
 import pytest
 
 from agent.analysis.tables import profile_csv
@@ -59,3 +60,47 @@ def test_counts_taken_apart_on_big_files_equal_those_of_one_select(
     assert apart.timeseries is not None
     assert apart.timeseries.equals(together.timeseries)
     assert apart.summary() == together.summary()
+
+
+def test_the_same_big_file_gives_the_same_profile_on_every_run() -> None:
+    # Many values tied on count: which of them a sample or a parallel top-k picks would vary
+    # with thread timing; the sample, the top values and everything drawn from them must not.
+    lines = [b"id,word,x,y"] + [
+        b"%d,w%d,%.3f,%d" % (i, (i * 7919) % 300_000, (i * 0.618) % 97, (i * 31) % 1009)
+        for i in range(ROWS)
+    ]
+    data = b"\n".join(lines) + b"\n"
+    first = profile_csv(data, memory_budget_bytes=1 << 20)
+    second = profile_csv(data, memory_budget_bytes=1 << 20)
+    assert first.sampled
+    assert len(first.top_values["word"]) == 10
+    assert first.top_values == second.top_values
+    assert first.summary() == second.summary()
+    # Sums of doubles on two threads add in thread order: the last digits of means may vary.
+    pd.testing.assert_frame_equal(first.columns, second.columns, check_exact=False, rtol=1e-9)
+    assert first.frame.equals(second.frame)
+    assert first.correlations.keys() == second.correlations.keys()
+    for method, matrix in first.correlations.items():
+        assert matrix.equals(second.correlations[method])
+
+
+def test_text_with_few_values_in_a_big_file_is_counted_exactly() -> None:
+    # Past the sample threshold: the column's values, lengths and distinct count come from a
+    # count of every value, including one rare value the sample is all but sure to miss.
+    words = ["rouge", "vert", "bleu clair", "été"]
+    lines = [b"n,word"] + [
+        b"%d,%s" % (i, ("rare-one" if i == 777_777 else words[i % 4]).encode())
+        for i in range(ROWS)
+    ]
+    profile = profile_csv(b"\n".join(lines) + b"\n", memory_budget_bytes=1 << 20)
+    expected = pd.Series(
+        ["rare-one" if i == 777_777 else words[i % 4] for i in range(ROWS)]
+    )
+    stats = profile.columns.set_index("column").loc["word"]
+    assert stats["distinct"] == 5
+    assert stats["min_length"] == 3
+    assert stats["max_length"] == 10
+    assert stats["mean_length"] == pytest.approx(expected.str.len().mean())
+    counts = expected.value_counts()
+    assert profile.top_values["word"] == sorted(
+        ((str(v), int(n)) for v, n in counts.items()), key=lambda p: (-p[1], p[0]))

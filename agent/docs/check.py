@@ -245,13 +245,16 @@ def check_code(session: Session, code: str, *, python: str | os.PathLike[str] | 
         return []
 
     def suggest(query: str, package: str, missing: str) -> str | None:
-        # Only an object whose docs name the missing one (a replacement usually says what
-        # it replaces): a merely related name would mislead.
-        mention = re.compile(rf"\b{re.escape(missing)}\b")
+        # Only an object whose docs name the missing one in code (a replacement usually
+        # says what it replaces): a merely related name would mislead. One whose own name holds the
+        # missing one (`append_to_multiple` for `append`) is a sibling, not a replacement.
+        # Named as code: `append`, .append, append(; not the plain word "append".
+        name = re.escape(missing)
+        mention = re.compile(rf"(?:`|\.)~?{name}\b|\b{name}\(")
         for hit in search_docs(session, query, package=package, k=10):
             last = hit.qualname.rsplit(".", 1)[-1]
-            if last != missing and hit.kind in ("function", "method", "class") and \
-                    mention.search(hit.text):
+            if missing.lower() not in last.lower() and \
+                    hit.kind in ("function", "method", "class") and mention.search(hit.text):
                 return hit.qualname
         return None
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import griffe
-from griffe import Alias, GriffeLoader, ModuleFinder, Object
+from griffe import Alias, ExprAttribute, ExprCall, ExprName, GriffeLoader, ModuleFinder, Object
 
 log = logging.getLogger(__name__)
 # Folders of a package that hold its own test suite, not its API.
@@ -91,8 +91,13 @@ class PackageLoader(GriffeLoader):
         return parent
 
 
-def load_package(name: str, search_paths: list[Path]) -> Object | None:
-    """The top-level module `name`, read statically; None when it has no Python source."""
+def load_package(name: str, search_paths: list[Path], private: tuple[str, ...] = ()
+                 ) -> Object | None:
+    """The top-level module `name`, read statically; None when it has no Python source.
+
+    `private` top-level modules of the same distribution are read too, so names `name`
+    re-exports from them resolve (pytest's API is defined in `_pytest`).
+    """
     loader = PackageLoader(search_paths=search_paths, allow_inspection=False)
     loader.finder = PackageFinder(search_paths=loader.finder.search_paths)
     try:
@@ -100,14 +105,21 @@ def load_package(name: str, search_paths: list[Path]) -> Object | None:
     except READ_ERRORS as exc:
         log.info("griffe could not read %s: %s", name, exc)
         return None
+    for other in private:
+        try:
+            loader.load(other, try_relative_path=False)
+        except READ_ERRORS as exc:
+            log.info("griffe could not read %s: %s", other, exc)
     loader.resolve_aliases(implicit=False, external=None)
     return module if isinstance(module, Object) else None
 
 
-def walk(module: Object) -> tuple[list[Object], dict[str, str], list[tuple[str, str]]]:
+def walk(module: Object, private: tuple[str, ...] = ()
+         ) -> tuple[list[Object], dict[str, str], list[tuple[str, str]]]:
     """Every object defined in the package, the public alias of each aliased path, and the
-    public aliases whose target could not be read (compiled modules, other packages)."""
-    top = module.path.split(".")[0]
+    public aliases whose target could not be read (compiled modules, other packages);
+    targets in the `private` top-level modules of its distribution count as its own."""
+    tops = {module.path.split(".")[0], *private}
     objects: list[Object] = []
     public_alias: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
@@ -125,11 +137,11 @@ def walk(module: Object) -> tuple[list[Object], dict[str, str], list[tuple[str, 
                     target = member.final_target
                 except Exception:  # noqa: BLE001 - griffe raises several kinds for a dead alias
                     end = dead_end(member)
-                    if end is not None and end.split(".")[0] == top:
+                    if end is not None and end.split(".")[0] in tops:
                         unresolved.append((member.path, end))
                         keep_best(public_alias, end, member.path)
                     continue
-                if target.path.split(".")[0] != top or target.path == member.path:
+                if target.path.split(".")[0] not in tops or target.path == member.path:
                     continue
                 keep_best(public_alias, target.path, member.path)
             elif not member.name.startswith("__") or member.is_module:
@@ -308,24 +320,86 @@ def relative_file(filepath: Path, root: Path) -> str:
     return str(real.relative_to(root)) if real.is_relative_to(root) else str(real)
 
 
+def lookup(obj: Any, path: str) -> Any:
+    """The object at `path` among the loaded modules, through aliases."""
+    found = obj.modules_collection[path]
+    return found.final_target if isinstance(found, Alias) else found
+
+
+def documented(target: Any, obj: Any) -> Any | None:
+    """A function or class with a docstring; for an instance of a class, the class."""
+    if target.is_attribute and isinstance(target.value, ExprCall) and \
+            isinstance(target.value.function, ExprName):
+        target = lookup(obj, target.value.function.canonical_path)
+    if (target.is_function or target.is_class) and target.docstring is not None:
+        return target
+    return None
+
+
+def bound_target(obj: Any, views: Views) -> Any | None:
+    """What an undocumented module attribute is bound to, when that can be read:
+    `fragment = _fragment` (a function imported under a private name),
+    `columns = _main.columns` (a method of a module-level instance: Streamlit's whole API
+    is written so) or `state = _StateProxy()` (an instance: its class). Its docs are the
+    attribute's."""
+    if not obj.is_attribute or obj.docstring is not None or obj.parent is None or \
+            not obj.parent.is_module:
+        return None
+    value = obj.value
+    try:
+        if isinstance(value, ExprName):
+            return documented(lookup(obj, value.canonical_path), obj)
+        if isinstance(value, ExprCall) and isinstance(value.function, ExprName):
+            made = lookup(obj, value.function.canonical_path)  # `state = _StateProxy()`
+            return documented(made, obj) if made.is_class else None
+        if isinstance(value, ExprAttribute) and len(value.values) == 2 and \
+                isinstance(value.values[0], ExprName):
+            base = lookup(obj, value.values[0].canonical_path)
+            if not base.is_attribute:
+                return None
+            if isinstance(base.annotation, ExprName):
+                cls = lookup(obj, base.annotation.canonical_path)
+            elif isinstance(base.value, ExprCall) and isinstance(base.value.function, ExprName):
+                cls = lookup(obj, base.value.function.canonical_path)
+            else:
+                return None
+            if not cls.is_class:
+                return None
+            member = views.of(cls).members.get(str(value.values[1]))
+            if isinstance(member, Alias):
+                member = member.final_target
+            return documented(member, obj) if member is not None else None
+    except Exception:  # noqa: BLE001 - griffe raises several kinds for what it cannot resolve
+        return None
+    return None
+
+
 def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str], views: Views
               ) -> DocRecord:
-    """The stored form of one object."""
+    """The stored form of one object (an attribute bound to a documented function or
+    method is stored as that function, with its docs)."""
+    meta = members_meta(obj, views)
+    kind = kind_of(obj)
+    signature = signature_of(obj, public, views)
+    target = bound_target(obj, views)
+    if target is not None:
+        obj = target  # an instance of a class keeps its own signature, with the class's docs
+        kind, signature = ("function", signature_of(target, public, views)) \
+            if target.is_function else (kind, signature)
     doc = obj.docstring.value if obj.docstring is not None else ""
     try:
         filepath = obj.filepath
         file = relative_file(filepath, root) if isinstance(filepath, Path) else None
     except Exception:  # noqa: BLE001 - namespace packages have several paths
         file = None
-    meta = members_meta(obj, views)
     if obj.is_function and obj.returns is not None:
         returns = getattr(obj.returns, "canonical_path", None)
         if isinstance(returns, str):
             meta["returns"] = public_path(returns, aliases) or returns
     return DocRecord(
         qualname=public,
-        kind=kind_of(obj),
-        signature=signature_of(obj, public, views),
+        kind=kind,
+        signature=signature,
         doc=doc[:DOC_CHARS],
         file=file,
         line=obj.lineno,
@@ -342,16 +416,22 @@ class Extracted:
     aliases: dict[str, str]  # private path -> public path, for the inspected objects too
 
 
-def extract_package(name: str, search_paths: list[Path]) -> Extracted:
-    """The public objects of top-level module `name`, read statically."""
-    module = load_package(name, search_paths)
+def extract_package(name: str, search_paths: list[Path], private: tuple[str, ...] = ()
+                    ) -> Extracted:
+    """The public objects of top-level module `name`, read statically, with those it
+    re-exports from the `private` top-level modules of its distribution."""
+    module = load_package(name, search_paths, private)
     if module is None:
         return Extracted([], [name], {})
     real = os.path.realpath(str(module.filepath if isinstance(module.filepath, Path)
                                 else search_paths[0]))
     root = next((Path(os.path.realpath(p)) for p in search_paths
                  if real.startswith(os.path.realpath(p))), search_paths[0])
-    objects, aliases, unresolved = walk(module)
+    objects, aliases, unresolved = walk(module, private)
+    for other in private:
+        loaded = module.modules_collection.members.get(other)
+        if isinstance(loaded, Object):
+            objects += walk(loaded)[0]
     views = Views()
     records: dict[str, DocRecord] = {}
     for obj in objects:

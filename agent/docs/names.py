@@ -61,6 +61,7 @@ class Catalog:
 
     sources: dict[str, list[int]] = field(default_factory=dict)  # normal name -> source ids
     lexemes: dict[str, set[str]] = field(default_factory=dict)  # normal name -> its lexemes
+    sizes: dict[int, int] = field(default_factory=dict)  # source id -> objects indexed
 
     def sources_of(self, name: str) -> list[int]:
         """Source ids for a distribution, import or folder name."""
@@ -77,6 +78,10 @@ class Catalog:
             if key in self.sources and key not in seen:
                 seen.append(key)
         return seen
+
+    def size(self, sources: list[int] | None) -> int | None:
+        """How many objects these sources hold (None: every source)."""
+        return None if sources is None else sum(self.sizes.get(s, 0) for s in sources)
 
     def mention_lexemes(self, mentioned: list[str]) -> set[str]:
         """The lexemes the mentioned names turn into, to leave out of a package's own search."""
@@ -96,8 +101,8 @@ def catalog(session: Session) -> Catalog:
         cached = _cache.get(database)
         if cached is not None and cached[0] == key:
             return cached[1]
-    key_rows = session.execute(text("SELECT id, kind, name FROM doc_sources")).all()
-    built = Catalog()
+    key_rows = session.execute(text("SELECT id, kind, name, objects FROM doc_sources")).all()
+    built = Catalog(sizes={r.id: r.objects for r in key_rows})
     tops = session.execute(text(
         "SELECT DISTINCT source_id, qualname FROM doc_objects "
         "WHERE kind = 'module' AND strpos(qualname, '.') = 0")).all()

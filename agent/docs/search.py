@@ -25,10 +25,13 @@ from db import docs as store
 K1 = 1.2
 B = 0.3  # API docstrings are long where the object matters: a light length penalty
 WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"  # ts_rank's D, C, B, A: docstring < summary < name
-RARE_SHARE = 0.01  # a term in more than 1% of objects alone does not make a candidate
-MIN_RARE = 300
-CANDIDATES = 4000
+BUDGET = 400  # expected candidates of a search: the IDF threshold rises until they fit
+COMMON_SHARE = 0.05
+MIN_LOOKED_UP = 2  # terms a candidate query uses however common they are
+CANDIDATES = 4000  # the most read, should terms be far from independent
+NAMED = 300  # objects whose name the question spells, scored even without a text match
 PREFILTER = 300
+PRE_TERMS = 4
 POOL = 200
 DEPTH_BASE = 0.8  # big packages' internals outnumber their API: shallow names are the API
 MAX_TERMS = 8
@@ -37,8 +40,15 @@ KIND_PRIOR = {"module": 0.85, "attribute": 0.85, "section": 1.0}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Name matches add to the normalised text score: a dotted suffix is nearly certain.
 DOTTED_BONUS, JOINED_BONUS, ADJACENT_BONUS, WORD_BONUS = 1.0, 0.6, 0.3, 0.15
-MENTION_BOOST = 1.5
+MENTION_BOOST = 2.0
 ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts less
+
+
+# What ranking reads of an object besides its score: enough to apply priors and
+# tell two paths to one object apart, without its text.
+HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
+        "NULLIF(octet_length(o.doc), 0) AS doc_size")
+Heads = dict[int, Any]
 
 
 @dataclass(frozen=True)
@@ -76,16 +86,58 @@ def query_lexemes(session: Session, query: str) -> tuple[list[str], set[str]]:
     return own + sorted(alternative), alternative
 
 
-def candidate_query(terms: list[str], df: dict[str, int], total: int) -> str | None:
-    """A tsquery: each rare term alone, common terms only in pairs."""
-    rare_limit = max(MIN_RARE, int(total * RARE_SHARE))
-    rare = [t for t in terms if df.get(t, 0) and df[t] <= rare_limit]
-    common = [t for t in terms if df.get(t, 0) > rare_limit]
-    parts = [quote(t) for t in rare]
-    parts += [f"({quote(a)} & {quote(b)})" for i, a in enumerate(common) for b in common[i + 1:]]
-    if not parts and common:
-        parts = [quote(min(common, key=lambda t: df[t]))]
-    return " | ".join(parts) or None
+def candidate_query(terms: list[str], df: dict[str, int], total: int,
+                    budget: int = BUDGET) -> str | None:
+    """A tsquery matching the objects that hold enough of the query's information.
+
+    An object is a candidate when the terms it contains add up to a threshold of IDF: a
+    rare term alone, common ones only together. The threshold is the lowest whose
+    expected number of matches (terms taken as independent) fits the budget, so a
+    question of common words asks for more of them at once instead of having an
+    arbitrary few thousand of its matches cut off by a LIMIT.
+    """
+    terms = [t for t in terms if df.get(t)]
+    if not terms or not total:
+        return None
+    # The index reads every posting of every term looked up: a term in a good part of all
+    # objects costs the most and tells the least. It still counts in the score.
+    rarest = sorted(terms, key=lambda t: df[t])
+    terms = [t for t in terms if df[t] <= COMMON_SHARE * total or t in rarest[:MIN_LOOKED_UP]]
+    idf = [math.log(total / df[t]) for t in terms]
+    share = [df[t] / total for t in terms]
+    subsets = []
+    for mask in range(1, 1 << len(terms)):
+        members = [i for i in range(len(terms)) if mask >> i & 1]
+        subsets.append((sum(idf[i] for i in members), min(idf[i] for i in members), members,
+                        total * math.prod(share[i] for i in members)))
+
+    def minimal(threshold: float) -> tuple[list[list[int]], float]:
+        """The sets reaching the threshold that fall short without their weakest term."""
+        found = [(members, rows) for weight, weakest, members, rows in subsets
+                 if weight >= threshold and weight - weakest < threshold]
+        return [members for members, _ in found], sum(rows for _, rows in found)
+
+    # Expected matches shrink as the threshold rises: the lowest that fits, by bisection.
+    thresholds = sorted({weight for weight, *_ in subsets})
+    low, high = 0, len(thresholds) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if minimal(thresholds[middle])[1] <= budget:
+            high = middle
+        else:
+            low = middle + 1
+    chosen = minimal(thresholds[low])[0]
+    return " | ".join(
+        quote(terms[m[0]]) if len(m) == 1 else "(" + " & ".join(quote(terms[i]) for i in m) + ")"
+        for m in chosen)
+
+
+def budget_for(searched: int | None, total: int) -> int:
+    """The candidate budget, in objects of the whole index, for a search of `searched` of
+    them: a package's own search may use terms that alone bring too many objects from
+    the whole index. Relaxed by the square root only: a package's own words are more
+    frequent in it than across the index."""
+    return int(BUDGET * math.sqrt(total / max(1, searched or total)))
 
 
 def quote(lexeme: str) -> str:
@@ -95,21 +147,27 @@ def quote(lexeme: str) -> str:
 
 def text_scores(session: Session, terms: list[str], sources: list[int] | None,
                 boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
-                alternative: frozenset[str] = frozenset()) -> dict[int, float]:
-    """BM25 scores of the best candidates, by object id.
+                alternative: frozenset[str] = frozenset(), names: list[str] | None = None,
+                heads: Heads | None = None, sizes: dict[str, int | None] | None = None
+                ) -> dict[int, float]:
+    """BM25 scores of the best candidates, by object id (their `HEAD` columns go to `heads`).
 
-    Candidates come from the GIN index, are cut to the best `PREFILTER` by one cheap
-    field-weighted rank, then scored term by term. Objects of `boosted` sources (the
-    packages a question names) are also looked for on their own, without the `skip` terms
+    Candidates come from the GIN index (and the names the question spells), are cut to
+    the best `PREFILTER` by the score of their `PRE_TERMS` most telling terms, then scored
+    on every term. Objects of `boosted` sources (the
+    packages a question names) are looked for on their own, without the `skip` terms
     (a package's own name), and weigh `MENTION_BOOST` times more.
     """
+    heads = {} if heads is None else heads
+    sizes = sizes or {}
     df, total, avg_len = store.term_statistics(session, terms)
     terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
-    tsquery = candidate_query(terms, df, total)
+    tsquery = candidate_query(terms, df, total, budget_for(sizes.get("sources"), total))
     if tsquery is None:
         return {}
     own_terms = [t for t in terms if t not in skip]
-    own_query = candidate_query(own_terms, df, total) if boosted else None
+    own_query = candidate_query(own_terms, df, total, budget_for(sizes.get("boosted"), total)
+                                ) if boosted else None
     idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
     weight = {t: 0.0 if t in skip and boosted else idf[t] * (
         ALTERNATIVE_WEIGHT if t in alternative else 1.0) for t in terms}
@@ -119,37 +177,57 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
                        for i, t in enumerate(terms) if weight[t])
     ranks = ", ".join(f"ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0) AS r{i}"
                       for i, t in enumerate(terms))
-    cheap = " | ".join(quote(t) for t in terms if weight[t]) or quote(terms[0])
+    # The prefilter: the same sum over the few most telling terms, without length norm.
+    telling = sorted((t for t in terms if weight[t]), key=lambda t: -weight[t])[:PRE_TERMS]
+    cheap = " + ".join(
+        f"{weight[t]:.5f} * ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0)"
+        for t in telling) or "0"
     where = "AND source_id = ANY(:sources)" if sources else ""
-    own = (f"UNION (SELECT id, source_id, tsv FROM doc_objects WHERE tsv @@ CAST(:own AS "
-           f"tsquery) AND source_id = ANY(:boosted) LIMIT {CANDIDATES})") if own_query else ""
+    # The two branches are disjoint, so no de-duplication (which compared vectors) is needed;
+    # `+ 0` keeps the planner on the text index for a package's own search.
+    others = "AND NOT source_id = ANY(:boosted)" if own_query else ""
+    own = (f"UNION ALL (SELECT id, source_id, tsv FROM doc_objects WHERE tsv @@ CAST(:own AS "
+           f"tsquery) AND source_id + 0 = ANY(:boosted) LIMIT {CANDIDATES})") if own_query else ""
     boost = f"CASE WHEN source_id = ANY(:boosted) THEN {MENTION_BOOST} ELSE 1 END" \
         if boosted else "1"
+    # Objects the question names (`chat_input`, `get`) compete whatever their text holds.
+    matched = ("(source_id = ANY(:boosted) AND tsv @@ CAST(:own AS tsquery) OR "
+               "NOT source_id = ANY(:boosted) AND tsv @@ CAST(:tsq AS tsquery))") if own_query \
+        else "tsv @@ CAST(:tsq AS tsquery)"
+    named = (f"UNION ALL (SELECT id, source_id, tsv FROM doc_objects WHERE name = ANY(:names) "
+             f"{where} AND NOT {matched} LIMIT {NAMED})") if names else ""
     sql = (
         "WITH m AS MATERIALIZED ((SELECT id, source_id, tsv FROM doc_objects "
-        f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} LIMIT {CANDIDATES}) {own}), "
-        f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ts_rank(CAST(:w AS real[]), tsv, "
-        f"CAST(:cheap AS tsquery), 0) * {boost} DESC LIMIT {PREFILTER}), "
+        f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} {others} LIMIT {CANDIDATES}) {own} "
+        f"{named}), "
+        f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ({cheap}) * {boost} DESC "
+        f"LIMIT {PREFILTER}), "
         # Materialized: each rank is computed (and the vector read) once per row, not once
         # per mention in the score.
-        f"r AS MATERIALIZED (SELECT id, source_id, length(tsv) AS len, {ranks} FROM c) "
-        f"SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC LIMIT {POOL}"
+        f"r AS MATERIALIZED (SELECT id, source_id, length(tsv) AS len, {ranks} FROM c), "
+        f"p AS (SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC "
+        f"LIMIT {POOL}) SELECT p.score, {HEAD} FROM p JOIN doc_objects o ON o.id = p.id"
     )
     params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS,
-                              "sources": sources, "boosted": boosted, "cheap": cheap}
-    return {row.id: float(row.score) for row in session.execute(text(sql), params)}
+                              "sources": sources, "boosted": boosted, "names": names}
+    rows = session.execute(text(sql), params).all()
+    heads.update((row.id, row) for row in rows)
+    return {row.id: float(row.score) for row in rows}
 
 
 def name_scores(session: Session, query: str, sources: list[int] | None,
-                boosted: list[int] | None = None) -> dict[int, float]:
+                boosted: list[int] | None = None, heads: Heads | None = None
+                ) -> dict[int, float]:
     """Bonuses for objects the query names: `DataFrame.merge`, `chat_input`, `merge`."""
     wanted = names.wanted_names(query)
     if not wanted:
         return {}
     where = "AND source_id = ANY(:sources)" if sources else ""
     rows = session.execute(text(
-        f"SELECT id, source_id, qualname, name FROM doc_objects WHERE name = ANY(:names) "
-        f"{where} LIMIT 400"), {"names": list(wanted), "sources": sources})
+        f"SELECT {HEAD} FROM doc_objects o WHERE name = ANY(:names) {where} LIMIT 400"),
+        {"names": list(wanted), "sources": sources}).all()
+    if heads is not None:
+        heads.update((row.id, row) for row in rows)
     bonus: dict[int, float] = {}
     for row in rows:
         kind = wanted[row.name]
@@ -182,26 +260,31 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
         sources: list[int] | None = catalog.sources_of(package)
         if not sources:
             return []
-        scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative)),
-                         name_scores(session, query, sources))
-        return finish(session, query, scored, k, embedder, sources)
+        heads: Heads = {}
+        scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative),
+                                     names=list(names.wanted_names(query)), heads=heads,
+                                     sizes={"sources": catalog.size(sources)}),
+                         name_scores(session, query, sources, heads=heads))
+        return finish(session, query, scored, k, embedder, sources, heads)
     mentioned = catalog.mentioned(query)
     boosted = [s for p in mentioned for s in catalog.sources_of(p)] or None
     skip = frozenset(catalog.mention_lexemes(mentioned))
-    bonus = name_scores(session, query, None, boosted)
-    scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative)),
-                     bonus)
-    return finish(session, query, scored, k, embedder, None)
+    heads = {}
+    bonus = name_scores(session, query, None, boosted, heads)
+    scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative),
+                                 list(names.wanted_names(query)), heads,
+                                 {"boosted": catalog.size(boosted)}), bonus)
+    return finish(session, query, scored, k, embedder, None, heads)
 
 
 def finish(session: Session, query: str, scored: dict[int, float], k: int, embedder: Any,
-           sources: list[int] | None) -> list[DocHit]:
+           sources: list[int] | None, heads: Heads) -> list[DocHit]:
     """Fuse embeddings when asked, then load the best hits."""
     if embedder is not None:
         from agent.docs.embeddings import fuse_embeddings
 
         scored = fuse_embeddings(session, embedder, query, scored, sources)
-    return hits(session, scored, k)
+    return hits(session, scored, k, heads)
 
 
 def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[int, float]:
@@ -213,14 +296,17 @@ def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[in
     return combined
 
 
-def hits(session: Session, scored: dict[int, float], k: int) -> list[DocHit]:
+def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None = None
+         ) -> list[DocHit]:
     """The best `k` scored objects as hits, after priors by kind and depth."""
     if not scored:
         return []
-    heads = session.execute(text(
-        "SELECT id, source_id, qualname, name, kind, file, line, "
-        "NULLIF(octet_length(doc), 0) AS doc_size FROM doc_objects WHERE id = ANY(:ids)"),
-        {"ids": list(scored)}).all()
+    known = known or {}
+    missing = [oid for oid in scored if oid not in known]
+    heads = [known[oid] for oid in scored if oid in known]
+    if missing:  # objects only the embeddings found
+        heads += session.execute(text(f"SELECT {HEAD} FROM doc_objects o WHERE id = ANY(:ids)"),
+                                 {"ids": missing}).all()
     final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
              * (1.0 if r.doc_size else UNDOCUMENTED) for r in heads}
     best = distinct(sorted(heads, key=lambda r: (-final[r.id], r.qualname)), k)

@@ -5,9 +5,11 @@ from agent.proxy.request import (
     ProxyError,
     ProxyRequest,
     client_name,
+    invalid_token,
     parse_request,
     provider_error,
 )
 
-__all__ = ["ProxyCall", "ProxyError", "ProxyRequest", "client_name", "parse_request",
+__all__ = ["ProxyCall", "ProxyError", "ProxyRequest", "client_name", "invalid_token",
+           "parse_request",
            "provider_error"]

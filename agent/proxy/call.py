@@ -15,14 +15,14 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 import anyio
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.errors import LLMError
 from agent.llm import LLMClient, Reply, finish_reply, litellm_module, to_llm_error
-from agent.proxy.request import ProxyRequest, provider_error
+from agent.proxy.request import ProxyRequest, invalid_token, provider_error
 from db import queries
+from db.api_calls import start_checked_interaction
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,11 @@ class ProxyCall:
     """One forwarded call, from its pending row to its final one."""
 
     def __init__(self, sessions: sessionmaker[Session], client: LLMClient, request: ProxyRequest,
-                 *, user_id: int, client_name: str | None,
+                 *, user_id: int, token_hash: str, client_name: str | None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         self.sessions, self.client, self.request = sessions, client, request
         self.user_id, self.client_name, self.clock = user_id, client_name, clock
+        self.token_hash = token_hash
         self.started = clock()
         self.reply = Reply()
         self.first_token_ms: int | None = None
@@ -50,23 +51,24 @@ class ProxyCall:
         return kwargs
 
     def start(self) -> None:
-        """Write the pending row (blocking: run it in a thread)."""
-        with self.sessions() as session:
-            # Not worth an fsync in front of the first token: a crash before the final write
-            # loses the call anyway, and the final write is durable.
-            session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            row = queries.start_interaction(
-                session, conversation_id=None, model=self.request.model,
-                prompt=self.request.prompt, meta=self.request.meta, user_id=self.user_id,
-                source="api", client=self.client_name)
-            self.interaction_id = row.id
+        """Write the pending row (blocking: run it in a thread); the same statement checks
+        that the caller's token is still live: ProxyError 401 if not."""
+        self.interaction_id = start_checked_interaction(
+            self.sessions.kw["bind"], token_hash=self.token_hash, user_id=self.user_id,
+            model=self.request.model, prompt=self.request.prompt, meta=self.request.meta,
+            client=self.client_name)
+        if self.interaction_id is None:
+            raise invalid_token()
 
     async def call(self) -> Any:
         """Call the provider while the pending row is written; a stream, or the whole answer.
 
-        A failure before any answer is finalized `error` and raised as a ProxyError.
+        A failure before any answer is finalized `error` and raised as a ProxyError; so is a
+        token found revoked by the pending write (nothing of the answer is passed on then).
         """
-        pending = asyncio.ensure_future(anyio.to_thread.run_sync(self.start))
+        # Submitted to a thread now, not when this task next yields: litellm spends a few
+        # milliseconds of CPU before its first await, and the write can overlap them.
+        pending = asyncio.get_running_loop().run_in_executor(None, self.start)
         try:
             answer = await litellm_module().acompletion(**self.kwargs())
         except BaseException as exc:

@@ -105,6 +105,12 @@ def parse_request(body: Any, *, models: list[str], max_prompt_chars: int) -> Pro
     )
 
 
+def invalid_token() -> ProxyError:
+    """An API token that is unknown, or was revoked (found by the proxy's own first write)."""
+    return ProxyError("This API token is unknown or revoked.", status=401,
+                      type="authentication_error", code="invalid_token")
+
+
 def client_name(user_agent: str | None) -> str | None:
     """The calling program's name from its User-Agent (`OpenAI/Python 1.2` → `OpenAI/Python`)."""
     if not user_agent or not user_agent.strip():

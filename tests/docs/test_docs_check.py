@@ -83,3 +83,37 @@ def test_the_projects_own_code_and_readme_examples_have_no_findings(docs_session
         findings |= {f"README block {n}": check_code(session, block)
                      for n, block in enumerate(readme_blocks())}
     assert {where: f for where, f in findings.items() if f} == {}
+
+
+REAL = '''
+import click
+import flask
+import requests
+from flask import Flask
+
+width, height = click.get_terminal_size()
+app = Flask(__name__)
+app.before_first_request(print)
+session = requests.Sesion()
+click.sechoo("hi", fg="red")
+flask.jsonfy({"a": 1})
+click.secho("fine", fg="green")
+requests.Session().get("https://example.org", timeout=3).raise_for_status()
+'''
+
+
+def test_apis_removed_from_or_misspelled_for_the_installed_packages_are_found(
+        docs_sessions) -> None:
+    from importlib.metadata import version
+
+    with docs_sessions() as session:
+        findings = check_code(session, REAL)
+    found = {f.name: f for f in findings}
+    assert [(f.line, f.name) for f in findings] == [
+        (7, "click.get_terminal_size"), (9, "Flask.before_first_request"),
+        (10, "requests.Sesion"), (11, "click.sechoo"), (12, "flask.jsonfy")]
+    assert found["requests.Sesion"].suggestion == "requests.Session"
+    assert found["click.sechoo"].suggestion == "click.secho"
+    assert found["flask.jsonfy"].suggestion == "flask.jsonify"
+    assert found["click.get_terminal_size"].message == (
+        f"`click.get_terminal_size` does not exist in click {version('click')}")

@@ -125,3 +125,39 @@ def test_a_folder_path_given_as_python_is_taken_as_a_virtualenv(tiny_venv) -> No
     python, _ = tiny_venv
     env = read_environment(Path(python).parent.parent)
     assert env.python == str(python)
+
+
+def test_a_version_bump_is_read_again_while_an_unchanged_package_is_left_alone(
+        clean_env, tiny_venv) -> None:
+    python, site = tiny_venv
+    with clean_env() as session:
+        index_environment(session, python)
+        before = {s.name: (s.id, s.indexed_at) for s in list_sources(session,
+                                                                     environment=str(python))}
+    fastmod_ids = set(objects(clean_env, "fastmod"))
+    info = site / "tinypkg-1.0.dist-info"
+    init = site / "tinypkg" / "__init__.py"
+    original = init.read_text()
+    try:
+        info.rename(site / "tinypkg-1.1.dist-info")
+        write_dist(site, "tinypkg", "1.1", ["tinypkg"])
+        init.write_text(original + textwrap.dedent('''
+
+            def stack(frames: list[Frame]) -> Frame:
+                """Stack frames on top of each other (new in 1.1)."""
+                return frames[0]
+        '''))
+        with clean_env() as session:
+            report = index_environment(session, python)
+            after = {s.name: (s.id, s.indexed_at, s.version)
+                     for s in list_sources(session, environment=str(python))}
+        assert report.indexed == ["tinypkg"] and report.unchanged == ["fastmod"]
+        assert after["tinypkg"][2] == "1.1" and after["tinypkg"][0] != before["tinypkg"][0]
+        assert after["fastmod"][:2] == before["fastmod"]
+        assert set(objects(clean_env, "fastmod")) == fastmod_ids
+        stack = objects(clean_env, "tinypkg")["tinypkg.stack"]
+        assert stack.doc == "Stack frames on top of each other (new in 1.1)."
+    finally:
+        (site / "tinypkg-1.1.dist-info").rename(info)
+        write_dist(site, "tinypkg", "1.0", ["tinypkg"])
+        init.write_text(original)

@@ -132,10 +132,8 @@ def _build_report(
     warnings = state.warnings
     if fmt == "plain":
         warnings.append("No known log format was recognised: each line is read as a message.")
-    multi_line = pl.lit(False)
     if not extra.is_empty():
         records = records.join(extra, on="line", how="left")
-        multi_line = pl.col("more").is_not_null()
         records = records.with_columns(
             pl.when(pl.col("more").is_not_null())
             .then(pl.col("message") + "\n" + pl.col("more"))
@@ -144,17 +142,21 @@ def _build_report(
         )
         multi = records.filter(pl.col("more").is_not_null()).select("timestamp", "message")
         traces = stack_traces(multi.to_pandas())
+        # A multi-line record takes its word level from all its lines (a traceback counts).
+        rows = records["more"].is_not_null().arg_true()
+        words = records[rows].select(infer_level(pl.col("message"))).to_series()
+        records = records.with_columns(records["word_level"].clone().scatter(rows, words))
+        records = records.drop("more")
     else:
         traces = stack_traces(pd.DataFrame({"timestamp": [], "message": []}))
-    # Records without a level field take one from their words: those of the first line's
-    # masked form, or of every line for a multi-line record (a traceback counts). The column
-    # says which levels were inferred.
+    # Records without a level field take the level their words give: those of the first line's
+    # masked form, or of every line for a multi-line record. The column says which levels were
+    # inferred.
     inferred = pl.col("level").is_null()
-    words = pl.when(multi_line).then(infer_level(pl.col("message"))).otherwise("word_level")
     records = records.with_columns(
-        pl.when(inferred).then(words).otherwise("level").alias("level"),
+        pl.when(inferred).then(pl.col("word_level")).otherwise("level").alias("level"),
         inferred.alias("level_inferred"),
-    ).drop("word_level", *(["more"] if "more" in records.columns else []))
+    ).drop("word_level")
     timed = records["timestamp"]
     start, end = timed.min(), timed.max()
     if timed.null_count() == len(timed):

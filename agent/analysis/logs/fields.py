@@ -112,8 +112,7 @@ def has_year(layout: str | None) -> bool:
 def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     """Make timestamp spellings uniform: one space, dot decimals, no T, numeric Z.
 
-    With the values at hand, steps that cannot change any of them are left out: a cheap literal
-    scan spares a regex pass over every timestamp (most logs need none of these steps).
+    With values given, steps that change none of them are left out: most logs need none.
     """
 
     def needed(pattern: str, literal: bool = True) -> bool:
@@ -155,6 +154,9 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
         count = int(parsed.dt.year().is_between(1970, 2100).sum())
         if count > best_count:
             best, best_count = name, count
+            if count == len(values):
+                # Nothing parses more: later layouts could only tie, and ties keep the first.
+                break
     for name, pattern in _EPOCH_RE.items():
         if values.str.contains(pattern).sum() > best_count:
             return name
@@ -188,7 +190,8 @@ def parse_timestamps(
 ) -> pl.Expr:
     """Parse timestamps with the chosen layout into naive datetimes (null if absent).
 
-    values, when given, are the raw timestamps expr reads; they let normalisation skip steps.
+    values, when given, are raw timestamps like those expr reads: normalisation keeps only the
+    steps they need (timestamps needing another step then fail to parse).
     donor is another header field with its layout (a date, an epoch) that supplies the year or
     the date the main timestamp lacks. Without one, a year-less timestamp gets the placeholder
     year and the caller sets the year later (see infer_years).
@@ -243,8 +246,13 @@ def infer_years(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
     if (end.month, end.day) > (today.month, today.day):
         final_year -= 1
     years = final_year - int(back[-1] or 0) + back - PLACEHOLDER_YEAR
-    frame = pl.DataFrame({"ts": stamps, "years": years})
-    return frame.select(pl.col("ts").dt.offset_by(pl.format("{}y", pl.col("years")))).to_series()
+    # The shift only grows, so it is constant over runs of records: one offset per run.
+    runs = years.rle().struct.unnest()
+    pieces, start = [], 0
+    for length, shift in runs.iter_rows():
+        pieces.append(stamps.slice(start, length).dt.offset_by(f"{shift}y"))
+        start += length
+    return pl.concat(pieces).alias(stamps.name)
 
 
 # Words that give a record without a level field its severity, most severe first.

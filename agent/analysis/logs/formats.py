@@ -110,6 +110,8 @@ JSON_KEYS = {
     "component": ("logger", "logger_name", "name", "component", "module", "service", "source"),
     "msg": ("message", "msg", "event", "text", "log", "@message"),
 }
+# A format must explain at least this share of the sample lines to be chosen.
+MIN_RATE = 0.3
 _LOGFMT_LINE = r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s*){2,}$'
 
 
@@ -156,28 +158,31 @@ def detect_format(sample: list[str]) -> LogFormat:
         rates[name] = rate
         # Match rates within 2 points are a tie: the richer header wins, then the earlier one.
         key = (round(rate * 50) / 50, richness, -rank)
-        if rate >= 0.3 and key > best:
+        if rate >= MIN_RATE and key > best:
             best, best_fmt = key, fmt
     learned = learn_format(lines)
     if learned is None:
         return best_fmt
-    rate, _ = _fit(learned, series)
+    rate, _ = _fit(learned, series, rich_from=2.0)
     if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - 0.02:
         return best_fmt
     # A learned layout says where this file's header ends; the generic patterns only guess.
-    if rate >= 0.3 and rate >= best[0] - 0.05:
+    if rate >= MIN_RATE and rate >= best[0] - 0.05:
         return learned
     return best_fmt
 
 
-def _fit(fmt: LogFormat, series: pl.Series) -> tuple[float, float]:
-    """Share of lines a format matches, and how many header fields it finds on them."""
-    groups = split_lines(fmt, series)
-    matched = groups["msg"].is_not_null()
+def _fit(fmt: LogFormat, series: pl.Series, *, rich_from: float = MIN_RATE) -> tuple[float, float]:
+    """Share of lines a format matches, and how many header fields it finds on them.
+
+    Fields are counted only when the share reaches rich_from: below it the format loses anyway,
+    and the cheap match test spares the field extraction.
+    """
+    matched = starts_record(fmt, series)
     rate = float(matched.mean() or 0.0)
-    if not rate:
-        return 0.0, 0.0
-    found = groups.filter(matched)
+    if rate < rich_from or not rate:
+        return rate, 0.0
+    found = split_lines(fmt, series.filter(matched))
     return rate, float(sum(found[f].is_not_null().mean() or 0 for f in _FIELDS))
 
 

@@ -9,6 +9,7 @@ one group per timestamp part, the level and the component; the message is what f
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -156,6 +157,18 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
 
 def _shape(text: str) -> str:
     """A timestamp's shape as a regex: digit runs, letter runs, spaces, punctuation."""
+    # Runs shrunk to one character keep the shape; many timestamps share a shrunk form.
+    return _shape_of(_SPACES.sub(" ", _LETTERS.sub("a", _DIGITS.sub("0", text))))
+
+
+_DIGITS = re.compile(r"\d+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_of(text: str) -> str:
+    """_shape of a text whose runs are shrunk (see _shape)."""
     out = []
     for run in re.findall(r"\d+|[A-Za-z]+|\s+|.", text):
         if run[0].isdigit():

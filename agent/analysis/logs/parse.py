@@ -16,7 +16,7 @@ from agent.analysis.logs.fields import (
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logs.read import ReadState
+from agent.analysis.logs.read import ReadState, split_chunk
 from agent.analysis.logs.templates import cluster_templates, mask_expr
 
 MAX_MESSAGE_CHARS = 65536
@@ -42,7 +42,11 @@ class ParsedLog:
     def __init__(self) -> None:
         self.formats: list[LogFormat] = []
         self.layouts: dict[str, tuple[str | None, str | None]] = {}
+        # Each format's timestamps in the detection sample.
+        self.samples: dict[str, pl.Series] = {}
         self.records: dict[int, pl.DataFrame] = {}
+        # Per chunk: the distinct masked messages (mid, masked, len); records point at them.
+        self.masks: dict[int, pl.DataFrame] = {}
         self.extra: dict[int, pl.DataFrame] = {}
         # Guards formats. A chunk detects a new format only once every earlier chunk has settled
         # which lines its formats claim, so formats are adopted in file order whatever the
@@ -73,21 +77,17 @@ class ParsedLog:
 
     def _add(self, chunk: bytes, offset: int, state: ReadState) -> None:
         """Split a chunk into lines and parse them (see add)."""
-        text = chunk.decode("utf-8", errors="replace")
-        if "\ufffd" in text:
+        lines, replaced = split_chunk(chunk)
+        if replaced:
             with self.lock:
                 if not self.bad_utf8:
                     self.bad_utf8 = True
                     state.warnings.append(
                         "Some bytes were not valid UTF-8; they were replaced by \ufffd."
                     )
-        lines = pl.Series("raw", [text]).str.split("\n").explode()
-        if "\x1b" in text:
+        if b"\x1b" in chunk:
             # Colour codes (ANSI escapes) are presentation, not content.
             lines = lines.str.replace_all(r"\x1b\[[0-9;]*[A-Za-z]", "")
-        if "\r" in text:
-            lines = lines.str.strip_suffix("\r")
-        del text
         frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=offset + 1)
         frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
         long = frame["raw"].str.len_bytes() > MAX_MESSAGE_CHARS
@@ -96,7 +96,9 @@ class ParsedLog:
                 self.long_lines.append((line, len(raw.encode())))
             frame = frame.with_columns(pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS))
         records, rest = self._parse(frame, offset, state)
-        self.records[offset] = records
+        # Masking runs here, per chunk and in parallel; only the distinct masked forms of all
+        # chunks are clustered at the end.
+        self.records[offset], self.masks[offset] = label_messages(records)
         if not rest.is_empty():
             self.extra[offset] = rest
 
@@ -149,12 +151,18 @@ class ParsedLog:
         """Header fields, typed timestamp and normalised level of the lines a format claimed."""
         parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
         layout, donor = self.layouts[fmt.name]
+        # The normalisation steps are the ones the detection sample needed; timestamps that
+        # then fail to parse are parsed again with every step (see _refill).
+        seen = self.samples[fmt.name]
         if donor is None:
-            timestamp = parse_timestamps(pl.col("ts"), layout, parsed["ts"])
+            timestamp = parse_timestamps(pl.col("ts"), layout, seen)
             parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
+            parsed = _refill(parsed, parse_timestamps(pl.col("ts"), layout))
         else:
-            timestamp = parse_timestamps(pl.col("ts"), layout, donor=(pl.col("ts2"), donor))
+            donated = (pl.col("ts2"), donor)
+            timestamp = parse_timestamps(pl.col("ts"), layout, seen, donor=donated)
             parsed = _per_distinct(parsed, ["ts", "ts2"], timestamp.alias("timestamp"))
+            parsed = _refill(parsed, parse_timestamps(pl.col("ts"), layout, donor=donated))
         levels = [
             c
             for c in ("level", "pri", "status", "component")
@@ -181,6 +189,7 @@ class ParsedLog:
         layout = choose_timestamp_format(fields["ts"])
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
+        self.samples[fmt.name] = fields["ts"].drop_nulls()
 
     @property
     def format_name(self) -> str:
@@ -191,8 +200,14 @@ class ParsedLog:
 
     def finish(self, state: ReadState) -> pl.DataFrame:
         """Concatenate records, attach continuation lines and assign templates."""
-        records = pl.concat([self.records[k] for k in sorted(self.records)])
-        self.records = {}
+        chunks, masks, base = [], [], 0
+        for key in sorted(self.records):
+            # Number the masked forms of all chunks in one sequence.
+            chunks.append(self.records[key].with_columns(pl.col("mid") + base))
+            masks.append(self.masks[key].with_columns(pl.col("mid") + base))
+            base += len(self.masks[key])
+        records = pl.concat(chunks)
+        self.records, self.masks = {}, {}
         for line, size in self.long_lines:
             state.warnings.append(
                 f"Line {line} is {size / 1e6:.1f} MB long; only its first "
@@ -202,7 +217,15 @@ class ParsedLog:
             extra = pl.concat([self.extra[k] for k in sorted(self.extra)])
             records, self.joined = split_unclaimed(records, extra)
             self.extra = {}
-        return assign_templates(_years(records, state))
+            unlabelled = records["mid"].is_null()
+            if unlabelled.any():
+                # Lines without a header that are records of their own.
+                new, new_masks = label_messages(records.filter(unlabelled).drop("mid"))
+                new_masks = new_masks.with_columns(pl.col("mid") + base)
+                new = new.with_columns(pl.col("mid") + base)
+                records = pl.concat([records.filter(~unlabelled), new]).sort("line")
+                masks.append(new_masks)
+        return assign_templates(_years(records, state), pl.concat(masks))
 
 
 def _years(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
@@ -223,6 +246,17 @@ def _years(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
     return records.drop("year_guessed")
 
 
+def _refill(parsed: pl.DataFrame, full: pl.Expr) -> pl.DataFrame:
+    """Parse again, with full, the timestamps that are present but did not parse."""
+    missed = parsed["timestamp"].is_null() & parsed["ts"].is_not_null()
+    if not missed.any():
+        return parsed
+    rows = missed.arg_true()
+    fixed = parsed[rows].select(full).to_series()
+    stamps = parsed["timestamp"].clone().scatter(rows, fixed)
+    return parsed.with_columns(stamps)
+
+
 def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:
     """Add expr's column, computed once per distinct combination of keys when they repeat."""
     # Second-resolution timestamps and levels repeat a lot; sub-second timestamps may not, and
@@ -234,26 +268,41 @@ def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.Dat
     return frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
-def assign_templates(records: pl.DataFrame) -> pl.DataFrame:
-    """Mask each distinct message once, cluster the distinct masked forms, join ids back."""
+def label_messages(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mask each distinct message once; give records the id (mid) of their masked form.
+
+    Returns the records with a mid column, and the masked forms: mid, masked, len (records).
+    """
     distinct = (
         records.group_by("message")
         .len()
         .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
     )
-    masked = distinct.group_by("masked").agg(pl.col("len").sum()).sort("masked")
+    masks = (
+        distinct.group_by("masked")
+        .agg(pl.col("len").sum())
+        .with_row_index("mid")
+        .with_columns(pl.col("mid").cast(pl.UInt32))
+    )
+    ids = distinct.join(masks.select("masked", "mid"), on="masked").select("message", "mid")
+    records = records.join(ids, on="message", how="left", maintain_order="left")
+    return records, masks
+
+
+def assign_templates(records: pl.DataFrame, masks: pl.DataFrame) -> pl.DataFrame:
+    """Cluster the distinct masked forms; give each record its template id and word level."""
+    masked = masks.group_by("masked").agg(pl.col("len").sum()).sort("masked")
     # Masking keeps words, so a level read from the words of each distinct masked message is
     # the level of every message behind it, for a fraction of the work.
     masked = masked.with_columns(infer_level(pl.col("masked")).alias("word_level"))
     labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
     ids = masked.select("masked", "word_level", pl.Series("template_id", labels, dtype=pl.Int64))
-    table = pl.DataFrame({"template": templates}).with_row_index("template_id")
-    table = table.with_columns(pl.col("template_id").cast(pl.Int64))
-    mapping = distinct.join(ids, on="masked").join(table, on="template_id")
-    # Records are in line order already; one join of the (few) distinct messages keeps it.
-    return records.join(
-        mapping.select("message", "template_id", "template", "word_level"),
-        on="message",
-        how="left",
-        maintain_order="left",
+    # mids run 0..n-1: once sorted, row i holds mid i, and a gather maps records to it.
+    by_mid = masks.select("mid", "masked").join(ids, on="masked").sort("mid")
+    table = pl.Series("template", templates, dtype=pl.String)
+    mids = records["mid"]
+    return records.drop("mid").with_columns(
+        by_mid["template_id"].gather(mids),
+        table.gather(by_mid["template_id"].gather(mids)),
+        by_mid["word_level"].gather(mids),
     )

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
 from agent.analysis.sniff import ZIP_MAGIC, is_gzip, known_binary, looks_binary
 
 CHUNK_BYTES = 16 * 1024 * 1024
@@ -18,7 +22,6 @@ GZIP_DAMAGED = (
     "The .gz file is truncated or damaged: only the part that could be decompressed was analysed."
 )
 SNIFF_BYTES = 8192
-
 
 
 class LogAnalysisError(ValueError):
@@ -159,3 +162,32 @@ def _normalise(data: bytes) -> bytes:
     if b"\r" in data and _LONE_CR.search(data):
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data
+
+
+def split_chunk(chunk: bytes) -> tuple[pl.Series, bool]:
+    """The chunk's lines (no line breaks) as a string Series, and whether bad UTF-8 was replaced.
+
+    The newline offsets index the bytes as they are, so arrow wraps them without decoding in
+    Python; only a chunk that fails UTF-8 validation is decoded (with replacement) first.
+    """
+    arrow = _line_array(chunk)
+    replaced = False
+    try:
+        arrow.validate(full=True)
+    except pa.ArrowInvalid:
+        chunk, replaced = chunk.decode("utf-8", errors="replace").encode(), True
+        arrow = _line_array(chunk)
+    lines = pl.Series("raw", pl.from_arrow(arrow)).str.strip_suffix("\n")
+    if b"\r" in chunk:
+        lines = lines.str.strip_suffix("\r")
+    return lines, replaced
+
+
+def _line_array(chunk: bytes) -> pa.Array:
+    """An arrow string array over the chunk, one string per line with its line break."""
+    ends = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord("\n")) + 1
+    if not len(ends) or ends[-1] != len(chunk):
+        # The last line has no line break (or the chunk holds a single line): it counts too.
+        ends = np.append(ends, len(chunk))
+    offsets = np.concatenate(([0], ends)).astype(np.int64)
+    return pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(chunk))

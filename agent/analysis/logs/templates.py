@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import polars as pl
@@ -57,122 +56,170 @@ def mask_expr(expr: pl.Expr) -> pl.Expr:
 
 
 def cluster_templates(
-    masked: Sequence[str], weights: Sequence[int], *, split_limit: int = 3
+    masked: Sequence[str] | pl.Series, weights: Sequence[int] | pl.Series, *, split_limit: int = 3
 ) -> tuple[list[int], list[str]]:
     """Cluster masked messages; return a cluster index per message and each cluster's template.
 
     Brain-style: within messages of the same token count, the tokens sharing a message's most
     common (position, token) frequency are its stable core; messages with the same core form a
     group, and other positions are constant (one value), an event split (few values) or a
-    variable (many values, or already masked).
+    variable (many values, or already masked). Every step is a vectorized pass over the cells
+    (message, position, token id), so the cost grows with the text, not with Python loops.
     """
-    tokens = [m.split() for m in masked]
-    labels = [0] * len(masked)
-    templates: list[str] = []
-    for group in _core_groups(masked, weights):
-        for part in _split(group, tokens, split_limit):
-            # A message alone in its cluster is its own template (most, in a varied log).
-            template = (
-                " ".join(tokens[part[0]])
-                if len(part) == 1
-                else _template([tokens[i] for i in part])
-            )
-            for i in part:
-                labels[i] = len(templates)
-            templates.append(template)
-    return _merge_same_templates(labels, templates)
+    texts = pl.Series("m", masked, dtype=pl.String)
+    if texts.str.contains(r"[^\S ]").any():
+        texts = texts.str.replace_all(r"\s+", " ")
+    frame = (
+        pl.DataFrame({"toks": texts.str.split(" "), "w": pl.Series(weights, dtype=pl.Int64)})
+        .with_row_index("i")
+        .with_columns(pl.col("toks").list.filter(pl.element() != ""))
+        .with_columns(pl.col("toks").list.len().cast(pl.Int64).alias("n"))
+    )
+    cells = (
+        frame.filter(pl.col("n") > 0)
+        .with_columns(pl.int_ranges(0, "n").alias("pos"))
+        .explode("toks", "pos")
+    )
+    # Tokens become ids: every later pass compares integers, not strings.
+    vocab = (
+        cells.select(pl.col("toks").unique())
+        .with_row_index("tid")
+        .with_columns(
+            pl.col("tid").cast(pl.Int64),
+            pl.col("toks").str.contains(WILDCARD, literal=True).alias("wild"),
+        )
+    )
+    cells = cells.join(vocab.select("toks", "tid"), on="toks").select("i", "n", "w", "pos", "tid")
+    wildcard = vocab.filter(pl.col("toks") == WILDCARD)["tid"]
+    groups = _core_groups(frame, cells, wildcard[0] if len(wildcard) else -1)
+    cells = cells.with_columns(
+        groups.gather(cells["i"]).alias("g"), vocab["wild"].gather(cells["tid"]).alias("wild")
+    )
+    # Positions that take a few word values (no wildcard) within a group split it in parts; a
+    # group of one message has none.
+    grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
+    stats = grouped.group_by("g", "pos").agg(
+        pl.col("tid").n_unique().alias("values"), pl.col("wild").any()
+    )
+    splits = stats.filter(
+        (pl.col("values") > 1) & (pl.col("values") <= split_limit) & ~pl.col("wild")
+    ).select("g", "pos")
+    keys = (
+        grouped.join(splits, on=["g", "pos"], how="semi")
+        .sort("i", "pos")
+        .group_by("i", maintain_order=True)
+        .agg(pl.col("tid").alias("key"))
+    )
+    labelled = (
+        frame.select("i", groups.alias("g"))
+        .join(keys, on="i", how="left")
+        .with_columns(pl.col("key").fill_null([]))
+    )
+    # Parts in the order of their groups, then of their own first message.
+    parts = (
+        labelled.group_by("g", "key")
+        .agg(pl.col("i").min().alias("first"), pl.len().alias("size"))
+        .sort("g", "first")
+        .with_row_index("part")
+    )
+    part_of = labelled.join(parts.select("g", "key", "part"), on=["g", "key"]).sort("i")["part"]
+    # A part's template keeps the tokens its messages agree on and puts <*> where they differ;
+    # a part of one message is that message.
+    shared = parts.filter(pl.col("size") > 1)["part"]
+    agreed = (
+        cells.with_columns(part_of.gather(cells["i"]).alias("part"))
+        .filter(pl.col("part").is_in(shared.implode()))
+        .group_by("part", "pos")
+        .agg(
+            pl.when(pl.col("tid").n_unique() == 1)
+            .then(pl.col("tid").first())
+            .otherwise(pl.lit(-1))
+            .alias("tid")
+        )
+    )
+    words = pl.concat([vocab["toks"], pl.Series([WILDCARD])])
+    agreed = (
+        agreed.with_columns(words.gather(agreed["tid"].replace(-1, len(vocab))).alias("tok"))
+        .sort("part", "pos")
+        .group_by("part", maintain_order=True)
+        .agg(pl.col("tok").str.join(" ").alias("template"))
+    )
+    alone = (
+        frame.select(pl.col("toks").list.join(" ").alias("template"))
+        .with_columns(part_of.alias("part"))
+        .join(parts.filter(pl.col("size") == 1).select("part"), on="part")
+    )
+    # Messages without tokens have no cells: their template is empty.
+    table = (
+        parts.select("part")
+        .join(pl.concat([agreed, alone.select("part", "template")]), on="part", how="left")
+        .sort("part")
+        .with_columns(pl.col("template").fill_null(""))
+    )
+    return _merge_same_templates(part_of, table["template"])
 
 
-def _core_groups(masked: Sequence[str], weights: Sequence[int]) -> list[list[int]]:
-    """Group messages by token count and stable core (see cluster_templates), vectorized.
+def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.Series:
+    """A group number per message: messages sharing token count and stable core.
 
     Each token's weight is the weighted count of its (token count, position, token) among all
     messages; a message's root is the weight most of its non-wildcard tokens share (the larger
-    on a tie); its core is the tokens with that weight, in place.
+    on a tie); its core is the tokens with that weight, in place. Messages without tokens form
+    one group of their own, numbered last.
     """
-    frame = pl.DataFrame(
-        {"toks": pl.Series(masked, dtype=pl.String).str.split(" "), "w": list(weights)}
-    ).with_row_index("i")
-    # str.split keeps empty strings between repeated spaces; Python's split() does not.
-    frame = frame.with_columns(pl.col("toks").list.filter(pl.element() != ""))
-    frame = frame.with_columns(pl.col("toks").list.len().alias("n"))
-    cells = frame.explode("toks").with_columns(pl.int_range(pl.len()).over("i").alias("pos"))
-    cells = cells.with_columns(pl.col("w").sum().over("n", "pos", "toks").alias("f"))
+    # (token count, position, token id) packed in one integer key: n and pos stay below 2**15
+    # (messages are cut at 64 KB), token ids below 2**32.
+    key = pl.col("n") * (1 << 48) + pl.col("pos") * (1 << 32) + pl.col("tid")
     cells = cells.with_columns(
-        pl.when(pl.col("toks") == WILDCARD).then(0).otherwise("f").alias("f")
+        pl.when(pl.col("tid") == wildcard).then(0).otherwise(pl.col("w").sum().over(key)).alias("f")
     )
+    # Weights stay below base (the total weight), so (message, weight) packs in one integer
+    # key, and so does (count, weight) for the max: the most common weight, larger on a tie.
+    base = int(frame["w"].sum()) + 1
     shares = (
         cells.filter(pl.col("f") > 0)
-        .group_by("i", "f")
+        .group_by(pl.col("i").cast(pl.Int64) * base + pl.col("f"))
         .len()
-        .sort(["i", "len", "f"], descending=[False, True, True])
-        .unique("i", keep="first")
-        .select("i", pl.col("f").alias("root"))
+        .group_by(pl.col("i") // base)
+        .agg((pl.col("len").cast(pl.Int64) * base + pl.col("i") % base).max().alias("best"))
+    )
+    root = pl.Series("root", [None] * len(frame), dtype=pl.Int64).scatter(
+        shares["i"], shares["best"] % base
     )
     keyed = (
-        cells.join(shares, on="i", how="left")
+        cells.with_columns(root.gather(cells["i"]).alias("root"))
         .with_columns(
-            pl.when(pl.col("f") == pl.col("root"))
-            .then(pl.col("toks"))
-            .otherwise(pl.lit("\x00"))
-            .fill_null("\x00")
-            .alias("core")
+            pl.when(pl.col("f") == pl.col("root")).then(pl.col("tid")).otherwise(-1).alias("core")
         )
-        .group_by("i", maintain_order=True)
-        .agg(pl.col("n").first(), pl.col("core").str.join("\x01"))
+        # Rows keep their order within a group: the core lists tokens in position order.
+        .group_by("i")
+        .agg(pl.col("n").first(), pl.col("core"))
     )
-    grouped = keyed.group_by("n", "core", maintain_order=True).agg(pl.col("i"))
-    # Messages without tokens (all whitespace) form one group per token count too.
-    empty = frame.filter(pl.col("n") == 0)["i"].to_list()
-    groups = [list(g) for g in grouped["i"].to_list()]
-    return groups + ([empty] if empty else [])
-
-
-def _split(group: list[int], tokens: list[list[str]], split_limit: int) -> list[list[int]]:
-    """Split a group on positions that take only a few distinct word values."""
-    if len(group) < 2:
-        return [group]
-    width = len(tokens[group[0]])
-    keys = []
-    for pos in range(width):
-        values = {tokens[i][pos] for i in group}
-        if 1 < len(values) <= split_limit and not any(WILDCARD in v for v in values):
-            keys.append(pos)
-    if not keys:
-        return [group]
-    parts: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in group:
-        parts[tuple(tokens[i][p] for p in keys)].append(i)
-    return list(parts.values())
-
-
-def _template(rows: list[list[str]]) -> str:
-    """Keep tokens equal across rows, put <*> where they differ."""
-    # Columns of tokens: a position is constant when its set of values has one member.
-    return " ".join(
-        column[0] if len(set(column)) == 1 else WILDCARD for column in zip(*rows, strict=True)
+    empty = frame.filter(pl.col("n") == 0).select(
+        "i", "n", pl.lit([], dtype=pl.List(pl.Int64)).alias("core")
     )
+    keyed = pl.concat([keyed, empty])
+    numbered = keyed.group_by("n", "core").agg(pl.col("i").min().alias("first"))
+    # Groups are numbered in the order of their first message; no tokens comes last.
+    numbered = numbered.sort(pl.col("n") == 0, "first").with_row_index("g")
+    return keyed.join(numbered.select("n", "core", "g"), on=["n", "core"]).sort("i")["g"]
 
 
-def _merge_same_templates(labels: list[int], templates: list[str]) -> tuple[list[int], list[str]]:
-    """Give one id to clusters whose templates read the same once runs of <*> are collapsed."""
-    ids: dict[str, int] = {}
-    remap = []
-    merged: list[str] = []
-    for template in templates:
-        key = _collapse(template)
-        if key not in ids:
-            ids[key] = len(merged)
-            merged.append(template)
-        remap.append(ids[key])
-    return [remap[label] for label in labels], merged
-
-
-def _collapse(template: str) -> str:
-    """Collapse variable-like tokens and runs of wildcards so such spans compare equal."""
-    out: list[str] = []
-    for tok in template.split():
-        if tok == WILDCARD and out and out[-1] == WILDCARD:
-            continue
-        out.append(tok)
-    return " ".join(out)
+def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[list[int], list[str]]:
+    """Give one id to parts whose templates read the same once runs of <*> are collapsed."""
+    # Templates are tokens joined by single spaces: a run of <*> tokens becomes one.
+    table = pl.DataFrame({"template": templates}).with_row_index("part")
+    table = table.with_columns(
+        pl.col("template")
+        .str.replace_all(r"(^| )<\*>(?: <\*>)+( |$)", "${1}<*>${2}")
+        .alias("key")
+    )
+    ids = (
+        table.group_by("key")
+        .agg(pl.col("part").min().alias("first"))
+        .sort("first")
+        .with_row_index("id")
+    )
+    table = table.join(ids, on="key").sort("part")
+    merged = table.filter(pl.col("part") == pl.col("first")).sort("id")["template"]
+    return table["id"].gather(part_of).to_list(), merged.to_list()

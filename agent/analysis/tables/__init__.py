@@ -31,6 +31,7 @@ from agent.analysis.tables.scan import (
     full_frame,
     sample_frame,
     scan,
+    subsample,
 )
 from agent.analysis.tables.source import CsvInput, TableProfileError, prepare_csv
 from agent.analysis.tables.timeseries import TimeSeries, detect_series, series_alerts
@@ -142,17 +143,18 @@ def profile_csv(
         try:
             dialect = sniff_dialect(con, prepared.path)
             reader = CsvReader(prepared.path, dialect)
-            # Row order costs memory on big files, whose frame is a random sample anyway.
-            result = scan(con, reader, keep_order=not sampled, progress=report)
+            result = scan(con, reader, progress=report)
             report(0.9, "Picking the rows to show" if sampled else "Loading the data")
+            kept = None if result.sample_table is None else analysis_frame(con, result)
             if sampled:
                 # Rows of CSV text that fit the budget, capped: a preview needs no more.
                 rows = int(result.first["n_rows"])
                 wanted = min(MAX_SAMPLE_ROWS, max(1, rows * memory_budget_bytes // size))
-                frame = sample_frame(con, result, wanted)
+                frame = (sample_frame(con, result, wanted) if kept is None
+                         else subsample(kept, wanted))
             else:
                 frame = full_frame(con, result.columns)
-            analysis = frame if result.sample_table is None else analysis_frame(con, result)
+            analysis = frame if kept is None else kept
         finally:
             con.close()
         warnings = prepared.warnings + result.warnings

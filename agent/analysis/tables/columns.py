@@ -41,8 +41,7 @@ def value_counts(scan: Scan, col: Column) -> list[tuple[str, int]]:
     elif col.family == "boolean":
         counts = {True: scan.second[f"{a}_v0"], False: scan.second[f"{a}_v1"]}
     else:
-        top = scan.first.get(f"{a}_top") or []
-        counts = {value: scan.second[f"{a}_v{i}"] for i, value in enumerate(top)}
+        counts = scan.second.get(f"{a}_top_counts") or {}
     pairs = [(_label(value), int(n)) for value, n in counts.items() if value is not None and n]
     return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
@@ -103,9 +102,9 @@ def _column_row(scan: Scan, col: Column) -> dict[str, Any]:
     if col.family in ("integer", "float"):
         q = first[f"{a}_q"] or [None, None, None]
         row |= {"min": first[f"{a}_min"], "max": first[f"{a}_max"],
-                "mean": first[f"{a}_mean"], "std": first[f"{a}_std"],
+                "mean": second[f"{a}_mean"], "std": second[f"{a}_std"],
                 "p25": q[0], "p50": q[1], "p75": q[2], "zeros": first[f"{a}_zeros"],
-                "skew": first[f"{a}_skew"], "outliers": second.get(f"{a}_outliers"),
+                "skew": second[f"{a}_skew"], "outliers": second.get(f"{a}_outliers"),
                 "infinite": first.get(f"{a}_inf", 0)}
     elif col.family == "temporal":
         row |= {"first": first[f"{a}_first"], "last": first[f"{a}_last"]}

@@ -136,10 +136,13 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float:
 
 def _spearman(a: np.ndarray, b: np.ndarray, rank_a: np.ndarray, rank_b: np.ndarray) -> float:
     """Spearman over the rows where both are present, re-ranked on those rows if any is not."""
-    both = ~(np.isnan(a) | np.isnan(b))
+    present_a, present_b = ~np.isnan(a), ~np.isnan(b)
+    both = present_a & present_b
     if both.all():
         return _pearson(rank_a, rank_b)
-    return _pearson(_rank(a[both]), _rank(b[both]))
+    # Ranks skip missing values: a column missing nowhere else than the pair keeps its own.
+    return _pearson(rank_a[both] if (both == present_a).all() else _rank(a[both]),
+                    rank_b[both] if (both == present_b).all() else _rank(b[both]))
 
 
 def _cramers(a: np.ndarray | None, b: np.ndarray | None) -> float:

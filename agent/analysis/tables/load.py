@@ -134,15 +134,15 @@ class CsvReader:
         ).fetchall()
         return columns, bool(sniffed and sniffed[0][0])
 
-    def load(
-        self, con: duckdb.DuckDBPyConnection, columns: list[Column], *, keep_order: bool
-    ) -> list[Column]:
+    def load(self, con: duckdb.DuckDBPyConnection, columns: list[Column]) -> list[Column]:
         """Parse the file once into TABLE (rejected lines into reject_errors); its columns.
 
-        A value that breaks a sniffed type turns that column into text and reloads; so does a
-        line over DuckDB's default size limit, with the limit raised.
+        Rows keep the file's order, so rowid is the row's rank in the file and samples drawn
+        by rowid are the same on every run (parallel loading otherwise orders rows by thread
+        timing). A value that breaks a sniffed type turns that column into text and reloads;
+        so does a line over DuckDB's default size limit, with the limit raised.
         """
-        con.execute(f"SET preserve_insertion_order = {str(keep_order).lower()}")
+        con.execute("SET preserve_insertion_order = true")
         names = ", ".join(c.sql for c in columns)
         for _ in range(MAX_LOADS):
             con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")

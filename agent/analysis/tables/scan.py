@@ -9,21 +9,27 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from agent.analysis.tables.load import TABLE, CsvReader, first_line
 from agent.analysis.tables.sql import (
     ALL_VALUE_COUNTS_UP_TO,
+    TOP_VALUES,
     Bins,
     Column,
     bin_index,
     bins_for,
+    boolean_counts_aggs,
+    counts_of_sql,
     ident,
+    moment_aggs,
+    moments,
     pass_one,
     quartile_aggs,
     text_shape_aggs,
     time_unit,
-    value_counts_aggs,
+    top_values_sql,
 )
 
 # Pass two slows down faster than linearly with columns (~1 s at 200, minutes at 1000).
@@ -31,8 +37,9 @@ MAX_PROFILED_COLUMNS = 200
 MAX_BAD_LINES = 100
 # Above this many rows exact distinct counts are only computed where uniqueness matters.
 EXACT_DISTINCT_ROWS = 1_000_000
-# Above this many rows a uniform sample of SAMPLE_ROWS rows is kept: the shown rows, the
-# correlations and the time series are drawn from it.
+# Above this many rows a uniform sample of about SAMPLE_ROWS rows is kept: the shown rows, the
+# correlations and the time series are drawn from it. Rows are drawn by a hash of their rank
+# in the file, so the same file gives the same sample on every run.
 SAMPLE_ABOVE_ROWS = 1_000_000
 SAMPLE_ROWS = 100_000
 # Quartiles are exact (quantile_cont over every row) up to this many rows; above, they come
@@ -40,6 +47,7 @@ SAMPLE_ROWS = 100_000
 # for 5 columns at 12M rows.
 EXACT_QUANTILE_ROWS = 10_000_000
 SAMPLE_TABLE = "csv_sample"
+SUBSAMPLE_SEED = 42
 # HyperLogLog errs by a few percent: a column this close to unique is checked exactly as a key.
 LIKELY_KEY_SHARE = 0.95
 # Its values then go into a bitstring over [min, max]: 16 MB per thread at most.
@@ -85,7 +93,6 @@ def scan(
     con: duckdb.DuckDBPyConnection,
     reader: CsvReader,
     *,
-    keep_order: bool,
     progress: Callable[[float, str], None],
 ) -> Scan:
     """Sniff, load the file into a table once, then run both aggregate passes over it."""
@@ -98,7 +105,7 @@ def scan(
         )
         columns = columns[:MAX_PROFILED_COLUMNS]
     progress(0.05, "Reading the file")
-    columns = reader.load(con, columns, keep_order=keep_order)
+    columns = reader.load(con, columns)
     progress(0.35, "Computing column statistics")
     ((rows,),) = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()
     sample_table = None
@@ -106,13 +113,13 @@ def scan(
         sample_table = SAMPLE_TABLE
         con.execute(
             f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM {TABLE} "
-            f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+            f"WHERE {_drawn(rows, SAMPLE_ROWS)}"
         )
     exact = rows <= EXACT_QUANTILE_ROWS
     first = _first_pass(con, columns, exact, sample_table)
     if infinite := _numbers_with_infinity(columns, first, sampled=sample_table is not None):
         reader.double_columns |= infinite
-        columns = reader.load(con, columns, keep_order=keep_order)
+        columns = reader.load(con, columns)
         first = _first_pass(con, columns, exact, sample_table)
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
@@ -131,6 +138,8 @@ def scan(
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
     progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit))
+    _counted_text(columns, first, second)
+    _top_values(con, columns, first, second, sample_table)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
                 bad_count, warnings, sample_table, exact)
 
@@ -138,9 +147,15 @@ def scan(
 def _first_pass(
     con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None
 ) -> dict[str, Any]:
-    """Pass one over every row; quartiles and text shapes from the sample when there is one."""
-    first = _aggregate(con, pass_one(columns, text_shapes=sample is None)
+    """Pass one over every row; quartiles and text shapes from the sample when there is one.
+
+    Text columns with few values in the sample are left to pass two, which counts each of
+    their values (first[a_counted] is True): distinct counts and lengths follow from those.
+    """
+    counted = _few_valued(con, columns, sample) if sample else frozenset()
+    first = _aggregate(con, pass_one(columns, text_shapes=sample is None, counted=counted)
                        + (quartile_aggs(columns) if exact else []))
+    first |= {f"c{index}_counted": True for index in counted}
     if sample is None:
         return first
     aggs = [] if exact else quartile_aggs(columns)
@@ -149,6 +164,78 @@ def _first_pass(
     if aggs:
         first |= _aggregate(con, aggs, table=sample)
     return first
+
+
+def _few_valued(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], sample: str
+) -> frozenset[int]:
+    """Text columns with at most ALL_VALUE_COUNTS_UP_TO values in the sample.
+
+    Values a 100,000-row sample misses are rare: counting every value of such a column over
+    the whole file makes few groups, and costs less than HyperLogLog and three length
+    aggregates over every row.
+    """
+    text = [col for col in columns if col.family == "string"]
+    if not text:
+        return frozenset()
+    aggs = [f"count(DISTINCT {col.sql}) AS c{col.index}" for col in text]
+    found = _aggregate(con, aggs, table=sample)
+    return frozenset(col.index for col in text
+                     if found[f"c{col.index}"] <= ALL_VALUE_COUNTS_UP_TO)
+
+
+def _counted_text(columns: list[Column], first: dict[str, Any], second: dict[str, Any]) -> None:
+    """Distinct count and lengths of the text columns whose every value pass two counted."""
+    for col in columns:
+        a = f"c{col.index}"
+        if not first.get(f"{a}_counted"):
+            continue
+        counts = second.get(f"{a}_values") or {}
+        lengths = [(len(str(value)), n) for value, n in counts.items() if value is not None]
+        total = sum(n for _, n in lengths)
+        first[f"{a}_approx"] = len(lengths)
+        first[f"{a}_min_length"] = min((k for k, _ in lengths), default=None)
+        first[f"{a}_max_length"] = max((k for k, _ in lengths), default=None)
+        first[f"{a}_mean_length"] = sum(k * n for k, n in lengths) / total if total else None
+
+
+def _drawn(rows: int, wanted: int) -> str:
+    """A condition keeping about wanted of rows rows, chosen by a hash of their rowid."""
+    threshold = min((1 << 64) - 1, (1 << 64) * wanted // max(rows, 1))
+    return f"hash(rowid) < {threshold}::UBIGINT"
+
+
+def _top_values(
+    con: duckdb.DuckDBPyConnection,
+    columns: list[Column],
+    first: dict[str, Any],
+    second: dict[str, Any],
+    sample: str | None,
+) -> None:
+    """The most frequent values of each text column, with exact counts over every row.
+
+    Where pass two counted every value they come from there. Otherwise the candidates are the
+    most frequent values of the sample (of every row when there is none), ties broken by the
+    value, so a file gives the same list on every run; their counts are then taken over every
+    row. first[a_top] gets the values, second[a_top_counts] their counts.
+    """
+    for col in columns:
+        if col.family != "string":
+            continue
+        a = f"c{col.index}"
+        if f"{a}_values" in second:
+            counts = second[f"{a}_values"] or {}
+            ranked = sorted(((v, n) for v, n in counts.items() if v is not None),
+                            key=lambda pair: (-pair[1], pair[0]))
+            first[f"{a}_top"] = [v for v, _ in ranked[:TOP_VALUES]]
+            continue
+        top = con.execute(top_values_sql(col, sample or TABLE)).fetchall()
+        first[f"{a}_top"] = [v for v, _ in top]
+        if sample is None or not top:
+            second[f"{a}_top_counts"] = dict(top)
+        else:
+            second[f"{a}_top_counts"] = dict(
+                con.execute(counts_of_sql(col, first[f"{a}_top"], TABLE)).fetchall())
 
 
 def _numbers_with_infinity(
@@ -176,11 +263,12 @@ def _aggregate(
 
 
 def _count_by(con: duckdb.DuckDBPyConnection, key: str) -> dict[Any, int]:
-    """How many rows have each non-NULL value of key, as histogram(key) would map them."""
-    rows = con.execute(
-        f"SELECT {key}, count(*) FROM {TABLE} WHERE ({key}) IS NOT NULL GROUP BY ALL"
-    ).fetchall()
-    return dict(rows)
+    """How many rows have each non-NULL value of key, as histogram(key) would map them.
+
+    NULLs are dropped here rather than by a WHERE, which would compute key twice.
+    """
+    rows = con.execute(f"SELECT {key}, count(*) FROM {TABLE} GROUP BY ALL").fetchall()
+    return {value: n for value, n in rows if value is not None}
 
 
 def _bad_lines(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[BadLine], int]:
@@ -226,7 +314,8 @@ def _pass_two(
 ) -> dict[str, Any]:
     """Histograms, value counts, outliers, exact distincts, duplicates and the time series."""
     rows = first["n_rows"]
-    aggs: list[str] = []
+    centers = _centers(columns, first)
+    aggs = [agg for col, center in centers.items() for agg in moment_aggs(col, center)]
     # Value -> count maps, by histogram() or apart (COUNT_APART_ROWS).
     grouped: dict[str, str] = {}
     keys: list[Column] = []
@@ -234,13 +323,13 @@ def _pass_two(
         a = f"c{col.index}"
         if col.index in bins:
             grouped[f"{a}_hist"] = bin_index(col, bins[col.index])
-        exhaustive = rows <= EXACT_DISTINCT_ROWS and (
-            first[f"{a}_approx"] <= ALL_VALUE_COUNTS_UP_TO
-        )
-        if col.family == "string" and exhaustive:
+        # Few values: every one is counted, which gives exact top values and distinct counts.
+        if col.family == "string" and (
+            first.get(f"{a}_counted") or first[f"{a}_approx"] <= ALL_VALUE_COUNTS_UP_TO
+        ):
             grouped[f"{a}_values"] = col.sql
-        elif col.family in ("string", "boolean"):
-            aggs += value_counts_aggs(col, first.get(f"{a}_top"))
+        elif col.family == "boolean":
+            aggs += boolean_counts_aggs(col)
         q = first.get(f"{a}_q")
         if q and None not in q:
             fence = 3 * (q[2] - q[0])
@@ -271,10 +360,41 @@ def _pass_two(
         grouped = {}
     result = _aggregate(con, aggs) if aggs else {}
     result |= {alias: _count_by(con, key) for alias, key in grouped.items()}
+    result |= _moments(columns, first, centers, result)
     if "dups" not in result:
         unique = any(result[f"c{c.index}_distinct"] == rows for c in keys)
         dups = 0 if unique else _aggregate(con, [_duplicates_agg(columns)])["dups"]
         result["dups"] = dups
+    return result
+
+
+def _centers(columns: list[Column], first: dict[str, Any]) -> dict[Column, float]:
+    """Where moment_aggs measures deviations from: the median, else the minimum."""
+    centers: dict[Column, float] = {}
+    for col in columns:
+        a = f"c{col.index}"
+        if col.family not in ("integer", "float") or first[f"{a}_min"] is None:
+            continue
+        q = first.get(f"{a}_q")
+        median = q[1] if q and q[1] is not None and math.isfinite(q[1]) else None
+        centers[col] = median if median is not None else float(first[f"{a}_min"])
+    return centers
+
+
+def _moments(
+    columns: list[Column], first: dict[str, Any], centers: dict[Column, float],
+    sums: dict[str, Any],
+) -> dict[str, Any]:
+    """Mean, standard deviation and skewness of the numeric columns from moment_aggs' sums."""
+    result: dict[str, Any] = {}
+    for col in columns:
+        if col.family in ("integer", "float"):
+            a = f"c{col.index}"
+            result |= dict.fromkeys((f"{a}_mean", f"{a}_std", f"{a}_skew"))
+            if col in centers and sums.get(f"{a}_s1") is not None:
+                count = int(first.get(f"{a}_finite", first[f"{a}_count"]))
+                result[f"{a}_mean"], result[f"{a}_std"], result[f"{a}_skew"] = moments(
+                    count, centers[col], sums[f"{a}_s1"], sums[f"{a}_s2"], sums[f"{a}_s3"])
     return result
 
 
@@ -302,16 +422,27 @@ def _duplicates_agg(columns: list[Column]) -> str:
 
 
 def sample_frame(con: duckdb.DuckDBPyConnection, result: Scan, rows: int) -> pd.DataFrame:
-    """A uniform random sample of rows (reservoir sampling, repeatable), from the kept sample."""
+    """rows rows drawn from the kept sample by a hash of their rank, in the file's order."""
+    table = result.sample_table or TABLE
     return con.sql(
-        f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE} "
-        f"USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (42)"
+        f"SELECT {_names(result.columns)} FROM {table} WHERE rowid IN "
+        f"(SELECT rowid FROM {table} ORDER BY hash(rowid), rowid LIMIT {int(rows)}) "
+        "ORDER BY rowid"
     ).df()
+
+
+def subsample(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """rows rows of frame drawn with a fixed seed, in frame's order; frame if it has no more."""
+    if len(frame) <= rows:
+        return frame
+    picked = np.sort(np.random.default_rng(SUBSAMPLE_SEED).choice(len(frame), rows, replace=False))
+    return frame.iloc[picked].reset_index(drop=True)
 
 
 def analysis_frame(con: duckdb.DuckDBPyConnection, result: Scan) -> pd.DataFrame:
     """The rows the pandas-side figures use: the kept sample of a big file, else every row."""
-    return con.sql(f"SELECT {_names(result.columns)} FROM {result.sample_table or TABLE}").df()
+    table = result.sample_table or TABLE
+    return con.sql(f"SELECT {_names(result.columns)} FROM {table}").df()
 
 
 def full_frame(con: duckdb.DuckDBPyConnection, columns: list[Column]) -> pd.DataFrame:

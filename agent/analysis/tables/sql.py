@@ -75,11 +75,15 @@ class Column:
         return f"{self.sql}::DOUBLE"
 
 
-def pass_one(columns: list[Column], *, text_shapes: bool = True) -> list[str]:
-    """Aggregates that need nothing but the data: counts, moments, top values.
+def pass_one(
+    columns: list[Column], *, text_shapes: bool = True, counted: frozenset[int] = frozenset()
+) -> list[str]:
+    """Aggregates that need nothing but the data: counts, ranges, lengths.
 
     quartile_aggs gives the quartiles (over every row, or over a sample of huge files);
-    without text_shapes, text_shape_aggs gives top values and number shares (from a sample).
+    without text_shapes, text_shape_aggs gives the number shares (from a sample);
+    moment_aggs gives the mean, spread and skew. Text columns in counted (by index) get only
+    their count: every value of theirs is counted apart, which gives the rest.
     """
     aggs = ["count(*) AS n_rows"]
     if columns:
@@ -87,18 +91,19 @@ def pass_one(columns: list[Column], *, text_shapes: bool = True) -> list[str]:
         aggs.append(f"count_if({nulls}) AS rows_missing")
     for col in columns:
         c, a = col.sql, f"c{col.index}"
-        aggs += [f"count({c}) AS {a}_count", f"approx_count_distinct({c}) AS {a}_approx"]
+        aggs.append(f"count({c}) AS {a}_count")
+        if col.index in counted:
+            continue
+        aggs.append(f"approx_count_distinct({c}) AS {a}_approx")
         if col.family in ("integer", "float"):
             aggs += [
                 f"min({col.finite})::DOUBLE AS {a}_min",
                 f"max({col.finite})::DOUBLE AS {a}_max",
-                f"avg({col.finite}) AS {a}_mean",
-                f"stddev_samp({col.finite}) AS {a}_std",
-                f"skewness({col.finite}) AS {a}_skew",
                 f"count_if({c} = 0) AS {a}_zeros",
             ]
             if col.family == "float":
-                aggs.append(f"count_if(isinf({c}::DOUBLE)) AS {a}_inf")
+                aggs += [f"count_if(isinf({c}::DOUBLE)) AS {a}_inf",
+                         f"count({col.finite}) AS {a}_finite"]
         elif col.family == "temporal":
             aggs += [f"min({c}) AS {a}_first", f"max({c}) AS {a}_last",
                      f"min({col.as_number}) AS {a}_min", f"max({col.as_number}) AS {a}_max"]
@@ -116,10 +121,10 @@ def pass_one(columns: list[Column], *, text_shapes: bool = True) -> list[str]:
 
 
 def text_shape_aggs(col: Column, *, scale_to: int | None = None) -> list[str]:
-    """Top values and how many values are numbers or infinities, for a text column.
+    """How many values of a text column are numbers or infinities.
 
-    With scale_to (the column's full count), run over a sample and scaled up: top-k and two
-    regular expressions per row were half the statistics time of a 12M-row file.
+    With scale_to (the column's full count), run over a sample and scaled up: two regular
+    expressions per row were a large share of the statistics time of a 12M-row file.
     """
     c, a = col.sql, f"c{col.index}"
     numeric = f"count_if(regexp_full_match({c}, {literal(NUMBER_PATTERN)}))"
@@ -127,8 +132,55 @@ def text_shape_aggs(col: Column, *, scale_to: int | None = None) -> list[str]:
     if scale_to is not None:
         factor = f"{int(scale_to)}::DOUBLE / greatest(count({c}), 1)"
         numeric, infinite = (f"round({x} * {factor})::BIGINT" for x in (numeric, infinite))
-    return [f"approx_top_k({c}, {TOP_VALUES}) AS {a}_top", f"{numeric} AS {a}_numeric",
-            f"{infinite} AS {a}_inf"]
+    return [f"{numeric} AS {a}_numeric", f"{infinite} AS {a}_inf"]
+
+
+def moment_aggs(col: Column, center: float) -> list[str]:
+    """Sums of the first three powers of the deviations from center (the median).
+
+    Instead of DuckDB's avg, stddev_samp and skewness: they cost four times more on 12M rows,
+    skewness sums raw powers (digits lost when the mean is large against the spread), and
+    their sums of doubles, added in thread order, changed in the last digits between runs.
+    """
+    a = f"c{col.index}"
+    d = f"({col.finite} - {center!r})"
+    return [f"sum({d}) AS {a}_s1", f"sum({d} * {d}) AS {a}_s2", f"sum({d} * {d} * {d}) AS {a}_s3"]
+
+
+def moments(
+    count: int, center: float, s1: float, s2: float, s3: float
+) -> tuple[float | None, float | None, float | None]:
+    """Mean, sample standard deviation and skewness from moment_aggs' sums.
+
+    As DuckDB's avg, stddev_samp and skewness give them: skewness is the adjusted
+    Fisher-Pearson coefficient, None under 3 values or without spread.
+    """
+    if count < 1:
+        return None, None, None
+    mean = center + s1 / count
+    if count < 2:
+        return mean, None, None
+    m2 = max(s2 - s1 * s1 / count, 0.0)
+    m3 = s3 - 3 * s1 * s2 / count + 2 * s1**3 / count**2
+    std = math.sqrt(m2 / (count - 1))
+    if count < 3 or m2 <= 0:
+        return mean, std, None
+    g1 = (m3 / count) / (m2 / count) ** 1.5
+    return mean, std, g1 * math.sqrt(count * (count - 1)) / (count - 2)
+
+
+def top_values_sql(col: Column, table: str) -> str:
+    """The TOP_VALUES most frequent values of a text column, ties broken by the value."""
+    return (
+        f"SELECT {col.sql}, count(*) AS n FROM {table} WHERE {col.sql} IS NOT NULL "
+        f"GROUP BY ALL ORDER BY n DESC, {col.sql} LIMIT {TOP_VALUES}"
+    )
+
+
+def counts_of_sql(col: Column, values: list[str], table: str) -> str:
+    """How many rows hold each of the given values of a text column."""
+    listed = ", ".join(literal(v) for v in values)
+    return f"SELECT {col.sql}, count(*) FROM {table} WHERE {col.sql} IN ({listed}) GROUP BY ALL"
 
 
 def quartile_aggs(columns: list[Column]) -> list[str]:
@@ -171,15 +223,10 @@ def bin_index(col: Column, bins: Bins) -> str:
     return f"least({index}, {bins.count - 1})::INTEGER"
 
 
-def value_counts_aggs(col: Column, top: list[str] | None) -> list[str]:
-    """Counts of the approximate top values (of both values for booleans).
-
-    Comparisons against known values are far cheaper than DuckDB's histogram() on strings.
-    """
+def boolean_counts_aggs(col: Column) -> list[str]:
+    """How many values of a boolean column are true and false."""
     a = f"c{col.index}"
-    if col.family == "boolean":
-        return [f"count_if({col.sql}) AS {a}_v0", f"count_if(NOT {col.sql}) AS {a}_v1"]
-    return [f"count_if({col.sql} = {literal(v)}) AS {a}_v{i}" for i, v in enumerate(top or [])]
+    return [f"count_if({col.sql}) AS {a}_v0", f"count_if(NOT {col.sql}) AS {a}_v1"]
 
 
 def time_unit(first_us: float, last_us: float) -> str:

@@ -1,0 +1,103 @@
+"""Docs search on an index that is already built: top-5 hit rate on the tuned questions and
+on the held-out ones, and latency (median and p95, wall and CPU) over all of them.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_docs .venv/bin/python \
+        -m bench.bench_docs_search [--misses] [--rounds N]
+
+Build the index first (bench/bench_docs.py, or `agent.docs.index_environment`). Every
+question is asked once to warm the caches, then `--rounds` times (default 3) measured.
+CPU is this process's (user+sys) plus the database backend's, read from /proc when the
+server runs on this machine. `--misses` lists the tuned questions missed, with the top 5;
+held-out questions are only ever counted, never listed, so nobody tunes on them.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from agent.docs import search_docs
+from db.engine import make_engine, make_sessionmaker, normalize_url
+from tests.docs_questions import HELD_OUT, QUESTIONS, answers
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def backend_cpu(pid: int | None) -> float:
+    """CPU seconds (user+sys) of the database backend serving this session, 0 if unknown."""
+    stat = Path(f"/proc/{pid}/stat")
+    if pid is None or not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def main() -> None:
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+    sessions = make_sessionmaker(make_engine(normalize_url(os.environ["DATABASE_URL"])))
+    questions = [(q, e, "tuned") for q, e in QUESTIONS] + [(q, e, "held") for q, e in HELD_OUT]
+    print(f"load average before: {load()}", flush=True)
+    with sessions() as session:
+        total = session.scalar(text("SELECT count(*) FROM doc_objects"))
+        packages = session.scalar(text("SELECT count(*) FROM doc_sources"))
+        print(f"index: {packages} sources, {total:,} objects")
+        pid = session.scalar(text("SELECT pg_backend_pid()"))
+        found = {kind: 0 for kind in ("tuned", "held")}
+        misses: list[tuple[str, list[str]]] = []
+        for question, expected, kind in questions:  # warm-up round, also the hit rate
+            hits = search_docs(session, question, k=5)
+            if any(answers(h.qualname, expected) for h in hits):
+                found[kind] += 1
+            elif kind == "tuned":
+                misses.append((question, [h.qualname for h in hits]))
+        wall: list[float] = []
+        cpu_own, cpu_db = own_cpu(), backend_cpu(pid)
+        for _ in range(rounds):
+            for question, _expected, _kind in questions:
+                started = time.perf_counter()
+                search_docs(session, question, k=5)
+                wall.append((time.perf_counter() - started) * 1000)
+        cpu_own, cpu_db = own_cpu() - cpu_own, backend_cpu(pid) - cpu_db
+        report(session, found, misses, wall, cpu_own, cpu_db, len(questions) * rounds)
+    print(f"load average after: {load()}")
+
+
+def report(session: Session, found: dict[str, int], misses: list[tuple[str, list[str]]],
+           wall: list[float], cpu_own: float, cpu_db: float, searches: int) -> None:
+    del session
+    print(f"top-5 hit rate, tuned questions:    {found['tuned'] / len(QUESTIONS):.0%} "
+          f"({found['tuned']}/{len(QUESTIONS)})")
+    print(f"top-5 hit rate, held-out questions: {found['held'] / len(HELD_OUT):.0%} "
+          f"({found['held']}/{len(HELD_OUT)})")
+    print(f"search wall ms over {searches} searches: median {statistics.median(wall):.1f}, "
+          f"p95 {percentile(wall, 0.95):.1f}, max {max(wall):.1f}")
+    print(f"search CPU ms per search: app {cpu_own * 1000 / searches:.1f}, "
+          f"database backend {cpu_db * 1000 / searches:.1f}")
+    if "--misses" in sys.argv:
+        for question, top in misses:
+            print(f"  missed: {question!r}\n          {', '.join(top)}")
+
+
+if __name__ == "__main__":
+    main()
