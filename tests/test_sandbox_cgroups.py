@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from agent.sandbox import Limits, cgroups, sandbox_status
-from tests.sandbox_support import Runner
+from tests.sandbox_support import MODES, Runner
+
+AS_USER = [mode for mode in MODES if mode[2]]
 
 ALL = "cpu io memory pids"
 
@@ -119,9 +121,9 @@ def test_each_run_joins_a_cgroup_of_its_own_with_the_runs_totals(runner: Runner,
     assert launcher not in (os.getpid(), runner.driver.pid)
 
 
+# Root may write anywhere, so only the modes that run as the unprivileged user apply.
+@pytest.mark.parametrize("runner", AS_USER, ids=[m[0] for m in AS_USER], indirect=True)
 def test_a_cgroup_the_user_cannot_write_is_not_used(runner: Runner, fake_root: Path) -> None:
-    if runner.uid == 0:
-        pytest.skip("root may write anywhere")
     own = cgroups.own_cgroup(Path(f"/proc/{runner.driver.pid}/cgroup").read_text())
     assert own is not None
     fake_cgroupfs(fake_root, own, mode=0o755)
