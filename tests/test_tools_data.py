@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -110,6 +111,20 @@ def test_plot_returns_the_points_and_the_model_only_hears_about_them(files) -> N
     assert out.view == "chart" and out.error is None
     assert sorted(out.data["rows"]) == [["north", 250], ["south", 250]]
     assert json.loads(model_content(out))["chart"] == "drawn for the user"
+
+
+@pytest.mark.parametrize("tool", ["query_data", "plot"])
+def test_the_data_tools_run_duckdb_in_the_configured_sandbox_mode(
+        files, tool: str, caplog: pytest.LogCaptureFixture) -> None:
+    # With MINI_AGENT_SANDBOX_MODE=off the worker must say it runs unsandboxed; a tool that
+    # ignored the setting would pick "auto" and sandbox it silently on this machine.
+    ctx = dataclasses.replace(files, sandbox_mode="off")
+    extra = {"kind": "bar", "x": "region", "y": "n"} if tool == "plot" else {}
+    with caplog.at_level("INFO", logger="agent.tools.data_query"):
+        out = call(ctx, tool, upload=1, **extra,
+                   sql="SELECT region, count(*) AS n FROM data GROUP BY region")
+    assert out.error is None
+    assert any("MINI_AGENT_SANDBOX_MODE is off" in r.getMessage() for r in caplog.records)
 
 
 def test_plot_with_a_column_the_result_lacks_is_a_tool_error(files) -> None:

@@ -73,7 +73,7 @@ def run(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     upload = ctx.upload(args["upload"], TABLE_KINDS)
     assert upload.path is not None  # ctx.upload checked it
     result = run_query(upload.path, args["sql"], max_rows=MAX_POINTS,
-                       timeout_s=ctx.query_timeout_s)
+                       timeout_s=ctx.query_timeout_s, mode=ctx.sandbox_mode)
     data = {
         "kind": args["kind"], "x": args["x"], "y": args.get("y"), "title": args.get("title"),
         "columns": result.columns, "rows": result.rows,
