@@ -82,9 +82,8 @@ def compare(old: Path, new: Path) -> int:
             diffs.append("digest")
         for part in PARTS:
             a, b = old / f"{name}.{part}.parquet", new / f"{name}.{part}.parquet"
-            if a.exists() != b.exists():
-                diffs.append(part)
-            elif a.exists() and not pl.read_parquet(a).equals(pl.read_parquet(b)):
+            missing = a.exists() != b.exists()
+            if missing or (a.exists() and not pl.read_parquet(a).equals(pl.read_parquet(b))):
                 diffs.append(part)
         if diffs:
             differing += 1
