@@ -16,7 +16,7 @@ from agent.analysis.logs.fields import (
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logs.read import ReadState, split_chunk
+from agent.analysis.logs.read import ReadState, count_lines, split_chunk
 from agent.analysis.logs.templates import cluster_templates, mask_expr
 
 MAX_MESSAGE_CHARS = 65536
@@ -63,7 +63,7 @@ class ParsedLog:
     def reserve(self, chunk: bytes) -> int:
         """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
         offset = self.lines
-        self.lines += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+        self.lines += count_lines(chunk)
         with self.lock:
             self.unfinished.add(offset)
         return offset
