@@ -9,6 +9,11 @@ import polars as pl
 from agent.analysis.logs.formats import TIMESTAMP
 
 WILDCARD = "<*>"
+# A token that is a variable whole: <*>, maybe behind a key (`uid=<*>`, `pid:<*>`) or before
+# a closing punctuation mark.
+_FULL = r"^(?:[\w.-]*[=:])?<\*>[:,;.]?$"
+# Rounds of splitting parts further (each round is one pass over the cells).
+_ROUNDS = 3
 
 # One alternation so masking is a single vectorized pass. `p` keeps the character before the
 # match (no look-behind in Rust regex) so a shape only matches a whole token, not the tail
@@ -87,42 +92,17 @@ def cluster_templates(
         .with_columns(
             pl.col("tid").cast(pl.Int64),
             pl.col("toks").str.contains(WILDCARD, literal=True).alias("wild"),
+            pl.col("toks").str.contains(_FULL).alias("full"),
         )
     )
     cells = cells.join(vocab.select("toks", "tid"), on="toks").select("i", "n", "w", "pos", "tid")
     wildcard = vocab.filter(pl.col("toks") == WILDCARD)["tid"]
     groups = _core_groups(frame, cells, wildcard[0] if len(wildcard) else -1)
     cells = cells.with_columns(
-        groups.gather(cells["i"]).alias("g"), vocab["wild"].gather(cells["tid"]).alias("wild")
+        vocab["full"].gather(cells["tid"]).alias("full"),
+        vocab["wild"].gather(cells["tid"]).alias("wild"),
     )
-    # Positions that take a few word values (no wildcard) within a group split it in parts; a
-    # group of one message has none.
-    grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
-    stats = grouped.group_by("g", "pos").agg(
-        pl.col("tid").n_unique().alias("values"), pl.col("wild").any()
-    )
-    splits = stats.filter(
-        (pl.col("values") > 1) & (pl.col("values") <= split_limit) & ~pl.col("wild")
-    ).select("g", "pos")
-    keys = (
-        grouped.join(splits, on=["g", "pos"], how="semi")
-        .sort("i", "pos")
-        .group_by("i", maintain_order=True)
-        .agg(pl.col("tid").alias("key"))
-    )
-    labelled = (
-        frame.select("i", groups.alias("g"))
-        .join(keys, on="i", how="left")
-        .with_columns(pl.col("key").fill_null([]))
-    )
-    # Parts in the order of their groups, then of their own first message.
-    parts = (
-        labelled.group_by("g", "key")
-        .agg(pl.col("i").min().alias("first"), pl.len().alias("size"))
-        .sort("g", "first")
-        .with_row_index("part")
-    )
-    part_of = labelled.join(parts.select("g", "key", "part"), on=["g", "key"]).sort("i")["part"]
+    part_of, parts = _split_parts(cells, groups, vocab, split_limit)
     # A part's template keeps the tokens its messages agree on and puts <*> where they differ;
     # a part of one message is that message.
     shared = parts.filter(pl.col("size") > 1)["part"]
@@ -157,6 +137,113 @@ def cluster_templates(
         .with_columns(pl.col("template").fill_null(""))
     )
     return _merge_same_templates(part_of, table["template"])
+
+
+def _split_parts(
+    cells: pl.DataFrame, groups: pl.Series, vocab: pl.DataFrame, split_limit: int
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Split core groups into parts on positions that take a few word values; return each
+    message's part and the parts (part, size), numbered by group, then first message.
+
+    A position splits its group when it takes 2..split_limit values, none of them a whole
+    variable (`<*>`, `key=<*>`), and no value is an instance of another's pattern (`rhost=<*>`
+    covers `rhost=example.com`, but `(uid=<*>)` and `LOGIN(uid=<*>)` are different shapes).
+    Splitting repeats inside the parts, because a part may settle a position its group could
+    not (a whole variable there belonged to another event); a position with many values in a
+    group stays a variable in its parts.
+    """
+    part_of = groups
+    many: pl.DataFrame | None = None
+    for _ in range(_ROUNDS):
+        located = cells.with_columns(
+            part_of.gather(cells["i"]).alias("g"), groups.gather(cells["i"]).alias("root")
+        )
+        grouped = located.filter(part_of.is_duplicated().gather(located["i"]))
+        stats = grouped.group_by("g", "pos").agg(
+            pl.col("root").first(),
+            pl.col("tid").n_unique().alias("values"),
+            pl.col("full").any(),
+            pl.col("wild").any(),
+        )
+        if many is None:
+            many = stats.filter(pl.col("values") > split_limit).select("root", "pos")
+        candidates = stats.filter(
+            (pl.col("values") > 1) & (pl.col("values") <= split_limit) & ~pl.col("full")
+        ).join(many, on=["root", "pos"], how="anti")
+        splits = pl.concat(
+            [
+                candidates.filter(~pl.col("wild")).select("g", "pos"),
+                _distinct_shapes(grouped, candidates.filter(pl.col("wild")), vocab),
+            ]
+        )
+        if splits.is_empty():
+            break
+        keys = (
+            grouped.join(splits, on=["g", "pos"], how="semi")
+            .sort("i", "pos")
+            .group_by("i", maintain_order=True)
+            .agg(pl.col("tid").alias("key"))
+        )
+        labelled = (
+            pl.DataFrame({"i": pl.int_range(0, len(part_of), eager=True), "g": part_of})
+            .join(keys, on="i", how="left")
+            .with_columns(pl.col("key").fill_null([]))
+        )
+        parts = (
+            labelled.group_by("g", "key")
+            .agg(pl.col("i").min().alias("first"))
+            .sort("g", "first")
+            .with_row_index("part")
+        )
+        part_of = (
+            labelled.join(parts.select("g", "key", "part"), on=["g", "key"])
+            .sort("i")["part"]
+            .cast(pl.Int64)
+        )
+    sizes = part_of.value_counts(name="size").rename({part_of.name: "part"}).sort("part")
+    return part_of.rename("part"), sizes
+
+
+def _distinct_shapes(
+    grouped: pl.DataFrame, candidates: pl.DataFrame, vocab: pl.DataFrame
+) -> pl.DataFrame:
+    """The candidate positions (g, pos) whose values are shapes no other value instantiates."""
+    if candidates.is_empty():
+        return candidates.select("g", "pos")
+    values = (
+        grouped.join(candidates.select("g", "pos"), on=["g", "pos"], how="semi")
+        .select("g", "pos", "tid")
+        .unique()
+    )
+    values = values.with_columns(vocab["toks"].gather(values["tid"]).alias("tok"))
+    listed = values.group_by("g", "pos").agg(pl.col("tok"))
+    keep = [not _overlapping(tokens) for tokens in listed["tok"].to_list()]
+    return listed.filter(pl.Series(keep, dtype=pl.Boolean)).select("g", "pos")
+
+
+def _overlapping(tokens: list[str]) -> bool:
+    """Whether one token's pattern (<*> standing for any text) matches another token."""
+    return any(WILDCARD in a and _glob_matches(a, b) for a in tokens for b in tokens if a is not b)
+
+
+def _glob_matches(pattern: str, text: str) -> bool:
+    """Whether text fits pattern, each <*> standing for one or more characters.
+
+    Greedy leftmost search of each literal piece is exact for this kind of pattern and takes
+    linear passes, so hostile tokens cannot make it backtrack.
+    """
+    pieces = pattern.split(WILDCARD)
+    head, tail = pieces[0], pieces[-1]
+    end = len(text) - len(tail)
+    if not text.startswith(head) or not text.endswith(tail) or end < len(head):
+        return False
+    at = len(head)
+    for piece in pieces[1:-1]:
+        found = text.find(piece, at + 1, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return end - at >= 1
 
 
 def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.Series:
@@ -210,9 +297,7 @@ def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[lis
     # Templates are tokens joined by single spaces: a run of <*> tokens becomes one.
     table = pl.DataFrame({"template": templates}).with_row_index("part")
     table = table.with_columns(
-        pl.col("template")
-        .str.replace_all(r"(^| )<\*>(?: <\*>)+( |$)", "${1}<*>${2}")
-        .alias("key")
+        pl.col("template").str.replace_all(r"(^| )<\*>(?: <\*>)+( |$)", "${1}<*>${2}").alias("key")
     )
     ids = (
         table.group_by("key")

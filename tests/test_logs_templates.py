@@ -1,0 +1,94 @@
+"""Template rules on small logs made up here: masking by token type, splitting and merging."""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+
+from agent.analysis.logs import analyze_log
+from agent.analysis.logs.templates import _glob_matches, cluster_templates, mask_expr
+
+
+def _mask(messages: list[str]) -> list[str]:
+    return pl.DataFrame({"m": messages}).select(mask_expr(pl.col("m")))["m"].to_list()
+
+
+def _clusters(weighted: dict[str, int]) -> list[set[str]]:
+    """Cluster masked messages; return the sets of messages that share a template."""
+    labels, _ = cluster_templates(list(weighted), list(weighted.values()))
+    groups: dict[int, set[str]] = {}
+    for message, label in zip(weighted, labels, strict=True):
+        groups.setdefault(label, set()).add(message)
+    return sorted(groups.values(), key=sorted)
+
+
+def _template_ids(lines: list[str]) -> list[int]:
+    report = analyze_log(("\n".join(lines) + "\n").encode())
+    return report.records["template_id"].tolist()
+
+
+# --- splitting ---------------------------------------------------------------------------------
+
+
+def test_a_constant_prefix_on_a_variable_token_keeps_two_events_apart() -> None:
+    users = ["ann", "ben", "cid", "dora", "eve", "finn"]
+    lines = [
+        f"2024-03-0{d} 10:00:00 INFO pam: session opened for {u} by (uid={d})"
+        for d, u in enumerate(users, 1)
+    ]
+    lines.append("2024-03-07 10:00:00 INFO pam: session opened for root by CONSOLE(uid=0)")
+    ids = _template_ids(lines)
+    assert len(set(ids[:-1])) == 1
+    assert ids[-1] != ids[0]
+
+
+def test_a_keyed_variable_covers_a_plain_word_value_of_the_same_key() -> None:
+    clusters = _clusters(
+        {
+            "login failed for user=<*> from=<*>": 40,
+            "login failed for user=<*> from=gateway.example.net": 3,
+        }
+    )
+    assert len(clusters) == 1
+
+
+def test_a_part_settles_a_position_its_group_could_not() -> None:
+    # The whole variable at the third token belongs to the "dns:" event only: once "dns:" and
+    # "keepalive:" are apart, "local"/"remote" is a word choice that makes two events.
+    clusters = _clusters(
+        {
+            "probe <*>: dns: <*> addr: <*>": 10,
+            "probe <*>: keepalive: local addr: <*>": 5,
+            "probe <*>: keepalive: remote addr: <*>": 5,
+        }
+    )
+    assert clusters == [
+        {"probe <*>: dns: <*> addr: <*>"},
+        {"probe <*>: keepalive: local addr: <*>"},
+        {"probe <*>: keepalive: remote addr: <*>"},
+    ]
+
+
+def test_a_position_with_many_values_in_its_group_stays_a_variable_in_the_parts() -> None:
+    hosts = ["alpha", "bravo", "delta", "gamma", "kilo", "lima"]
+    weighted = {f"link up on port <*> peer {h}": 4 for h in hosts}
+    weighted |= {f"link down on port <*> peer {h}": 4 for h in hosts[:2]}
+    clusters = _clusters(weighted)
+    assert len(clusters) == 2
+    assert {len(c) for c in clusters} == {6, 2}
+
+
+def test_patterns_match_whole_tokens_with_one_or_more_characters_per_wildcard() -> None:
+    assert _glob_matches("rhost=<*>", "rhost=example.com")
+    assert _glob_matches("a<*>b<*>c", "a-b-b-c")
+    assert not _glob_matches("rhost=<*>", "rhost=")
+    assert not _glob_matches("(uid=<*>)", "LOGIN(uid=<*>)")
+    assert not _glob_matches("<*>x<*>", "x")
+
+
+def test_a_hostile_token_pattern_is_matched_in_linear_time() -> None:
+    pattern = "<*>a" * 2000 + "<*>b"
+    start = time.process_time()
+    assert not _glob_matches(pattern, "a" * 20000)
+    assert time.process_time() - start < 1.0
