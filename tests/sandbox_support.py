@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from agent.sandbox import CaseOutcome, Limits, PytestResult, RunResult, SandboxStatus
+from tests.container_emulation import emulated_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("sandbox_driver.py")
@@ -122,7 +123,7 @@ def _runs_as(uid: int, gid: int) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(argv, 126, "", str(exc))
 
 
-def _grant_traverse(uid: int, gid: int) -> None:
+def grant_traverse(uid: int, gid: int) -> None:
     """Let the test user reach the interpreter and the project, saying what was changed.
 
     On this kind of machine the interpreter lives under /root (mode 0700): others get
@@ -139,11 +140,11 @@ def _grant_traverse(uid: int, gid: int) -> None:
                 folder.chmod(mode | stat.S_IXOTH)
                 changed.append(str(folder))
     if changed:
-        warnings.warn(f"gave others traverse (o+x) on {changed} so the unprivileged test "
-                      f"user {TEST_USER!r} can start this Python", stacklevel=2)
+        warnings.warn(f"gave others traverse (o+x) on {changed} so the unprivileged uid "
+                      f"{uid} can start this Python", stacklevel=2)
     failed = _runs_as(uid, gid)
     if failed.returncode != 0:
-        pytest.fail(f"the unprivileged test user cannot start Python here: {failed.stderr}")
+        pytest.fail(f"the unprivileged uid {uid} cannot start Python here: {failed.stderr}")
 
 
 @pytest.fixture(scope="session")
@@ -160,6 +161,24 @@ def host_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     shutil.rmtree(base, ignore_errors=True)
 
 
+def start_driver(uid: int, gid: int, host_env: dict[str, str], *, container: bool = False
+                 ) -> subprocess.Popen[str]:
+    """A driver process calling the sandbox as uid:gid, with the app's keys in its environment.
+
+    With `container`, it starts in the emulated container (container_emulation.py: Docker's
+    seccomp profile, no capabilities), which becomes uid:gid itself.
+    """
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": host_env["cwd"],
+           "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"],
+           **SECRETS}
+    argv = [sys.executable, "-I", str(DRIVER), str(ROOT)]
+    as_user: dict[str, Any] = {"user": uid, "group": gid, "extra_groups": [] if uid else None}
+    if container:
+        argv, as_user = emulated_argv(argv, uid, gid), {}
+    return subprocess.Popen(argv, cwd=host_env["cwd"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, **as_user)
+
+
 @pytest.fixture(scope="session", params=MODES, ids=[m[0] for m in MODES])
 def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator[Runner]:
     """A sandbox runner in each mode; skipped (with the reason) where the machine cannot."""
@@ -168,15 +187,10 @@ def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator
         pytest.skip("the root namespaces mode needs the tests to run as root")
     if as_user and os.geteuid() == 0:
         uid, gid = _test_user()
-        _grant_traverse(uid, gid)
+        grant_traverse(uid, gid)
     else:
         uid, gid = os.getuid(), os.getgid()
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": host_env["cwd"],
-           "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"],
-           **SECRETS}
-    driver = subprocess.Popen([sys.executable, "-I", str(DRIVER), str(ROOT)], user=uid,
-                              group=gid, extra_groups=[] if uid else None, cwd=host_env["cwd"],
-                              env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    driver = start_driver(uid, gid, host_env)
     mode_runner = Runner(name, mode, driver, uid)
     status = mode_runner.status()
     wanted = "root" if not as_user else {"namespaces": "userns", "landlock": "landlock"}[mode]
