@@ -144,3 +144,25 @@ def test_digits_glued_to_a_date_like_run_are_not_a_timestamp() -> None:
     masked = _mask(["header 00589370 90990003 00000002", "header 0064588e 8aff0003 00000002"])
     assert masked == ["header <*> <*> <*>", "header <*> <*> <*>"]
     assert _mask(["started 2024-03-01 10:00:00 ok"]) == ["started <*> ok"]
+
+
+def test_an_optional_numeric_parenthetical_joins_its_variable_and_a_word_one_stays() -> None:
+    masked = _mask(["took 5 ms (0.005 s) to flush", "took 7 ms to flush", "flush failed (timeout)"])
+    assert masked == ["took <*> to flush", "took <*> to flush", "flush failed (timeout)"]
+
+
+# --- merging -----------------------------------------------------------------------------------
+
+
+def test_clusters_that_differ_only_in_a_variable_span_merge() -> None:
+    # Some process names carry a "*64" marker: one token more, but the same message.
+    plain = ["mail.app", "notes.app", "chat.app", "maps.app", "photos.app"]
+    marked = ["game.app", "video.app", "build.app", "music.app"]
+    lines = [
+        f"[10.30 16:49:{i:02d}] {name} - files.example.org:443 close, {i} bytes sent"
+        for i, name in enumerate(plain + [f"{m} *64" for m in marked])
+    ]
+    lines.append("[10.30 16:50:00] mail.app - files.example.org:443 open through proxy")
+    ids = _template_ids(lines)
+    assert len(set(ids[:-1])) == 1
+    assert ids[-1] != ids[0]

@@ -15,6 +15,9 @@ _FULL = r"^(?:[\w.-]*[=:])?<\*>[:,;.]?$"
 # A label before a dot leader ("depth.......<*>") names a field: it is a constant however many
 # labels a table has.
 _LABEL = r"^[\w-]*[A-Za-z]\.{2,}"
+# Two or more variable-like tokens in a row: wildcards with no letters around them.
+_VARIABLE_LIKE = r"[^\sA-Za-z]*<\*>[^\sA-Za-z]*"
+_VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
 # Rounds of splitting parts further (each round is one pass over the cells).
 _ROUNDS = 3
 
@@ -315,11 +318,16 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
 
 
 def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[list[int], list[str]]:
-    """Give one id to parts whose templates read the same once runs of <*> are collapsed."""
-    # Templates are tokens joined by single spaces: a run of <*> tokens becomes one.
+    """Give one id to parts whose templates read the same once runs of variables collapse.
+
+    A variable-like token is wildcards with no letters around them (`<*>`, `*<*>`, `(<*>)`,
+    `[<*>:<*>]`): a run of them is one variable span however many tokens the values took, so
+    `chrome.exe *64 - ...` and `chrome.exe - ...` read the same once the name is a variable.
+    """
+    # Templates are tokens joined by single spaces.
     table = pl.DataFrame({"template": templates}).with_row_index("part")
     table = table.with_columns(
-        pl.col("template").str.replace_all(r"(^| )<\*>(?: <\*>)+( |$)", "${1}<*>${2}").alias("key")
+        pl.col("template").str.replace_all(_VARIABLE_RUN, "${1}<*>${2}").alias("key")
     )
     ids = (
         table.group_by("key")
