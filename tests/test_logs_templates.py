@@ -133,9 +133,9 @@ def test_quoted_state_names_that_repeat_stay_apart_as_events() -> None:
     assert len(set(ids)) == 2
 
 
-def test_a_key_keeps_its_name_even_when_the_name_holds_a_digit() -> None:
-    masked = _mask(["regs PSR0=00001f01 PSR1=00000000 mode=fast uid=0"])
-    assert masked == ["regs PSR0=<*> PSR1=<*> mode=fast uid=<*>"]
+def test_a_key_keeps_its_name_and_a_label_keeps_its_dot_leader() -> None:
+    masked = _mask(["auth mode=fast uid=0 rhost=10.0.0.1 dir=/var/lib/x", "cache depth.....12"])
+    assert masked == ["auth mode=fast uid=<*> rhost=<*> dir=<*>", "cache depth.....<*>"]
 
 
 def test_digits_glued_to_a_date_like_run_are_not_a_timestamp() -> None:

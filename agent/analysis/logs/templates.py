@@ -18,6 +18,8 @@ _LABEL = r"^[\w-]*[A-Za-z]\.{2,}"
 # Two or more variable-like tokens in a row: wildcards with no letters around them.
 _VARIABLE_LIKE = r"[^\sA-Za-z]*<\*>[^\sA-Za-z]*"
 _VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
+# Token kinds, ranked.
+WORD, LABEL, SHAPE, FULL = 0, 1, 2, 3
 # Rounds of splitting parts further (each round is one pass over the cells).
 _ROUNDS = 3
 
@@ -28,6 +30,8 @@ _VARIABLE = (
     r"(?P<p>^|[^\w.:/-])(?:"
     + "|".join(
         [
+            # A value after a label and its dot leader (`depth.....0`): the label stays.
+            r"(?P<k>[\w-]*[A-Za-z]\.{2,})[\w.@#+-]*\d[\w.@#+-]*",
             # A quoted single token with structure (a dotted name, path, address, number) is
             # an interpolated value; a quoted plain word ('Active') may be a state name, which
             # the clustering keeps when it repeats.
@@ -49,9 +53,8 @@ _VARIABLE = (
     )
     + ")"
 )
-# Any remaining run of characters holding a digit is a number, id or counter; a key before it
-# (`PSR0=`) or a label with a dot leader (`depth.....`) stays.
-_DIGITS = r"(?P<k>[A-Za-z_][\w.-]*=|[A-Za-z_][\w-]*\.{2,})?[\w.@#+-]*\d[\w.@#+-]*"
+# Any remaining run of characters holding a digit is a number, id or counter.
+_DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
 # A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
 _QUANTITY = (
     r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
@@ -63,9 +66,9 @@ _QUANTITY = (
 def mask_expr(expr: pl.Expr) -> pl.Expr:
     """Replace variable parts of a message by <*> (vectorized)."""
     return (
-        expr.str.replace_all(_VARIABLE, "${p}" + WILDCARD + "${t}")
+        expr.str.replace_all(_VARIABLE, "${p}${k}" + WILDCARD + "${t}")
         .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
-        .str.replace_all(_DIGITS, "${k}" + WILDCARD)
+        .str.replace_all(_DIGITS, WILDCARD)
         .str.replace_all(r"(?:<\*>)+", WILDCARD)
         # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
         .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
@@ -105,18 +108,23 @@ def cluster_templates(
         .with_row_index("tid")
         .with_columns(
             pl.col("tid").cast(pl.Int64),
-            pl.col("toks").str.contains(WILDCARD, literal=True).alias("wild"),
-            pl.col("toks").str.contains(_FULL).alias("full"),
-            pl.col("toks").str.contains(_LABEL).alias("label"),
+            # What a token is, as a rank a position takes the min and max of: a plain word,
+            # a label before a dot leader, a shape with a variable inside, a whole variable.
+            pl.when(pl.col("toks").str.contains(_FULL))
+            .then(pl.lit(FULL, pl.Int8))
+            .when(pl.col("toks").str.contains(_LABEL))
+            .then(pl.lit(LABEL, pl.Int8))
+            .when(pl.col("toks").str.contains(WILDCARD, literal=True))
+            .then(pl.lit(SHAPE, pl.Int8))
+            .otherwise(pl.lit(WORD, pl.Int8))
+            .alias("kind"),
         )
     )
     cells = cells.join(vocab.select("toks", "tid"), on="toks").select("i", "n", "w", "pos", "tid")
     wildcard = vocab.filter(pl.col("toks") == WILDCARD)["tid"]
     groups = _core_groups(frame, cells, wildcard[0] if len(wildcard) else -1)
     cells = cells.with_columns(
-        vocab["full"].gather(cells["tid"]).alias("full"),
-        vocab["label"].gather(cells["tid"]).alias("label"),
-        vocab["wild"].gather(cells["tid"]).alias("wild"),
+        vocab["kind"].gather(cells["tid"]),
     )
     part_of, parts = _split_parts(cells, groups, vocab, split_limit)
     # A part's template keeps the tokens its messages agree on and puts <*> where they differ;
@@ -170,39 +178,48 @@ def _split_parts(
     group stays a variable in its parts.
     """
     part_of = groups
+    # Only cells of messages that share their part can split it.
+    grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
+    grouped = grouped.with_columns(groups.gather(grouped["i"]).alias("g"))
     many: pl.DataFrame | None = None
     for _ in range(_ROUNDS):
-        located = cells.with_columns(
-            part_of.gather(cells["i"]).alias("g"), groups.gather(cells["i"]).alias("root")
-        )
-        grouped = located.filter(part_of.is_duplicated().gather(located["i"]))
         stats = grouped.group_by("g", "pos").agg(
-            pl.col("root").first(),
             pl.col("tid").n_unique().alias("values"),
-            pl.col("full").any(),
-            pl.col("label").all(),
-            pl.col("wild").any(),
+            pl.col("kind").min().alias("low"),
+            pl.col("kind").max().alias("high"),
         )
         if many is None:
-            many = stats.filter(pl.col("values") > split_limit).select("root", "pos")
-        few = (pl.col("values") <= split_limit) & pl.col("many").is_null()
-        candidates = (
-            stats.join(
-                many.with_columns(pl.lit(True).alias("many")), on=["root", "pos"], how="left"
+            many = stats.filter(pl.col("values") > split_limit).select("g", "pos")
+            grouped = grouped.with_columns(pl.col("g").alias("root"))
+        else:
+            stats = stats.join(grouped.group_by("g").agg(pl.col("root").first()), on="g")
+            stats = stats.join(many.rename({"g": "root"}), on=["root", "pos"], how="anti").drop(
+                "root"
             )
-            .filter((pl.col("values") > 1) & ~pl.col("full") & (few | pl.col("label")))
-            .drop("many")
+            stats = stats.filter(pl.col("values") <= split_limit)
+        labels = (pl.col("low") == LABEL) & (pl.col("high") == LABEL)
+        candidates = stats.filter(
+            (pl.col("values") > 1)
+            & (pl.col("high") < FULL)
+            & ((pl.col("values") <= split_limit) | labels)
         )
         splits = pl.concat(
             [
-                candidates.filter(~pl.col("wild") | pl.col("label")).select("g", "pos"),
+                candidates.filter((pl.col("high") < SHAPE) | labels).select("g", "pos"),
                 _distinct_shapes(
-                    grouped, candidates.filter(pl.col("wild") & ~pl.col("label")), vocab
+                    grouped, candidates.filter((pl.col("high") == SHAPE) & ~labels), vocab
                 ),
             ]
         )
         if splits.is_empty():
             break
+        # Next round, only positions left open here (a whole variable, overlapping shapes) in
+        # the parts just split can split.
+        left_open = (
+            stats.filter((pl.col("values") > 1) & (pl.col("values") <= split_limit))
+            .select("g", "pos")
+            .join(splits, on=["g", "pos"], how="anti")
+        )
         keys = (
             grouped.join(splits, on=["g", "pos"], how="semi")
             .sort("i", "pos")
@@ -225,6 +242,10 @@ def _split_parts(
             .sort("i")["part"]
             .cast(pl.Int64)
         )
+        grouped = grouped.join(left_open, on=["g", "pos"], how="semi").join(
+            keys.select("i"), on="i", how="semi"
+        )
+        grouped = grouped.with_columns(part_of.gather(grouped["i"]).alias("g"))
     sizes = part_of.value_counts(name="size").rename({part_of.name: "part"}).sort("part")
     return part_of.rename("part"), sizes
 
