@@ -92,3 +92,77 @@ def test_a_hostile_token_pattern_is_matched_in_linear_time() -> None:
     start = time.process_time()
     assert not _glob_matches(pattern, "a" * 20000)
     assert time.process_time() - start < 1.0
+
+
+def test_labels_before_dot_leaders_are_constants_however_many_a_table_has() -> None:
+    rows = ["cache depth", "cache threshold", "fetch width", "queue length", "retry limit"]
+    lines = [
+        f"2024-03-01 10:00:{i:02d} INFO boot: {row}{'.' * (20 - len(row))}{i % 3}"
+        for i, row in enumerate(rows * 3)
+    ]
+    ids = _template_ids(lines)
+    assert len(set(ids)) == len(rows)
+    assert ids[: len(rows)] == ids[len(rows) : 2 * len(rows)]
+
+
+# --- masking -----------------------------------------------------------------------------------
+
+
+def test_a_quoted_token_with_structure_is_one_variable() -> None:
+    masked = _mask(
+        [
+            'loading module "com.example.audit" from disk',
+            "opened 'C:\\data\\x.db' read-only",
+            'peer "10.1.2.3:7000" joined',
+        ]
+    )
+    assert masked == ["loading module <*> from disk", "opened <*> read-only", "peer <*> joined"]
+
+
+def test_a_quoted_plain_word_and_a_quoted_phrase_keep_their_words() -> None:
+    masked = _mask(["icon now in state 'Inactive'", 'request "GET /app/a.html HTTP/1.1" done'])
+    assert masked == ["icon now in state 'Inactive'", 'request "GET <*> HTTP/<*>" done']
+
+
+def test_quoted_state_names_that_repeat_stay_apart_as_events() -> None:
+    lines = [
+        f"2024-03-01 10:00:{i:02d} INFO ui: icon now in state '{state}'"
+        for i, state in enumerate(["Active", "Inactive"] * 5)
+    ]
+    ids = _template_ids(lines)
+    assert len(set(ids)) == 2
+
+
+def test_a_key_keeps_its_name_even_when_the_name_holds_a_digit() -> None:
+    masked = _mask(["regs PSR0=00001f01 PSR1=00000000 mode=fast uid=0"])
+    assert masked == ["regs PSR0=<*> PSR1=<*> mode=fast uid=<*>"]
+
+
+def test_digits_glued_to_a_date_like_run_are_not_a_timestamp() -> None:
+    # "00589370 909900" reads like yyyymmdd hhmmss, but the second token goes on: masking it as
+    # one timestamp would change the token count of this message only.
+    masked = _mask(["header 00589370 90990003 00000002", "header 0064588e 8aff0003 00000002"])
+    assert masked == ["header <*> <*> <*>", "header <*> <*> <*>"]
+    assert _mask(["started 2024-03-01 10:00:00 ok"]) == ["started <*> ok"]
+
+
+def test_an_optional_numeric_parenthetical_joins_its_variable_and_a_word_one_stays() -> None:
+    masked = _mask(["took 5 ms (0.005 s) to flush", "took 7 ms to flush", "flush failed (timeout)"])
+    assert masked == ["took <*> to flush", "took <*> to flush", "flush failed (timeout)"]
+
+
+# --- merging -----------------------------------------------------------------------------------
+
+
+def test_clusters_that_differ_only_in_a_variable_span_merge() -> None:
+    # Some process names carry a "*64" marker: one token more, but the same message.
+    plain = ["mail.app", "notes.app", "chat.app", "maps.app", "photos.app"]
+    marked = ["game.app", "video.app", "build.app", "music.app"]
+    lines = [
+        f"[10.30 16:49:{i:02d}] {name} - files.example.org:443 close, {i} bytes sent"
+        for i, name in enumerate(plain + [f"{m} *64" for m in marked])
+    ]
+    lines.append("[10.30 16:50:00] mail.app - files.example.org:443 open through proxy")
+    ids = _template_ids(lines)
+    assert len(set(ids[:-1])) == 1
+    assert ids[-1] != ids[0]

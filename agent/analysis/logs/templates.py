@@ -12,6 +12,12 @@ WILDCARD = "<*>"
 # A token that is a variable whole: <*>, maybe behind a key (`uid=<*>`, `pid:<*>`) or before
 # a closing punctuation mark.
 _FULL = r"^(?:[\w.-]*[=:])?<\*>[:,;.]?$"
+# A label before a dot leader ("depth.......<*>") names a field: it is a constant however many
+# labels a table has.
+_LABEL = r"^[\w-]*[A-Za-z]\.{2,}"
+# Two or more variable-like tokens in a row: wildcards with no letters around them.
+_VARIABLE_LIKE = r"[^\sA-Za-z]*<\*>[^\sA-Za-z]*"
+_VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
 # Rounds of splitting parts further (each round is one pass over the cells).
 _ROUNDS = 3
 
@@ -22,9 +28,16 @@ _VARIABLE = (
     r"(?P<p>^|[^\w.:/-])(?:"
     + "|".join(
         [
+            # A quoted single token with structure (a dotted name, path, address, number) is
+            # an interpolated value; a quoted plain word ('Active') may be a state name, which
+            # the clustering keeps when it repeats.
+            r"\"[^\s\"]*[\d./:@\\][^\s\"]*\"",
+            r"'[^\s']*[\d./:@\\][^\s']*'",
             r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+",
             r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-            TIMESTAMP,
+            # A timestamp ends where its token ends: digits glued to the next token are not a
+            # date and time, and masking them would change the token count.
+            rf"(?:{TIMESTAMP})(?P<t>$|[^\w])",
             r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
             # A clock time or duration ("00:02", "1:02:03.5") is one value, not two numbers.
             r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
@@ -36,8 +49,9 @@ _VARIABLE = (
     )
     + ")"
 )
-# Any remaining run of characters holding a digit is a number, id or counter.
-_DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
+# Any remaining run of characters holding a digit is a number, id or counter; a key before it
+# (`PSR0=`) or a label with a dot leader (`depth.....`) stays.
+_DIGITS = r"(?P<k>[A-Za-z_][\w.-]*=|[A-Za-z_][\w-]*\.{2,})?[\w.@#+-]*\d[\w.@#+-]*"
 # A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
 _QUANTITY = (
     r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
@@ -49,9 +63,9 @@ _QUANTITY = (
 def mask_expr(expr: pl.Expr) -> pl.Expr:
     """Replace variable parts of a message by <*> (vectorized)."""
     return (
-        expr.str.replace_all(_VARIABLE, "${p}" + WILDCARD)
+        expr.str.replace_all(_VARIABLE, "${p}" + WILDCARD + "${t}")
         .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
-        .str.replace_all(_DIGITS, WILDCARD)
+        .str.replace_all(_DIGITS, "${k}" + WILDCARD)
         .str.replace_all(r"(?:<\*>)+", WILDCARD)
         # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
         .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
@@ -93,6 +107,7 @@ def cluster_templates(
             pl.col("tid").cast(pl.Int64),
             pl.col("toks").str.contains(WILDCARD, literal=True).alias("wild"),
             pl.col("toks").str.contains(_FULL).alias("full"),
+            pl.col("toks").str.contains(_LABEL).alias("label"),
         )
     )
     cells = cells.join(vocab.select("toks", "tid"), on="toks").select("i", "n", "w", "pos", "tid")
@@ -100,6 +115,7 @@ def cluster_templates(
     groups = _core_groups(frame, cells, wildcard[0] if len(wildcard) else -1)
     cells = cells.with_columns(
         vocab["full"].gather(cells["tid"]).alias("full"),
+        vocab["label"].gather(cells["tid"]).alias("label"),
         vocab["wild"].gather(cells["tid"]).alias("wild"),
     )
     part_of, parts = _split_parts(cells, groups, vocab, split_limit)
@@ -147,7 +163,8 @@ def _split_parts(
 
     A position splits its group when it takes 2..split_limit values, none of them a whole
     variable (`<*>`, `key=<*>`), and no value is an instance of another's pattern (`rhost=<*>`
-    covers `rhost=example.com`, but `(uid=<*>)` and `LOGIN(uid=<*>)` are different shapes).
+    covers `rhost=example.com`, but `(uid=<*>)` and `LOGIN(uid=<*>)` are different shapes);
+    a position of labels before dot leaders splits however many labels it has.
     Splitting repeats inside the parts, because a part may settle a position its group could
     not (a whole variable there belonged to another event); a position with many values in a
     group stays a variable in its parts.
@@ -163,17 +180,25 @@ def _split_parts(
             pl.col("root").first(),
             pl.col("tid").n_unique().alias("values"),
             pl.col("full").any(),
+            pl.col("label").all(),
             pl.col("wild").any(),
         )
         if many is None:
             many = stats.filter(pl.col("values") > split_limit).select("root", "pos")
-        candidates = stats.filter(
-            (pl.col("values") > 1) & (pl.col("values") <= split_limit) & ~pl.col("full")
-        ).join(many, on=["root", "pos"], how="anti")
+        few = (pl.col("values") <= split_limit) & pl.col("many").is_null()
+        candidates = (
+            stats.join(
+                many.with_columns(pl.lit(True).alias("many")), on=["root", "pos"], how="left"
+            )
+            .filter((pl.col("values") > 1) & ~pl.col("full") & (few | pl.col("label")))
+            .drop("many")
+        )
         splits = pl.concat(
             [
-                candidates.filter(~pl.col("wild")).select("g", "pos"),
-                _distinct_shapes(grouped, candidates.filter(pl.col("wild")), vocab),
+                candidates.filter(~pl.col("wild") | pl.col("label")).select("g", "pos"),
+                _distinct_shapes(
+                    grouped, candidates.filter(pl.col("wild") & ~pl.col("label")), vocab
+                ),
             ]
         )
         if splits.is_empty():
@@ -293,11 +318,16 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
 
 
 def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[list[int], list[str]]:
-    """Give one id to parts whose templates read the same once runs of <*> are collapsed."""
-    # Templates are tokens joined by single spaces: a run of <*> tokens becomes one.
+    """Give one id to parts whose templates read the same once runs of variables collapse.
+
+    A variable-like token is wildcards with no letters around them (`<*>`, `*<*>`, `(<*>)`,
+    `[<*>:<*>]`): a run of them is one variable span however many tokens the values took, so
+    `chrome.exe *64 - ...` and `chrome.exe - ...` read the same once the name is a variable.
+    """
+    # Templates are tokens joined by single spaces.
     table = pl.DataFrame({"template": templates}).with_row_index("part")
     table = table.with_columns(
-        pl.col("template").str.replace_all(r"(^| )<\*>(?: <\*>)+( |$)", "${1}<*>${2}").alias("key")
+        pl.col("template").str.replace_all(_VARIABLE_RUN, "${1}<*>${2}").alias("key")
     )
     ids = (
         table.group_by("key")
