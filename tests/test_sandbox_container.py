@@ -47,6 +47,8 @@ CONTAINER_PROBE = (
     "    'mount': outcome(libc.mount(b'none', b'/mnt', b'tmpfs', 0, None)),\n"
     "    'clone3': outcome(libc.syscall(435, None, 0)),\n"
     "    'landlock ABI': libc.syscall(444, None, 0, 1),\n"
+    "    'personality(query)': outcome(libc.personality(ctypes.c_ulong(0xFFFFFFFF))),\n"
+    "    'personality(ADDR_NO_RANDOMIZE)': outcome(libc.personality(ctypes.c_ulong(0x0040000))),\n"
     "    'socket(AF_VSOCK)': sock(40),\n"
     "    'socket(AF_INET)': sock(socket.AF_INET),\n"
     "}))\n"
@@ -55,7 +57,9 @@ CONTAINER_PROBE = (
 
 def test_the_container_is_uid_10001_with_no_capabilities_under_dockers_profile() -> None:
     # The emulation itself, checked by what the kernel says and does: were the profile not
-    # loaded, root's unshare and mount would succeed here, and clone3 would not say ENOSYS.
+    # loaded (or its capability rules, errnos and argument conditions misread), unshare and
+    # mount would not be refused, clone3 would not say ENOSYS, personality would not depend on
+    # its argument and AF_VSOCK would not differ from AF_INET.
     if os.geteuid() != 0:
         pytest.skip("the emulated container starts as root and drops to uid 10001")
     grant_traverse(CONTAINER_UID, CONTAINER_GID)
@@ -71,7 +75,8 @@ def test_the_container_is_uid_10001_with_no_capabilities_under_dockers_profile()
     assert (status["Seccomp"], status["NoNewPrivs"]) == ("2", "0")
     assert seen.pop("landlock ABI") >= 1  # allowed by the profile since Docker 23
     assert seen == {"unshare(CLONE_NEWUSER)": "EPERM", "unshare(CLONE_NEWNS)": "EPERM",
-                    "mount": "EPERM", "clone3": "ENOSYS", "socket(AF_VSOCK)": "EPERM",
+                    "mount": "EPERM", "clone3": "ENOSYS", "personality(query)": "ok",
+                    "personality(ADDR_NO_RANDOMIZE)": "EPERM", "socket(AF_VSOCK)": "EPERM",
                     "socket(AF_INET)": "ok"}
 
 
