@@ -8,10 +8,10 @@ ARGV...`. It does what runc does for `docker compose up` of the shipped docker-c
 1. Load Docker's default seccomp profile (tests/data/docker-default-seccomp.json) with
    libseccomp, while still privileged and without no_new_privs, as runc does when the
    container does not ask for no-new-privileges (Docker's default). The profile is read as
-   Docker reads it: its default action and errno, every rule's action, errno and argument
-   conditions, the rules a capability includes or excludes judged against no capabilities at
-   all, the architecture and its sub-architectures, minKernel; names libseccomp does not know
-   are skipped.
+   Docker and runc read it: its default action and errno, every rule's action, errno and
+   argument conditions, the rules a capability includes or excludes judged against no
+   capabilities at all, the architecture and its sub-architectures, minKernel; names
+   libseccomp does not know are skipped.
 2. Empty the bounding and ambient sets, drop supplementary groups, become UID:GID (which
    empties the permitted and effective sets), empty the inheritable set.
 3. Check all of that in /proc/self/status, then exec ARGV.
@@ -106,21 +106,21 @@ def _action(name: str, errno: int | None, default_errno: int) -> int:
     raise ValueError(f"this emulation does not know the seccomp action {name}")
 
 
-def load_profile(path: Path = PROFILE) -> int:
-    """Build the profile's filter with libseccomp and load it; return how many rules it has."""
+def load_profile(path: Path = PROFILE) -> None:
+    """Build the profile's filter with libseccomp and load it into this process."""
     lib = ctypes.CDLL(ctypes.util.find_library("seccomp") or "libseccomp.so.2")
-    lib.seccomp_init.restype = ctypes.c_void_p
-    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
-    for fn in ("seccomp_attr_set", "seccomp_arch_add", "seccomp_rule_add_array", "seccomp_load",
-               "seccomp_release"):
-        getattr(lib, fn).argtypes = {
-            "seccomp_attr_set": [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32],
-            "seccomp_arch_add": [ctypes.c_void_p, ctypes.c_uint32],
-            "seccomp_rule_add_array": [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
-                                       ctypes.c_uint, ctypes.POINTER(_ArgCmp)],
-            "seccomp_load": [ctypes.c_void_p],
-            "seccomp_release": [ctypes.c_void_p],
-        }[fn]
+    ctx_t = ctypes.c_void_p
+    for name, argtypes in (
+            ("seccomp_init", [ctypes.c_uint32]),
+            ("seccomp_attr_set", [ctx_t, ctypes.c_int, ctypes.c_uint32]),
+            ("seccomp_arch_add", [ctx_t, ctypes.c_uint32]),
+            ("seccomp_syscall_resolve_name", [ctypes.c_char_p]),
+            ("seccomp_rule_add_array", [ctx_t, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint,
+                                        ctypes.POINTER(_ArgCmp)]),
+            ("seccomp_load", [ctx_t]),
+            ("seccomp_release", [ctx_t])):
+        getattr(lib, name).argtypes = argtypes
+    lib.seccomp_init.restype = ctx_t
     profile = json.loads(path.read_text())
     scmp_arch, arch = NATIVE[platform.machine()]
     default_errno = profile.get("defaultErrnoRet", EPERM)
@@ -140,7 +140,6 @@ def load_profile(path: Path = PROFILE) -> int:
             if entry["architecture"] == scmp_arch:
                 for sub in entry["subArchitectures"] or []:
                     check(lib.seccomp_arch_add(ctx, SCMP_ARCHES[sub]), f"arch {sub}")
-        added = 0
         for rule in profile["syscalls"]:
             if not _applies(rule, arch):
                 continue
@@ -148,17 +147,20 @@ def load_profile(path: Path = PROFILE) -> int:
             if action == default:
                 continue  # libseccomp refuses a rule that repeats the default; runc skips it
             args = rule.get("args") or []
-            conditions = (_ArgCmp * len(args))(*(
-                _ArgCmp(a["index"], SCMP_OPS[a["op"]], a["value"], a.get("valueTwo", 0))
-                for a in args))
-            for name in rule["names"]:
-                nr = lib.seccomp_syscall_resolve_name(name.encode())
-                if nr == NR_SCMP_ERROR:
-                    continue  # unknown to this libseccomp: Docker skips it too
-                check(lib.seccomp_rule_add_array(ctx, action, nr, len(args), conditions), name)
-                added += 1
+            # Conditions on different arguments must all hold (one rule); two on the same
+            # argument make one rule each, either of which matches, as runc does.
+            same_arg_twice = len({a["index"] for a in args}) < len(args)
+            for group in ([a] for a in args) if same_arg_twice else [args]:
+                conditions = (_ArgCmp * len(group))(*(
+                    _ArgCmp(a["index"], SCMP_OPS[a["op"]], a["value"], a.get("valueTwo", 0))
+                    for a in group))
+                for name in rule["names"]:
+                    nr = lib.seccomp_syscall_resolve_name(name.encode())
+                    if nr == NR_SCMP_ERROR:
+                        continue  # unknown to this libseccomp: Docker skips it too
+                    check(lib.seccomp_rule_add_array(ctx, action, nr, len(group), conditions),
+                          name)
         check(lib.seccomp_load(ctx), "seccomp_load")
-        return added
     finally:
         lib.seccomp_release(ctx)
 

@@ -46,7 +46,7 @@ def test_this_machine_picks_root_namespaces_first() -> None:
 def test_each_mode_says_what_it_is_and_which_memory_total_applies(runner: Runner) -> None:
     status = runner.status()
     expected = {"root-namespaces": "root", "user-namespaces": "userns",
-                "user-landlock": "landlock"}[runner.name]
+                "user-landlock": "landlock", "container-auto": "landlock"}[runner.name]
     assert status.available and status.mode == expected
     assert "isolated: " in status.reason and "cgroup" in status.memory
 
