@@ -70,6 +70,18 @@ def test_a_part_settles_a_position_its_group_could_not() -> None:
     ]
 
 
+def test_one_shape_with_a_name_that_varies_stays_one_event() -> None:
+    # `crawler/<*>;` tokens differ only in the name before the variable: a field whose value
+    # is a product and version, not two kinds of message.
+    clusters = _clusters(
+        {
+            '"GET <*> HTTP/<*>" <*> "Mozilla/<*> (compatible; fetchbot/<*>; +<*>"': 30,
+            '"GET <*> HTTP/<*>" <*> "Mozilla/<*> (compatible; Crawly/<*>; +<*>"': 20,
+        }
+    )
+    assert len(clusters) == 1
+
+
 def test_a_position_with_many_values_in_its_group_stays_a_variable_in_the_parts() -> None:
     hosts = ["alpha", "bravo", "delta", "gamma", "kilo", "lima"]
     weighted = {f"link up on port <*> peer {h}": 4 for h in hosts}
@@ -117,6 +129,13 @@ def test_a_quoted_token_with_structure_is_one_variable() -> None:
         ]
     )
     assert masked == ["loading module <*> from disk", "opened <*> read-only", "peer <*> joined"]
+
+
+def test_a_request_target_with_a_query_string_is_one_variable() -> None:
+    masked = _mask(
+        ["GET /track.gif?user=ann&page=home OK", "GET /a/b?q=1 OK", "GET /robots.txt OK"]
+    )
+    assert masked == ["GET <*> OK", "GET <*> OK", "GET /robots.txt OK"]
 
 
 def test_a_quoted_plain_word_and_a_quoted_phrase_keep_their_words() -> None:

@@ -38,6 +38,8 @@ _VARIABLE = (
             r"\"[^\s\"]*[\d./:@\\][^\s\"]*\"",
             r"'[^\s']*[\d./:@\\][^\s']*'",
             r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+",
+            # A request target with a query string carries values however short its path.
+            r"/[^\s?\"'<>]*\?[^\s\"'<>]*",
             r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
             # A timestamp ends where its token ends: digits glued to the next token are not a
             # date and time, and masking them would change the token count.
@@ -253,7 +255,12 @@ def _split_parts(
 def _distinct_shapes(
     grouped: pl.DataFrame, candidates: pl.DataFrame, vocab: pl.DataFrame
 ) -> pl.DataFrame:
-    """The candidate positions (g, pos) whose values are shapes no other value instantiates."""
+    """The candidate positions (g, pos) whose values are shapes of their own.
+
+    Values are different shapes when no value instantiates another's pattern and their
+    skeletons (names as one letter) differ: `bingbot/<*>;` and `Googlebot/<*>;` are one shape
+    with a name that varies, `(uid=<*>)` and `LOGIN(uid=<*>)` are two.
+    """
     if candidates.is_empty():
         return candidates.select("g", "pos")
     values = (
@@ -262,7 +269,11 @@ def _distinct_shapes(
         .unique()
     )
     values = values.with_columns(vocab["toks"].gather(values["tid"]).alias("tok"))
-    listed = values.group_by("g", "pos").agg(pl.col("tok"))
+    listed = (
+        values.group_by("g", "pos")
+        .agg(pl.col("tok"), pl.col("tok").str.replace_all(r"\w+", "a").n_unique().alias("kinds"))
+        .filter(pl.col("kinds") == pl.col("tok").list.len())
+    )
     keep = [not _overlapping(tokens) for tokens in listed["tok"].to_list()]
     return listed.filter(pl.Series(keep, dtype=pl.Boolean)).select("g", "pos")
 
