@@ -269,18 +269,41 @@ def _distinct_shapes(
         .unique()
     )
     values = values.with_columns(vocab["toks"].gather(values["tid"]).alias("tok"))
-    listed = (
-        values.group_by("g", "pos")
-        .agg(pl.col("tok"), pl.col("tok").str.replace_all(r"\w+", "a").n_unique().alias("kinds"))
-        .filter(pl.col("kinds") == pl.col("tok").list.len())
+    skeletons = values.group_by("g", "pos").agg(
+        (pl.col("tok").str.replace_all(r"\w+", "a").n_unique() == pl.len()).alias("distinct")
     )
-    keep = [not _overlapping(tokens) for tokens in listed["tok"].to_list()]
-    return listed.filter(pl.Series(keep, dtype=pl.Boolean)).select("g", "pos")
-
-
-def _overlapping(tokens: list[str]) -> bool:
-    """Whether one token's pattern (<*> standing for any text) matches another token."""
-    return any(WILDCARD in a and _glob_matches(a, b) for a in tokens for b in tokens if a is not b)
+    # Every ordered pair of values at a position: does the first, as a pattern, cover the
+    # second? Its head and tail must fit around at least one character per wildcard; that is
+    # the whole test for one wildcard, and patterns with more that pass it are checked in full.
+    pieces = pl.col("tok").str.split(WILDCARD)
+    patterns = values.filter(pl.col("tok").str.contains(WILDCARD, literal=True)).select(
+        "g",
+        "pos",
+        pl.col("tok").alias("pattern"),
+        pieces.list.first().alias("head"),
+        pieces.list.last().alias("tail"),
+        (pieces.list.len() - 1).alias("wilds"),
+    )
+    pairs = patterns.join(values.select("g", "pos", "tok"), on=["g", "pos"]).filter(
+        (pl.col("pattern") != pl.col("tok"))
+        & pl.col("tok").str.starts_with(pl.col("head"))
+        & pl.col("tok").str.ends_with(pl.col("tail"))
+        & (
+            pl.col("tok").str.len_chars()
+            >= pl.col("head").str.len_chars() + pl.col("tail").str.len_chars() + pl.col("wilds")
+        )
+    )
+    several = pairs.filter(pl.col("wilds") > 1)
+    if not several.is_empty():
+        fits = [_glob_matches(a, b) for a, b in several.select("pattern", "tok").iter_rows()]
+        pairs = pl.concat(
+            [pairs.filter(pl.col("wilds") == 1), several.filter(pl.Series(fits, dtype=pl.Boolean))]
+        )
+    return (
+        skeletons.filter("distinct")
+        .join(pairs.select("g", "pos").unique(), on=["g", "pos"], how="anti")
+        .select("g", "pos")
+    )
 
 
 def _glob_matches(pattern: str, text: str) -> bool:
