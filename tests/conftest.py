@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import migrate
 from db.engine import make_engine, make_sessionmaker, normalize_url, start_embedded
 from tests.fake_llm import FakeLLM
-from tests.sandbox_support import host_env, runner  # noqa: F401  # the sandbox's fixtures
+from tests.sandbox_probes import targets  # noqa: F401  # the sandbox's fixtures
+from tests.sandbox_support import host_env, runner  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("tool_calls", "uploads", "interactions", "conversations")

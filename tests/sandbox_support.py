@@ -1,9 +1,12 @@
-"""Run the sandbox in every mode this machine can: as root, and as a real unprivileged user.
+"""Run the sandbox in every mode this machine can: as root, as a real unprivileged user, and
+as our Docker image's user in an emulated container.
 
 Every mode's calls go through tests/sandbox_driver.py, a process of their own: as root for
 the root namespaces mode; as a system user created for the tests (when the suite runs as
-root) or as the suite's own user otherwise, for the user modes. The driver is a child
-subreaper, so a run's leftovers are found among its children and nowhere else.
+root) or as the suite's own user otherwise, for the user modes; as uid 10001 under Docker's
+seccomp profile with no capabilities (tests/container_emulation.py) for the container mode.
+The driver is a child subreaper, so a run's leftovers are found among its children and
+nowhere else.
 """
 
 from __future__ import annotations
@@ -26,15 +29,20 @@ from typing import Any
 import pytest
 
 from agent.sandbox import CaseOutcome, Limits, PytestResult, RunResult, SandboxStatus
+from tests.container_emulation import CONTAINER_GID, CONTAINER_UID, emulated_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("sandbox_driver.py")
 TEST_USER = "mini-agent-sbx"
 # In every driver's environment, as the app's keys would be: no run may see them.
 SECRETS = {"OPENAI_API_KEY": "sk-test-secret", "DATABASE_URL": "postgresql://u:pw-secret@h/db"}
-# (name, MINI_AGENT_SANDBOX_MODE, runs as an unprivileged user)
-MODES = [("root-namespaces", "namespaces", False), ("user-namespaces", "namespaces", True),
-         ("user-landlock", "landlock", True)]
+# (name, MINI_AGENT_SANDBOX_MODE, who calls the sandbox: root, an unprivileged user, or the
+# Dockerfile's uid 10001 in the emulated container (container_emulation.py), where user
+# namespaces are refused and `auto` must land on Landlock)
+MODES = [("root-namespaces", "namespaces", "root"), ("user-namespaces", "namespaces", "user"),
+         ("user-landlock", "landlock", "user"), ("container-auto", "auto", "container")]
+# The launcher mode each kind of caller must end up in.
+WANTED = {"root": "root", "container": "landlock"}
 
 
 @dataclass
@@ -122,7 +130,7 @@ def _runs_as(uid: int, gid: int) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(argv, 126, "", str(exc))
 
 
-def _grant_traverse(uid: int, gid: int) -> None:
+def grant_traverse(uid: int, gid: int) -> None:
     """Let the test user reach the interpreter and the project, saying what was changed.
 
     On this kind of machine the interpreter lives under /root (mode 0700): others get
@@ -139,11 +147,11 @@ def _grant_traverse(uid: int, gid: int) -> None:
                 folder.chmod(mode | stat.S_IXOTH)
                 changed.append(str(folder))
     if changed:
-        warnings.warn(f"gave others traverse (o+x) on {changed} so the unprivileged test "
-                      f"user {TEST_USER!r} can start this Python", stacklevel=2)
+        warnings.warn(f"gave others traverse (o+x) on {changed} so the unprivileged uid "
+                      f"{uid} can start this Python", stacklevel=2)
     failed = _runs_as(uid, gid)
     if failed.returncode != 0:
-        pytest.fail(f"the unprivileged test user cannot start Python here: {failed.stderr}")
+        pytest.fail(f"the unprivileged uid {uid} cannot start Python here: {failed.stderr}")
 
 
 @pytest.fixture(scope="session")
@@ -160,28 +168,46 @@ def host_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(scope="session", params=MODES, ids=[m[0] for m in MODES])
-def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator[Runner]:
-    """A sandbox runner in each mode; skipped (with the reason) where the machine cannot."""
-    name, mode, as_user = request.param
-    if not as_user and os.geteuid() != 0:
-        pytest.skip("the root namespaces mode needs the tests to run as root")
-    if as_user and os.geteuid() == 0:
-        uid, gid = _test_user()
-        _grant_traverse(uid, gid)
-    else:
-        uid, gid = os.getuid(), os.getgid()
+def start_driver(uid: int, gid: int, host_env: dict[str, str], *, container: bool = False
+                 ) -> subprocess.Popen[str]:
+    """A driver process calling the sandbox as uid:gid, with the app's keys in its environment.
+
+    With `container`, it starts in the emulated container (container_emulation.py: Docker's
+    seccomp profile, no capabilities), which becomes uid:gid itself.
+    """
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": host_env["cwd"],
            "TMPDIR": host_env["TMPDIR"], "MINI_AGENT_DATA_DIR": host_env["MINI_AGENT_DATA_DIR"],
            **SECRETS}
-    driver = subprocess.Popen([sys.executable, "-I", str(DRIVER), str(ROOT)], user=uid,
-                              group=gid, extra_groups=[] if uid else None, cwd=host_env["cwd"],
-                              env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    argv = [sys.executable, "-I", str(DRIVER), str(ROOT)]
+    as_user: dict[str, Any] = {"user": uid, "group": gid, "extra_groups": [] if uid else None}
+    if container:
+        argv, as_user = emulated_argv(argv, uid, gid), {}
+    return subprocess.Popen(argv, cwd=host_env["cwd"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, **as_user)
+
+
+@pytest.fixture(scope="session", params=MODES, ids=[m[0] for m in MODES])
+def runner(request: pytest.FixtureRequest, host_env: dict[str, str]) -> Iterator[Runner]:
+    """A sandbox runner in each mode; skipped (with the reason) where the machine cannot."""
+    name, mode, who = request.param
+    if who != "user" and os.geteuid() != 0:
+        pytest.skip(f"the {name} mode needs the tests to run as root")
+    if who == "container":
+        uid, gid = CONTAINER_UID, CONTAINER_GID
+        grant_traverse(uid, gid)
+    elif who == "user" and os.geteuid() == 0:
+        uid, gid = _test_user()
+        grant_traverse(uid, gid)
+    else:
+        uid, gid = os.getuid(), os.getgid()
+    driver = start_driver(uid, gid, host_env, container=who == "container")
     mode_runner = Runner(name, mode, driver, uid)
     status = mode_runner.status()
-    wanted = "root" if not as_user else {"namespaces": "userns", "landlock": "landlock"}[mode]
+    wanted = WANTED.get(who) or {"namespaces": "userns", "landlock": "landlock"}[mode]
     if status.mode != wanted:
         mode_runner.close()
+        if who == "container":  # our Docker image's path: it must work wherever tests run
+            pytest.fail(f"the emulated container did not get {wanted}: {status.reason}")
         pytest.skip(f"{name} cannot run on this machine: {status.reason}")
     yield mode_runner
     mode_runner.close()

@@ -11,8 +11,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from ga_loghub import DATA, all_ga  # noqa: E402
 
-MEAN_FLOOR = 0.96
-PER_FILE_FLOOR = 0.85
+# Floors just under what the dev set reaches (mean 0.993; the lowest file, Mac, 0.953).
+MEAN_FLOOR = 0.985
+PER_FILE_FLOOR = 0.95
 
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="LogHub dev set not available")
 

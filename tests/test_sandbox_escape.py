@@ -10,79 +10,13 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from agent.sandbox import Limits
+from tests.sandbox_probes import CANARY, ENV_PROBE, probe
 from tests.sandbox_support import Runner
-
-CANARY = "mini-agent-canary-7f3a"
-PROBE = (
-    "import json, socket, sys\n"
-    "out = {}\n"
-    "for path in sys.argv[1].split(','):\n"
-    "    try:\n"
-    "        if path.endswith('.sock'):\n"
-    "            s = socket.socket(socket.AF_UNIX)\n"
-    "            s.settimeout(2)\n"
-    "            s.connect(path)\n"
-    "            out[path] = 'connected'\n"
-    "        else:\n"
-    "            out[path] = open(path).read()\n"
-    "    except OSError as exc:\n"
-    "        out[path] = type(exc).__name__\n"
-    "print(json.dumps(out))\n"
-)
-
-
-@pytest.fixture(scope="module")
-def targets(host_env: dict[str, str]) -> Iterator[list[str]]:
-    """Listening unix sockets and canary files where a careless sandbox would expose them."""
-    if os.geteuid() != 0:
-        pytest.skip("placing canaries under /run, /var/lib, /srv and /opt needs root")
-    made: list[Path] = []
-    folders = [Path("/run"), Path("/var/lib"), Path("/srv"), Path("/opt")]
-    base = {f: f / f"mini-agent-test-{os.getpid()}" for f in folders}
-    for folder in base.values():
-        folder.mkdir(mode=0o755, exist_ok=True)
-        made.append(folder)
-    servers = []
-    paths = []
-    for folder in (base[Path("/run")], base[Path("/var/lib")], Path(host_env["cwd"]),
-                   Path(host_env["TMPDIR"])):
-        path = folder / "app.sock"
-        server = socket.socket(socket.AF_UNIX)
-        server.bind(str(path))
-        server.listen(64)  # connect() succeeds from the backlog; nobody needs to accept
-        path.chmod(0o777)
-        servers.append(server)
-        paths.append(str(path))
-    files = [base[Path("/srv")] / "canary.txt", base[Path("/opt")] / "canary.txt",
-             base[Path("/var/lib")] / "canary.txt", Path(host_env["cwd"]) / ".env",
-             Path(host_env["MINI_AGENT_DATA_DIR"]) / "canary.txt"]
-    for path in files:
-        path.write_text(CANARY)
-        path.chmod(0o644)
-        paths.append(str(path))
-    yield paths
-    for server in servers:
-        server.close()
-    for path in map(Path, paths):
-        path.unlink(missing_ok=True)
-    for folder in made:
-        folder.rmdir()
-
-
-def probe(runner: Runner, paths: list[str], **kwargs: object) -> dict[str, str]:
-    """What the probe reached of each path, run through `runner`."""
-    result = runner.python(PROBE, argv=[",".join(paths)], **kwargs)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_every_target_is_reachable_without_the_sandbox(runner: Runner, targets: list[str]
@@ -205,20 +139,11 @@ def test_the_hosts_tmp_tmpdir_and_dev_shm_are_out_of_reach(runner: Runner,
 
 
 def test_no_secret_of_the_apps_environment_reaches_the_run(runner: Runner) -> None:
-    code = (
-        "import os, glob\n"
-        "print(sorted(os.environ))\n"
-        "for path in glob.glob('/proc/*/environ'):\n"
-        "    try:\n"
-        "        print(open(path, 'rb').read())\n"
-        "    except OSError:\n"
-        "        pass\n"
-    )
-    unisolated = runner.python(code, mode="off", allow_unisolated=True)
+    unisolated = runner.python(ENV_PROBE, mode="off", allow_unisolated=True)
     # Even unisolated, a run starts from a fresh environment (though as root it may read
     # every other process's: the sandbox's /proc is what keeps those out).
     assert "OPENAI_API_KEY" not in unisolated.stdout.splitlines()[0]
-    result = runner.python(code)
+    result = runner.python(ENV_PROBE)
     assert result.exit_code == 0, result.stderr
     assert "secret" not in result.stdout and "OPENAI_API_KEY" not in result.stdout
 

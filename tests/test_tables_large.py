@@ -104,3 +104,46 @@ def test_text_with_few_values_in_a_big_file_is_counted_exactly() -> None:
     counts = expected.value_counts()
     assert profile.top_values["word"] == sorted(
         ((str(v), int(n)) for v, n in counts.items()), key=lambda p: (-p[1], p[0]))
+
+
+def test_rows_held_in_memory_and_rows_in_a_spilling_table_give_the_same_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Files whose rows would not fit memory as Arrow are loaded into a DuckDB table instead.
+    load_module = sys.modules["agent.analysis.tables.load"]
+    lines = [b"id,x,word,when,flag"] + [
+        b"%d,%s,%s,2024-02-%02d 10:%02d:00,%s" % (
+            i, b"" if i % 17 == 0 else b"%.3f" % ((i * 0.731) % 41),
+            [b"ab", b"cde", b"", b"f g"][i % 4], 1 + i % 28, i % 60,
+            [b"true", b"false"][i % 3 == 0])
+        for i in range(ROWS)
+    ]
+    data = b"\n".join(lines) + b"\n"
+    held = profile_csv(data, memory_budget_bytes=1 << 20)
+    monkeypatch.setattr(load_module, "ARROW_BUDGET_MB", 0)
+    spilled = profile_csv(data, memory_budget_bytes=1 << 20)
+    assert held.summary() == spilled.summary()
+    pd.testing.assert_frame_equal(held.columns, spilled.columns, check_exact=False, rtol=1e-9)
+    assert held.histograms == spilled.histograms
+    assert held.top_values == spilled.top_values
+    assert held.frame.equals(spilled.frame)
+
+
+def test_a_column_named_rowid_does_not_pick_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows are drawn by a hash of their rank in the file; a column of the file that shadowed
+    # that rank (the same value in every row) once drew all of the rows or none.
+    scan_module = sys.modules["agent.analysis.tables.scan"]
+    monkeypatch.setattr(scan_module, "SAMPLE_ABOVE_ROWS", 1_000)
+    monkeypatch.setattr(scan_module, "SAMPLE_ROWS", 2_000)
+    lines = [b"rowid,x"] + [b"7,%d" % (i % 101) for i in range(20_000)]
+    profile = profile_csv(b"\n".join(lines) + b"\n")
+    assert 1_500 < profile.analysis_rows < 2_500
+    assert profile.columns.set_index("column").at["rowid", "max"] == 7
+
+
+def test_moments_of_a_file_of_many_batches_are_the_same_on_every_run() -> None:
+    lines = [b"x,y"] + [b"%.6f,%d" % ((i * 0.6180339) % 1.7 * 1e5, i % 977) for i in range(300_000)]
+    data = b"\n".join(lines) + b"\n"
+    first = profile_csv(data).columns
+    second = profile_csv(data).columns
+    pd.testing.assert_frame_equal(first, second, check_exact=True)

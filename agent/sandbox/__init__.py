@@ -138,7 +138,7 @@ def _probed_status(mode: str, cgroupfs: str) -> SandboxStatus:
             return SandboxStatus(True, True, f"isolated: {DESCRIPTIONS[candidate]}{why}",
                                  candidate, memory_total(Limits(), delegation),
                                  delegation.parent)
-        failures.append(f"{candidate}: {_last_line(probe)}")
+        failures.append(f"{candidate}: {_why_not(candidate, probe)}")
     if not failures:
         return SandboxStatus(False, False, "MINI_AGENT_SANDBOX_MODE is off")
     return SandboxStatus(False, False, "no isolation works here (" + "; ".join(failures) + ")")
@@ -154,6 +154,15 @@ def _probe(mode: str, cgroup_parent: str | None) -> RunResult:
 def _last_line(result: RunResult) -> str:
     lines = result.stderr.strip().splitlines()
     return lines[-1] if lines else f"exit code {result.exit_code}"
+
+
+def _why_not(mode: str, probe: RunResult) -> str:
+    """Why a probe run in `mode` failed, naming the usual cause of a refused namespace."""
+    why = _last_line(probe).removeprefix("mini-agent sandbox: setup failed: ")
+    if mode in ("root", "userns") and "unshare: Operation not permitted" in why:
+        return (f"namespaces refused ({why}), as a container's default seccomp profile or "
+                "AppArmor's restriction on unprivileged user namespaces does")
+    return why
 
 
 def _launcher_mode(allow_unisolated: bool, mode: str, cgroupfs: str) -> tuple[str, str | None]:

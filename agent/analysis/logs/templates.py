@@ -1,4 +1,4 @@
-"""Mine message templates: mask variable parts, then cluster the distinct masked messages."""
+"""Mine message templates: cluster the distinct masked messages by their stable tokens."""
 
 from __future__ import annotations
 
@@ -6,53 +6,21 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from agent.analysis.logs.formats import TIMESTAMP
+from agent.analysis.logs.masking import WILDCARD
 
-WILDCARD = "<*>"
-
-# One alternation so masking is a single vectorized pass. `p` keeps the character before the
-# match (no look-behind in Rust regex) so a shape only matches a whole token, not the tail
-# of one. Order matters: longer, more specific shapes first.
-_VARIABLE = (
-    r"(?P<p>^|[^\w.:/-])(?:"
-    + "|".join(
-        [
-            r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+",
-            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-            TIMESTAMP,
-            r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
-            # A clock time or duration ("00:02", "1:02:03.5") is one value, not two numbers.
-            r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
-            r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
-            r"(?:[\w-]+\.)+[A-Za-z]{2,}:\d+",
-            r"(?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?",
-            r"0[xX][0-9a-fA-F]+",
-        ]
-    )
-    + ")"
-)
-# Any remaining run of characters holding a digit is a number, id or counter.
-_DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
-# A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
-_QUANTITY = (
-    r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
-    r"(?i:[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
-    r"|KB/s|MB/s|%)(?P<s>[\s).,;\]]|$)"
-)
-
-
-def mask_expr(expr: pl.Expr) -> pl.Expr:
-    """Replace variable parts of a message by <*> (vectorized)."""
-    return (
-        expr.str.replace_all(_VARIABLE, "${p}" + WILDCARD)
-        .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
-        .str.replace_all(_DIGITS, WILDCARD)
-        .str.replace_all(r"(?:<\*>)+", WILDCARD)
-        # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
-        .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
-        # An empty "()" or "[]" token is a variable that happened to be empty.
-        .str.replace_all(r"(^|\s)(\(|\[)(?:\)|\])(\s|$)", "$1$2<*>$3")
-    )
+# A token that is a variable whole: <*>, maybe behind a key (`uid=<*>`, `pid:<*>`) or before
+# a closing punctuation mark.
+_FULL = r"^(?:[\w.-]*[=:])?<\*>[:,;.]?$"
+# A label before a dot leader ("depth.......<*>") names a field: it is a constant however many
+# labels a table has.
+_LABEL = r"^[\w-]*[A-Za-z]\.{2,}"
+# Two or more variable-like tokens in a row: wildcards with no letters around them.
+_VARIABLE_LIKE = r"[^\sA-Za-z]*<\*>[^\sA-Za-z]*"
+_VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
+# Token kinds, ranked.
+WORD, LABEL, SHAPE, FULL = 0, 1, 2, 3
+# Rounds of splitting parts further (each round is one pass over the cells).
+_ROUNDS = 3
 
 
 def cluster_templates(
@@ -86,43 +54,25 @@ def cluster_templates(
         .with_row_index("tid")
         .with_columns(
             pl.col("tid").cast(pl.Int64),
-            pl.col("toks").str.contains(WILDCARD, literal=True).alias("wild"),
+            # What a token is, as a rank a position takes the min and max of: a plain word,
+            # a label before a dot leader, a shape with a variable inside, a whole variable.
+            pl.when(pl.col("toks").str.contains(_FULL))
+            .then(pl.lit(FULL, pl.Int8))
+            .when(pl.col("toks").str.contains(_LABEL))
+            .then(pl.lit(LABEL, pl.Int8))
+            .when(pl.col("toks").str.contains(WILDCARD, literal=True))
+            .then(pl.lit(SHAPE, pl.Int8))
+            .otherwise(pl.lit(WORD, pl.Int8))
+            .alias("kind"),
         )
     )
     cells = cells.join(vocab.select("toks", "tid"), on="toks").select("i", "n", "w", "pos", "tid")
     wildcard = vocab.filter(pl.col("toks") == WILDCARD)["tid"]
     groups = _core_groups(frame, cells, wildcard[0] if len(wildcard) else -1)
     cells = cells.with_columns(
-        groups.gather(cells["i"]).alias("g"), vocab["wild"].gather(cells["tid"]).alias("wild")
+        vocab["kind"].gather(cells["tid"]),
     )
-    # Positions that take a few word values (no wildcard) within a group split it in parts; a
-    # group of one message has none.
-    grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
-    stats = grouped.group_by("g", "pos").agg(
-        pl.col("tid").n_unique().alias("values"), pl.col("wild").any()
-    )
-    splits = stats.filter(
-        (pl.col("values") > 1) & (pl.col("values") <= split_limit) & ~pl.col("wild")
-    ).select("g", "pos")
-    keys = (
-        grouped.join(splits, on=["g", "pos"], how="semi")
-        .sort("i", "pos")
-        .group_by("i", maintain_order=True)
-        .agg(pl.col("tid").alias("key"))
-    )
-    labelled = (
-        frame.select("i", groups.alias("g"))
-        .join(keys, on="i", how="left")
-        .with_columns(pl.col("key").fill_null([]))
-    )
-    # Parts in the order of their groups, then of their own first message.
-    parts = (
-        labelled.group_by("g", "key")
-        .agg(pl.col("i").min().alias("first"), pl.len().alias("size"))
-        .sort("g", "first")
-        .with_row_index("part")
-    )
-    part_of = labelled.join(parts.select("g", "key", "part"), on=["g", "key"]).sort("i")["part"]
+    part_of, parts = _split_parts(cells, groups, vocab, split_limit)
     # A part's template keeps the tokens its messages agree on and puts <*> where they differ;
     # a part of one message is that message.
     shared = parts.filter(pl.col("size") > 1)["part"]
@@ -157,6 +107,167 @@ def cluster_templates(
         .with_columns(pl.col("template").fill_null(""))
     )
     return _merge_same_templates(part_of, table["template"])
+
+
+def _split_parts(
+    cells: pl.DataFrame, groups: pl.Series, vocab: pl.DataFrame, split_limit: int
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Split core groups into parts on positions that take a few word values; return each
+    message's part and the parts (part, size), numbered by group, then first message.
+
+    A position splits its group when it takes 2..split_limit values, none of them a whole
+    variable (`<*>`, `key=<*>`), and no value is an instance of another's pattern (`rhost=<*>`
+    covers `rhost=example.com`, but `(uid=<*>)` and `LOGIN(uid=<*>)` are different shapes);
+    a position of labels before dot leaders splits however many labels it has.
+    Splitting repeats inside the parts, because a part may settle a position its group could
+    not (a whole variable there belonged to another event); a position with many values in a
+    group stays a variable in its parts.
+    """
+    part_of = groups
+    # Only cells of messages that share their part can split it.
+    grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
+    grouped = grouped.with_columns(groups.gather(grouped["i"]).alias("g"))
+    many: pl.DataFrame | None = None
+    for _ in range(_ROUNDS):
+        stats = grouped.group_by("g", "pos").agg(
+            pl.col("tid").n_unique().alias("values"),
+            pl.col("kind").min().alias("low"),
+            pl.col("kind").max().alias("high"),
+        )
+        if many is None:
+            many = stats.filter(pl.col("values") > split_limit).select("g", "pos")
+            grouped = grouped.with_columns(pl.col("g").alias("root"))
+        else:
+            stats = stats.join(grouped.group_by("g").agg(pl.col("root").first()), on="g")
+            stats = stats.join(many.rename({"g": "root"}), on=["root", "pos"], how="anti").drop(
+                "root"
+            )
+            stats = stats.filter(pl.col("values") <= split_limit)
+        labels = (pl.col("low") == LABEL) & (pl.col("high") == LABEL)
+        candidates = stats.filter(
+            (pl.col("values") > 1)
+            & (pl.col("high") < FULL)
+            & ((pl.col("values") <= split_limit) | labels)
+        )
+        splits = pl.concat(
+            [
+                candidates.filter((pl.col("high") < SHAPE) | labels).select("g", "pos"),
+                _distinct_shapes(
+                    grouped, candidates.filter((pl.col("high") == SHAPE) & ~labels), vocab
+                ),
+            ]
+        )
+        if splits.is_empty():
+            break
+        # Next round, only positions left open here (a whole variable, overlapping shapes) in
+        # the parts just split can split.
+        left_open = (
+            stats.filter((pl.col("values") > 1) & (pl.col("values") <= split_limit))
+            .select("g", "pos")
+            .join(splits, on=["g", "pos"], how="anti")
+        )
+        keys = (
+            grouped.join(splits, on=["g", "pos"], how="semi")
+            .sort("i", "pos")
+            .group_by("i", maintain_order=True)
+            .agg(pl.col("tid").alias("key"))
+        )
+        labelled = (
+            pl.DataFrame({"i": pl.int_range(0, len(part_of), eager=True), "g": part_of})
+            .join(keys, on="i", how="left")
+            .with_columns(pl.col("key").fill_null([]))
+        )
+        parts = (
+            labelled.group_by("g", "key")
+            .agg(pl.col("i").min().alias("first"))
+            .sort("g", "first")
+            .with_row_index("part")
+        )
+        part_of = (
+            labelled.join(parts.select("g", "key", "part"), on=["g", "key"])
+            .sort("i")["part"]
+            .cast(pl.Int64)
+        )
+        grouped = grouped.join(left_open, on=["g", "pos"], how="semi").join(
+            keys.select("i"), on="i", how="semi"
+        )
+        grouped = grouped.with_columns(part_of.gather(grouped["i"]).alias("g"))
+    sizes = part_of.value_counts(name="size").rename({part_of.name: "part"}).sort("part")
+    return part_of.rename("part"), sizes
+
+
+def _distinct_shapes(
+    grouped: pl.DataFrame, candidates: pl.DataFrame, vocab: pl.DataFrame
+) -> pl.DataFrame:
+    """The candidate positions (g, pos) whose values are shapes of their own.
+
+    Values are different shapes when no value instantiates another's pattern and their
+    skeletons (names as one letter) differ: `bingbot/<*>;` and `Googlebot/<*>;` are one shape
+    with a name that varies, `(uid=<*>)` and `LOGIN(uid=<*>)` are two.
+    """
+    if candidates.is_empty():
+        return candidates.select("g", "pos")
+    values = (
+        grouped.join(candidates.select("g", "pos"), on=["g", "pos"], how="semi")
+        .select("g", "pos", "tid")
+        .unique()
+    )
+    values = values.with_columns(vocab["toks"].gather(values["tid"]).alias("tok"))
+    skeletons = values.group_by("g", "pos").agg(
+        (pl.col("tok").str.replace_all(r"\w+", "a").n_unique() == pl.len()).alias("distinct")
+    )
+    # Every ordered pair of values at a position: does the first, as a pattern, cover the
+    # second? Its head and tail must fit around at least one character per wildcard; that is
+    # the whole test for one wildcard, and patterns with more that pass it are checked in full.
+    pieces = pl.col("tok").str.split(WILDCARD)
+    patterns = values.filter(pl.col("tok").str.contains(WILDCARD, literal=True)).select(
+        "g",
+        "pos",
+        pl.col("tok").alias("pattern"),
+        pieces.list.first().alias("head"),
+        pieces.list.last().alias("tail"),
+        (pieces.list.len() - 1).alias("wilds"),
+    )
+    pairs = patterns.join(values.select("g", "pos", "tok"), on=["g", "pos"]).filter(
+        (pl.col("pattern") != pl.col("tok"))
+        & pl.col("tok").str.starts_with(pl.col("head"))
+        & pl.col("tok").str.ends_with(pl.col("tail"))
+        & (
+            pl.col("tok").str.len_chars()
+            >= pl.col("head").str.len_chars() + pl.col("tail").str.len_chars() + pl.col("wilds")
+        )
+    )
+    several = pairs.filter(pl.col("wilds") > 1)
+    if not several.is_empty():
+        fits = [_glob_matches(a, b) for a, b in several.select("pattern", "tok").iter_rows()]
+        pairs = pl.concat(
+            [pairs.filter(pl.col("wilds") == 1), several.filter(pl.Series(fits, dtype=pl.Boolean))]
+        )
+    return (
+        skeletons.filter("distinct")
+        .join(pairs.select("g", "pos").unique(), on=["g", "pos"], how="anti")
+        .select("g", "pos")
+    )
+
+
+def _glob_matches(pattern: str, text: str) -> bool:
+    """Whether text fits pattern, each <*> standing for one or more characters.
+
+    Greedy leftmost search of each literal piece is exact for this kind of pattern and takes
+    linear passes, so hostile tokens cannot make it backtrack.
+    """
+    pieces = pattern.split(WILDCARD)
+    head, tail = pieces[0], pieces[-1]
+    end = len(text) - len(tail)
+    if not text.startswith(head) or not text.endswith(tail) or end < len(head):
+        return False
+    at = len(head)
+    for piece in pieces[1:-1]:
+        found = text.find(piece, at + 1, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return end - at >= 1
 
 
 def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.Series:
@@ -206,13 +317,16 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
 
 
 def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[list[int], list[str]]:
-    """Give one id to parts whose templates read the same once runs of <*> are collapsed."""
-    # Templates are tokens joined by single spaces: a run of <*> tokens becomes one.
+    """Give one id to parts whose templates read the same once runs of variables collapse.
+
+    A variable-like token is wildcards with no letters around them (`<*>`, `*<*>`, `(<*>)`,
+    `[<*>:<*>]`): a run of them is one variable span however many tokens the values took, so
+    `chrome.exe *64 - ...` and `chrome.exe - ...` read the same once the name is a variable.
+    """
+    # Templates are tokens joined by single spaces.
     table = pl.DataFrame({"template": templates}).with_row_index("part")
     table = table.with_columns(
-        pl.col("template")
-        .str.replace_all(r"(^| )<\*>(?: <\*>)+( |$)", "${1}<*>${2}")
-        .alias("key")
+        pl.col("template").str.replace_all(_VARIABLE_RUN, "${1}<*>${2}").alias("key")
     )
     ids = (
         table.group_by("key")

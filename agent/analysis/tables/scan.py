@@ -58,6 +58,10 @@ EXACT_FLOAT = float(1 << 53)
 # its map aggregates made it 3-5 times slower than its parts run apart (12M rows); below,
 # one SELECT saves the per-query cost on wide files.
 COUNT_APART_ROWS = 1_000_000
+# Up to this many rows pass two runs on one thread: two threads split the rows by timing and
+# their partial sums of doubles differ in the last digits, so the moments (mean, deviation,
+# skew) changed between runs of the same file. Above it the second thread's time counts more.
+IN_ORDER_ROWS = 1_000_000
 # Each DISTINCT aggregate reserves its own hash tables: 200 of them exhausted 1.5 GB.
 EXACT_DISTINCT_COLUMNS = 30
 
@@ -87,6 +91,8 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
     sample_table: str | None = None
     quartiles_exact: bool = True
+    # The rank of a row of TABLE in the file (the sample table, made in order, has rowid).
+    row_key: str = "rowid"
 
 
 def scan(
@@ -112,8 +118,8 @@ def scan(
     if rows > SAMPLE_ABOVE_ROWS:
         sample_table = SAMPLE_TABLE
         con.execute(
-            f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM {TABLE} "
-            f"WHERE {_drawn(rows, SAMPLE_ROWS)}"
+            f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT {_names(columns)} FROM {TABLE} "
+            f"WHERE {_drawn(rows, SAMPLE_ROWS, reader.row_key)}"
         )
     exact = rows <= EXACT_QUANTILE_ROWS
     first = _first_pass(con, columns, exact, sample_table)
@@ -141,7 +147,7 @@ def scan(
     _counted_text(columns, first, second)
     _top_values(con, columns, first, second, sample_table)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
-                bad_count, warnings, sample_table, exact)
+                bad_count, warnings, sample_table, exact, reader.row_key)
 
 
 def _first_pass(
@@ -199,10 +205,10 @@ def _counted_text(columns: list[Column], first: dict[str, Any], second: dict[str
         first[f"{a}_mean_length"] = sum(k * n for k, n in lengths) / total if total else None
 
 
-def _drawn(rows: int, wanted: int) -> str:
-    """A condition keeping about wanted of rows rows, chosen by a hash of their rowid."""
+def _drawn(rows: int, wanted: int, row_key: str) -> str:
+    """A condition keeping about wanted of rows rows, chosen by a hash of their rank."""
     threshold = min((1 << 64) - 1, (1 << 64) * wanted // max(rows, 1))
-    return f"hash(rowid) < {threshold}::UBIGINT"
+    return f"hash({row_key}) < {threshold}::UBIGINT"
 
 
 def _top_values(
@@ -260,6 +266,16 @@ def _aggregate(
     """One SELECT of aggregates over the loaded table, as a dict by alias."""
     (row,) = con.execute(f"SELECT {', '.join(aggs)} FROM {table}").fetchall()
     return dict(zip([d[0] for d in con.description or ()], row, strict=True))
+
+
+def _in_order(con: duckdb.DuckDBPyConnection, aggs: list[str]) -> dict[str, Any]:
+    """_aggregate on one thread, so sums of doubles add up in the same order on every run."""
+    ((threads,),) = con.execute("SELECT current_setting('threads')").fetchall()
+    con.execute("SET threads = 1")
+    try:
+        return _aggregate(con, aggs)
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
 
 def _count_by(con: duckdb.DuckDBPyConnection, key: str) -> dict[Any, int]:
@@ -358,7 +374,8 @@ def _pass_two(
     if rows <= COUNT_APART_ROWS:
         aggs += [f"histogram({key}) AS {alias}" for alias, key in grouped.items()]
         grouped = {}
-    result = _aggregate(con, aggs) if aggs else {}
+    result = (_in_order(con, aggs) if rows <= IN_ORDER_ROWS else _aggregate(con, aggs)) \
+        if aggs else {}
     result |= {alias: _count_by(con, key) for alias, key in grouped.items()}
     result |= _moments(columns, first, centers, result)
     if "dups" not in result:
@@ -423,11 +440,11 @@ def _duplicates_agg(columns: list[Column]) -> str:
 
 def sample_frame(con: duckdb.DuckDBPyConnection, result: Scan, rows: int) -> pd.DataFrame:
     """rows rows drawn from the kept sample by a hash of their rank, in the file's order."""
-    table = result.sample_table or TABLE
+    table, key = (result.sample_table, "rowid") if result.sample_table else (TABLE, result.row_key)
     return con.sql(
-        f"SELECT {_names(result.columns)} FROM {table} WHERE rowid IN "
-        f"(SELECT rowid FROM {table} ORDER BY hash(rowid), rowid LIMIT {int(rows)}) "
-        "ORDER BY rowid"
+        f"SELECT {_names(result.columns)} FROM {table} WHERE {key} IN "
+        f"(SELECT {key} FROM {table} ORDER BY hash({key}), {key} LIMIT {int(rows)}) "
+        f"ORDER BY {key}"
     ).df()
 
 

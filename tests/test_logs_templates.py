@@ -1,0 +1,195 @@
+"""Template rules on small logs made up here: masking by token type, splitting and merging."""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+
+from agent.analysis.logs import analyze_log
+from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.templates import _glob_matches, cluster_templates
+
+
+def _mask(messages: list[str]) -> list[str]:
+    return pl.DataFrame({"m": messages}).select(mask_expr(pl.col("m")))["m"].to_list()
+
+
+def _clusters(weighted: dict[str, int]) -> list[set[str]]:
+    """Cluster masked messages; return the sets of messages that share a template."""
+    labels, _ = cluster_templates(list(weighted), list(weighted.values()))
+    groups: dict[int, set[str]] = {}
+    for message, label in zip(weighted, labels, strict=True):
+        groups.setdefault(label, set()).add(message)
+    return sorted(groups.values(), key=sorted)
+
+
+def _template_ids(lines: list[str]) -> list[int]:
+    report = analyze_log(("\n".join(lines) + "\n").encode())
+    return report.records["template_id"].tolist()
+
+
+# --- splitting ---------------------------------------------------------------------------------
+
+
+def test_a_constant_prefix_on_a_variable_token_keeps_two_events_apart() -> None:
+    users = ["ann", "ben", "cid", "dora", "eve", "finn"]
+    lines = [
+        f"2024-03-0{d} 10:00:00 INFO pam: session opened for {u} by (uid={d})"
+        for d, u in enumerate(users, 1)
+    ]
+    lines.append("2024-03-07 10:00:00 INFO pam: session opened for root by CONSOLE(uid=0)")
+    ids = _template_ids(lines)
+    assert len(set(ids[:-1])) == 1
+    assert ids[-1] != ids[0]
+
+
+def test_a_keyed_variable_covers_a_plain_word_value_of_the_same_key() -> None:
+    clusters = _clusters(
+        {
+            "login failed for user=<*> from=<*>": 40,
+            "login failed for user=<*> from=gateway.example.net": 3,
+        }
+    )
+    assert len(clusters) == 1
+
+
+def test_a_pattern_with_several_variables_covers_a_value_it_fits() -> None:
+    clusters = _clusters({"bound to (<*>:<*>) ok": 30, "bound to (local:main) ok": 2})
+    assert len(clusters) == 1
+    clusters = _clusters({"bound to (<*>:<*>) ok": 30, "bound to [local] ok": 2})
+    assert len(clusters) == 2
+
+
+def test_a_part_settles_a_position_its_group_could_not() -> None:
+    # The whole variable at the third token belongs to the "dns:" event only: once "dns:" and
+    # "keepalive:" are apart, "local"/"remote" is a word choice that makes two events.
+    clusters = _clusters(
+        {
+            "probe <*>: dns: <*> addr: <*>": 10,
+            "probe <*>: keepalive: local addr: <*>": 5,
+            "probe <*>: keepalive: remote addr: <*>": 5,
+        }
+    )
+    assert clusters == [
+        {"probe <*>: dns: <*> addr: <*>"},
+        {"probe <*>: keepalive: local addr: <*>"},
+        {"probe <*>: keepalive: remote addr: <*>"},
+    ]
+
+
+def test_one_shape_with_a_name_that_varies_stays_one_event() -> None:
+    # `crawler/<*>;` tokens differ only in the name before the variable: a field whose value
+    # is a product and version, not two kinds of message.
+    clusters = _clusters(
+        {
+            '"GET <*> HTTP/<*>" <*> "Mozilla/<*> (compatible; fetchbot/<*>; +<*>"': 30,
+            '"GET <*> HTTP/<*>" <*> "Mozilla/<*> (compatible; Crawly/<*>; +<*>"': 20,
+        }
+    )
+    assert len(clusters) == 1
+
+
+def test_a_position_with_many_values_in_its_group_stays_a_variable_in_the_parts() -> None:
+    hosts = ["alpha", "bravo", "delta", "gamma", "kilo", "lima"]
+    weighted = {f"link up on port <*> peer {h}": 4 for h in hosts}
+    weighted |= {f"link down on port <*> peer {h}": 4 for h in hosts[:2]}
+    clusters = _clusters(weighted)
+    assert len(clusters) == 2
+    assert {len(c) for c in clusters} == {6, 2}
+
+
+def test_patterns_match_whole_tokens_with_one_or_more_characters_per_wildcard() -> None:
+    assert _glob_matches("rhost=<*>", "rhost=example.com")
+    assert _glob_matches("a<*>b<*>c", "a-b-b-c")
+    assert not _glob_matches("rhost=<*>", "rhost=")
+    assert not _glob_matches("(uid=<*>)", "LOGIN(uid=<*>)")
+    assert not _glob_matches("<*>x<*>", "x")
+
+
+def test_a_hostile_token_pattern_is_matched_in_linear_time() -> None:
+    pattern = "<*>a" * 2000 + "<*>b"
+    start = time.process_time()
+    assert not _glob_matches(pattern, "a" * 20000)
+    assert time.process_time() - start < 1.0
+
+
+def test_labels_before_dot_leaders_are_constants_however_many_a_table_has() -> None:
+    rows = ["cache depth", "cache threshold", "fetch width", "queue length", "retry limit"]
+    lines = [
+        f"2024-03-01 10:00:{i:02d} INFO boot: {row}{'.' * (20 - len(row))}{i % 3}"
+        for i, row in enumerate(rows * 3)
+    ]
+    ids = _template_ids(lines)
+    assert len(set(ids)) == len(rows)
+    assert ids[: len(rows)] == ids[len(rows) : 2 * len(rows)]
+
+
+# --- masking -----------------------------------------------------------------------------------
+
+
+def test_a_quoted_token_with_structure_is_one_variable() -> None:
+    masked = _mask(
+        [
+            'loading module "com.example.audit" from disk',
+            "opened 'C:\\data\\x.db' read-only",
+            'peer "10.1.2.3:7000" joined',
+        ]
+    )
+    assert masked == ["loading module <*> from disk", "opened <*> read-only", "peer <*> joined"]
+
+
+def test_a_request_target_with_a_query_string_is_one_variable() -> None:
+    masked = _mask(
+        ["GET /track.gif?user=ann&page=home OK", "GET /a/b?q=1 OK", "GET /robots.txt OK"]
+    )
+    assert masked == ["GET <*> OK", "GET <*> OK", "GET /robots.txt OK"]
+
+
+def test_a_quoted_plain_word_and_a_quoted_phrase_keep_their_words() -> None:
+    masked = _mask(["icon now in state 'Inactive'", 'request "GET /app/a.html HTTP/1.1" done'])
+    assert masked == ["icon now in state 'Inactive'", 'request "GET <*> HTTP/<*>" done']
+
+
+def test_quoted_state_names_that_repeat_stay_apart_as_events() -> None:
+    lines = [
+        f"2024-03-01 10:00:{i:02d} INFO ui: icon now in state '{state}'"
+        for i, state in enumerate(["Active", "Inactive"] * 5)
+    ]
+    ids = _template_ids(lines)
+    assert len(set(ids)) == 2
+
+
+def test_a_key_keeps_its_name_and_a_label_keeps_its_dot_leader() -> None:
+    masked = _mask(["auth mode=fast uid=0 rhost=10.0.0.1 dir=/var/lib/x", "cache depth.....12"])
+    assert masked == ["auth mode=fast uid=<*> rhost=<*> dir=<*>", "cache depth.....<*>"]
+
+
+def test_digits_glued_to_a_date_like_run_are_not_a_timestamp() -> None:
+    # "00589370 909900" reads like yyyymmdd hhmmss, but the second token goes on: masking it as
+    # one timestamp would change the token count of this message only.
+    masked = _mask(["header 00589370 90990003 00000002", "header 0064588e 8aff0003 00000002"])
+    assert masked == ["header <*> <*> <*>", "header <*> <*> <*>"]
+    assert _mask(["started 2024-03-01 10:00:00 ok"]) == ["started <*> ok"]
+
+
+def test_an_optional_numeric_parenthetical_joins_its_variable_and_a_word_one_stays() -> None:
+    masked = _mask(["took 5 ms (0.005 s) to flush", "took 7 ms to flush", "flush failed (timeout)"])
+    assert masked == ["took <*> to flush", "took <*> to flush", "flush failed (timeout)"]
+
+
+# --- merging -----------------------------------------------------------------------------------
+
+
+def test_clusters_that_differ_only_in_a_variable_span_merge() -> None:
+    # Some process names carry a "*64" marker: one token more, but the same message.
+    plain = ["mail.app", "notes.app", "chat.app", "maps.app", "photos.app"]
+    marked = ["game.app", "video.app", "build.app", "music.app"]
+    lines = [
+        f"[10.30 16:49:{i:02d}] {name} - files.example.org:443 close, {i} bytes sent"
+        for i, name in enumerate(plain + [f"{m} *64" for m in marked])
+    ]
+    lines.append("[10.30 16:50:00] mail.app - files.example.org:443 open through proxy")
+    ids = _template_ids(lines)
+    assert len(set(ids[:-1])) == 1
+    assert ids[-1] != ids[0]
