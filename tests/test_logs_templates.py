@@ -7,7 +7,8 @@ import time
 import polars as pl
 
 from agent.analysis.logs import analyze_log
-from agent.analysis.logs.templates import _glob_matches, cluster_templates, mask_expr
+from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.templates import _glob_matches, cluster_templates
 
 
 def _mask(messages: list[str]) -> list[str]:

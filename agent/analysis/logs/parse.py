@@ -16,8 +16,9 @@ from agent.analysis.logs.fields import (
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
+from agent.analysis.logs.masking import mask_expr
 from agent.analysis.logs.read import ReadState, count_lines, split_chunk
-from agent.analysis.logs.templates import cluster_templates, mask_expr
+from agent.analysis.logs.templates import cluster_templates
 
 MAX_MESSAGE_CHARS = 65536
 MAX_FORMATS = 12
