@@ -11,6 +11,7 @@ import pytest
 
 from agent.analysis.logs import LogAnalysisError, LogReport, analyze_log
 from agent.analysis.logs.figures import timeline_figure, top_templates_figure
+from agent.analysis.logs.read import split_chunk
 
 
 def _log(text: str) -> LogReport:
@@ -348,6 +349,20 @@ def test_mixed_line_endings_give_one_record_per_line() -> None:
         b"2024-05-01 10:00:02 INFO a: three\n"
     )
     assert report.records["message"].tolist() == ["one", "two", "three"]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_lines_of_every_length_around_the_inline_limit_are_cut_exactly(ending: str) -> None:
+    # Arrow keeps texts of up to 12 bytes inside the view and points into the chunk for longer
+    # ones; multi-byte characters straddle that limit here, and the last line has no break.
+    texts = ["", "\r"] + ["x" * n for n in range(1, 30)] + ["é" * n for n in range(1, 16)]
+    texts += ["日本語のログ行" * 3, "tab\tinside", "a\rb"]
+    chunk = ending.join(texts).encode()
+    lines, replaced = split_chunk(chunk)
+    # One CR before a line break goes with it (CRLF): the "\r" line keeps its own CR only then.
+    expected = texts if ending == "\r\n" else [t.removesuffix("\r") for t in texts]
+    assert lines.to_list() == expected
+    assert not replaced
 
 
 def test_small_read_chunks_give_the_same_records_as_one_chunk(monkeypatch) -> None:  # noqa: ANN001

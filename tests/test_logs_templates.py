@@ -7,7 +7,8 @@ import time
 import polars as pl
 
 from agent.analysis.logs import analyze_log
-from agent.analysis.logs.templates import _glob_matches, cluster_templates, mask_expr
+from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.templates import _glob_matches, cluster_templates
 
 
 def _mask(messages: list[str]) -> list[str]:
@@ -51,6 +52,13 @@ def test_a_keyed_variable_covers_a_plain_word_value_of_the_same_key() -> None:
         }
     )
     assert len(clusters) == 1
+
+
+def test_a_pattern_with_several_variables_covers_a_value_it_fits() -> None:
+    clusters = _clusters({"bound to (<*>:<*>) ok": 30, "bound to (local:main) ok": 2})
+    assert len(clusters) == 1
+    clusters = _clusters({"bound to (<*>:<*>) ok": 30, "bound to [local] ok": 2})
+    assert len(clusters) == 2
 
 
 def test_a_part_settles_a_position_its_group_could_not() -> None:

@@ -190,7 +190,7 @@ def test_optional_parentheticals_units_and_durations_do_not_split_a_message() ->
 def test_quantities_with_units_are_masked_whole() -> None:
     import polars as pl
 
-    from agent.analysis.logs.templates import mask_expr
+    from agent.analysis.logs.masking import mask_expr
 
     messages = ["took 12ms", "wrote 1.5 GB in 3 s", "cpu at 93% for <1 sec", "uptime 12:03:44"]
     masked = pl.DataFrame({"m": messages}).select(mask_expr(pl.col("m")))["m"].to_list()

@@ -8,9 +8,11 @@ list can be trusted, which is what `check_code` needs to call a name missing.
 
 from __future__ import annotations
 
+import ast
 import functools
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,9 @@ def walk(module: Object, private: tuple[str, ...] = ()
     while stack:
         obj = stack.pop()
         objects.append(obj)
+        if obj.is_init_module:
+            # Recorded before the submodule they shadow, so the public name goes to them.
+            objects += shadowing_attributes(obj)
         for member in list(obj.members.values()):
             if isinstance(member, Alias):
                 # Only re-exports name a public path: a package's `__init__` or `__all__`.
@@ -147,6 +152,46 @@ def walk(module: Object, private: tuple[str, ...] = ()
             elif not member.name.startswith("__") or member.is_module:
                 stack.append(member)
     return objects, public_alias, unresolved
+
+
+def shadowing_attributes(module: Object) -> list[Object]:
+    """Names a package's `__init__` assigns over one of its own submodules.
+
+    `streamlit/__init__.py` says `dataframe = _main.dataframe` while `streamlit/dataframe/`
+    is a folder: after the import, `st.dataframe` is the command, but griffe keeps the
+    submodule under that name and drops the assignment. The assignment is read back from
+    the source, only when a submodule's name is assigned at all.
+    """
+    submodules = {name for name, member in module.members.items()
+                  if not isinstance(member, Alias) and member.is_module}
+    if not submodules:
+        return []
+    try:
+        source = "\n".join(module.lines)
+    except Exception:  # noqa: BLE001 - no source to read: nothing to add
+        return []
+    pattern = re.compile(r"^(" + "|".join(map(re.escape, submodules)) + r")\s*(:[^=\n]*)?=",
+                         re.MULTILINE)
+    if not pattern.search(source):
+        return []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    found: dict[str, Object] = {}
+    for node in tree.body:
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        if not isinstance(target, ast.Name) or target.id not in submodules:
+            continue
+        attribute = griffe.Attribute(
+            target.id, lineno=node.lineno, endlineno=node.end_lineno, parent=module,
+            value=griffe.safe_get_expression(value, parent=module) if value else None)  # type: ignore[arg-type]
+        found[target.id] = attribute  # the last assignment is the one that stays
+    return list(found.values())
 
 
 def dead_end(alias: Alias) -> str | None:

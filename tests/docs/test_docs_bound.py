@@ -97,3 +97,33 @@ def test_names_a_package_re_exports_from_a_private_sibling_are_its_api(tmp_path:
     assert records["privapi.fixture"].file == "_privimpl/fixtures.py"
     assert records["privapi.Request.value"].kind == "method"
     assert not any(name.startswith("_privimpl") or name.endswith("helper") for name in records)
+
+
+def test_a_name_the_init_assigns_over_its_own_submodule_is_the_assigned_object(
+        tmp_path: Path) -> None:
+    # Streamlit's `st.dataframe` is a command while `streamlit/dataframe/` is a folder.
+    package = tmp_path / "shadowpkg"
+    (package / "table").mkdir(parents=True)
+    (package / "table" / "__init__.py").write_text('"""Table helpers."""\n')
+    (package / "table" / "cells.py").write_text(textwrap.dedent('''
+        def cell(value: int) -> str:
+            """Format one cell."""
+            return str(value)
+    '''))
+    (package / "plain").mkdir()
+    (package / "plain" / "__init__.py").write_text('"""A submodule nothing shadows."""\n')
+    (package / "_impl.py").write_text(textwrap.dedent(IMPL))
+    (package / "__init__.py").write_text(textwrap.dedent('''
+        """Shadowing."""
+        from shadowpkg._impl import Writer as _Writer
+
+        _main: _Writer = _Writer()
+        table = None
+        table: "object" = _main.write
+        plain_value = 1
+    '''))
+    records = {r.qualname: r for r in extract_package("shadowpkg", [tmp_path]).records}
+    table = records["shadowpkg.table"]
+    assert (table.kind, table.doc) == ("function", "Write text on the page.")
+    assert records["shadowpkg.table.cells.cell"].doc == "Format one cell."
+    assert records["shadowpkg.plain"].kind == "module"

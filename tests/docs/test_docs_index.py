@@ -161,3 +161,35 @@ def test_a_version_bump_is_read_again_while_an_unchanged_package_is_left_alone(
         (site / "tinypkg-1.1.dist-info").rename(info)
         write_dist(site, "tinypkg", "1.0", ["tinypkg"])
         init.write_text(original)
+
+
+def test_reading_a_package_leaves_none_of_its_parsed_objects_alive(tmp_path: Path) -> None:
+    # A worker reads dozens of packages: whatever one package's parse leaves alive, every
+    # later garbage collection walks again (griffe's dataclass cache kept whole trees).
+    import gc
+    import sys
+
+    import griffe
+
+    from agent.docs.indexer import extract_distribution
+
+    package = tmp_path / "leakpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(textwrap.dedent('''
+        """Records."""
+        from dataclasses import dataclass, field
+
+
+        @dataclass
+        class Record:
+            """One record."""
+
+            name: str
+            tags: list[str] = field(default_factory=list)
+    '''))
+    rows = extract_distribution(("leakpkg",), [tmp_path], sys.executable)
+    assert any(r.qualname == "leakpkg.Record" and "name: str" in r.signature for r in rows)
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, griffe.Object)
+             and o.path.startswith("leakpkg")]
+    assert alive == []

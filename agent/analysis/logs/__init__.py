@@ -103,12 +103,14 @@ def analyze_log(
     state = ReadState()
     parsed = ParsedLog()
     report(0.0, "Reading the log")
-    # polars releases the GIL, so two chunks parse at once; a short queue bounds memory.
+    # polars releases the GIL, so two chunks parse at once; a short queue bounds memory. One
+    # chunk more than the workers is read ahead, so a worker that finishes finds the next chunk
+    # waiting instead of idling while it is read.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         pending: deque[Future[None]] = deque()
         for chunk in iter_chunks(source, state):
             pending.append(pool.submit(parsed.add, chunk, parsed.reserve(chunk), state))
-            while len(pending) >= WORKERS or (pending and pending[0].done()):
+            while len(pending) > WORKERS or (pending and pending[0].done()):
                 pending.popleft().result()
                 if state.total_bytes:
                     done = min(state.bytes_read / state.total_bytes, 1.0)

@@ -16,12 +16,15 @@ from agent.analysis.logs.fields import (
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logs.read import ReadState, split_chunk
-from agent.analysis.logs.templates import cluster_templates, mask_expr
+from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.read import ReadState, count_lines, split_chunk
+from agent.analysis.logs.templates import cluster_templates
 
 MAX_MESSAGE_CHARS = 65536
 MAX_FORMATS = 12
 SAMPLE_LINES = 2000
+# Lines, spread over a chunk, that a format must all claim to be split without a match test.
+PROBE_LINES = 200
 
 
 _EMPTY_RECORDS = pl.DataFrame(
@@ -61,7 +64,7 @@ class ParsedLog:
     def reserve(self, chunk: bytes) -> int:
         """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
         offset = self.lines
-        self.lines += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+        self.lines += count_lines(chunk)
         with self.lock:
             self.unfinished.add(offset)
         return offset
@@ -132,24 +135,42 @@ class ParsedLog:
                     self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
             fmt = self.formats[index]
             index += 1
-            # A cheap match test first: full extraction then runs only on the lines it claims.
-            matched = starts_record(fmt, rest["raw"])
-            if not matched.any():
+            lines = rest["raw"]
+            if starts_record(fmt, lines.gather_every(max(1, len(lines) // PROBE_LINES))).all():
+                # The format seems to claim every line: one pass splits them and tells which
+                # it claims, instead of a match test and then the split on the same lines.
+                fields = split_lines(fmt, lines)
+                matched = fields["msg"].is_not_null()
+                split = pl.concat([rest, fields], how="horizontal")
+                if not matched.all():
+                    split = split.filter(matched)
+            else:
+                # A cheap match test first: the split then runs only on the lines it claims.
+                matched = starts_record(fmt, lines)
+                split = rest.filter(matched)
+            if split.is_empty():
                 continue
-            claimed.append((fmt, rest.filter(matched) if not matched.all() else rest))
+            claimed.append((fmt, split))
             rest = rest.filter(~matched)
         # Which format claims which line is settled: later chunks may detect formats now, while
-        # this one extracts the fields.
+        # this one splits the lines not split yet and extracts the fields.
         with self.lock:
             self.unfinished.discard(offset)
             self.lock.notify_all()
-        found = [self._extract(fmt, parsed) for fmt, parsed in claimed]
+        found = [
+            self._extract(
+                fmt,
+                parsed
+                if "msg" in parsed.columns
+                else pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal"),
+            )
+            for fmt, parsed in claimed
+        ]
         records = pl.concat(found).sort("line") if found else _EMPTY_RECORDS
         return records, rest
 
     def _extract(self, fmt: LogFormat, parsed: pl.DataFrame) -> pl.DataFrame:
-        """Header fields, typed timestamp and normalised level of the lines a format claimed."""
-        parsed = pl.concat([parsed, split_lines(fmt, parsed["raw"])], how="horizontal")
+        """Typed timestamp and normalised level of the lines a format claimed and split."""
         layout, donor = self.layouts[fmt.name]
         # The normalisation steps are the ones the detection sample needed; timestamps that
         # then fail to parse are parsed again with every step (see _refill).

@@ -22,6 +22,9 @@ GZIP_DAMAGED = (
     "The .gz file is truncated or damaged: only the part that could be decompressed was analysed."
 )
 SNIFF_BYTES = 8192
+NEWLINE, CR = ord("\n"), ord("\r")
+# Arrow string views hold texts of up to 12 bytes inline.
+INLINE = 12
 
 
 class LogAnalysisError(ValueError):
@@ -164,23 +167,72 @@ def _normalise(data: bytes) -> bytes:
     return data
 
 
+def count_lines(chunk: bytes) -> int:
+    """Lines in a chunk: its line breaks, and a last line without one."""
+    breaks = int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == NEWLINE))
+    return breaks + (0 if chunk.endswith(b"\n") else 1)
+
+
 def split_chunk(chunk: bytes) -> tuple[pl.Series, bool]:
     """The chunk's lines (no line breaks) as a string Series, and whether bad UTF-8 was replaced.
 
-    The newline offsets index the bytes as they are, so arrow wraps them without decoding in
-    Python; only a chunk that fails UTF-8 validation is decoded (with replacement) first.
+    The lines are arrow string views over the chunk's bytes, built without decoding in Python
+    or copying the text; only a chunk that fails UTF-8 validation is decoded (with replacement)
+    first.
     """
-    arrow = _line_array(chunk)
+    if not chunk:
+        return pl.Series("raw", [""], dtype=pl.String), False
     replaced = False
+    whole = pa.LargeStringArray.from_buffers(
+        1, pa.py_buffer(np.array([0, len(chunk)], np.int64)), pa.py_buffer(chunk)
+    )
     try:
-        arrow.validate(full=True)
+        # Lines split at line breaks (ASCII) are valid UTF-8 exactly when the whole chunk is.
+        whole.validate(full=True)
     except pa.ArrowInvalid:
         chunk, replaced = chunk.decode("utf-8", errors="replace").encode(), True
-        arrow = _line_array(chunk)
-    lines = pl.Series("raw", pl.from_arrow(arrow)).str.strip_suffix("\n")
+    if len(chunk) >= 2**31:
+        # A view addresses its text with 32-bit offsets: a bigger chunk (one enormous line)
+        # goes through offsets instead.
+        lines = pl.Series("raw", pl.from_arrow(_line_array(chunk))).str.strip_suffix("\n")
+        return (lines.str.strip_suffix("\r") if b"\r" in chunk else lines), replaced
+    return pl.Series("raw", pl.from_arrow(_line_views(chunk))), replaced
+
+
+def _line_views(chunk: bytes) -> pa.Array:
+    """An arrow string-view array over the chunk, one string per line without its line break.
+
+    A view is 16 bytes: the length, then either the text itself (up to 12 bytes) or its first
+    4 bytes, the buffer index (0) and the offset of the text in the chunk.
+    """
+    data = np.frombuffer(chunk, np.uint8)
+    ends = np.flatnonzero(data == NEWLINE) + 1
+    if not len(ends) or ends[-1] != len(chunk):
+        # The last line has no line break (or the chunk holds a single line): it counts too.
+        ends = np.append(ends, len(chunk))
+    starts = np.concatenate(([0], ends[:-1]))
+    stops = ends - ((data[ends - 1] == NEWLINE) & (ends > starts))
     if b"\r" in chunk:
-        lines = lines.str.strip_suffix("\r")
-    return lines, replaced
+        # One CR before the line break goes too (CRLF line endings).
+        stops -= (stops > starts) & (data[np.maximum(stops - 1, 0)] == CR)
+    lengths = (stops - starts).astype(np.int32)
+    views = np.zeros((len(starts), 4), np.int32)
+    views[:, 0] = lengths
+    long = lengths > INLINE
+    first = starts[long]
+    # The first 4 bytes as one little-endian integer (long lines have more than 12 bytes).
+    shifts = np.arange(0, 32, 8, dtype=np.uint32)
+    prefix = data[first[:, None] + np.arange(4)].astype(np.uint32) << shifts
+    views[long, 1] = np.bitwise_or.reduce(prefix, axis=1).view(np.int32)
+    views[long, 3] = first
+    short = np.flatnonzero(~long)
+    if len(short):
+        at = np.minimum(starts[short, None] + np.arange(INLINE), len(chunk) - 1)
+        text = np.where(np.arange(INLINE) < lengths[short, None], data[at], 0)
+        views.view(np.uint8).reshape(-1, 16)[short, 4:] = text
+    return pa.Array.from_buffers(
+        pa.string_view(), len(starts), [None, pa.py_buffer(views), pa.py_buffer(chunk)]
+    )
 
 
 def _line_array(chunk: bytes) -> pa.Array:

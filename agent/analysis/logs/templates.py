@@ -1,4 +1,4 @@
-"""Mine message templates: mask variable parts, then cluster the distinct masked messages."""
+"""Mine message templates: cluster the distinct masked messages by their stable tokens."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from agent.analysis.logs.formats import TIMESTAMP
+from agent.analysis.logs.masking import WILDCARD
 
-WILDCARD = "<*>"
 # A token that is a variable whole: <*>, maybe behind a key (`uid=<*>`, `pid:<*>`) or before
 # a closing punctuation mark.
 _FULL = r"^(?:[\w.-]*[=:])?<\*>[:,;.]?$"
@@ -22,61 +21,6 @@ _VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
 WORD, LABEL, SHAPE, FULL = 0, 1, 2, 3
 # Rounds of splitting parts further (each round is one pass over the cells).
 _ROUNDS = 3
-
-# One alternation so masking is a single vectorized pass. `p` keeps the character before the
-# match (no look-behind in Rust regex) so a shape only matches a whole token, not the tail
-# of one. Order matters: longer, more specific shapes first.
-_VARIABLE = (
-    r"(?P<p>^|[^\w.:/-])(?:"
-    + "|".join(
-        [
-            # A value after a label and its dot leader (`depth.....0`): the label stays.
-            r"(?P<k>[\w-]*[A-Za-z]\.{2,})[\w.@#+-]*\d[\w.@#+-]*",
-            # A quoted single token with structure (a dotted name, path, address, number) is
-            # an interpolated value; a quoted plain word ('Active') may be a state name, which
-            # the clustering keeps when it repeats.
-            r"\"[^\s\"]*[\d./:@\\][^\s\"]*\"",
-            r"'[^\s']*[\d./:@\\][^\s']*'",
-            r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+",
-            # A request target with a query string carries values however short its path.
-            r"/[^\s?\"'<>]*\?[^\s\"'<>]*",
-            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-            # A timestamp ends where its token ends: digits glued to the next token are not a
-            # date and time, and masking them would change the token count.
-            rf"(?:{TIMESTAMP})(?P<t>$|[^\w])",
-            r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
-            # A clock time or duration ("00:02", "1:02:03.5") is one value, not two numbers.
-            r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
-            r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
-            r"(?:[\w-]+\.)+[A-Za-z]{2,}:\d+",
-            r"(?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?",
-            r"0[xX][0-9a-fA-F]+",
-        ]
-    )
-    + ")"
-)
-# Any remaining run of characters holding a digit is a number, id or counter.
-_DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
-# A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
-_QUANTITY = (
-    r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
-    r"(?i:[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
-    r"|KB/s|MB/s|%)(?P<s>[\s).,;\]]|$)"
-)
-
-
-def mask_expr(expr: pl.Expr) -> pl.Expr:
-    """Replace variable parts of a message by <*> (vectorized)."""
-    return (
-        expr.str.replace_all(_VARIABLE, "${p}${k}" + WILDCARD + "${t}")
-        .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
-        .str.replace_all(_DIGITS, WILDCARD)
-        .str.replace_all(r"(?:<\*>)+", WILDCARD)
-        # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
-        .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
-        # An empty "()" or "[]" token is a variable that happened to be empty.
-        .str.replace_all(r"(^|\s)(\(|\[)(?:\)|\])(\s|$)", "$1$2<*>$3")
-    )
 
 
 def cluster_templates(
@@ -269,18 +213,41 @@ def _distinct_shapes(
         .unique()
     )
     values = values.with_columns(vocab["toks"].gather(values["tid"]).alias("tok"))
-    listed = (
-        values.group_by("g", "pos")
-        .agg(pl.col("tok"), pl.col("tok").str.replace_all(r"\w+", "a").n_unique().alias("kinds"))
-        .filter(pl.col("kinds") == pl.col("tok").list.len())
+    skeletons = values.group_by("g", "pos").agg(
+        (pl.col("tok").str.replace_all(r"\w+", "a").n_unique() == pl.len()).alias("distinct")
     )
-    keep = [not _overlapping(tokens) for tokens in listed["tok"].to_list()]
-    return listed.filter(pl.Series(keep, dtype=pl.Boolean)).select("g", "pos")
-
-
-def _overlapping(tokens: list[str]) -> bool:
-    """Whether one token's pattern (<*> standing for any text) matches another token."""
-    return any(WILDCARD in a and _glob_matches(a, b) for a in tokens for b in tokens if a is not b)
+    # Every ordered pair of values at a position: does the first, as a pattern, cover the
+    # second? Its head and tail must fit around at least one character per wildcard; that is
+    # the whole test for one wildcard, and patterns with more that pass it are checked in full.
+    pieces = pl.col("tok").str.split(WILDCARD)
+    patterns = values.filter(pl.col("tok").str.contains(WILDCARD, literal=True)).select(
+        "g",
+        "pos",
+        pl.col("tok").alias("pattern"),
+        pieces.list.first().alias("head"),
+        pieces.list.last().alias("tail"),
+        (pieces.list.len() - 1).alias("wilds"),
+    )
+    pairs = patterns.join(values.select("g", "pos", "tok"), on=["g", "pos"]).filter(
+        (pl.col("pattern") != pl.col("tok"))
+        & pl.col("tok").str.starts_with(pl.col("head"))
+        & pl.col("tok").str.ends_with(pl.col("tail"))
+        & (
+            pl.col("tok").str.len_chars()
+            >= pl.col("head").str.len_chars() + pl.col("tail").str.len_chars() + pl.col("wilds")
+        )
+    )
+    several = pairs.filter(pl.col("wilds") > 1)
+    if not several.is_empty():
+        fits = [_glob_matches(a, b) for a, b in several.select("pattern", "tok").iter_rows()]
+        pairs = pl.concat(
+            [pairs.filter(pl.col("wilds") == 1), several.filter(pl.Series(fits, dtype=pl.Boolean))]
+        )
+    return (
+        skeletons.filter("distinct")
+        .join(pairs.select("g", "pos").unique(), on=["g", "pos"], how="anti")
+        .select("g", "pos")
+    )
 
 
 def _glob_matches(pattern: str, text: str) -> bool:

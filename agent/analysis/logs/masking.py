@@ -1,0 +1,64 @@
+"""Mask the variable parts of a message, token by token type, in a few vectorized passes."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from agent.analysis.logs.formats import TIMESTAMP
+
+WILDCARD = "<*>"
+
+# One alternation so masking is a single vectorized pass. `p` keeps the character before the
+# match (no look-behind in Rust regex) so a shape only matches a whole token, not the tail
+# of one. Order matters: longer, more specific shapes first.
+_VARIABLE = (
+    r"(?P<p>^|[^\w.:/-])(?:"
+    + "|".join(
+        [
+            # A value after a label and its dot leader (`depth.....0`): the label stays.
+            r"(?P<k>[\w-]*[A-Za-z]\.{2,})[\w.@#+-]*\d[\w.@#+-]*",
+            # A quoted single token with structure (a dotted name, path, address, number) is
+            # an interpolated value; a quoted plain word ('Active') may be a state name, which
+            # the clustering keeps when it repeats.
+            r"\"[^\s\"]*[\d./:@\\][^\s\"]*\"",
+            r"'[^\s']*[\d./:@\\][^\s']*'",
+            r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+",
+            # A request target with a query string carries values however short its path.
+            r"/[^\s?\"'<>]*\?[^\s\"'<>]*",
+            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            # A timestamp ends where its token ends: digits glued to the next token are not a
+            # date and time, and masking them would change the token count.
+            rf"(?:{TIMESTAMP})(?P<t>$|[^\w])",
+            r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
+            # A clock time or duration ("00:02", "1:02:03.5") is one value, not two numbers.
+            r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
+            r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
+            r"(?:[\w-]+\.)+[A-Za-z]{2,}:\d+",
+            r"(?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?",
+            r"0[xX][0-9a-fA-F]+",
+        ]
+    )
+    + ")"
+)
+# Any remaining run of characters holding a digit is a number, id or counter.
+_DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
+# A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
+_QUANTITY = (
+    r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
+    r"(?i:[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
+    r"|KB/s|MB/s|%)(?P<s>[\s).,;\]]|$)"
+)
+
+
+def mask_expr(expr: pl.Expr) -> pl.Expr:
+    """Replace variable parts of a message by <*> (vectorized)."""
+    return (
+        expr.str.replace_all(_VARIABLE, "${p}${k}" + WILDCARD + "${t}")
+        .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
+        .str.replace_all(_DIGITS, WILDCARD)
+        .str.replace_all(r"(?:<\*>)+", WILDCARD)
+        # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
+        .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
+        # An empty "()" or "[]" token is a variable that happened to be empty.
+        .str.replace_all(r"(^|\s)(\(|\[)(?:\)|\])(\s|$)", "$1$2<*>$3")
+    )
