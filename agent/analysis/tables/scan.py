@@ -117,10 +117,8 @@ def scan(
     sample_table = None
     if rows > SAMPLE_ABOVE_ROWS:
         sample_table = SAMPLE_TABLE
-        con.execute(
-            f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT {_names(columns)} FROM {TABLE} "
-            f"WHERE {_drawn(rows, SAMPLE_ROWS, reader.row_key)}"
-        )
+        reader.copy_rows(con, SAMPLE_TABLE, _names(columns),
+                         lambda rank: _drawn(rows, SAMPLE_ROWS, rank))
     exact = rows <= EXACT_QUANTILE_ROWS
     first = _first_pass(con, columns, exact, sample_table)
     if infinite := _numbers_with_infinity(columns, first, sampled=sample_table is not None):
