@@ -193,3 +193,24 @@ def test_clusters_that_differ_only_in_a_variable_span_merge() -> None:
     ids = _template_ids(lines)
     assert len(set(ids[:-1])) == 1
     assert ids[-1] != ids[0]
+
+
+def test_a_name_seen_among_many_values_is_a_variable_where_only_a_few_carry_a_marker() -> None:
+    # Only two programs run as 64-bit here: their "*64" lines form a small group where the
+    # name takes two values, but the same names vary freely in the main group.
+    plain = ["mail.app", "notes.app", "chat.app", "maps.app", "photos.app", "video.app"]
+    names = plain + ["mail.app *64", "chat.app *64"] * 3
+    lines = [
+        f"[10.30 16:49:{i:02d}] {name} - files.example.org:443 close, {i} bytes sent"
+        for i, name in enumerate(names)
+    ]
+    assert len(set(_template_ids(lines))) == 1
+
+
+def test_plain_words_seen_among_many_values_still_tell_events_apart() -> None:
+    outcomes = ["ok", "failed", "timeout", "cancelled", "skipped"]
+    weighted = {f"job <*> ended: {o}": 3 for o in outcomes}
+    weighted |= {"probe <*> result ok now": 5, "probe <*> result failed now": 5}
+    clusters = _clusters(weighted)
+    assert {"probe <*> result ok now"} in clusters
+    assert {"probe <*> result failed now"} in clusters

@@ -6,6 +6,7 @@ runs uses the standard library only and imports none of the packages it lists.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,8 +21,41 @@ LIST_TIMEOUT_S = 30
 PYTHON_NAME = re.compile(r"python(\d+(\.\d+)?)?(\.exe)?")
 
 LIST_SCRIPT = r"""
-import json, sys, sysconfig
+import ast, json, os, re, sys, sysconfig
 from importlib import metadata
+from urllib.parse import unquote, urlparse
+
+
+def editable_roots(dist, tops):
+    # Folders an editable install imports its modules from (pip install -e): a path line
+    # in its .pth file, or the MAPPING of setuptools' import finder.
+    try:
+        direct = json.loads(dist.read_text("direct_url.json") or "{}")
+    except ValueError:
+        return []
+    if not direct.get("dir_info", {}).get("editable"):
+        return []
+    roots = []
+    for f in dist.files or ():
+        path = str(dist.locate_file(f))
+        try:
+            if f.name.endswith(".pth"):
+                for line in open(path, encoding="utf-8").read().splitlines():
+                    if line and not line.startswith(("#", "import")) and os.path.isdir(line):
+                        roots.append(os.path.abspath(line))
+            elif f.name.startswith("__editable__") and f.name.endswith("_finder.py"):
+                found = re.search(r"^MAPPING[^=]*=\s*(\{.*?\})\s*$",
+                                  open(path, encoding="utf-8").read(), re.M | re.S)
+                for top, folder in (ast.literal_eval(found.group(1)) if found else {}).items():
+                    if top in tops or not tops:
+                        roots.append(os.path.dirname(os.path.abspath(folder)))
+        except (OSError, ValueError, SyntaxError):
+            continue
+    url = urlparse(direct.get("url", ""))
+    if not roots and url.scheme == "file" and os.path.isdir(unquote(url.path)):
+        roots.append(unquote(url.path))
+    return sorted(set(roots))
+
 out = {"python": sys.executable, "version": sys.version.split()[0],
        "paths": sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}),
        "dists": []}
@@ -48,8 +82,14 @@ for dist in metadata.distributions():
             else:
                 tops.add(parts[0])
     location = str(dist.locate_file(""))
+    tops = sorted(t for t in tops if t.isidentifier() and not t.startswith("__editable__"))
+    roots = editable_roots(dist, tops)
+    if roots and not tops:
+        tops = sorted({os.path.splitext(n)[0] for r in roots for n in os.listdir(r)
+                       if (n.endswith(".py") or os.path.isfile(os.path.join(r, n, "__init__.py")))
+                       and os.path.splitext(n)[0].isidentifier() and n != "setup.py"})
     out["dists"].append({"name": name, "version": dist.version, "location": location,
-                         "tops": sorted(t for t in tops if t.isidentifier())})
+                         "tops": tops, "editable": roots})
 print(json.dumps(out))
 """
 
@@ -66,6 +106,9 @@ class Distribution:
     version: str
     location: Path
     tops: tuple[str, ...]
+    # Where an editable install's source lives: read from there, and read again when a
+    # file there changes, since its version does not.
+    editable: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,8 +152,27 @@ def read_environment(python: str | os.PathLike[str] | None = None) -> Environmen
         raise EnvironmentUnavailable(f"{executable} could not list its packages: {last}")
     data = json.loads(done.stdout)
     dists = tuple(sorted(
-        (Distribution(d["name"], d["version"], Path(d["location"]), tuple(d["tops"]))
+        (Distribution(d["name"], d["version"], Path(d["location"]), tuple(d["tops"]),
+                      tuple(Path(p) for p in d.get("editable", ())))
          for d in data["dists"]),
         key=lambda d: d.name.lower()))
-    return Environment(data["python"], data["version"],
-                       tuple(Path(p) for p in data["paths"]), dists)
+    paths = [Path(p) for p in data["paths"]]
+    paths += [root for d in dists for root in d.editable if root not in paths]
+    return Environment(data["python"], data["version"], tuple(paths), dists)
+
+
+def newest_source(dist: Distribution) -> float:
+    """The latest modification time (epoch seconds) of an editable install's Python files."""
+    newest = 0.0
+    for root in dist.editable:
+        for top in dist.tops:
+            single = root / f"{top}.py"
+            if single.is_file():
+                newest = max(newest, single.stat().st_mtime)
+            for folder, dirs, files in os.walk(root / top):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+                for name in files:
+                    if name.endswith((".py", ".pyi")):
+                        with contextlib.suppress(OSError):
+                            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+    return newest

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from agent.docs.environment import Distribution, Environment, read_environment
+from agent.docs.environment import Distribution, Environment, newest_source, read_environment
 from agent.docs.extract import DocRecord, extract_package, public_path
 from agent.docs.introspect import inspect_modules
 from db import docs as store
@@ -180,7 +180,8 @@ def index_environment(
     for dist in wanted:
         old = stored.get(dist.name)
         if old is not None and (old.version, old.location, old.reader, old.error) == (
-                dist.version, str(dist.location), READER, None):
+                dist.version, str(dist.location), READER, None) and not (
+                dist.editable and newest_source(dist) >= old.indexed_at.timestamp()):
             report.unchanged.append(dist.name)
         else:
             todo.append(dist)

@@ -42,13 +42,23 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 DOTTED_BONUS, JOINED_BONUS, ADJACENT_BONUS, WORD_BONUS = 1.0, 0.6, 0.3, 0.15
 MENTION_BOOST = 2.0
 ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts less
+# Objects kept for old code: documented as deprecated, or under a legacy namespace.
+DEPRECATED = 0.6
+LEGACY_PARTS = frozenset({"v1", "compat", "legacy", "deprecated"})
+REEXPORTED = 0.75  # another package's object under this one's name (litellm.Field)
 
 
 # What ranking reads of an object besides its score: enough to apply priors and
-# tell two paths to one object apart, without its text.
+# tell two paths to one object apart, without its text (only its first lines).
 HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
-        "NULLIF(octet_length(o.doc), 0) AS doc_size")
+        "NULLIF(octet_length(o.doc), 0) AS doc_size, "
+        # Said at the top (further down it is usually about one parameter): `.. deprecated::`.
+        "left(o.doc, 200) ~* '(\\.\\. deprecated::|^\\s*deprecated|\\mis (now )?deprecated"
+        "|\\mdiscouraged\\M)' AS deprecated")
 Heads = dict[int, Any]
+# A candidate's vector, decompressed once as it is materialized: each `ts_rank` of a stored
+# (TOASTed) vector decompresses it again, four to eight times per candidate.
+DETOASTED = "tsv || ''::tsvector AS tsv"
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,9 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     heads = {} if heads is None else heads
     sizes = sizes or {}
     df, total, avg_len = store.term_statistics(session, terms)
-    terms = sorted((t for t in set(terms) if df.get(t)), key=lambda t: df[t])[:MAX_TERMS]
+    # The question's own words first: a rare alternative spelling must not push one out.
+    terms = sorted((t for t in set(terms) if df.get(t)),
+                   key=lambda t: (t in alternative, df[t]))[:MAX_TERMS]
     tsquery = candidate_query(terms, df, total, budget_for(sizes.get("sources"), total))
     if tsquery is None:
         return {}
@@ -178,7 +190,10 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     ranks = ", ".join(f"ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0) AS r{i}"
                       for i, t in enumerate(terms))
     # The prefilter: the same sum over the few most telling terms, without length norm.
-    telling = sorted((t for t in terms if weight[t]), key=lambda t: -weight[t])[:PRE_TERMS]
+    # The question's own words first here too: a rare alternative would otherwise decide
+    # the cut alone, and every object named like it (`prompter`, `chatter`) pass it.
+    telling = sorted((t for t in terms if weight[t]),
+                     key=lambda t: (t in alternative, -weight[t]))[:PRE_TERMS]
     cheap = " + ".join(
         f"{weight[t]:.5f} * ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0)"
         for t in telling) or "0"
@@ -186,18 +201,19 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     # The two branches are disjoint, so no de-duplication (which compared vectors) is needed;
     # `+ 0` keeps the planner on the text index for a package's own search.
     others = "AND NOT source_id = ANY(:boosted)" if own_query else ""
-    own = (f"UNION ALL (SELECT id, source_id, tsv FROM doc_objects WHERE tsv @@ CAST(:own AS "
-           f"tsquery) AND source_id + 0 = ANY(:boosted) LIMIT {CANDIDATES})") if own_query else ""
+    own = (f"UNION ALL (SELECT id, source_id, {DETOASTED} FROM doc_objects "
+           f"WHERE tsv @@ CAST(:own AS tsquery) AND source_id + 0 = ANY(:boosted) "
+           f"LIMIT {CANDIDATES})") if own_query else ""
     boost = f"CASE WHEN source_id = ANY(:boosted) THEN {MENTION_BOOST} ELSE 1 END" \
         if boosted else "1"
     # Objects the question names (`chat_input`, `get`) compete whatever their text holds.
     matched = ("(source_id = ANY(:boosted) AND tsv @@ CAST(:own AS tsquery) OR "
                "NOT source_id = ANY(:boosted) AND tsv @@ CAST(:tsq AS tsquery))") if own_query \
         else "tsv @@ CAST(:tsq AS tsquery)"
-    named = (f"UNION ALL (SELECT id, source_id, tsv FROM doc_objects WHERE name = ANY(:names) "
-             f"{where} AND NOT {matched} LIMIT {NAMED})") if names else ""
+    named = (f"UNION ALL (SELECT id, source_id, {DETOASTED} FROM doc_objects "
+             f"WHERE name = ANY(:names) {where} AND NOT {matched} LIMIT {NAMED})") if names else ""
     sql = (
-        "WITH m AS MATERIALIZED ((SELECT id, source_id, tsv FROM doc_objects "
+        f"WITH m AS MATERIALIZED ((SELECT id, source_id, {DETOASTED} FROM doc_objects "
         f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} {others} LIMIT {CANDIDATES}) {own} "
         f"{named}), "
         f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ({cheap}) * {boost} DESC "
@@ -284,7 +300,7 @@ def finish(session: Session, query: str, scored: dict[int, float], k: int, embed
         from agent.docs.embeddings import fuse_embeddings
 
         scored = fuse_embeddings(session, embedder, query, scored, sources)
-    return hits(session, scored, k, heads)
+    return hits(session, scored, k, heads, names.catalog(session))
 
 
 def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[int, float]:
@@ -296,8 +312,8 @@ def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[in
     return combined
 
 
-def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None = None
-         ) -> list[DocHit]:
+def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None = None,
+         catalog: names.Catalog | None = None) -> list[DocHit]:
     """The best `k` scored objects as hits, after priors by kind and depth."""
     if not scored:
         return []
@@ -308,7 +324,9 @@ def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None
         heads += session.execute(text(f"SELECT {HEAD} FROM doc_objects o WHERE id = ANY(:ids)"),
                                  {"ids": missing}).all()
     final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
-             * (1.0 if r.doc_size else UNDOCUMENTED) for r in heads}
+             * (1.0 if r.doc_size else UNDOCUMENTED) * currency_prior(r)
+             * (REEXPORTED if catalog is not None and reexported(r, catalog) else 1.0)
+             for r in heads}
     best = distinct(sorted(heads, key=lambda r: (-final[r.id], r.qualname)), k)
     rows = {r.id: r for r in session.execute(text(
         "SELECT o.id, o.qualname, o.kind, o.signature, o.doc, o.file, o.line, "
@@ -349,6 +367,25 @@ def distinct(ranked: list[Any], k: int) -> list[Any]:
         if len(taken) == k:
             break
     return taken
+
+
+def currency_prior(row: Any) -> float:
+    """Less for what its docs call deprecated or what lives in a legacy namespace."""
+    legacy = not LEGACY_PARTS.isdisjoint(row.qualname.split(".")[1:])
+    return DEPRECATED if row.deprecated or legacy else 1.0
+
+
+def reexported(row: Any, catalog: names.Catalog) -> bool:
+    """True when the object is defined in another indexed package than the one it is
+    listed under (`litellm.Field` is pydantic's): the defining package's path is the one
+    to cite. A package's own private modules (`_pytest` for pytest) are not another one."""
+    if not row.file:
+        return False
+    home = row.file.split("/", 1)[0].removesuffix(".py")
+    if home == row.qualname.split(".", 1)[0]:
+        return False
+    owners = catalog.sources_of(home)
+    return bool(owners) and row.source_id not in owners
 
 
 def depth_prior(qualname: str) -> float:

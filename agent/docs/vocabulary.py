@@ -1,7 +1,9 @@
-"""Programmers' abbreviations: a question says "integer", the API says `int`.
+"""Programmers' vocabulary: a question says "integer", the API says `int`; it says "sign",
+the API has a `Signer`.
 
-Query words are expanded with the short forms code uses (and back), at a lower weight than
-the words themselves. Generic vocabulary of code, not of any one library.
+Query words are expanded with the short forms code uses (and back), with words code uses
+for the same action, and with the names of the objects that do what a verb says, at a
+lower weight than the words themselves. Generic vocabulary of code, not of any one library.
 """
 
 from __future__ import annotations
@@ -28,10 +30,39 @@ PAIRS = (
     ("position", "pos"), ("repository", "repo"), ("serialize", "dump"),
     ("deserialize", "load"),
 )
+# Words APIs use for the same thing: each expands to the others.
+SYNONYMS = (
+    ("normalize", "canonicalize"), ("remove", "delete"), ("display", "show"),
+    ("verify", "validate"), ("persist", "save", "store"), ("fetch", "download"),
+    ("invoke", "call"), ("print", "echo"), ("mock", "fake", "stub"), ("exit", "quit"),
+    ("sign", "signature"), ("launch", "start"), ("halt", "stop"), ("erase", "clear"),
+)
 EXPANSIONS: dict[str, tuple[str, ...]] = {}
 for long, short in PAIRS:
     EXPANSIONS[long] = (*EXPANSIONS.get(long, ()), short)
     EXPANSIONS[short] = (*EXPANSIONS.get(short, ()), long)
+for group in SYNONYMS:
+    for word in group:
+        EXPANSIONS[word] = (*EXPANSIONS.get(word, ()), *(w for w in group if w != word))
+# Verbs whose -er noun is not the object doing it ("use" -> user), and question words.
+NOT_AGENTS = frozenset({"user", "under", "other", "after", "over", "order", "number", "water",
+                        "ever", "never", "layer", "paper", "offer", "enter", "power"})
+AGENT_SUFFIXES = ("ate", "ute", "ect")  # validate -> validator, execute -> executor
+VOWELS = frozenset("aeiou")
+
+
+def agent_nouns(word: str) -> list[str]:
+    """The names of what does `word`: sign -> signer, parse -> parser, validate -> validator,
+    format -> formatter (whichever exist in the index count)."""
+    word = word.lower()
+    if len(word) < 4 or not word.isalpha() or word.endswith(("er", "or", "ing", "ed", "s", "y")):
+        return []
+    forms = [word + "r" if word.endswith("e") else word + "er"]
+    if word.endswith(AGENT_SUFFIXES):
+        forms.append(word[:-1] + "or" if word.endswith("e") else word + "or")
+    if word[-1] not in VOWELS | {"w", "x"} and word[-2] in VOWELS and word[-3] not in VOWELS:
+        forms.append(word + word[-1] + "er")  # format -> formatter, wrap -> wrapper
+    return [f for f in forms if f not in NOT_AGENTS]
 
 
 def expansions(words: list[str]) -> list[str]:
@@ -39,7 +70,7 @@ def expansions(words: list[str]) -> list[str]:
     seen = {w.lower() for w in words}
     extra: list[str] = []
     for word in words:
-        for other in EXPANSIONS.get(word.lower(), ()):
+        for other in (*EXPANSIONS.get(word.lower(), ()), *agent_nouns(word)):
             if other not in seen:
                 seen.add(other)
                 extra.append(other)

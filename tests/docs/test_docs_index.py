@@ -193,3 +193,69 @@ def test_reading_a_package_leaves_none_of_its_parsed_objects_alive(tmp_path: Pat
     alive = [o for o in gc.get_objects() if isinstance(o, griffe.Object)
              and o.path.startswith("leakpkg")]
     assert alive == []
+
+
+@pytest.mark.parametrize("layout", ["path in .pth", "setuptools finder"])
+def test_an_editable_install_is_read_from_its_project_and_again_when_its_source_changes(
+        engine, tmp_path: Path, layout: str) -> None:
+    # `pip install -e` leaves a .pth pointing at the project and a version that never
+    # changes while its author edits the code.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import delete
+
+    from db.engine import make_sessionmaker
+    from db.models import DocSource
+
+    root = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    site = Path(subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip())
+    src = tmp_path / "project" / "src"
+    (src / "editpkg").mkdir(parents=True)
+    module = src / "editpkg" / "__init__.py"
+    module.write_text('def first() -> int:\n    """The first answer."""\n    return 1\n')
+    info = site / "editpkg-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: editpkg\nVersion: 0.1\n")
+    (info / "direct_url.json").write_text(json.dumps(
+        {"url": (tmp_path / "project").as_uri(), "dir_info": {"editable": True}}))
+    records = ["__editable__.editpkg-0.1.pth", "editpkg-0.1.dist-info/METADATA"]
+    if layout == "path in .pth":
+        (site / "__editable__.editpkg-0.1.pth").write_text(f"{src}\n")
+    else:
+        finder = "__editable___editpkg_0_1_finder"
+        (site / f"{finder}.py").write_text(
+            f"MAPPING: dict[str, str] = {{'editpkg': {str(src / 'editpkg')!r}}}\n\n\n"
+            "def install() -> None:\n    pass\n")
+        (site / "__editable__.editpkg-0.1.pth").write_text(f"import {finder}; {finder}.install()\n")
+        records.append(f"{finder}.py")
+    (info / "RECORD").write_text("".join(f"{r},,\n" for r in records))
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions() as session:
+            first = index_environment(session, python)
+            again = index_environment(session, python)
+        assert first.indexed == ["editpkg"] and again.unchanged == ["editpkg"]
+        assert objects(sessions, "editpkg")["editpkg.first"].doc == "The first answer."
+        module.write_text(module.read_text() + textwrap.dedent('''
+
+            def second() -> int:
+                """The second answer, written after the first indexing."""
+                return 2
+        '''))
+        later = module.stat().st_mtime + 5  # past the first run's timestamp, however coarse
+        os.utime(module, (later, later))
+        with sessions() as session:
+            edited = index_environment(session, python)
+        assert edited.indexed == ["editpkg"]
+        assert "editpkg.second" in objects(sessions, "editpkg")
+    finally:
+        with sessions() as session:
+            session.execute(delete(DocSource).where(DocSource.environment == str(python)))
+            session.commit()

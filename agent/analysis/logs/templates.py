@@ -17,6 +17,8 @@ _LABEL = r"^[\w-]*[A-Za-z]\.{2,}"
 # Two or more variable-like tokens in a row: wildcards with no letters around them.
 _VARIABLE_LIKE = r"[^\sA-Za-z]*<\*>[^\sA-Za-z]*"
 _VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
+# A name with inner punctuation (`chrome.exe`, `node-a`): a value when a position takes many.
+_NAMED = r"^[A-Za-z]\w*[._/-][\w./-]*$"
 # Token kinds, ranked.
 WORD, LABEL, SHAPE, FULL = 0, 1, 2, 3
 # Rounds of splitting parts further (each round is one pass over the cells).
@@ -64,15 +66,16 @@ def cluster_templates(
             .then(pl.lit(SHAPE, pl.Int8))
             .otherwise(pl.lit(WORD, pl.Int8))
             .alias("kind"),
+            pl.col("toks").str.contains(_NAMED).alias("named"),
         )
     )
     cells = cells.join(vocab.select("toks", "tid"), on="toks").select("i", "n", "w", "pos", "tid")
     wildcard = vocab.filter(pl.col("toks") == WILDCARD)["tid"]
     groups = _core_groups(frame, cells, wildcard[0] if len(wildcard) else -1)
     cells = cells.with_columns(
-        vocab["kind"].gather(cells["tid"]),
+        vocab["kind"].gather(cells["tid"]), vocab["named"].gather(cells["tid"])
     )
-    part_of, parts = _split_parts(cells, groups, vocab, split_limit)
+    part_of, parts, named = _split_parts(cells, groups, vocab, split_limit)
     # A part's template keeps the tokens its messages agree on and puts <*> where they differ;
     # a part of one message is that message.
     shared = parts.filter(pl.col("size") > 1)["part"]
@@ -86,6 +89,10 @@ def cluster_templates(
             .otherwise(pl.lit(-1))
             .alias("tid")
         )
+    )
+    # A name that is a value elsewhere is a variable even where one message has it alone.
+    agreed = agreed.with_columns(
+        pl.when(pl.col("tid").is_in(named.implode())).then(-1).otherwise("tid").alias("tid")
     )
     words = pl.concat([vocab["toks"], pl.Series([WILDCARD])])
     agreed = (
@@ -111,9 +118,10 @@ def cluster_templates(
 
 def _split_parts(
     cells: pl.DataFrame, groups: pl.Series, vocab: pl.DataFrame, split_limit: int
-) -> tuple[pl.Series, pl.DataFrame]:
+) -> tuple[pl.Series, pl.DataFrame, pl.Series]:
     """Split core groups into parts on positions that take a few word values; return each
-    message's part and the parts (part, size), numbered by group, then first message.
+    message's part, the parts (part, size), numbered by group, then first message, and the
+    names (token ids) found among many values.
 
     A position splits its group when it takes 2..split_limit values, none of them a whole
     variable (`<*>`, `key=<*>`), and no value is an instance of another's pattern (`rhost=<*>`
@@ -121,13 +129,16 @@ def _split_parts(
     a position of labels before dot leaders splits however many labels it has.
     Splitting repeats inside the parts, because a part may settle a position its group could
     not (a whole variable there belonged to another event); a position with many values in a
-    group stays a variable in its parts.
+    group stays a variable in its parts. A name with inner punctuation (`chrome.exe`) seen at
+    a position of many values is a value: a position holding it does not split, so a small
+    group where only two programs appear stays one event with the large one.
     """
     part_of = groups
     # Only cells of messages that share their part can split it.
     grouped = cells.filter(groups.is_duplicated().gather(cells["i"]))
     grouped = grouped.with_columns(groups.gather(grouped["i"]).alias("g"))
     many: pl.DataFrame | None = None
+    named = pl.Series("tid", [], dtype=cells["tid"].dtype)
     for _ in range(_ROUNDS):
         stats = grouped.group_by("g", "pos").agg(
             pl.col("tid").n_unique().alias("values"),
@@ -137,6 +148,7 @@ def _split_parts(
         if many is None:
             many = stats.filter(pl.col("values") > split_limit).select("g", "pos")
             grouped = grouped.with_columns(pl.col("g").alias("root"))
+            named = grouped.join(many, on=["g", "pos"], how="semi").filter("named")["tid"].unique()
         else:
             stats = stats.join(grouped.group_by("g").agg(pl.col("root").first()), on="g")
             stats = stats.join(many.rename({"g": "root"}), on=["root", "pos"], how="anti").drop(
@@ -148,6 +160,15 @@ def _split_parts(
             (pl.col("values") > 1)
             & (pl.col("high") < FULL)
             & ((pl.col("values") <= split_limit) | labels)
+        )
+        # A position holding a name seen among many values elsewhere is a variable too.
+        candidates = candidates.join(
+            grouped.filter("named")
+            .filter(pl.col("tid").is_in(named.implode()))
+            .select("g", "pos")
+            .unique(),
+            on=["g", "pos"],
+            how="anti",
         )
         splits = pl.concat(
             [
@@ -193,7 +214,7 @@ def _split_parts(
         )
         grouped = grouped.with_columns(part_of.gather(grouped["i"]).alias("g"))
     sizes = part_of.value_counts(name="size").rename({part_of.name: "part"}).sort("part")
-    return part_of.rename("part"), sizes
+    return part_of.rename("part"), sizes, named
 
 
 def _distinct_shapes(

@@ -5,17 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from agent.analysis.tables.source import TableProfileError
 from agent.analysis.tables.sql import Column, ident, literal
 
 TABLE = "csv_rows"
+PICKED = "csv_picked_rows"
 # Caps DuckDB's buffers (the loaded table, hash tables); beyond it blocks spill to tmp_dir.
 DUCKDB_MEMORY_MB = 1536
 DUCKDB_MEMORY_LIMIT = f"{DUCKDB_MEMORY_MB}MB"
@@ -26,7 +30,7 @@ ARROW_BUDGET_MB = 1280
 # What DuckDB keeps for its own hash tables next to rows held in Arrow.
 MIN_QUERY_MEMORY_MB = 256
 # The head of the file whose lines estimate the Arrow size of all rows.
-ESTIMATE_BYTES = 1 << 20
+ESTIMATE_BYTES = 1 << 18
 _FIXED_WIDTHS = {"BOOLEAN": 1, "TINYINT": 1, "SMALLINT": 2, "INTEGER": 4, "DATE": 4,
                  "FLOAT": 4, "UTINYINT": 1, "USMALLINT": 2, "UINTEGER": 4, "HUGEINT": 16,
                  "UHUGEINT": 16}
@@ -95,6 +99,8 @@ class CsvReader:
         # A column numbering the rows in file order; rowid where rows sit in a DuckDB table.
         self.row_column = "__row"
         self.row_key = "rowid"
+        # The rows when held in memory as Arrow (registered as TABLE), else None.
+        self.rows: pa.Table | None = None
 
     def sql(self, *, rejects: bool = False) -> str:
         """The read_csv table function call for this file."""
@@ -185,10 +191,11 @@ class CsvReader:
 
     def _create(self, con: duckdb.DuckDBPyConnection, columns: list[Column], names: str) -> None:
         """Fill TABLE from the file, with looser options if DuckDB gives up."""
-        if self.row_key == "rowid":
+        if self.rows is None:
             con.execute(f"DROP TABLE IF EXISTS {TABLE}")
         else:
             con.unregister(TABLE)
+            self.rows = None
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         in_memory = self.arrow_estimate_mb(columns) <= ARROW_BUDGET_MB
         while True:
@@ -216,9 +223,74 @@ class CsvReader:
             rows = rows.append_column(self.row_column, pa.chunked_array(numbers, pa.int64()))
             self.row_key = ident(self.row_column)
         con.register(TABLE, rows)
+        self.rows = rows
         held_mb = rows.nbytes >> 20
         con.execute(f"SET memory_limit = "
                     f"'{max(MIN_QUERY_MEMORY_MB, DUCKDB_MEMORY_MB - held_mb)}MB'")
+
+    def counts(self, columns: list[Column]) -> dict[str, int] | None:
+        """Rows, rows with a missing value and values per column, as pass one names them.
+
+        Arrow keeps null counts and validity bitmaps: no column is converted or compared.
+        None for rows in a DuckDB table.
+        """
+        if self.rows is None:
+            return None
+        total = self.rows.num_rows
+        found = {"n_rows": total}
+        missing = None
+        for position, col in enumerate(columns):
+            values = self.rows.column(position)
+            found[f"c{col.index}_count"] = total - values.null_count
+            if values.null_count:
+                nulls = pc.is_null(values)
+                missing = nulls if missing is None else pc.or_(missing, nulls)
+        found["rows_missing"] = 0 if missing is None else int(pc.sum(missing).as_py())
+        return found
+
+    def value_counts(self, col: Column) -> dict[Any, int] | None:
+        """How many rows hold each non-NULL value of col; None for rows in a DuckDB table.
+
+        Arrow hashes its strings in place, in half the time DuckDB takes to convert and group
+        them (0.14 against 0.27 CPU s for a 12M-row column).
+        """
+        if self.rows is None:
+            return None
+        found = pc.value_counts(self.rows.column(col.name))
+        return {value: int(n) for value, n in zip(found.field("values").to_pylist(),
+                                                  found.field("counts").to_pylist(), strict=True)
+                if value is not None}
+
+    def copy_rows(
+        self, con: duckdb.DuckDBPyConnection, target: str, names: str,
+        drawn: Callable[[str], str],
+    ) -> None:
+        """CREATE TEMP TABLE target of the rows whose rank meets drawn(rank), in file order.
+
+        Rows held as Arrow are taken by index: the ranks are drawn from range() without
+        reading (and converting) every column of every row.
+        """
+        if self.rows is None:
+            con.execute(f"CREATE TEMP TABLE {target} AS SELECT {names} FROM {TABLE} "
+                        f"WHERE {drawn(self.row_key)}")
+            return
+        ranks = con.sql(
+            f"SELECT i FROM range({self.rows.num_rows}) AS ranks(i) WHERE {drawn('i')} ORDER BY i"
+        ).to_arrow_table().column("i").to_numpy()
+        # Batch by batch: taking from the whole table first concatenates every column.
+        batches, start = [], 0
+        for batch in self.rows.to_batches():
+            end = start + batch.num_rows
+            inside = ranks[np.searchsorted(ranks, start):np.searchsorted(ranks, end)]
+            if inside.size:
+                batches.append(batch.take(pa.array(inside - start)))
+            start = end
+        picked = pa.Table.from_batches(batches, schema=self.rows.schema)
+        con.register(PICKED, picked)
+        try:
+            con.execute(f"CREATE TEMP TABLE {target} AS SELECT {names} FROM {PICKED}")
+        finally:
+            con.unregister(PICKED)
 
     def arrow_estimate_mb(self, columns: list[Column]) -> float:
         """Megabytes the rows would take as Arrow, from the field widths of the file's head.
@@ -230,19 +302,22 @@ class CsvReader:
         with self.path.open("rb") as raw:
             head = raw.read(ESTIMATE_BYTES)
         head = head[: head.rfind(b"\n") + 1] or head
+        text = head.decode("utf-8", errors="replace")
         backslash = self.dialect.escape == "\\"
         try:
-            rows = list(csv.reader(io.StringIO(head.decode("utf-8", errors="replace")),
+            rows = list(csv.reader(io.StringIO(text),
                                    delimiter=self.dialect.delimiter, doublequote=not backslash,
                                    escapechar="\\" if backslash else None))
         except csv.Error:
             return math.inf
         rows = rows[1:] or rows
-        per_row = 8 + len(columns) / 8 + sum(_arrow_width(c, rows) for c in columns)
+        # Text is measured in characters, scaled to the bytes per character of the head.
+        per_char = len(head) / max(len(text), 1)
+        per_row = 8 + len(columns) / 8 + sum(_arrow_width(c, rows, per_char) for c in columns)
         return size / max(len(head), 1) * max(len(rows), 1) * per_row / (1 << 20)
 
 
-def _arrow_width(col: Column, rows: list[list[str]]) -> float:
+def _arrow_width(col: Column, rows: list[list[str]], per_char: float) -> float:
     """Bytes a value of col takes in Arrow: its type's width, or text length plus an offset."""
     if col.duck_type in _FIXED_WIDTHS:
         return _FIXED_WIDTHS[col.duck_type]
@@ -250,8 +325,8 @@ def _arrow_width(col: Column, rows: list[list[str]]) -> float:
         return 16
     if col.family in ("integer", "float", "temporal"):
         return 8
-    lengths = [len(row[col.index].encode()) for row in rows if col.index < len(row)]
-    return 4 + (sum(lengths) / len(lengths) if lengths else 0)
+    lengths = [len(row[col.index]) for row in rows if col.index < len(row)]
+    return 4 + (sum(lengths) * per_char / len(lengths) if lengths else 0)
 
 
 def first_line(exc: BaseException | str) -> str:

@@ -117,16 +117,14 @@ def scan(
     sample_table = None
     if rows > SAMPLE_ABOVE_ROWS:
         sample_table = SAMPLE_TABLE
-        con.execute(
-            f"CREATE TEMP TABLE {SAMPLE_TABLE} AS SELECT {_names(columns)} FROM {TABLE} "
-            f"WHERE {_drawn(rows, SAMPLE_ROWS, reader.row_key)}"
-        )
+        reader.copy_rows(con, SAMPLE_TABLE, _names(columns),
+                         lambda rank: _drawn(rows, SAMPLE_ROWS, rank))
     exact = rows <= EXACT_QUANTILE_ROWS
-    first = _first_pass(con, columns, exact, sample_table)
+    first = _first_pass(con, columns, exact, sample_table, reader.counts(columns))
     if infinite := _numbers_with_infinity(columns, first, sampled=sample_table is not None):
         reader.double_columns |= infinite
         columns = reader.load(con, columns)
-        first = _first_pass(con, columns, exact, sample_table)
+        first = _first_pass(con, columns, exact, sample_table, reader.counts(columns))
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -143,7 +141,7 @@ def scan(
         a = f"c{time_column.index}"
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
     progress(0.65, "Counting values and duplicates")
-    second = _pass_two(con, columns, first, bins, (time_column, unit))
+    second = _pass_two(con, columns, first, bins, (time_column, unit), reader)
     _counted_text(columns, first, second)
     _top_values(con, columns, first, second, sample_table)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
@@ -151,16 +149,19 @@ def scan(
 
 
 def _first_pass(
-    con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None
+    con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None,
+    counts: dict[str, int] | None,
 ) -> dict[str, Any]:
     """Pass one over every row; quartiles and text shapes from the sample when there is one.
 
     Text columns with few values in the sample are left to pass two, which counts each of
     their values (first[a_counted] is True): distinct counts and lengths follow from those.
+    Counts of rows and values already known (counts) are not taken again.
     """
     counted = _few_valued(con, columns, sample) if sample else frozenset()
-    first = _aggregate(con, pass_one(columns, text_shapes=sample is None, counted=counted)
-                       + (quartile_aggs(columns) if exact else []))
+    aggs = pass_one(columns, text_shapes=sample is None, counted=counted,
+                    counts=counts is None) + (quartile_aggs(columns) if exact else [])
+    first = dict(counts or {}) | (_aggregate(con, aggs) if aggs else {})
     first |= {f"c{index}_counted": True for index in counted}
     if sample is None:
         return first
@@ -327,6 +328,7 @@ def _pass_two(
     first: dict[str, Any],
     bins: dict[int, Bins],
     series: tuple[Column | None, str | None],
+    reader: CsvReader,
 ) -> dict[str, Any]:
     """Histograms, value counts, outliers, exact distincts, duplicates and the time series."""
     rows = first["n_rows"]
@@ -334,6 +336,8 @@ def _pass_two(
     aggs = [agg for col, center in centers.items() for agg in moment_aggs(col, center)]
     # Value -> count maps, by histogram() or apart (COUNT_APART_ROWS).
     grouped: dict[str, str] = {}
+    # The columns whose own values are counted, by alias.
+    valued: dict[str, Column] = {}
     keys: list[Column] = []
     for col in columns:
         a = f"c{col.index}"
@@ -344,6 +348,7 @@ def _pass_two(
             first.get(f"{a}_counted") or first[f"{a}_approx"] <= ALL_VALUE_COUNTS_UP_TO
         ):
             grouped[f"{a}_values"] = col.sql
+            valued[f"{a}_values"] = col
         elif col.family == "boolean":
             aggs += boolean_counts_aggs(col)
         q = first.get(f"{a}_q")
@@ -376,7 +381,10 @@ def _pass_two(
         grouped = {}
     result = (_in_order(con, aggs) if rows <= IN_ORDER_ROWS else _aggregate(con, aggs)) \
         if aggs else {}
-    result |= {alias: _count_by(con, key) for alias, key in grouped.items()}
+    for alias, expression in grouped.items():
+        counted = valued.get(alias)
+        found = None if counted is None else reader.value_counts(counted)
+        result[alias] = _count_by(con, expression) if found is None else found
     result |= _moments(columns, first, centers, result)
     if "dups" not in result:
         unique = any(result[f"c{c.index}_distinct"] == rows for c in keys)

@@ -76,22 +76,26 @@ class Column:
 
 
 def pass_one(
-    columns: list[Column], *, text_shapes: bool = True, counted: frozenset[int] = frozenset()
+    columns: list[Column], *, text_shapes: bool = True, counted: frozenset[int] = frozenset(),
+    counts: bool = True,
 ) -> list[str]:
     """Aggregates that need nothing but the data: counts, ranges, lengths.
 
     quartile_aggs gives the quartiles (over every row, or over a sample of huge files);
     without text_shapes, text_shape_aggs gives the number shares (from a sample);
     moment_aggs gives the mean, spread and skew. Text columns in counted (by index) get only
-    their count: every value of theirs is counted apart, which gives the rest.
+    their count: every value of theirs is counted apart, which gives the rest. Without
+    counts, the row count, the rows with a missing value and each column's count are left
+    out (known from elsewhere).
     """
-    aggs = ["count(*) AS n_rows"]
-    if columns:
+    aggs = ["count(*) AS n_rows"] if counts else []
+    if columns and counts:
         nulls = " OR ".join(f"{col.sql} IS NULL" for col in columns)
         aggs.append(f"count_if({nulls}) AS rows_missing")
     for col in columns:
         c, a = col.sql, f"c{col.index}"
-        aggs.append(f"count({c}) AS {a}_count")
+        if counts:
+            aggs.append(f"count({c}) AS {a}_count")
         if col.index in counted:
             continue
         aggs.append(f"approx_count_distinct({c}) AS {a}_approx")
