@@ -248,15 +248,18 @@ class CsvReader:
         found["rows_missing"] = 0 if missing is None else int(pc.sum(missing).as_py())
         return found
 
-    def value_counts(self, col: Column) -> dict[Any, int] | None:
-        """How many rows hold each non-NULL value of col; None for rows in a DuckDB table.
+    def value_counts(self, col: Column, among: list[str] | None = None) -> dict[Any, int] | None:
+        """How many rows hold each non-NULL value of col (of those among, if given).
 
         Arrow hashes its strings in place, in half the time DuckDB takes to convert and group
-        them (0.14 against 0.27 CPU s for a 12M-row column).
+        them (0.14 against 0.27 CPU s for a 12M-row column). None for rows in a DuckDB table.
         """
         if self.rows is None:
             return None
-        found = pc.value_counts(self.rows.column(col.name))
+        values = self.rows.column(col.name)
+        if among is not None:
+            values = values.filter(pc.is_in(values, value_set=pa.array(among, values.type)))
+        found = pc.value_counts(values)
         return {value: int(n) for value, n in zip(found.field("values").to_pylist(),
                                                   found.field("counts").to_pylist(), strict=True)
                 if value is not None}
