@@ -215,6 +215,21 @@ def test_templates_mask_numbers_ids_ips_paths_and_uuids() -> None:
     assert row["example"].startswith("job 0")
 
 
+def test_a_template_lists_every_level_its_records_carry_in_name_order() -> None:
+    cycle = ["WARN", "DEBUG", "FATAL", "INFO", "TRACE", "ERROR", "WARN", "INFO"]
+    text = "".join(
+        f"2024-05-01 10:00:{i:02d} {level} worker: job {i} done\n" for i, level in enumerate(cycle)
+    ) + "2024-05-01 10:01:00 INFO cache: warmed\n"
+    report = _log(text)
+    levels = dict(zip(report.templates["template"], report.templates["levels"], strict=True))
+    assert levels["job <*> done"].tolist() == ["DEBUG", "ERROR", "FATAL", "INFO", "TRACE", "WARN"]
+    assert levels["warmed"].tolist() == ["INFO"]
+    # Top errors count only the records at WARN or above, and list only their levels.
+    top = report.top_errors.iloc[0]
+    assert (top["template"], top["count"]) == ("job <*> done", 4)
+    assert top["levels"].tolist() == ["ERROR", "FATAL", "WARN"]
+
+
 def test_templates_keep_different_events_apart_and_merge_variable_words() -> None:
     users = ["alice", "bob", "carol", "dave", "erin"]
     text = "".join(

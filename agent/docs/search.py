@@ -56,6 +56,9 @@ HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
         "left(o.doc, 200) ~* '(\\.\\. deprecated::|^\\s*deprecated|\\mis (now )?deprecated"
         "|\\mdiscouraged\\M)' AS deprecated")
 Heads = dict[int, Any]
+# A candidate's vector, decompressed once as it is materialized: each `ts_rank` of a stored
+# (TOASTed) vector decompresses it again, four to eight times per candidate.
+DETOASTED = "tsv || ''::tsvector AS tsv"
 
 
 @dataclass(frozen=True)
@@ -198,18 +201,19 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     # The two branches are disjoint, so no de-duplication (which compared vectors) is needed;
     # `+ 0` keeps the planner on the text index for a package's own search.
     others = "AND NOT source_id = ANY(:boosted)" if own_query else ""
-    own = (f"UNION ALL (SELECT id, source_id, tsv FROM doc_objects WHERE tsv @@ CAST(:own AS "
-           f"tsquery) AND source_id + 0 = ANY(:boosted) LIMIT {CANDIDATES})") if own_query else ""
+    own = (f"UNION ALL (SELECT id, source_id, {DETOASTED} FROM doc_objects "
+           f"WHERE tsv @@ CAST(:own AS tsquery) AND source_id + 0 = ANY(:boosted) "
+           f"LIMIT {CANDIDATES})") if own_query else ""
     boost = f"CASE WHEN source_id = ANY(:boosted) THEN {MENTION_BOOST} ELSE 1 END" \
         if boosted else "1"
     # Objects the question names (`chat_input`, `get`) compete whatever their text holds.
     matched = ("(source_id = ANY(:boosted) AND tsv @@ CAST(:own AS tsquery) OR "
                "NOT source_id = ANY(:boosted) AND tsv @@ CAST(:tsq AS tsquery))") if own_query \
         else "tsv @@ CAST(:tsq AS tsquery)"
-    named = (f"UNION ALL (SELECT id, source_id, tsv FROM doc_objects WHERE name = ANY(:names) "
-             f"{where} AND NOT {matched} LIMIT {NAMED})") if names else ""
+    named = (f"UNION ALL (SELECT id, source_id, {DETOASTED} FROM doc_objects "
+             f"WHERE name = ANY(:names) {where} AND NOT {matched} LIMIT {NAMED})") if names else ""
     sql = (
-        "WITH m AS MATERIALIZED ((SELECT id, source_id, tsv FROM doc_objects "
+        f"WITH m AS MATERIALIZED ((SELECT id, source_id, {DETOASTED} FROM doc_objects "
         f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} {others} LIMIT {CANDIDATES}) {own} "
         f"{named}), "
         f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ({cheap}) * {boost} DESC "

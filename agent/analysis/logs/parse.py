@@ -316,7 +316,8 @@ def assign_templates(records: pl.DataFrame, masks: pl.DataFrame) -> pl.DataFrame
     # Masking keeps words, so a level read from the words of each distinct masked message is
     # the level of every message behind it, for a fraction of the work.
     masked = masked.with_columns(infer_level(pl.col("masked")).alias("word_level"))
-    labels, templates = cluster_templates(masked["masked"].to_list(), masked["len"].to_list())
+    # The columns go in as they are: lists would make a Python object of every distinct message.
+    labels, templates = cluster_templates(masked["masked"], masked["len"])
     ids = masked.select("masked", "word_level", pl.Series("template_id", labels, dtype=pl.Int64))
     # mids run 0..n-1: once sorted, row i holds mid i, and a gather maps records to it.
     by_mid = masks.select("mid", "masked").join(ids, on="masked").sort("mid")
