@@ -314,13 +314,13 @@ class CsvReader:
         except csv.Error:
             return math.inf
         rows = rows[1:] or rows
-        # Text is measured in characters, scaled to the bytes per character of the head.
-        per_char = len(head) / max(len(text), 1)
-        per_row = 8 + len(columns) / 8 + sum(_arrow_width(c, rows, per_char) for c in columns)
+        # Characters are bytes in ASCII text; other text is encoded to be measured.
+        ascii_only = text.isascii()
+        per_row = 8 + len(columns) / 8 + sum(_arrow_width(c, rows, ascii_only) for c in columns)
         return size / max(len(head), 1) * max(len(rows), 1) * per_row / (1 << 20)
 
 
-def _arrow_width(col: Column, rows: list[list[str]], per_char: float) -> float:
+def _arrow_width(col: Column, rows: list[list[str]], ascii_only: bool) -> float:
     """Bytes a value of col takes in Arrow: its type's width, or text length plus an offset."""
     if col.duck_type in _FIXED_WIDTHS:
         return _FIXED_WIDTHS[col.duck_type]
@@ -328,8 +328,9 @@ def _arrow_width(col: Column, rows: list[list[str]], per_char: float) -> float:
         return 16
     if col.family in ("integer", "float", "temporal"):
         return 8
-    lengths = [len(row[col.index]) for row in rows if col.index < len(row)]
-    return 4 + (sum(lengths) * per_char / len(lengths) if lengths else 0)
+    lengths = [len(row[col.index] if ascii_only else row[col.index].encode())
+               for row in rows if col.index < len(row)]
+    return 4 + (sum(lengths) / len(lengths) if lengths else 0)
 
 
 def first_line(exc: BaseException | str) -> str:
