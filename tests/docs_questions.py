@@ -112,7 +112,7 @@ QUESTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("plot a line chart with plotly express", ("plotly.express.line",)),
 ]
 
-HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
+HELD_OUT_FIRST: list[tuple[str, tuple[str, ...]]] = [
     ("drop rows that have missing values in a pandas DataFrame", ("pandas.DataFrame.dropna",)),
     ("cache the result of an expensive function in streamlit", ("streamlit.cache_data",
                                                                 "streamlit.cache_resource")),
@@ -151,7 +151,9 @@ HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
     ("watch a folder for file system changes", ("watchdog.observers.Observer",)),
     ("match file paths against gitignore patterns", ("pathspec.GitIgnoreSpec",
                                                       "pathspec.PathSpec")),
-    # Written before any search was run on them, in a later round of ranking work.
+]
+# Written before any search was run on them, in a later round of ranking work.
+HELD_OUT_SECOND: list[tuple[str, tuple[str, ...]]] = [
     ("escape HTML special characters in a string", ("markupsafe.escape",)),
     ("get the user's cache directory on any operating system",
      ("platformdirs.user_cache_dir", "platformdirs.user_cache_path")),
@@ -183,6 +185,7 @@ HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
                                                     "polars.LazyFrame.join")),
     ("open a client session to make HTTP requests with aiohttp", ("aiohttp.ClientSession",)),
 ]
+HELD_OUT = HELD_OUT_FIRST + HELD_OUT_SECOND
 
 
 def answers(qualname: str, expected: tuple[str, ...]) -> bool:

@@ -349,13 +349,24 @@ def members_meta(obj: Any, views: Views) -> dict[str, Any]:
         dynamic = view.dynamic
     else:
         names = set(obj.members) | set(getattr(obj, "overloads", {}))
-        complete = not any(m.name == "*" for m in obj.members.values())  # unexpanded star
+        # An unexpanded star import, or names made at import through `globals()`
+        # (pyarrow.compute makes its functions so): the list is not all there is.
+        complete = not any(m.name == "*" for m in obj.members.values()) and \
+            not writes_globals(obj)
         dynamic = bool(names & DYNAMIC)
         # Names a lazy `__getattr__` provides are usually listed in `__all__`.
         names |= {str(e) for e in (obj.exports or ())}
     if len(names) > MEMBER_NAMES:
         return {**meta, "complete": False, "dynamic": dynamic}
     return {**meta, "members": sorted(names), "complete": complete, "dynamic": dynamic}
+
+
+def writes_globals(module: Any) -> bool:
+    """True when a module's source calls `globals()`: it may add names as it runs."""
+    try:
+        return any("globals()" in line for line in module.lines)
+    except Exception:  # noqa: BLE001 - no source to read (a namespace package)
+        return False
 
 
 @functools.lru_cache(maxsize=4096)

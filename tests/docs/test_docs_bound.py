@@ -127,3 +127,29 @@ def test_a_name_the_init_assigns_over_its_own_submodule_is_the_assigned_object(
     assert (table.kind, table.doc) == ("function", "Write text on the page.")
     assert records["shadowpkg.table.cells.cell"].doc == "Format one cell."
     assert records["shadowpkg.plain"].kind == "module"
+
+
+def test_a_module_that_makes_names_through_globals_has_no_complete_member_list(
+        tmp_path: Path) -> None:
+    # pyarrow.compute defines its functions in a loop at import: `g = globals(); g[name] = f`.
+    package = tmp_path / "dynpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        '"""Static."""\n\n\ndef fixed() -> None:\n    """Here."""\n')
+    (package / "made.py").write_text(textwrap.dedent('''
+        """Functions made at import."""
+
+
+        def _make(name):
+            def function():
+                return name
+            return function
+
+
+        g = globals()
+        for _name in ("sum", "value_counts"):
+            g[_name] = _make(_name)
+    '''))
+    records = {r.qualname: r for r in extract_package("dynpkg", [tmp_path]).records}
+    assert records["dynpkg.made"].meta["complete"] is False
+    assert records["dynpkg"].meta["complete"] is True
