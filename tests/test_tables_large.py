@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from agent.analysis.tables import profile_csv
+from agent.analysis.tables.load import CsvReader, connect, sniff_dialect
 
 ROWS = 1_200_000
 
@@ -147,3 +149,25 @@ def test_moments_of_a_file_of_many_batches_are_the_same_on_every_run() -> None:
     first = profile_csv(data).columns
     second = profile_csv(data).columns
     pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [b"%d,%d,%d", b"%d,word %d and more words,2024-01-%02d", b"%d,\xc3\xa9t\xc3\xa9 %d,%d.5"],
+    ids=["short numbers", "text and dates", "accented text"],
+)
+def test_the_arrow_size_estimate_follows_the_rows_actually_held(
+    tmp_path: Path, row: bytes
+) -> None:
+    # The estimate decides between memory and a table that can spill: short numbers take
+    # several times their text size as Arrow, text about its own size.
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"a,b,c\n" + b"".join(
+        row % (i % 10, i % 1000, 1 + i % 28) + b"\n" for i in range(300_000)))
+    con = connect(tmp_path)
+    reader = CsvReader(path, sniff_dialect(con, path))
+    columns, _ = reader.describe(con)
+    estimate = reader.arrow_estimate_mb(columns)
+    reader.load(con, columns)
+    assert reader.rows is not None
+    assert reader.rows.nbytes / (1 << 20) <= estimate < 1.5 * reader.rows.nbytes / (1 << 20)

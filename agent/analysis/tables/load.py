@@ -248,15 +248,18 @@ class CsvReader:
         found["rows_missing"] = 0 if missing is None else int(pc.sum(missing).as_py())
         return found
 
-    def value_counts(self, col: Column) -> dict[Any, int] | None:
-        """How many rows hold each non-NULL value of col; None for rows in a DuckDB table.
+    def value_counts(self, col: Column, among: list[str] | None = None) -> dict[Any, int] | None:
+        """How many rows hold each non-NULL value of col (of those among, if given).
 
         Arrow hashes its strings in place, in half the time DuckDB takes to convert and group
-        them (0.14 against 0.27 CPU s for a 12M-row column).
+        them (0.14 against 0.27 CPU s for a 12M-row column). None for rows in a DuckDB table.
         """
         if self.rows is None:
             return None
-        found = pc.value_counts(self.rows.column(col.name))
+        values = self.rows.column(col.name)
+        if among is not None:
+            values = values.filter(pc.is_in(values, value_set=pa.array(among, values.type)))
+        found = pc.value_counts(values)
         return {value: int(n) for value, n in zip(found.field("values").to_pylist(),
                                                   found.field("counts").to_pylist(), strict=True)
                 if value is not None}
@@ -311,13 +314,13 @@ class CsvReader:
         except csv.Error:
             return math.inf
         rows = rows[1:] or rows
-        # Text is measured in characters, scaled to the bytes per character of the head.
-        per_char = len(head) / max(len(text), 1)
-        per_row = 8 + len(columns) / 8 + sum(_arrow_width(c, rows, per_char) for c in columns)
+        # Characters are bytes in ASCII text; other text is encoded to be measured.
+        ascii_only = text.isascii()
+        per_row = 8 + len(columns) / 8 + sum(_arrow_width(c, rows, ascii_only) for c in columns)
         return size / max(len(head), 1) * max(len(rows), 1) * per_row / (1 << 20)
 
 
-def _arrow_width(col: Column, rows: list[list[str]], per_char: float) -> float:
+def _arrow_width(col: Column, rows: list[list[str]], ascii_only: bool) -> float:
     """Bytes a value of col takes in Arrow: its type's width, or text length plus an offset."""
     if col.duck_type in _FIXED_WIDTHS:
         return _FIXED_WIDTHS[col.duck_type]
@@ -325,8 +328,9 @@ def _arrow_width(col: Column, rows: list[list[str]], per_char: float) -> float:
         return 16
     if col.family in ("integer", "float", "temporal"):
         return 8
-    lengths = [len(row[col.index]) for row in rows if col.index < len(row)]
-    return 4 + (sum(lengths) * per_char / len(lengths) if lengths else 0)
+    lengths = [len(row[col.index] if ascii_only else row[col.index].encode())
+               for row in rows if col.index < len(row)]
+    return 4 + (sum(lengths) / len(lengths) if lengths else 0)
 
 
 def first_line(exc: BaseException | str) -> str:

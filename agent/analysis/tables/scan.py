@@ -143,7 +143,7 @@ def scan(
     progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit), reader)
     _counted_text(columns, first, second)
-    _top_values(con, columns, first, second, sample_table)
+    _top_values(con, columns, first, second, sample_table, reader)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
                 bad_count, warnings, sample_table, exact, reader.row_key)
 
@@ -218,6 +218,7 @@ def _top_values(
     first: dict[str, Any],
     second: dict[str, Any],
     sample: str | None,
+    reader: CsvReader,
 ) -> None:
     """The most frequent values of each text column, with exact counts over every row.
 
@@ -241,7 +242,8 @@ def _top_values(
         if sample is None or not top:
             second[f"{a}_top_counts"] = dict(top)
         else:
-            second[f"{a}_top_counts"] = dict(
+            counted = reader.value_counts(col, among=first[f"{a}_top"])
+            second[f"{a}_top_counts"] = counted if counted is not None else dict(
                 con.execute(counts_of_sql(col, first[f"{a}_top"], TABLE)).fetchall())
 
 
