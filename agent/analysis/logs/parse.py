@@ -312,15 +312,17 @@ def label_messages(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def assign_templates(records: pl.DataFrame, masks: pl.DataFrame) -> pl.DataFrame:
     """Cluster the distinct masked forms; give each record its template id and word level."""
-    masked = masks.group_by("masked").agg(pl.col("len").sum()).sort("masked")
+    # Each distinct form keeps the ids (mids) of the chunks' forms behind it: the labels reach
+    # every mid by exploding them, not by joining all the forms' text again.
+    masked = masks.group_by("masked").agg(pl.col("len").sum(), pl.col("mid")).sort("masked")
     # Masking keeps words, so a level read from the words of each distinct masked message is
     # the level of every message behind it, for a fraction of the work.
     masked = masked.with_columns(infer_level(pl.col("masked")).alias("word_level"))
     # The columns go in as they are: lists would make a Python object of every distinct message.
     labels, templates = cluster_templates(masked["masked"], masked["len"])
-    ids = masked.select("masked", "word_level", pl.Series("template_id", labels, dtype=pl.Int64))
+    ids = pl.Series("template_id", labels, dtype=pl.Int64)
     # mids run 0..n-1: once sorted, row i holds mid i, and a gather maps records to it.
-    by_mid = masks.select("mid", "masked").join(ids, on="masked").sort("mid")
+    by_mid = masked.select("mid", ids, "word_level").explode("mid").sort("mid")
     table = pl.Series("template", templates, dtype=pl.String)
     mids = records["mid"]
     return records.drop("mid").with_columns(
