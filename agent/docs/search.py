@@ -46,6 +46,7 @@ ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts le
 # Objects kept for old code: documented as deprecated, or under a legacy namespace.
 DEPRECATED = 0.6
 LEGACY_PARTS = frozenset({"v1", "compat", "legacy", "deprecated"})
+MEMBERS = frozenset({"method", "function", "attribute", "property"})
 REEXPORTED = 0.75  # another package's object under this one's name (litellm.Field)
 
 
@@ -295,7 +296,7 @@ def name_scores(session: Session, query: str, sources: list[int] | None,
         bonus[row.id] = max(bonus.get(row.id, 0.0), value)
     said = names.question_words(query)
     for row in heads.values():
-        value = member_bonus(row, wanted, said)
+        value = said_bonus(row, wanted, said)
         if value and boosted and row.source_id not in boosted:
             value /= 2
         if value > bonus.get(row.id, 0.0):
@@ -303,18 +304,21 @@ def name_scores(session: Session, query: str, sources: list[int] | None,
     return bonus
 
 
-def member_bonus(row: Any, wanted: dict[str, str], said: set[str]) -> float:
-    """The bonus of a class the question names for its member that does what the question
-    says: "sort a DataFrame by its values" names `DataFrame.sort_values` as surely as
-    `DataFrame` (the class is where to look, the member what to call)."""
+def said_bonus(row: Any, wanted: dict[str, str], said: set[str]) -> float:
+    """A bonus for an object whose name is made of words the question says, apart or in
+    another order ("raise ... if the status" -> `raise_for_status`), the more so as a
+    member of a class the question names: "sort a DataFrame by its values" names
+    `DataFrame.sort_values` as surely as `DataFrame` (the class is where to look, the
+    member what to call)."""
     parts = row.qualname.split(".")
-    if len(parts) < 3 or row.kind not in ("method", "function", "attribute", "property"):
-        return 0.0
-    kind = wanted.get(parts[-2].lower())
     own = names.identifier_words(parts[-1]) - names.QUESTION_WORDS
-    if kind not in ("joined", "word") or not own or not own <= said:
+    if not own or not own <= said:
         return 0.0
-    return JOINED_BONUS if kind == "joined" else WORD_BONUS
+    value = ADJACENT_BONUS if len(own) > 1 else 0.0
+    kind = wanted.get(parts[-2].lower()) if len(parts) > 2 and row.kind in MEMBERS else None
+    if kind in ("joined", "word"):
+        value += JOINED_BONUS if kind == "joined" else WORD_BONUS
+    return value
 
 
 def search_docs(session: Session, query: str, *, k: int = 5, package: str | None = None,
