@@ -3,13 +3,16 @@
 Two mixes: the LogHub dev files repeated (few templates), and a synthetic mix of many header
 styles carrying tens of thousands of distinct messages (bench/distinct_mix.py). Name one
 (`dev`, `distinct`) to run only that. Wall time depends on the machine's load; the CPU seconds
-(user + sys of the child, all threads) are the steadier figure on a busy machine.
+(user + sys of the child, all threads) are the steadier figure on a busy machine. `--repeat N`
+runs analyze_log N times (each in a fresh child) and prints the median run by CPU seconds, with
+the spread: a change smaller than the spread is not measured.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -83,15 +86,22 @@ def main() -> None:
             ROOT / "bench" / ".data" / "distinct_100mb.log", TARGET_BYTES
         ),
     }
-    for name in sys.argv[1:] or list(mixes):
-        compare(mixes[name]())
+    args = sys.argv[1:]
+    repeat = 1
+    if "--repeat" in args:
+        at = args.index("--repeat")
+        repeat = int(args[at + 1])
+        del args[at : at + 2]
+    for name in args or list(mixes):
+        compare(mixes[name](), repeat)
 
 
-def compare(path: Path) -> None:
+def compare(path: Path, repeat: int = 1) -> None:
     """Print size, load, our time/throughput/RSS, drain3's, and the ratios."""
     megabytes = path.stat().st_size / 1e6
     load_before = os.getloadavg()[0]
-    ours = run_child(OURS, path)
+    runs = sorted((run_child(OURS, path) for _ in range(repeat)), key=lambda run: run["cpu"])
+    ours = runs[len(runs) // 2]
     drain = run_child(DRAIN, path)
     ours_rate = megabytes / ours["seconds"]
     drain_rate = megabytes / drain["seconds"]
@@ -104,6 +114,13 @@ def compare(path: Path) -> None:
         f"peak RSS {ours['rss'] / 1e6:.0f} MB  "
         f"{ours['records']:,} records  {ours['templates']:,} templates"
     )
+    if repeat > 1:
+        cpus = [run["cpu"] for run in runs]
+        walls = sorted(run["seconds"] for run in runs)
+        print(
+            f"            median of {repeat} runs by CPU; cpu {cpus[0]:.2f}–{cpus[-1]:.2f} s "
+            f"(stdev {statistics.stdev(cpus):.2f}), wall {walls[0]:.2f}–{walls[-1]:.2f} s"
+        )
     print(
         f"drain3      {drain['seconds']:.2f} s  {drain_rate:.1f} MB/s  cpu {drain['cpu']:.2f} s  "
         f"peak RSS {drain['rss'] / 1e6:.0f} MB  {drain['templates']:,} templates"

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from agent.analysis.tables import profile_csv
+from agent.analysis.tables.held import estimate_mb
 from agent.analysis.tables.load import CsvReader, connect, sniff_dialect
 
 ROWS = 1_200_000
@@ -165,9 +166,10 @@ def test_the_arrow_size_estimate_follows_the_rows_actually_held(
     path.write_bytes(b"a,b,c\n" + b"".join(
         row % (i % 10, i % 1000, 1 + i % 28) + b"\n" for i in range(300_000)))
     con = connect(tmp_path)
-    reader = CsvReader(path, sniff_dialect(con, path))
+    dialect = sniff_dialect(con, path)
+    reader = CsvReader(path, dialect)
     columns, _ = reader.describe(con)
-    estimate = reader.arrow_estimate_mb(columns)
+    estimate = estimate_mb(path, dialect.delimiter, dialect.escape, columns)
     reader.load(con, columns)
     assert reader.rows is not None
     assert reader.rows.nbytes / (1 << 20) <= estimate < 1.5 * reader.rows.nbytes / (1 << 20)
