@@ -1,10 +1,11 @@
 """Save, or compare, what analyze_log returns on the shared logs: a guard for speed work.
 
-`save DIR` writes, for every LogHub dev file, every lnav-format file and the 40 MB slices of the
-bench mixes (bench/.data/*_40mb.log, when present), the records (line, timestamp, level,
-level_inferred, component, message), the template partition (each record's template numbered by
-its first record, and the template text), the top errors, the timeline, the stack traces, the
-format and the warnings. `compare OLD NEW` names every input whose output differs.
+`save DIR` writes, for every LogHub dev file, every lnav-format file and the first 40 MB of each
+bench mix that bench_logs built (bench/.data/*_100mb.log, cut here at a line break), the records
+(line, timestamp, level, level_inferred, component, message), the template partition (each
+record's template numbered by its first record, and the template text), the top errors, the
+timeline, the stack traces, the format and the warnings. `compare OLD NEW` names every input
+whose output differs.
 """
 
 from __future__ import annotations
@@ -20,22 +21,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from agent.analysis.logs import LogAnalysisError, analyze_log  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = (
-    sorted(Path("/work/shared/data/loghub-dev").glob("*/*_2k.log"))
-    + sorted(
-        p
-        for p in Path("/work/shared/data/log-formats").iterdir()
-        if p.name.startswith("logfile_")
-    )
-    + sorted((ROOT / "bench" / ".data").glob("*_40mb.log"))
-)
+DATA = ROOT / "bench" / ".data"
+SLICE_BYTES = 40_000_000
 PARTS = ("records", "templates", "top_errors", "timeline", "stack_traces")
+
+
+def inputs() -> list[Path]:
+    """The shared logs, then a 40 MB slice of each bench mix (made once, from its start)."""
+    for mix in sorted(DATA.glob("*_100mb.log")):
+        part = DATA / mix.name.replace("_100mb", "_40mb")
+        if not part.exists():
+            with mix.open("rb") as source:
+                head = source.read(SLICE_BYTES)
+            part.write_bytes(head[: head.rfind(b"\n") + 1])
+    return (
+        sorted(Path("/work/shared/data/loghub-dev").glob("*/*_2k.log"))
+        + sorted(
+            p
+            for p in Path("/work/shared/data/log-formats").iterdir()
+            if p.name.startswith("logfile_")
+        )
+        + sorted(DATA.glob("*_40mb.log"))
+    )
 
 
 def save(folder: Path) -> None:
     """Analyse every input and write its parts as parquet, its digest as JSON."""
     folder.mkdir(parents=True, exist_ok=True)
-    for path in INPUTS:
+    for path in inputs():
         try:
             report = analyze_log(path)
         except LogAnalysisError as exc:
@@ -75,7 +88,8 @@ def save(folder: Path) -> None:
 def compare(old: Path, new: Path) -> int:
     """Print each input whose saved output differs; return how many differ."""
     differing = 0
-    for path in INPUTS:
+    paths = inputs()
+    for path in paths:
         name = path.name
         diffs = []
         if (old / f"{name}.json").read_text() != (new / f"{name}.json").read_text():
@@ -88,7 +102,7 @@ def compare(old: Path, new: Path) -> int:
         if diffs:
             differing += 1
             print(f"DIFFERS {name}: {', '.join(diffs)}")
-    print(f"{len(INPUTS) - differing} of {len(INPUTS)} inputs identical")
+    print(f"{len(paths) - differing} of {len(paths)} inputs identical")
     return differing
 
 

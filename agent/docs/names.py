@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 import threading
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from agent.docs.indexer import normal
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+IDENTIFIER_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 CAMEL_INSIDE = re.compile(r"[a-z][A-Z]")
 # Words too common in questions to be taken as a name on their own.
 QUESTION_WORDS = frozenset([
@@ -43,16 +45,36 @@ def wanted_names(query: str) -> dict[str, str]:
         if "_" in word.strip("_") or CAMEL_INSIDE.search(word):
             found.setdefault(word.lower(), "joined")
     lowered = [w.lower() for w in plain]
-    content = [w for w in lowered if w not in QUESTION_WORDS]
+    # A common word in capitals is a term, not part of the phrasing: "an HTTP GET request",
+    # "a SELECT with a WHERE clause".
+    # Spelled so on purpose, they name what they say as surely as an identifier does; a
+    # Python keyword names its spelling with a trailing underscore (`not_`, `and_`).
+    named = {w.lower() for w in plain if len(w) >= 2 and w.isupper()} & QUESTION_WORDS
+    for word in named:
+        found.setdefault(word, "joined")
+        if keyword.iskeyword(word):
+            found.setdefault(f"{word}_", "joined")
+    content = [w for w in lowered if w not in QUESTION_WORDS or w in named]
     for a, b in zip(content, content[1:], strict=False):
         found.setdefault(f"{a}_{b}", "adjacent")
         found.setdefault(f"{a}{b}", "adjacent")
     for word in lowered:
-        if len(word) >= 3 and word not in QUESTION_WORDS:
+        if len(word) >= 3 and (word not in QUESTION_WORDS or word in named):
             found.setdefault(word, "word")
             if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
                 found.setdefault(word[:-1], "word")  # "blueprints" names `Blueprint`
     return found
+
+
+def identifier_words(name: str) -> set[str]:
+    """The lower-cased words of an identifier (`sort_values`, `raiseForStatus`)."""
+    return {w.lower() for w in IDENTIFIER_PART.findall(name)}
+
+
+def question_words(query: str) -> set[str]:
+    """The query's lower-cased words and their singulars (`values` -> value)."""
+    said = {w.lower() for w in IDENTIFIER_PART.findall(query)}
+    return said | {w[:-1] for w in said if len(w) > 3 and w.endswith("s")}
 
 
 @dataclass

@@ -30,6 +30,7 @@ COMMON_SHARE = 0.05
 MIN_LOOKED_UP = 2  # terms a candidate query uses however common they are
 CANDIDATES = 4000  # the most read, should terms be far from independent
 NAMED = 300  # objects whose name the question spells, scored even without a text match
+NAMED_BONUSES = 400  # objects the name bonuses go to
 PREFILTER = 300
 PRE_TERMS = 4
 POOL = 200
@@ -45,9 +46,14 @@ ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts le
 # Objects kept for old code: documented as deprecated, or under a legacy namespace.
 DEPRECATED = 0.6
 LEGACY_PARTS = frozenset({"v1", "compat", "legacy", "deprecated"})
+MEMBERS = frozenset({"method", "function", "attribute", "property"})
 REEXPORTED = 0.75  # another package's object under this one's name (litellm.Field)
 
 
+# Of many objects with one name, the API is the shallow, public one (`requests.get`, not a
+# vendored `_internal.cache.Cache.get`): those are the ones a name lookup keeps.
+CANONICAL_FIRST = ("strpos(qualname, '._') > 0, "
+                   "length(qualname) - length(replace(qualname, '.', '')), qualname")
 # What ranking reads of an object besides its score: enough to apply priors and
 # tell two paths to one object apart, without its text (only its first lines).
 HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
@@ -157,7 +163,8 @@ def quote(lexeme: str) -> str:
 
 def text_scores(session: Session, terms: list[str], sources: list[int] | None,
                 boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
-                alternative: frozenset[str] = frozenset(), names: list[str] | None = None,
+                alternative: frozenset[str] = frozenset(),
+                names: dict[str, float] | None = None,
                 heads: Heads | None = None, sizes: dict[str, int | None] | None = None
                 ) -> dict[int, float]:
     """BM25 scores of the best candidates, by object id (their `HEAD` columns go to `heads`).
@@ -201,7 +208,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     # The two branches are disjoint, so no de-duplication (which compared vectors) is needed;
     # `+ 0` keeps the planner on the text index for a package's own search.
     others = "AND NOT source_id = ANY(:boosted)" if own_query else ""
-    own = (f"UNION ALL (SELECT id, source_id, {DETOASTED} FROM doc_objects "
+    own = (f"UNION ALL (SELECT id, source_id, name, {DETOASTED} FROM doc_objects "
            f"WHERE tsv @@ CAST(:own AS tsquery) AND source_id + 0 = ANY(:boosted) "
            f"LIMIT {CANDIDATES})") if own_query else ""
     boost = f"CASE WHEN source_id = ANY(:boosted) THEN {MENTION_BOOST} ELSE 1 END" \
@@ -210,40 +217,71 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     matched = ("(source_id = ANY(:boosted) AND tsv @@ CAST(:own AS tsquery) OR "
                "NOT source_id = ANY(:boosted) AND tsv @@ CAST(:tsq AS tsquery))") if own_query \
         else "tsv @@ CAST(:tsq AS tsquery)"
-    named = (f"UNION ALL (SELECT id, source_id, {DETOASTED} FROM doc_objects "
-             f"WHERE name = ANY(:names) {where} AND NOT {matched} LIMIT {NAMED})") if names else ""
+    first = "source_id = ANY(:boosted) DESC, " if boosted else ""
+    named = (f"UNION ALL (SELECT id, source_id, name, {DETOASTED} FROM doc_objects "
+             f"WHERE name = ANY(:names) {where} AND NOT {matched} "
+             f"ORDER BY {first}{CANONICAL_FIRST} LIMIT {NAMED})") if names else ""
+    # The cuts to `PREFILTER` and `POOL` rank as the final score will: the text score
+    # scaled to the best one's plus the bonus of the name the question spells, so an
+    # object it names (`GET` -> `requests.get`) is not cut for the length of its doc.
+    named_bonus = ("coalesce((CAST(:bonuses AS real[]))"
+                   "[array_position(CAST(:names AS text[]), name)], 0)") if names else "0"
+
+    def with_bonus(value: str) -> str:
+        return f"{value} / NULLIF(max({value}) OVER (), 0) + {named_bonus}" if names else value
+
     sql = (
-        f"WITH m AS MATERIALIZED ((SELECT id, source_id, {DETOASTED} FROM doc_objects "
+        f"WITH m AS MATERIALIZED ((SELECT id, source_id, name, {DETOASTED} FROM doc_objects "
         f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} {others} LIMIT {CANDIDATES}) {own} "
         f"{named}), "
-        f"c AS (SELECT id, source_id, tsv FROM m ORDER BY ({cheap}) * {boost} DESC "
+        f"pre AS (SELECT id, source_id, name, tsv, ({cheap}) * {boost} AS pre FROM m), "
+        f"c AS (SELECT id, source_id, name, tsv FROM pre ORDER BY {with_bonus('pre')} DESC "
         f"LIMIT {PREFILTER}), "
         # Materialized: each rank is computed (and the vector read) once per row, not once
         # per mention in the score.
-        f"r AS MATERIALIZED (SELECT id, source_id, length(tsv) AS len, {ranks} FROM c), "
-        f"p AS (SELECT id, ({score}) * {boost} AS score FROM r ORDER BY score DESC "
+        f"r AS MATERIALIZED (SELECT id, source_id, name, length(tsv) AS len, {ranks} FROM c), "
+        f"s AS (SELECT id, name, ({score}) * {boost} AS score FROM r), "
+        f"p AS (SELECT id, score FROM s ORDER BY {with_bonus('score')} DESC "
         f"LIMIT {POOL}) SELECT p.score, {HEAD} FROM p JOIN doc_objects o ON o.id = p.id"
     )
     params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS,
-                              "sources": sources, "boosted": boosted, "names": names}
+                              "sources": sources, "boosted": boosted,
+                              "names": list(names or ()), "bonuses": list((names or {}).values())}
     rows = session.execute(text(sql), params).all()
     heads.update((row.id, row) for row in rows)
     return {row.id: float(row.score) for row in rows}
 
 
+def least_bonuses(query: str) -> dict[str, float]:
+    """The names the query spells, each with the least bonus `name_scores` gives it."""
+    least = {"dotted": JOINED_BONUS, "joined": JOINED_BONUS, "adjacent": ADJACENT_BONUS}
+    return {name: least.get(kind, WORD_BONUS) for name, kind in names.wanted_names(query).items()}
+
+
 def name_scores(session: Session, query: str, sources: list[int] | None,
                 boosted: list[int] | None = None, heads: Heads | None = None
                 ) -> dict[int, float]:
-    """Bonuses for objects the query names: `DataFrame.merge`, `chat_input`, `merge`."""
+    """Bonuses for objects the query names: `DataFrame.merge`, `chat_input`, `merge`.
+
+    Those among `heads` (the text search's pool, which takes in named objects) get theirs;
+    an identifier the query spells out is also looked up on its own, shallow public
+    paths first, so it competes whatever its text holds.
+    """
     wanted = names.wanted_names(query)
     if not wanted:
         return {}
-    where = "AND source_id = ANY(:sources)" if sources else ""
-    rows = session.execute(text(
-        f"SELECT {HEAD} FROM doc_objects o WHERE name = ANY(:names) {where} LIMIT 400"),
-        {"names": list(wanted), "sources": sources}).all()
-    if heads is not None:
-        heads.update((row.id, row) for row in rows)
+    heads = {} if heads is None else heads
+    rows = [row for row in heads.values() if row.name in wanted]
+    spelled = [name for name, kind in wanted.items() if kind in ("dotted", "joined")]
+    if spelled:
+        where = "AND source_id = ANY(:sources)" if sources else ""
+        first = "source_id = ANY(:boosted) DESC, " if boosted else ""
+        looked_up = session.execute(text(
+            f"SELECT {HEAD} FROM doc_objects o WHERE name = ANY(:names) {where} "
+            f"ORDER BY {first}{CANONICAL_FIRST} LIMIT {NAMED_BONUSES}"),
+            {"names": spelled, "sources": sources, "boosted": boosted}).all()
+        heads.update((row.id, row) for row in looked_up if row.id not in heads)
+        rows += looked_up
     bonus: dict[int, float] = {}
     for row in rows:
         kind = wanted[row.name]
@@ -256,7 +294,31 @@ def name_scores(session: Session, query: str, sources: list[int] | None,
         if boosted and row.source_id not in boosted:
             value /= 2
         bonus[row.id] = max(bonus.get(row.id, 0.0), value)
+    said = names.question_words(query)
+    for row in heads.values():
+        value = said_bonus(row, wanted, said)
+        if value and boosted and row.source_id not in boosted:
+            value /= 2
+        if value > bonus.get(row.id, 0.0):
+            bonus[row.id] = value
     return bonus
+
+
+def said_bonus(row: Any, wanted: dict[str, str], said: set[str]) -> float:
+    """A bonus for an object whose name is made of words the question says, apart or in
+    another order ("raise ... if the status" -> `raise_for_status`), the more so as a
+    member of a class the question names: "sort a DataFrame by its values" names
+    `DataFrame.sort_values` as surely as `DataFrame` (the class is where to look, the
+    member what to call)."""
+    parts = row.qualname.split(".")
+    own = names.identifier_words(parts[-1]) - names.QUESTION_WORDS
+    if not own or not own <= said:
+        return 0.0
+    value = ADJACENT_BONUS if len(own) > 1 else 0.0
+    kind = wanted.get(parts[-2].lower()) if len(parts) > 2 and row.kind in MEMBERS else None
+    if kind in ("joined", "word"):
+        value += JOINED_BONUS if kind == "joined" else WORD_BONUS
+    return value
 
 
 def search_docs(session: Session, query: str, *, k: int = 5, package: str | None = None,
@@ -278,7 +340,7 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
             return []
         heads: Heads = {}
         scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative),
-                                     names=list(names.wanted_names(query)), heads=heads,
+                                     names=least_bonuses(query), heads=heads,
                                      sizes={"sources": catalog.size(sources)}),
                          name_scores(session, query, sources, heads=heads))
         return finish(session, query, scored, k, embedder, sources, heads)
@@ -286,10 +348,10 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
     boosted = [s for p in mentioned for s in catalog.sources_of(p)] or None
     skip = frozenset(catalog.mention_lexemes(mentioned))
     heads = {}
-    bonus = name_scores(session, query, None, boosted, heads)
     scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative),
-                                 list(names.wanted_names(query)), heads,
-                                 {"boosted": catalog.size(boosted)}), bonus)
+                                 least_bonuses(query), heads,
+                                 {"boosted": catalog.size(boosted)}),
+                     name_scores(session, query, None, boosted, heads))
     return finish(session, query, scored, k, embedder, None, heads)
 
 

@@ -47,6 +47,9 @@ for group in SYNONYMS:
 # Verbs whose -er noun is not the object doing it ("use" -> user), and question words.
 NOT_AGENTS = frozenset({"user", "under", "other", "after", "over", "order", "number", "water",
                         "ever", "never", "layer", "paper", "offer", "enter", "power"})
+# Words of four letters or more that are no verbs: "with" would bring `wither`.
+NOT_VERBS = frozenset({"with", "from", "into", "onto", "upon", "over", "than", "then", "when",
+                       "what", "that", "this", "each", "some", "your", "their", "there"})
 AGENT_SUFFIXES = ("ate", "ute", "ect")  # validate -> validator, execute -> executor
 VOWELS = frozenset("aeiou")
 
@@ -55,7 +58,8 @@ def agent_nouns(word: str) -> list[str]:
     """The names of what does `word`: sign -> signer, parse -> parser, validate -> validator,
     format -> formatter (whichever exist in the index count)."""
     word = word.lower()
-    if len(word) < 4 or not word.isalpha() or word.endswith(("er", "or", "ing", "ed", "s", "y")):
+    if len(word) < 4 or not word.isalpha() or word in NOT_VERBS \
+            or word.endswith(("er", "or", "ing", "ed", "s", "y")):
         return []
     forms = [word + "r" if word.endswith("e") else word + "er"]
     if word.endswith(AGENT_SUFFIXES):
