@@ -215,6 +215,24 @@ class CsvReader:
         con.execute(f"SET memory_limit = "
                     f"'{max(MIN_QUERY_MEMORY_MB, DUCKDB_MEMORY_MB - held_mb)}MB'")
 
+    def second_connection(
+        self, con: duckdb.DuckDBPyConnection
+    ) -> Callable[[], duckdb.DuckDBPyConnection] | None:
+        """A maker of a second connection to con's database that sees the held rows.
+
+        None when the rows sit in a DuckDB table: a temporary table is seen by its own
+        connection only, and DuckDB scans its own tables on every thread anyway.
+        """
+        rows = self.rows
+        if rows is None:
+            return None
+
+        def make() -> duckdb.DuckDBPyConnection:
+            second = con.cursor()
+            second.register(TABLE, rows)
+            return second
+        return make
+
     def counts(self, columns: list[Column]) -> dict[str, int] | None:
         """Pass one's row, missing-row and value counts from rows held as Arrow, else None."""
         return None if self.rows is None else held.counts(self.rows, columns)

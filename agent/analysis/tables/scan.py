@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from agent.analysis.tables.load import TABLE, CsvReader, first_line
+from agent.analysis.tables.parallel import pool
 from agent.analysis.tables.sql import (
     ALL_VALUE_COUNTS_UP_TO,
     TOP_VALUES,
@@ -120,11 +122,11 @@ def scan(
         reader.copy_rows(con, SAMPLE_TABLE, _names(columns),
                          lambda rank: _drawn(rows, SAMPLE_ROWS, rank))
     exact = rows <= EXACT_QUANTILE_ROWS
-    first = _first_pass(con, columns, exact, sample_table, reader.counts(columns))
+    first = _first_pass(con, columns, exact, sample_table, reader)
     if infinite := _numbers_with_infinity(columns, first, sampled=sample_table is not None):
         reader.double_columns |= infinite
         columns = reader.load(con, columns)
-        first = _first_pass(con, columns, exact, sample_table, reader.counts(columns))
+        first = _first_pass(con, columns, exact, sample_table, reader)
     bad_lines, bad_count = _bad_lines(con, reader.path)
     bins = {
         col.index: b
@@ -150,18 +152,29 @@ def scan(
 
 def _first_pass(
     con: duckdb.DuckDBPyConnection, columns: list[Column], exact: bool, sample: str | None,
-    counts: dict[str, int] | None,
+    reader: CsvReader,
 ) -> dict[str, Any]:
     """Pass one over every row; quartiles and text shapes from the sample when there is one.
 
     Text columns with few values in the sample are left to pass two, which counts each of
     their values (first[a_counted] is True): distinct counts and lengths follow from those.
-    Counts of rows and values already known (counts) are not taken again.
+    Counts of rows and values already known (from rows held as Arrow) are not taken again;
+    then the columns' aggregates are split in two queries run at once.
     """
     counted = _few_valued(con, columns, sample) if sample else frozenset()
-    aggs = pass_one(columns, text_shapes=sample is None, counted=counted,
-                    counts=counts is None) + (quartile_aggs(columns) if exact else [])
-    first = dict(counts or {}) | (_aggregate(con, aggs) if aggs else {})
+    counts = reader.counts(columns)
+    # Row counts span every column: they keep the aggregates in one query.
+    groups = [columns] if counts is None else _halves(columns)
+    jobs = {}
+    for number, group in enumerate(groups):
+        aggs = pass_one(group, text_shapes=sample is None, counted=counted,
+                        counts=counts is None) + (quartile_aggs(group) if exact else [])
+        if aggs:
+            jobs[str(number)] = partial(_aggregate, aggs=aggs)
+    first = dict(counts or {})
+    with pool(con, reader.second_connection(con)) as run:
+        for found in run(jobs).values():
+            first |= found
     first |= {f"c{index}_counted": True for index in counted}
     if sample is None:
         return first
@@ -171,6 +184,22 @@ def _first_pass(
     if aggs:
         first |= _aggregate(con, aggs, table=sample)
     return first
+
+
+def _halves(columns: list[Column]) -> list[list[Column]]:
+    """columns in two groups of about equal cost, each in file order.
+
+    Text costs most to scan (hashing, lengths, conversion), times next; heaviest first,
+    each column goes to the lighter group.
+    """
+    weight = {"string": 4, "temporal": 2}
+    groups: tuple[list[Column], list[Column]] = ([], [])
+    loads = [0, 0]
+    for col in sorted(columns, key=lambda c: -weight.get(c.family, 1)):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        groups[lighter].append(col)
+        loads[lighter] += weight.get(col.family, 1)
+    return [sorted(group, key=lambda c: c.index) for group in groups if group]
 
 
 def _few_valued(
@@ -281,6 +310,13 @@ def _in_order(con: duckdb.DuckDBPyConnection, aggs: list[str]) -> dict[str, Any]
         con.execute(f"SET threads = {int(threads)}")
 
 
+def _held_counts(
+    reader: CsvReader, col: Column, con: duckdb.DuckDBPyConnection
+) -> dict[Any, int]:
+    """reader.value_counts(col) of held rows, as a job (Arrow needs no connection)."""
+    return reader.value_counts(col) or {}
+
+
 def _count_by(con: duckdb.DuckDBPyConnection, key: str) -> dict[Any, int]:
     """How many rows have each non-NULL value of key, as histogram(key) would map them.
 
@@ -381,12 +417,20 @@ def _pass_two(
     if rows <= COUNT_APART_ROWS:
         aggs += [f"histogram({key}) AS {alias}" for alias, key in grouped.items()]
         grouped = {}
-    result = (_in_order(con, aggs) if rows <= IN_ORDER_ROWS else _aggregate(con, aggs)) \
-        if aggs else {}
+    result = _in_order(con, aggs) if aggs and rows <= IN_ORDER_ROWS else {}
+    # The aggregates first: they take longest; the counts share the other connection.
+    jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], Any]] = {}
+    if aggs and rows > IN_ORDER_ROWS:
+        jobs[""] = partial(_aggregate, aggs=aggs)
     for alias, expression in grouped.items():
         counted = valued.get(alias)
-        found = None if counted is None else reader.value_counts(counted)
-        result[alias] = _count_by(con, expression) if found is None else found
+        jobs[alias] = (partial(_count_by, key=expression) if reader.rows is None
+                       or counted is None else partial(_held_counts, reader, counted))
+    if jobs:
+        with pool(con, reader.second_connection(con)) as run:
+            found = run(jobs)
+        result |= found.pop("", {})
+        result |= found
     result |= _moments(columns, first, centers, result)
     if "dups" not in result:
         unique = any(result[f"c{c.index}_distinct"] == rows for c in keys)

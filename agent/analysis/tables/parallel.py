@@ -1,0 +1,54 @@
+"""Independent queries over the held rows, spread over two DuckDB connections at once.
+
+DuckDB scans rows held as Arrow on one thread (0.39 CPU s in 0.42 s wall for an aggregate over
+12M rows, with threads set to 2), so a second connection running the next query at the same
+time is what puts the second core to work.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TypeVar
+
+import duckdb
+
+T = TypeVar("T")
+Job = Callable[[duckdb.DuckDBPyConnection], T]
+
+
+@contextmanager
+def pool(
+    con: duckdb.DuckDBPyConnection, extra: Callable[[], duckdb.DuckDBPyConnection] | None
+) -> Iterator[Callable[[Mapping[str, Job[T]]], dict[str, T]]]:
+    """A runner of named jobs over con and, when extra makes one, a second connection.
+
+    Each job gets a connection no other job is using; results come back by name, so their
+    order does not depend on which job finished first. Without extra, jobs run one by one.
+    """
+    if extra is None:
+        yield lambda jobs: {name: job(con) for name, job in jobs.items()}
+        return
+    second = extra()
+    free: queue.Queue[duckdb.DuckDBPyConnection] = queue.Queue()
+    free.put(con)
+    free.put(second)
+
+    def on_a_free_connection(job: Job[T]) -> T:
+        connection = free.get()
+        try:
+            return job(connection)
+        finally:
+            free.put(connection)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="profile-csv") as executor:
+            def run(jobs: Mapping[str, Job[T]]) -> dict[str, T]:
+                futures = {name: executor.submit(on_a_free_connection, job)
+                           for name, job in jobs.items()}
+                return {name: future.result() for name, future in futures.items()}
+            yield run
+    finally:
+        second.close()
