@@ -71,9 +71,27 @@ def identifier_words(name: str) -> set[str]:
     return {w.lower() for w in IDENTIFIER_PART.findall(name)}
 
 
+def run_together(name: str, said: set[str]) -> bool:
+    """True when a one-word name is two or more of the words said, in any order, written
+    without separators (`nanmean`, `fillvalue`)."""
+    name = name.lower()
+    if len(name) < 6 or not name.isalpha():
+        return False
+    # parts[i]: the fewest said words that spell name[:i] (None: cannot be spelled).
+    parts: list[int | None] = [0] + [None] * len(name)
+    for end in range(3, len(name) + 1):
+        for start in range(0, end - 2):
+            before, now = parts[start], parts[end]
+            if before is not None and name[start:end] in said:
+                parts[end] = before + 1 if now is None else min(now, before + 1)
+    return (parts[-1] or 0) >= 2
+
+
 def question_words(query: str) -> set[str]:
-    """The query's lower-cased words and their singulars (`values` -> value)."""
-    said = {w.lower() for w in IDENTIFIER_PART.findall(query)}
+    """The query's lower-cased words, whole and split (`NaN`, `DataFrame` -> data, frame),
+    and their singulars (`values` -> value)."""
+    whole = WORD.findall(query.replace(".", " "))
+    said = {w.lower() for w in [*whole, *IDENTIFIER_PART.findall(query)]}
     return said | {w[:-1] for w in said if len(w) > 3 and w.endswith("s")}
 
 

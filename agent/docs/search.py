@@ -312,9 +312,13 @@ def said_bonus(row: Any, wanted: dict[str, str], said: set[str]) -> float:
     member what to call)."""
     parts = row.qualname.split(".")
     own = names.identifier_words(parts[-1]) - names.QUESTION_WORDS
+    several = len(own) > 1
     if not own or not own <= said:
-        return 0.0
-    value = ADJACENT_BONUS if len(own) > 1 else 0.0
+        # Words run together count as well: "mean ... ignoring NaN" -> `nanmean`.
+        if len(own) > 1 or not names.run_together(parts[-1], said):
+            return 0.0
+        several = True
+    value = ADJACENT_BONUS if several else 0.0
     kind = wanted.get(parts[-2].lower()) if len(parts) > 2 and row.kind in MEMBERS else None
     if kind in ("joined", "word"):
         value += JOINED_BONUS if kind == "joined" else WORD_BONUS

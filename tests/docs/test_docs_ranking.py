@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.docs import search, search_docs
 from agent.docs.extract import DocRecord
 from agent.docs.indexer import to_rows
-from agent.docs.names import wanted_names
+from agent.docs.names import question_words, run_together, wanted_names
 from agent.docs.vocabulary import agent_nouns
 from db import docs as store
 from db.engine import make_sessionmaker
@@ -38,6 +38,12 @@ OBJECTS = [
     DocRecord("shopkit._vendor.cart.Cart.empty_basket", "method", "empty_basket(self)",
               "An empty basket, vendored."),
     DocRecord("shopkit.empty_basket", "function", "empty_basket()", "An empty basket."),
+    DocRecord("shopkit.sum", "function", "sum(values)",
+              "Sum of the values.\n\nA NaN among the values makes the sum NaN."),
+    DocRecord("shopkit.nansum", "function", "nansum(values)",
+              "Sum of the values, treating NaN as zero."),
+    DocRecord("shopkit.adder", "function", "adder(values)",
+              "Sum of the values, treating NaN as zero."),
     DocRecord("shopkit.check_stock", "function", "check_stock(item)",
               "Whether an item can be sold."),
     DocRecord("shopkit.stock", "function", "stock(item)",
@@ -100,6 +106,19 @@ def test_the_member_of_a_named_class_that_does_what_is_asked_comes_before_the_cl
 
 def test_a_name_made_of_words_the_question_says_apart_comes_first(shop) -> None:
     assert ranked(shop, "check how much stock is left for an item")[0] == "shopkit.check_stock"
+
+
+def test_a_name_that_runs_words_of_the_question_together_comes_first(shop) -> None:
+    # The same docstring under a name the question does not spell comes after it.
+    hits = ranked(shop, "sum the values ignoring NaN")
+    assert hits.index("shopkit.nansum") < hits.index("shopkit.adder")
+
+
+def test_only_names_spelled_by_two_or_more_words_said_run_them_together() -> None:
+    said = question_words("compute the mean of an array ignoring NaN values")
+    assert run_together("nanmean", said) and run_together("meanvalue", said)
+    assert not run_together("mean", said) and not run_together("nanmedian", said)
+    assert not run_together("nan_mean", said)  # split names are matched word by word
 
 
 def test_a_spelled_name_shared_by_many_objects_goes_to_the_public_one_first(
