@@ -33,14 +33,26 @@ LINE_TOO_LONG = "LINE SIZE OVER MAXIMUM"
 REJECTS_LIMIT = 10_000
 # A sniffed type broken by a later value makes that column text and reloads: at most this often.
 MAX_LOADS = 3
+# sniff_csv's word for a quote or escape character it did not find.
+NONE_FOUND = "(empty)"
+# The lines DuckDB's sniffer reads (its default sample_size), read back to look for quotes.
+SNIFF_SAMPLE_LINES = 20_480
+SAMPLE_CHUNK = 1 << 20
+MAX_SAMPLE_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """What DuckDB is told explicitly; header and types are left to its sniffer."""
+    """What DuckDB is told explicitly; header and types are left to its sniffer.
+
+    sniffed holds the (name, type) columns and the header flag the sniffer found when it
+    settled on exactly the options read_csv is then given (strict, '"' quotes, this escape):
+    sniffing the file again with them would find the same.
+    """
 
     delimiter: str
     escape: str
+    sniffed: tuple[tuple[tuple[str, str], ...], bool] | None = None
 
 
 def sniff_dialect(con: duckdb.DuckDBPyConnection, path: Path) -> Dialect:
@@ -56,15 +68,36 @@ def sniff_dialect(con: duckdb.DuckDBPyConnection, path: Path) -> Dialect:
     for extra in ("", lenient, f"{lenient}, max_line_size={MAX_LINE_BYTES}"):
         try:
             found = con.execute(
-                f"SELECT Delimiter, Escape FROM sniff_csv({literal(path)}, "
-                f"ignore_errors=true{extra})"
+                f"SELECT Delimiter, Escape, Quote, HasHeader, Columns "
+                f"FROM sniff_csv({literal(path)}, ignore_errors=true{extra})"
             ).fetchall()[0]
             break
         except duckdb.Error:
             continue
     if not found or len(found[0]) != 1:
         return Dialect(",", '"')
-    return Dialect(found[0], "\\" if found[1] == "\\" else '"')
+    delimiter, escape, quote, has_header, columns = found
+    dialect = Dialect(delimiter, "\\" if escape == "\\" else '"')
+    # No quote found: read_csv's '"' parses the same wherever the sniffer looked has none.
+    unquoted = quote == escape == NONE_FOUND and not _quotes_in_sample(path)
+    if extra or not (unquoted or (quote == '"' and escape == dialect.escape)):
+        return dialect
+    sniffed = tuple((str(c["name"]), str(c["type"])) for c in columns)
+    return Dialect(dialect.delimiter, dialect.escape, (sniffed, bool(has_header)))
+
+
+def _quotes_in_sample(path: Path) -> bool:
+    """Whether '"' occurs in the lines the sniffer samples (True when they cannot be read)."""
+    lines = 0
+    with path.open("rb") as raw:
+        for _ in range(MAX_SAMPLE_BYTES // SAMPLE_CHUNK):
+            chunk = raw.read(SAMPLE_CHUNK)
+            if b'"' in chunk:
+                return True
+            lines += chunk.count(b"\n")
+            if not chunk or lines > SNIFF_SAMPLE_LINES:
+                return False
+    return True
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -135,21 +168,30 @@ class CsvReader:
             ) from exc
 
     def _describe(self, con: duckdb.DuckDBPyConnection) -> tuple[list[Column], bool]:
-        """One DESCRIBE; TIME columns are read as text (no number line to put them on)."""
-        rows = con.sql(f"DESCRIBE SELECT * FROM {self.sql()}").fetchall()
-        self.text_columns |= {name for name, duck_type, *_ in rows if duck_type.startswith("TIME")
+        """One DESCRIBE; TIME columns are read as text (no number line to put them on).
+
+        Skipped when sniff_dialect already sniffed with the options read_csv gets.
+        """
+        known = self.dialect.sniffed
+        if known is not None and self.strict and not self.long_lines and not self.text_columns:
+            rows, has_header = list(known[0]), known[1]
+        else:
+            rows = [(name, duck_type) for name, duck_type, *_ in
+                    con.sql(f"DESCRIBE SELECT * FROM {self.sql()}").fetchall()]
+            line_size = f", max_line_size={MAX_LINE_BYTES}" if self.long_lines else ""
+            sniffed = con.execute(
+                f"SELECT HasHeader FROM sniff_csv({literal(self.path)}, "
+                f"delim={literal(self.dialect.delimiter)}, ignore_errors=true, "
+                f"strict_mode={str(self.strict).lower()}{line_size})"
+            ).fetchall()
+            has_header = bool(sniffed and sniffed[0][0])
+        self.text_columns |= {name for name, duck_type in rows if duck_type.startswith("TIME")
                               and not duck_type.startswith("TIMESTAMP")}
         columns = [
             Column(i, name, "VARCHAR" if name in self.text_columns else duck_type)
-            for i, (name, duck_type, *_) in enumerate(rows)
+            for i, (name, duck_type) in enumerate(rows)
         ]
-        line_size = f", max_line_size={MAX_LINE_BYTES}" if self.long_lines else ""
-        sniffed = con.execute(
-            f"SELECT HasHeader FROM sniff_csv({literal(self.path)}, "
-            f"delim={literal(self.dialect.delimiter)}, ignore_errors=true, "
-            f"strict_mode={str(self.strict).lower()}{line_size})"
-        ).fetchall()
-        return columns, bool(sniffed and sniffed[0][0])
+        return columns, has_header
 
     def load(self, con: duckdb.DuckDBPyConnection, columns: list[Column]) -> list[Column]:
         """Parse the file once into TABLE (rejected lines into reject_errors); its columns.
