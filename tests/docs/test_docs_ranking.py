@@ -48,7 +48,7 @@ OBJECTS = [
     DocRecord("shopkit.Label.from_string", "method", "from_string(cls, source)",
               "Read a label back."),
     DocRecord("shopkit.label_text", "function", "label_text(label)",
-              "The string a label prints, made from its fields."),
+              "The text a label prints."),
     DocRecord("shopkit.check_stock", "function", "check_stock(item)",
               "Whether an item can be sold."),
     DocRecord("shopkit.stock", "function", "stock(item)",
@@ -138,10 +138,13 @@ def test_only_names_spelled_by_two_or_more_words_said_run_them_together() -> Non
     assert not run_together("nan_mean", said)  # split names are matched word by word
 
 
-def test_a_short_word_before_a_word_of_the_question_names_a_conversion(shop) -> None:
+def test_a_short_word_before_a_word_of_the_question_names_a_conversion() -> None:
     assert "from_string" in wanted_names("make a label from a string")
     assert "is_redirect" in wanted_names("whether the response is a redirect")
     assert "from_a" not in wanted_names("make a label from a string")
+
+
+def test_a_conversion_the_question_names_comes_first(shop) -> None:
     assert ranked(shop, "make a label from a string")[0] == "shopkit.Label.from_string"
 
 
