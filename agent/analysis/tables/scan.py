@@ -143,7 +143,7 @@ def scan(
         a = f"c{time_column.index}"
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
     progress(0.65, "Counting values and duplicates")
-    second = _pass_two(con, columns, first, bins, (time_column, unit), reader)
+    second = _pass_two(con, columns, first, bins, (time_column, unit), reader, sample_table)
     _counted_text(columns, first, second)
     _top_values(con, columns, first, second, sample_table, reader)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
@@ -260,6 +260,8 @@ def _top_values(
         if col.family != "string":
             continue
         a = f"c{col.index}"
+        if f"{a}_top_counts" in second:
+            continue
         if f"{a}_values" in second:
             counts = second[f"{a}_values"] or {}
             ranked = sorted(((v, n) for v, n in counts.items() if v is not None),
@@ -311,10 +313,11 @@ def _in_order(con: duckdb.DuckDBPyConnection, aggs: list[str]) -> dict[str, Any]
 
 
 def _held_counts(
-    reader: CsvReader, col: Column, con: duckdb.DuckDBPyConnection
+    reader: CsvReader, col: Column, con: duckdb.DuckDBPyConnection,
+    among: list[str] | None = None,
 ) -> dict[Any, int]:
-    """reader.value_counts(col) of held rows, as a job (Arrow needs no connection)."""
-    return reader.value_counts(col) or {}
+    """reader.value_counts(col, among) of held rows, as a job (Arrow needs no connection)."""
+    return reader.value_counts(col, among) or {}
 
 
 def _count_by(con: duckdb.DuckDBPyConnection, key: str) -> dict[Any, int]:
@@ -367,8 +370,13 @@ def _pass_two(
     bins: dict[int, Bins],
     series: tuple[Column | None, str | None],
     reader: CsvReader,
+    sample: str | None,
 ) -> dict[str, Any]:
-    """Histograms, value counts, outliers, exact distincts, duplicates and the time series."""
+    """Histograms, value counts, outliers, exact distincts, duplicates and the time series.
+
+    With rows held as Arrow and a sample, the counts over every row of the top values of the
+    other text columns (see _top_values) are taken here too, at the same time.
+    """
     rows = first["n_rows"]
     centers = _centers(columns, first)
     aggs = [agg for col, center in centers.items() for agg in moment_aggs(col, center)]
@@ -426,6 +434,14 @@ def _pass_two(
         counted = valued.get(alias)
         jobs[alias] = (partial(_count_by, key=expression) if reader.rows is None
                        or counted is None else partial(_held_counts, reader, counted))
+    if sample is not None and reader.rows is not None:
+        for col in columns:
+            a = f"c{col.index}"
+            if col.family != "string" or f"{a}_values" in valued:
+                continue
+            top = [v for v, _ in con.execute(top_values_sql(col, sample)).fetchall()]
+            first[f"{a}_top"] = top
+            jobs[f"{a}_top_counts"] = partial(_held_counts, reader, col, among=top)
     if jobs:
         with pool(con, reader.second_connection(con)) as run:
             found = run(jobs)
