@@ -23,6 +23,8 @@ QUESTION_WORDS = frozenset([
     "without",
 ])
 
+ARTICLES = frozenset({"a", "an", "the", "my", "its", "their", "your", "some", "each"})
+
 
 def dotted_in(query: str) -> list[str]:
     """Dotted names the query spells (`DataFrame.merge`), as `.DataFrame.merge` suffixes."""
@@ -58,6 +60,12 @@ def wanted_names(query: str) -> dict[str, str]:
     for a, b in zip(content, content[1:], strict=False):
         found.setdefault(f"{a}_{b}", "adjacent")
         found.setdefault(f"{a}{b}", "adjacent")
+    # A short word before a content word is how APIs name conversions and tests:
+    # "from a string" -> `from_string`, "get the JSON" -> `get_json`, "is a redirect".
+    spoken = [w for w in lowered if w not in ARTICLES]
+    for a, b in zip(spoken, spoken[1:], strict=False):
+        if a in QUESTION_WORDS and b not in QUESTION_WORDS:
+            found.setdefault(f"{a}_{b}", "adjacent")
     for word in lowered:
         if len(word) >= 3 and (word not in QUESTION_WORDS or word in named):
             found.setdefault(word, "word")

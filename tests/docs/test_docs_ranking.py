@@ -44,6 +44,11 @@ OBJECTS = [
               "Sum of the values, treating NaN as zero."),
     DocRecord("shopkit.adder", "function", "adder(values)",
               "Sum of the values, treating NaN as zero."),
+    DocRecord("shopkit.Label", "class", "Label(source)", "A label to print on a parcel."),
+    DocRecord("shopkit.Label.from_string", "method", "from_string(cls, source)",
+              "Read a label back."),
+    DocRecord("shopkit.label_text", "function", "label_text(label)",
+              "The text a label prints."),
     DocRecord("shopkit.check_stock", "function", "check_stock(item)",
               "Whether an item can be sold."),
     DocRecord("shopkit.stock", "function", "stock(item)",
@@ -89,10 +94,22 @@ def test_an_http_get_request_finds_the_function_named_get_first(shop) -> None:
 
 def test_a_named_object_with_little_matching_text_survives_the_cut_to_the_pool(
         shop, monkeypatch: pytest.MonkeyPatch) -> None:
-    # With room for one candidate only, the text alone would keep `shopkit.request`.
+    # Room for one candidate only: the text alone keeps `shopkit.request`, which says
+    # more of the question; the bonus of the name the question spells keeps `get`.
     monkeypatch.setattr(search, "PREFILTER", 1)
     monkeypatch.setattr(search, "POOL", 1)
-    assert ranked(shop, "send an HTTP GET request with query parameters", k=1) == ["shopkit.get"]
+    query = "send an HTTP request with query parameters"
+
+    def kept(names: dict[str, float] | None) -> list[str]:
+        with shop() as session:
+            [source] = store.list_sources(session, environment=ENVIRONMENT)
+            terms, _ = search.query_lexemes(session, query)
+            heads: search.Heads = {}
+            search.text_scores(session, terms, [source.id], names=names, heads=heads)
+        return [row.qualname for row in heads.values()]
+
+    assert kept(None) == ["shopkit.request"]
+    assert kept({"get": search.JOINED_BONUS}) == ["shopkit.get"]
 
 
 def test_the_member_of_a_named_class_that_does_what_is_asked_comes_before_the_class(
@@ -119,6 +136,16 @@ def test_only_names_spelled_by_two_or_more_words_said_run_them_together() -> Non
     assert run_together("nanmean", said) and run_together("meanvalue", said)
     assert not run_together("mean", said) and not run_together("nanmedian", said)
     assert not run_together("nan_mean", said)  # split names are matched word by word
+
+
+def test_a_short_word_before_a_word_of_the_question_names_a_conversion() -> None:
+    assert "from_string" in wanted_names("make a label from a string")
+    assert "is_redirect" in wanted_names("whether the response is a redirect")
+    assert "from_a" not in wanted_names("make a label from a string")
+
+
+def test_a_conversion_the_question_names_comes_first(shop) -> None:
+    assert ranked(shop, "make a label from a string")[0] == "shopkit.Label.from_string"
 
 
 def test_a_spelled_name_shared_by_many_objects_goes_to_the_public_one_first(
