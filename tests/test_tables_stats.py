@@ -76,3 +76,34 @@ def test_summary_reports_the_missing_figures_and_the_series() -> None:
     assert summary["missing_cells"] == 0 and summary["rows_with_missing"] == 0
     assert summary["series"] == {"kind": "calendar", "time": "year + month", "entity": None,
                                  "values": ["v"]}
+
+
+def test_correlations_worked_out_for_a_wrong_guess_match_those_worked_out_fresh() -> None:
+    # The profile computes the sample's correlations ahead, over column lists guessed before
+    # the full-file counts say which columns are numeric or categorical; a wrong guess must
+    # not leak into the matrices of the real lists.
+    from agent.analysis.tables.correlations import Inputs, correlation_matrices
+
+    rng = np.random.default_rng(3)
+    n = 500
+    x = rng.normal(size=n)
+    frame = pd.DataFrame({
+        "x": x,
+        "y": np.where(rng.random(n) < 0.1, np.nan, x * 3 + rng.normal(size=n)),
+        # 40 values: ten equal-width bins merge them, so binned and not give different V.
+        "level": rng.integers(1, 41, n),
+        "kind": rng.choice(["a", "b", "c"], n),
+        "flag": rng.choice(["yes", "no", None], n),
+    })
+    real = (["x", "y", "level"], ["x", "y"], ["level", "kind", "flag"])
+    fresh = correlation_matrices(frame, *real)
+    inputs = Inputs(frame)
+    # Guessed wrong: level taken as continuous, flag not categorical.
+    guessed = correlation_matrices(frame, ["x", "y", "level"], ["x", "y", "level"], ["kind"],
+                                   inputs)
+    reused = correlation_matrices(frame, *real, inputs)
+    assert fresh.keys() == reused.keys() == {"pearson", "spearman", "cramers", "auto"}
+    for method, matrix in fresh.items():
+        pd.testing.assert_frame_equal(matrix, reused[method], check_exact=True)
+    # The guess did compute level against kind differently (binned); it was not reused.
+    assert guessed["auto"].at["kind", "level"] != reused["auto"].at["kind", "level"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,21 +21,22 @@ from agent.analysis.tables.charts import (
 from agent.analysis.tables.columns import column_frame, histogram, value_counts
 from agent.analysis.tables.correlations import (
     MAX_CATEGORIES,
+    Inputs,
     correlation_alerts,
     correlation_matrices,
 )
-from agent.analysis.tables.judge import judge_columns
+from agent.analysis.tables.judge import CATEGORY_VALUES, LOW_CATEGORICAL, judge_columns
 from agent.analysis.tables.load import CsvReader, connect, sniff_dialect
 from agent.analysis.tables.scan import (
     BadLine,
     Scan,
-    analysis_frame,
     full_frame,
     sample_frame,
     scan,
     subsample,
 )
 from agent.analysis.tables.source import CsvInput, TableProfileError, prepare_csv
+from agent.analysis.tables.sql import Column
 from agent.analysis.tables.timeseries import TimeSeries, detect_series, series_alerts
 
 __all__ = [
@@ -140,12 +143,15 @@ def profile_csv(
         size = prepared.size_bytes
         sampled = size > memory_budget_bytes
         con = connect(prepared.tmp_dir)
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-csv-ahead")
+        warming: list[Future[Inputs]] = []
         try:
             dialect = sniff_dialect(con, prepared.path)
             reader = CsvReader(prepared.path, dialect)
-            result = scan(con, reader, progress=report)
+            result = scan(con, reader, progress=report, on_sample=lambda frame, columns:
+                          warming.append(ahead.submit(_correlations_ahead, frame, columns)))
             report(0.9, "Picking the rows to show" if sampled else "Loading the data")
-            kept = None if result.sample_table is None else analysis_frame(con, result)
+            kept = result.analysis
             if sampled:
                 # Rows of CSV text that fit the budget, capped: a preview needs no more.
                 rows = int(result.first["n_rows"])
@@ -157,10 +163,11 @@ def profile_csv(
             analysis = frame if kept is None else kept
         finally:
             con.close()
+            ahead.shutdown(wait=True)
         warnings = prepared.warnings + result.warnings
     report(0.95, "Looking for problems")
     profile = _build(result, frame, sampled, size, warnings)
-    _judge(profile, result, analysis)
+    _judge(profile, result, analysis, warming[0].result() if warming else None)
     profile.delimiter, profile.encoding = dialect.delimiter, prepared.encoding
     profile.compression = prepared.compression
     report(1.0, "Done")
@@ -222,7 +229,31 @@ def _build(
     return profile
 
 
-def _judge(profile: TableProfile, result: Scan, analysis: pd.DataFrame) -> None:
+def _correlations_ahead(frame: pd.DataFrame, columns: list[Column]) -> Inputs:
+    """The correlation figures of the sample for column lists guessed from the sample alone.
+
+    Runs during pass two, whose counts decide the real lists (a column's type hangs on its
+    distinct count over every row): the matrices then reuse what was guessed right. A
+    guess is a guess: if it fails, the real call computes what it needs itself.
+    """
+    inputs = Inputs(frame)
+    # Figures computed before a failure are still right; the real call redoes the rest.
+    with contextlib.suppress(Exception):
+        seen = {c.name: int(frame[c.name].nunique()) for c in columns
+                if c.family in ("integer", "float", "string", "boolean")}
+        numbers = [c.name for c in columns
+                   if c.family in ("integer", "float") and seen[c.name] > 1]
+        numeric = [name for name in numbers if seen[name] > LOW_CATEGORICAL]
+        categorical = [c.name for c in columns if c.name in seen and c.name not in numeric
+                       and 1 < seen[c.name] <= (CATEGORY_VALUES if c.family == "string"
+                                                else MAX_CATEGORIES)]
+        correlation_matrices(frame, numbers, numeric, categorical, inputs)
+    return inputs
+
+
+def _judge(
+    profile: TableProfile, result: Scan, analysis: pd.DataFrame, inputs: Inputs | None = None
+) -> None:
     """Types as ydata sees them, correlations, the series, missing figures and the alerts."""
     rows = profile.rows
     counts = {c.name: value_counts(result, c) for c in result.columns
@@ -241,7 +272,8 @@ def _judge(profile: TableProfile, result: Scan, analysis: pd.DataFrame) -> None:
                        and 1 < distinct[n] <= MAX_CATEGORIES]
         numbers = [c.name for c in result.columns
                    if c.family in ("integer", "float") and distinct[c.name] > 1]
-        profile.correlations = correlation_matrices(analysis, numbers, numeric, categorical)
+        profile.correlations = correlation_matrices(
+            analysis, numbers, numeric, categorical, inputs)
         profile.series = detect_series(analysis, columns)
         alerts += column_alerts(columns, rows)
         alerts += correlation_alerts(profile.correlations.get("auto"))

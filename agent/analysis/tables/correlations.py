@@ -31,37 +31,88 @@ MIN_COLUMNS = 20
 METHODS = ("auto", "pearson", "spearman", "cramers")
 
 
+class Inputs:
+    """The per-column arrays and per-pair figures of one frame, each computed once.
+
+    A frame's figures do not depend on which matrices end up wanting them: they can be worked
+    out ahead, by correlation_matrices over guessed column lists, while the full-file counts
+    that decide the real lists run; the real call then computes only the pairs guessed wrong.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.cap = max(MIN_COLUMNS, int(math.sqrt(2 * PAIR_ROWS_BUDGET / max(len(frame), 1))))
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+        self._pairs: dict[tuple[str, str, str], float] = {}
+
+    def values(self, name: str) -> np.ndarray:
+        return self._array("values", name, lambda: _floats(self.frame[name]))
+
+    def ranks(self, name: str) -> np.ndarray:
+        return self._array("ranks", name, lambda: _rank(self.values(name)))
+
+    def codes(self, name: str) -> np.ndarray:
+        return self._array("codes", name, lambda: _codes(self.frame[name]))
+
+    def binned(self, name: str) -> np.ndarray:
+        return self._array("binned", name, lambda: _uniform_bins(self.values(name)))
+
+    def pearson(self, a: str, b: str) -> float:
+        return self._pair("pearson", a, b, lambda: _pearson(self.values(a), self.values(b)))
+
+    def spearman(self, a: str, b: str) -> float:
+        return self._pair("spearman", a, b, lambda: _spearman(
+            self.values(a), self.values(b), self.ranks(a), self.ranks(b)))
+
+    def cramers(self, a: str, b: str, *, binned: frozenset[str] = frozenset()) -> float:
+        """Cramér's V of codes, or of equal-width bins for the columns in binned."""
+        def pick(name: str) -> np.ndarray:
+            return self.binned(name) if name in binned else self.codes(name)
+        method = "cramers" + "".join(f"|{n}" for n in (a, b) if n in binned)
+        return self._pair(method, a, b, lambda: _cramers(pick(a), pick(b)))
+
+    def _array(self, kind: str, name: str, make: object) -> np.ndarray:
+        key = (kind, name)
+        if key not in self._arrays:
+            self._arrays[key] = make()  # type: ignore[operator]
+        return self._arrays[key]
+
+    def _pair(self, method: str, a: str, b: str, make: object) -> float:
+        key = (method, a, b)
+        if key not in self._pairs:
+            self._pairs[key] = make()  # type: ignore[operator]
+        return self._pairs[key]
+
+
 def correlation_matrices(
-    frame: pd.DataFrame, numbers: list[str], numeric: list[str], categorical: list[str]
+    frame: pd.DataFrame, numbers: list[str], numeric: list[str], categorical: list[str],
+    inputs: Inputs | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every matrix that has at least two columns, keyed by METHODS names.
 
     Pearson and Spearman cover every column of numbers (ydata: select_dtypes("number")); the
-    auto matrix treats numbers with few values as categories, like ydata's types do.
+    auto matrix treats numbers with few values as categories, like ydata's types do. inputs,
+    when given, must be of this frame: figures it already holds are not computed again.
     """
-    cap = max(MIN_COLUMNS, int(math.sqrt(2 * PAIR_ROWS_BUDGET / max(len(frame), 1))))
+    got = inputs if inputs is not None and inputs.frame is frame else Inputs(frame)
+    cap = got.cap
     numbers = numbers[:cap]
     numeric = numeric[:cap]
     categorical = categorical[: max(0, cap - len(numeric))]
-    values = {name: _floats(frame[name]) for name in dict.fromkeys(numbers + numeric)}
-    codes = {name: _codes(frame[name]) for name in categorical}
-    binned = {name: _uniform_bins(values[name]) for name in numeric}
-    ranks = {name: _rank(v) for name, v in values.items()}
     matrices: dict[str, pd.DataFrame] = {}
     if len(numbers) >= 2:
-        matrices["pearson"] = _matrix(numbers, lambda a, b: _pearson(values[a], values[b]))
-        matrices["spearman"] = _matrix(
-            numbers, lambda a, b: _spearman(values[a], values[b], ranks[a], ranks[b]))
+        matrices["pearson"] = _matrix(numbers, got.pearson)
+        matrices["spearman"] = _matrix(numbers, got.spearman)
     if len(categorical) >= 2:
-        matrices["cramers"] = _matrix(categorical, lambda a, b: _cramers(codes[a], codes[b]))
+        matrices["cramers"] = _matrix(categorical, got.cramers)
     tested = sorted(numeric + categorical)
     if len(tested) >= 2:
-        continuous = set(numeric)
+        continuous = frozenset(numeric)
 
         def auto(a: str, b: str) -> float:
             if a in continuous and b in continuous:
-                return _spearman(values[a], values[b], ranks[a], ranks[b])
-            return _cramers(codes.get(a, binned.get(a)), codes.get(b, binned.get(b)))
+                return got.spearman(a, b)
+            return got.cramers(a, b, binned=continuous & {a, b})
         matrices["auto"] = _matrix(tested, auto)
     return matrices
 

@@ -95,6 +95,8 @@ class Scan:
     quartiles_exact: bool = True
     # The rank of a row of TABLE in the file (the sample table, made in order, has rowid).
     row_key: str = "rowid"
+    # The kept sample as pandas, when there is one: the rows the pandas-side figures use.
+    analysis: pd.DataFrame | None = None
 
 
 def scan(
@@ -102,8 +104,13 @@ def scan(
     reader: CsvReader,
     *,
     progress: Callable[[float, str], None],
+    on_sample: Callable[[pd.DataFrame, list[Column]], None] | None = None,
 ) -> Scan:
-    """Sniff, load the file into a table once, then run both aggregate passes over it."""
+    """Sniff, load the file into a table once, then run both aggregate passes over it.
+
+    When a sample is kept, on_sample gets it as pandas before pass two, so work on it can
+    run alongside (pass two's serial parts leave a core idle).
+    """
     columns, has_header = reader.describe(con)
     warnings: list[str] = []
     if len(columns) > MAX_PROFILED_COLUMNS:
@@ -142,12 +149,17 @@ def scan(
     if time_column is not None:
         a = f"c{time_column.index}"
         unit = time_unit(first[f"{a}_min"], first[f"{a}_max"])
+    analysis = None
+    if sample_table is not None:
+        analysis = con.sql(f"SELECT {_names(columns)} FROM {sample_table}").df()
+        if on_sample is not None:
+            on_sample(analysis, columns)
     progress(0.65, "Counting values and duplicates")
     second = _pass_two(con, columns, first, bins, (time_column, unit), reader, sample_table)
     _counted_text(columns, first, second)
     _top_values(con, columns, first, second, sample_table, reader)
     return Scan(columns, has_header, first, second, bins, time_column, unit, bad_lines,
-                bad_count, warnings, sample_table, exact, reader.row_key)
+                bad_count, warnings, sample_table, exact, reader.row_key, analysis)
 
 
 def _first_pass(
@@ -500,12 +512,6 @@ def subsample(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
         return frame
     picked = np.sort(np.random.default_rng(SUBSAMPLE_SEED).choice(len(frame), rows, replace=False))
     return frame.iloc[picked].reset_index(drop=True)
-
-
-def analysis_frame(con: duckdb.DuckDBPyConnection, result: Scan) -> pd.DataFrame:
-    """The rows the pandas-side figures use: the kept sample of a big file, else every row."""
-    table = result.sample_table or TABLE
-    return con.sql(f"SELECT {_names(result.columns)} FROM {table}").df()
 
 
 def full_frame(con: duckdb.DuckDBPyConnection, columns: list[Column]) -> pd.DataFrame:
