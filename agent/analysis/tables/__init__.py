@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -10,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from agent.analysis.tables.ahead import Ahead, work_ahead
 from agent.analysis.tables.alerts import Alert, column_alerts, keep_sensible, table_alerts
 from agent.analysis.tables.charts import (
     correlation_figure,
@@ -21,11 +21,10 @@ from agent.analysis.tables.charts import (
 from agent.analysis.tables.columns import column_frame, histogram, value_counts
 from agent.analysis.tables.correlations import (
     MAX_CATEGORIES,
-    Inputs,
     correlation_alerts,
     correlation_matrices,
 )
-from agent.analysis.tables.judge import CATEGORY_VALUES, LOW_CATEGORICAL, judge_columns
+from agent.analysis.tables.judge import judge_columns
 from agent.analysis.tables.load import CsvReader, connect, sniff_dialect
 from agent.analysis.tables.scan import (
     BadLine,
@@ -36,7 +35,6 @@ from agent.analysis.tables.scan import (
     subsample,
 )
 from agent.analysis.tables.source import CsvInput, TableProfileError, prepare_csv
-from agent.analysis.tables.sql import Column
 from agent.analysis.tables.timeseries import TimeSeries, detect_series, series_alerts
 
 __all__ = [
@@ -144,12 +142,12 @@ def profile_csv(
         sampled = size > memory_budget_bytes
         con = connect(prepared.tmp_dir)
         ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-csv-ahead")
-        warming: list[Future[Inputs]] = []
+        warming: list[Future[Ahead]] = []
         try:
             dialect = sniff_dialect(con, prepared.path)
             reader = CsvReader(prepared.path, dialect)
             result = scan(con, reader, progress=report, on_sample=lambda frame, columns:
-                          warming.append(ahead.submit(_correlations_ahead, frame, columns)))
+                          warming.append(ahead.submit(work_ahead, frame, columns)))
             report(0.9, "Picking the rows to show" if sampled else "Loading the data")
             kept = result.analysis
             if sampled:
@@ -229,36 +227,15 @@ def _build(
     return profile
 
 
-def _correlations_ahead(frame: pd.DataFrame, columns: list[Column]) -> Inputs:
-    """The correlation figures of the sample for column lists guessed from the sample alone.
-
-    Runs during pass two, whose counts decide the real lists (a column's type hangs on its
-    distinct count over every row): the matrices then reuse what was guessed right. A
-    guess is a guess: if it fails, the real call computes what it needs itself.
-    """
-    inputs = Inputs(frame)
-    # Figures computed before a failure are still right; the real call redoes the rest.
-    with contextlib.suppress(Exception):
-        seen = {c.name: int(frame[c.name].nunique()) for c in columns
-                if c.family in ("integer", "float", "string", "boolean")}
-        numbers = [c.name for c in columns
-                   if c.family in ("integer", "float") and seen[c.name] > 1]
-        numeric = [name for name in numbers if seen[name] > LOW_CATEGORICAL]
-        categorical = [c.name for c in columns if c.name in seen and c.name not in numeric
-                       and 1 < seen[c.name] <= (CATEGORY_VALUES if c.family == "string"
-                                                else MAX_CATEGORIES)]
-        correlation_matrices(frame, numbers, numeric, categorical, inputs)
-    return inputs
-
-
 def _judge(
-    profile: TableProfile, result: Scan, analysis: pd.DataFrame, inputs: Inputs | None = None
+    profile: TableProfile, result: Scan, analysis: pd.DataFrame, ahead: Ahead | None = None
 ) -> None:
     """Types as ydata sees them, correlations, the series, missing figures and the alerts."""
     rows = profile.rows
     counts = {c.name: value_counts(result, c) for c in result.columns
               if c.family in ("string", "boolean")}
-    columns = judge_columns(profile.columns, counts, analysis)
+    columns = judge_columns(profile.columns, counts, analysis,
+                            None if ahead is None else ahead.figures)
     profile.columns = columns
     profile.analysis_rows = len(analysis)
     profile.missing_cells = int(columns["missing"].sum())
@@ -273,7 +250,7 @@ def _judge(
         numbers = [c.name for c in result.columns
                    if c.family in ("integer", "float") and distinct[c.name] > 1]
         profile.correlations = correlation_matrices(
-            analysis, numbers, numeric, categorical, inputs)
+            analysis, numbers, numeric, categorical, None if ahead is None else ahead.inputs)
         profile.series = detect_series(analysis, columns)
         alerts += column_alerts(columns, rows)
         alerts += correlation_alerts(profile.correlations.get("auto"))

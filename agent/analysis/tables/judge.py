@@ -8,6 +8,7 @@ else a uniform random sample).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,12 +38,32 @@ _DATE_TEXT = re.compile(
 )
 
 
+@dataclass
+class SampleFigures:
+    """Figures of the analysis frame alone, by column: they can be worked out ahead."""
+
+    dates_as_text: dict[str, bool] = field(default_factory=dict)
+    uniform_p: dict[str, float | None] = field(default_factory=dict)
+
+
+def sample_figures(analysis: pd.DataFrame, numbers: list[str], text: list[str]) -> SampleFigures:
+    """The uniformity p-values of numbers and the dates-as-text test of text columns."""
+    return SampleFigures(
+        dates_as_text={name: _dates_as_text(analysis[name]) for name in text},
+        uniform_p={name: _numeric_uniform_p(analysis[name]) for name in numbers})
+
+
 def judge_columns(
-    columns: pd.DataFrame, counts: dict[str, list[tuple[str, int]]], analysis: pd.DataFrame
+    columns: pd.DataFrame, counts: dict[str, list[tuple[str, int]]], analysis: pd.DataFrame,
+    known: SampleFigures | None = None,
 ) -> pd.DataFrame:
-    """The columns frame with vtype, imbalance, uniform_p and date_as_text filled in."""
+    """The columns frame with vtype, imbalance, uniform_p and date_as_text filled in.
+
+    known, when given, holds figures already worked out on this analysis frame.
+    """
     out = columns.copy()
-    judged = [_judge(stat, counts.get(stat["column"], []), analysis)
+    known = known or SampleFigures()
+    judged = [_judge(stat, counts.get(stat["column"], []), analysis, known)
               for stat in columns.to_dict("records")]
     for key in ("vtype", "imbalance", "uniform_p", "date_as_text"):
         out[key] = [row[key] for row in judged]
@@ -50,11 +71,12 @@ def judge_columns(
 
 
 def _judge(stat: dict[str, Any], counts: list[tuple[str, int]],
-           analysis: pd.DataFrame) -> dict[str, Any]:
+           analysis: pd.DataFrame, known: SampleFigures) -> dict[str, Any]:
     """One column's ydata type and the figures behind its alerts."""
     name, count, distinct = stat["column"], stat["count"], stat["distinct"]
     series = analysis[name] if name in analysis else pd.Series(dtype=object)
-    dates = stat["dtype"] == "VARCHAR" and _dates_as_text(series)
+    dates = stat["dtype"] == "VARCHAR" and (
+        known.dates_as_text[name] if name in known.dates_as_text else _dates_as_text(series))
     vtype = _vtype(stat, counts, dates)
     judged: dict[str, Any] = {"vtype": vtype, "imbalance": None, "uniform_p": None,
                               "date_as_text": dates}
@@ -65,7 +87,8 @@ def _judge(stat: dict[str, Any], counts: list[tuple[str, int]],
         if vtype == "categorical":
             judged["uniform_p"] = chi_square_uniform_p(np.asarray(values))
     elif vtype == "numeric" and distinct > 1:
-        judged["uniform_p"] = _numeric_uniform_p(series)
+        judged["uniform_p"] = (known.uniform_p[name] if name in known.uniform_p
+                               else _numeric_uniform_p(series))
     return judged
 
 
