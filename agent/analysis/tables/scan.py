@@ -308,6 +308,11 @@ def _held_counts(
     return reader.value_counts(col, among) or {}
 
 
+def _on_arrow(job: Callable[[duckdb.DuckDBPyConnection], Any]) -> bool:
+    """Whether job counts held rows with Arrow (one thread) rather than by a DuckDB query."""
+    return isinstance(job, partial) and job.func is _held_counts
+
+
 def _count_by(con: duckdb.DuckDBPyConnection, key: str) -> dict[Any, int]:
     """How many rows have each non-NULL value of key, as histogram(key) would map them.
 
@@ -431,8 +436,15 @@ def _pass_two(
             first[f"{a}_top"] = top
             jobs[f"{a}_top_counts"] = partial(_held_counts, reader, col, among=top)
     if jobs:
+        # Arrow counts run on one thread each: queued before the GROUP BY queries, they
+        # overlap queries using both threads, rather than coming last with a core idle
+        # (0.1 s of 1.2 at 12M rows). Results stay keyed in the order above.
+        held_first = ([name for name in jobs if name == ""]
+                      + [name for name in jobs if name and _on_arrow(jobs[name])]
+                      + [name for name in jobs if name and not _on_arrow(jobs[name])])
         with pool(con, reader.second_connection(con)) as run:
-            found = run(jobs)
+            done = run({name: jobs[name] for name in held_first})
+        found = {name: done[name] for name in jobs}
         result |= found.pop("", {})
         result |= found
     result |= _moments(columns, first, centers, result)
