@@ -180,6 +180,8 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
     "detail": lambda r: r.choice(["detail", _uuid(r)]),
     "status": lambda r: r.choice(["200", "200", "200", "404", "500"]),
     "resource": lambda r: r.choice(["orders", "products", "users"]),
+    "sent": lambda r: r.choice([f"{r.randint(0, 999)} bytes", f"{r.randint(1000, 10**7)} bytes ({_size(r)})"]),
+    "lifetime": lambda r: r.choice(["<1 sec", f"00:{r.randint(1, 59):02d}", f"{r.randint(1, 3)}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"]),
     "temp": lambda r: f"{r.randint(30, 95)}C",
 }
 _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)\}")
@@ -442,10 +444,8 @@ PROXIFIER = System(
     "Proxifier",
     (
         Event("{hostport} open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS", weight=4),
-        Event("{hostport} open through proxy proxy.cse.cuhk.edu.hk:5070 SOCKS5", weight=1),
-        Event("{hostport} close, {bytes} bytes sent, {bytes} bytes received, lifetime {dur}", weight=3),
-        Event("{hostport} close, {bytes} bytes ({size}) sent, {bytes} bytes ({size}) received, lifetime {dur}", weight=3),
-        Event("{hostport} close, {bytes} bytes ({size}) sent, {bytes} bytes received, lifetime <1 sec", weight=1),
+        # The parenthetical restating a size is optional: it does not make another event.
+        Event("{hostport} close, {sent} sent, {sent} received, lifetime {lifetime}", weight=6),
         Event("{hostport} error : Could not connect through proxy proxy.cse.cuhk.edu.hk:5070 - Proxy server cannot establish a connection with the target, status code {small}", "ERROR", weight=0.5),
         Event("{hostport} error : A connection request was canceled before the completion.", "ERROR", weight=0.3),
         Event("{hostport} matching {word} rule : using proxy proxy.cse.cuhk.edu.hk:5070", weight=0.5),
