@@ -255,3 +255,15 @@ def test_a_time_glued_to_a_file_name_is_never_the_records_time() -> None:
     report = _log(lines)
     assert report.records["timestamp"].isna().all()
     assert len(report.records) == len(lines)
+
+
+def test_a_process_id_after_the_level_closed_by_a_separator_is_header() -> None:
+    threads = ["main", "exec-1", "exec-2", "scheduler-1"]
+    lines = [
+        f"2023-01-02 10:00:{i:02d}.123  INFO {4000 + i % 2} --- [{threads[i % 4]:>12}] "
+        f"c.e.Svc{i % 3}      : job {i} done in {i} ms"
+        for i in range(20)
+    ]
+    report = _log(lines)
+    assert report.records["message"].iloc[3] == "job 3 done in 3 ms"
+    assert report.records["template_id"].nunique() == 1
