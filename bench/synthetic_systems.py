@@ -154,6 +154,9 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
     "resource": lambda r: r.choice(["orders", "products", "users"]),
     "sent": lambda r: r.choice([f"{r.randint(0, 999)} bytes", f"{r.randint(1000, 10**7)} bytes ({_size(r)})"]),
     "lifetime": lambda r: r.choice(["<1 sec", f"00:{r.randint(1, 59):02d}", f"{r.randint(1, 3)}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"]),
+    "service": lambda r: r.choice(
+        ["Spooler", "Dhcp", "WinRM", "BITS", "wuauserv", "TrustedInstaller", "EventLog", "Schedule", "W32Time", "LanmanServer", "Netlogon", "RpcSs", "Themes", "AudioSrv", "WSearch"]
+    ),
     "temp": lambda r: f"{r.randint(30, 95)}C",
 }
 _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)\}")
@@ -332,6 +335,9 @@ WINDOWS = System(
         Event("NonStart: Checking to ensure startup processing was not required.", source="CBS"),
         Event("Expecting attribute name [HRESULT = 0x800f080d - CBS_E_MANIFEST_INVALID_ITEM]", "ERROR", "CBS"),
         Event("Scavenge: Starts to scavenge {int} packages", source="CBS"),
+        # Service names are values (many of them), where running and stopped are the events.
+        Event("Service {service} entered the running state.", source="SCM"),
+        Event("Service {service} entered the stopped state.", source="SCM"),
     ),
     lambda r, t, e, m: (
         f"{t:%Y-%m-%d %H:%M:%S}, "
