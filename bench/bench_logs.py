@@ -5,7 +5,8 @@ styles carrying tens of thousands of distinct messages (bench/distinct_mix.py). 
 (`dev`, `distinct`) to run only that. Wall time depends on the machine's load; the CPU seconds
 (user + sys of the child, all threads) are the steadier figure on a busy machine. `--repeat N`
 runs analyze_log N times (each in a fresh child) and prints the median run by CPU seconds, with
-the spread: a change smaller than the spread is not measured.
+the spread: a change smaller than the spread is not measured. `--no-drain` leaves drain3 out
+(it takes ~17 s a run), for quick loops while tuning; the default keeps the two side by side.
 """
 
 from __future__ import annotations
@@ -88,23 +89,23 @@ def main() -> None:
     }
     args = sys.argv[1:]
     repeat = 1
+    drain = "--no-drain" not in args
+    args = [a for a in args if a != "--no-drain"]
     if "--repeat" in args:
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at : at + 2]
     for name in args or list(mixes):
-        compare(mixes[name](), repeat)
+        compare(mixes[name](), repeat, drain)
 
 
-def compare(path: Path, repeat: int = 1) -> None:
+def compare(path: Path, repeat: int = 1, drain_too: bool = True) -> None:
     """Print size, load, our time/throughput/RSS, drain3's, and the ratios."""
     megabytes = path.stat().st_size / 1e6
     load_before = os.getloadavg()[0]
     runs = sorted((run_child(OURS, path) for _ in range(repeat)), key=lambda run: run["cpu"])
     ours = runs[len(runs) // 2]
-    drain = run_child(DRAIN, path)
     ours_rate = megabytes / ours["seconds"]
-    drain_rate = megabytes / drain["seconds"]
     print(
         f"file        {path.name}  {megabytes:.1f} MB  "
         f"load {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
@@ -121,6 +122,10 @@ def compare(path: Path, repeat: int = 1) -> None:
             f"            median of {repeat} runs by CPU; cpu {cpus[0]:.2f}–{cpus[-1]:.2f} s "
             f"(stdev {statistics.stdev(cpus):.2f}), wall {walls[0]:.2f}–{walls[-1]:.2f} s"
         )
+    if not drain_too:
+        return
+    drain = run_child(DRAIN, path)
+    drain_rate = megabytes / drain["seconds"]
     print(
         f"drain3      {drain['seconds']:.2f} s  {drain_rate:.1f} MB/s  cpu {drain['cpu']:.2f} s  "
         f"peak RSS {drain['rss'] / 1e6:.0f} MB  {drain['templates']:,} templates"
