@@ -21,6 +21,7 @@ import griffe
 from griffe import Alias, GriffeLoader, ModuleFinder, Object
 
 from agent.docs.attributes import describe
+from agent.docs.bases import load_foreign_bases
 
 log = logging.getLogger(__name__)
 # Folders of a package that hold its own test suite, not its API.
@@ -96,8 +97,9 @@ class PackageLoader(GriffeLoader):
 
 
 def load_package(name: str, search_paths: list[Path], private: tuple[str, ...] = ()
-                 ) -> Object | None:
-    """The top-level module `name`, read statically; None when it has no Python source.
+                 ) -> tuple[Object, GriffeLoader] | None:
+    """The top-level module `name`, read statically, and its loader; None when it has no
+    Python source.
 
     `private` top-level modules of the same distribution are read too, so names `name`
     re-exports from them resolve (pytest's API is defined in `_pytest`).
@@ -115,7 +117,7 @@ def load_package(name: str, search_paths: list[Path], private: tuple[str, ...] =
         except READ_ERRORS as exc:
             log.info("griffe could not read %s: %s", other, exc)
     loader.resolve_aliases(implicit=False, external=None)
-    return module if isinstance(module, Object) else None
+    return (module, loader) if isinstance(module, Object) else None
 
 
 def walk(module: Object, private: tuple[str, ...] = ()
@@ -432,18 +434,21 @@ def extract_package(name: str, search_paths: list[Path], private: tuple[str, ...
                     ) -> Extracted:
     """The public objects of top-level module `name`, read statically, with those it
     re-exports from the `private` top-level modules of its distribution."""
-    module = load_package(name, search_paths, private)
-    if module is None:
+    loaded = load_package(name, search_paths, private)
+    if loaded is None:
         return Extracted([], [name], {})
+    module, loader = loaded
     real = os.path.realpath(str(module.filepath if isinstance(module.filepath, Path)
                                 else search_paths[0]))
     root = next((Path(os.path.realpath(p)) for p in search_paths
                  if real.startswith(os.path.realpath(p))), search_paths[0])
     objects, aliases, unresolved = walk(module, private)
     for other in private:
-        loaded = module.modules_collection.members.get(other)
-        if isinstance(loaded, Object):
-            objects += walk(loaded)[0]
+        sibling = module.modules_collection.members.get(other)
+        if isinstance(sibling, Object):
+            objects += walk(sibling)[0]
+    load_foreign_bases(loader, [obj for obj in objects if obj.is_class and
+                                public_path(obj.path, aliases) is not None], search_paths)
     views = Views()
     records: dict[str, DocRecord] = {}
     for obj in objects:

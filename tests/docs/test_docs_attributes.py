@@ -204,3 +204,83 @@ def test_inspection_reads_property_docs_inherited_members_and_the_class_of_an_in
     assert (month.kind, month.doc) == ("property", "The month of the stamp, January being 1.")
     assert records["stamps.MISSING"].doc == "The marker of a missing value."
     assert records["stamps.LIMIT"].doc == ""
+
+
+FOREIGN = {
+    "otherpkg/__init__.py": '''
+        """Another distribution: its Request is re-exported twice before it is defined."""
+        from otherpkg.wrappers import Request as Request
+
+
+        class Model:
+            """A base many classes of many packages derive from."""
+
+            def dump(self) -> dict:
+                """The model as a dictionary."""
+    ''',
+    "otherpkg/wrappers/__init__.py": "from .request import Request\n",
+    "otherpkg/wrappers/request.py": '''
+        from otherpkg.sansio.request import Request as _SansIORequest
+
+
+        class Request(_SansIORequest):
+            """The request object."""
+
+            def get_json(self, silent: bool = False):
+                """Parse the body as JSON."""
+    ''',
+    "otherpkg/sansio/__init__.py": "",
+    "otherpkg/sansio/request.py": '''
+        class Request:
+            """A request without input and output."""
+
+            @property
+            def args(self) -> dict:
+                """The parsed URL parameters."""
+    ''',
+    "otherpkg/unrelated.py": '''
+        class Unrelated:
+            """Never needed by mypkg."""
+    ''',
+    "mypkg/__init__.py": '''
+        """A framework built on another one."""
+        from mypkg.wrappers import Request as Request
+    ''',
+    "mypkg/wrappers.py": '''
+        from otherpkg import Request as RequestBase
+
+
+        class Request(RequestBase):
+            """The request object of mypkg."""
+
+            def blueprint(self) -> str:
+                """The blueprint that handled the request."""
+    ''',
+    "mypkg/models.py": '''
+        from otherpkg import Model
+
+
+        class User(Model):
+            """A user."""
+    ''',
+}
+
+
+def test_members_a_public_class_inherits_from_another_package_are_found_under_its_name(
+        tmp_path: Path) -> None:
+    for file, text in FOREIGN.items():
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file).write_text(textwrap.dedent(text))
+    records = {r.qualname: r for r in extract_package("mypkg", [tmp_path]).records}
+    get_json = records["mypkg.Request.get_json"]
+    assert (get_json.kind, get_json.doc) == ("method", "Parse the body as JSON.")
+    assert get_json.file == "otherpkg/wrappers/request.py"
+    assert records["mypkg.Request.args"].doc == "The parsed URL parameters."
+    request = records["mypkg.Request"].meta
+    assert request["complete"] and {"args", "blueprint", "get_json"} <= set(request["members"])
+    # A base whose own public name is no deeper than the subclass's keeps its members (as
+    # pandas' own documented bases do): `mypkg.models.User.dump` would be one more copy of
+    # `otherpkg.Model.dump` for every model class of every package.
+    assert "mypkg.models.User.dump" not in records
+    assert "dump" in records["mypkg.models.User"].meta["members"]
+    assert not [name for name in records if name.startswith("otherpkg")]
