@@ -35,6 +35,15 @@ API = '''
 
     # Caching
     LIMITS = make_limits()
+
+    # TODO: read this from the settings once there are settings
+    RETRIES = make_retries()
+
+    # RETRIES = make_retries(count=3, backoff=0.5)
+    BACKOFF = make_backoff()
+
+    SPLITTER = compile_pattern("[ ]* , [ ]*", VERBOSE)
+    QUERY = prepare("SELECT name FROM users WHERE id = :id")
 '''
 SESSIONS = '''
     """Sessions."""
@@ -140,6 +149,13 @@ def test_a_comment_right_above_an_assignment_is_its_doc_but_a_group_label_is_not
     assert records["webpkg.UPLOADS"].doc == (
         "The folder uploaded files are kept in, made when the first one arrives.")
     assert records["webpkg.LIMITS"].doc == ""
+    assert records["webpkg.RETRIES"].doc == records["webpkg.BACKOFF"].doc == ""
+
+
+def test_a_string_handed_to_a_call_is_docs_only_when_it_reads_as_prose(tmp_path: Path) -> None:
+    records = read(tmp_path, "webpkg", {"__init__.py": API, "sessions.py": SESSIONS,
+                                        "app.py": APP})
+    assert records["webpkg.SPLITTER"].doc == records["webpkg.QUERY"].doc == ""
 
 
 def test_an_instance_called_like_a_function_takes_the_docs_and_signature_of_its_call(
