@@ -323,3 +323,35 @@ def delegated_to(function: Any) -> str | None:
             isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
         return call.func.attr
     return None
+
+
+def exposed_class(obj: Any, views: Views, depth: int = 0) -> Any | None:
+    """The class an attribute's value is an instance of, when it can be read: the class it
+    is made from at module level (or its annotated type), or, for a descriptor making
+    instances of a class it is handed (pandas' `str = Accessor("str", StringMethods)`),
+    that class, at any level."""
+    if not obj.is_attribute:
+        return None
+    module_level = obj.parent is not None and obj.parent.is_module
+    value = uncast(obj.value, obj)
+    if isinstance(value, ExprCall):
+        made = resolve(obj, value.function)
+        if made is not None and made.is_class:
+            if "__get__" in views.of(made).members:
+                for arg in value.arguments:
+                    handed = resolve(obj, arg.value if isinstance(arg, ExprKeyword) else arg)
+                    if handed is not None and handed.is_class:
+                        return handed
+                return None
+            return made if module_level else None
+    if not module_level:
+        return None
+    if isinstance(obj.annotation, ExprName):
+        typed = resolve(obj, obj.annotation)
+        if typed is not None and typed.is_class:
+            return typed
+    if isinstance(value, ExprName) and depth < 5:
+        named = resolve(obj, value)  # `cache_data = _cache_data`
+        if named is not None and named is not obj:
+            return exposed_class(named, views, depth + 1)
+    return None

@@ -20,7 +20,7 @@ from typing import Any
 import griffe
 from griffe import Alias, GriffeLoader, ModuleFinder, Object
 
-from agent.docs.attributes import describe
+from agent.docs.attributes import describe, exposed_class
 from agent.docs.bases import load_foreign_bases
 
 log = logging.getLogger(__name__)
@@ -456,10 +456,14 @@ def extract_package(name: str, search_paths: list[Path], private: tuple[str, ...
         if public is None or public in records:
             continue
         records[public] = record_of(obj, public, root, aliases, views)
+        members: list[tuple[str, Object]] = []
         if obj.is_class:
-            for name, inherited in inherited_from_deeper_bases(obj, public, aliases, views):
-                records.setdefault(f"{public}.{name}", record_of(
-                    inherited, f"{public}.{name}", root, aliases, views))
+            members = inherited_from_deeper_bases(obj, public, aliases, views)
+        elif obj.is_attribute:
+            members = members_through(obj, public, aliases, views)
+        for name, member in members:
+            records.setdefault(f"{public}.{name}", record_of(
+                member, f"{public}.{name}", root, aliases, views))
     compiled = sorted({target.rsplit(".", 1)[0] for _, target in unresolved
                        if is_compiled(target.rsplit(".", 1)[0], search_paths)})
     return Extracted(list(records.values()), compiled, aliases)
@@ -491,6 +495,34 @@ def inherited_from_deeper_bases(cls: Any, public: str, aliases: dict[str, str], 
             owner_public = public_path(owner.path, aliases)
             owners[owner.path] = owner_public is None or owner_public.count(".") > depth
         if owners[owner.path]:
+            found.append((name, target))
+    return found
+
+
+def members_through(obj: Any, public: str, aliases: dict[str, str], views: Views
+                    ) -> list[tuple[str, Object]]:
+    """Public members of the class an attribute holds an instance of, reached through it.
+
+    `st.cache_data.clear()`, `df.str.contains()`, `flask.session.permanent`: users write the
+    attribute's name, never its class's (private, or buried deeper). A class with a public
+    name no deeper than the attribute's (`flask.request` holds a `flask.Request`) is
+    documented under that name instead.
+    """
+    cls = exposed_class(obj, views)
+    if cls is None:
+        return []
+    own = public_path(cls.path, aliases)
+    if own is not None and own.count(".") <= public.count("."):
+        return []
+    found: list[tuple[str, Object]] = []
+    for name, member in views.of(cls).members.items():
+        if name.startswith("_") or len(found) >= MAX_INHERITED:
+            continue
+        try:
+            target = member.final_target if isinstance(member, Alias) else member
+        except Exception:  # noqa: BLE001 - a dead alias
+            continue
+        if not target.is_module:
             found.append((name, target))
     return found
 

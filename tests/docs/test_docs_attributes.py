@@ -74,7 +74,7 @@ CACHING = '''
         return text.lower()
 
 
-    class CacheAPI:
+    class _CacheAPI:
         """Implements the public cache API: the decorator and its clear()."""
 
         def __call__(self, func=None, *, ttl: int = 0):
@@ -97,8 +97,32 @@ CACHING = '''
     class Plain:
         """A plain helper."""
 
+        def help(self) -> str:
+            """How to use the helper."""
 
-    cache = CacheAPI()
+
+    class Accessor:
+        """Gives the methods of `accessor` on the object it is read from."""
+
+        def __init__(self, name: str, accessor: type) -> None:
+            self._accessor = accessor
+
+        def __get__(self, obj, cls):
+            return self._accessor(obj)
+
+
+    class _StringMethods:
+        def contains(self, pattern: str) -> list[bool]:
+            """Whether each string contains the pattern."""
+
+
+    class Column:
+        """A column of values."""
+
+        str = Accessor("str", _StringMethods)
+
+
+    cache = _CacheAPI()
     timed = Timer()
     plain = Plain()
     lower = t.cast(t.Callable[[str], str], _lower)
@@ -168,6 +192,17 @@ def test_an_instance_called_like_a_function_takes_the_docs_and_signature_of_its_
     assert records["cachepkg.timed"].doc == "Start a timer that prints how long its block took."
     assert records["cachepkg.plain"].doc == "A plain helper."
     assert records["cachepkg.lower"].doc == "Lower-case the text without changing its length."
+
+
+def test_the_methods_of_an_instance_s_hidden_class_are_found_under_the_instance_s_name(
+        tmp_path: Path) -> None:
+    records = read(tmp_path, "cachepkg", {"__init__.py": CACHING})
+    assert records["cachepkg.cache.clear"].doc == "Forget everything kept."
+    # Through a descriptor, the class it makes instances of: `df.str.contains()`.
+    contains = records["cachepkg.Column.str.contains"]
+    assert (contains.kind, contains.doc) == ("method", "Whether each string contains the pattern.")
+    # A class documented under a public name no deeper than the instance's keeps its members.
+    assert "cachepkg.Plain.help" in records and "cachepkg.plain.help" not in records
 
 
 def test_properties_made_by_a_call_take_the_docs_handed_to_it_or_those_of_their_getter(
