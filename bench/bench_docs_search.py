@@ -1,5 +1,5 @@
 """Docs search on an index that is already built: top-5 hit rate on the tuned questions and
-on the held-out ones, and latency (median and p95, wall and CPU) over all of them.
+on the held-out and fresh ones, and latency (median and p95, wall and CPU) over all of them.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_docs .venv/bin/python \
         -m bench.bench_docs_search [--misses] [--rounds N]
@@ -8,7 +8,7 @@ Build the index first (bench/bench_docs.py, or `agent.docs.index_environment`). 
 question is asked once to warm the caches, then `--rounds` times (default 3) measured.
 CPU is this process's (user+sys) plus the database backend's, read from /proc when the
 server runs on this machine. `--misses` lists the tuned questions missed, with the top 5;
-held-out questions are only ever counted, never listed, so nobody tunes on them.
+held-out and fresh questions are only ever counted, never listed, so nobody tunes on them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from agent.docs import search_docs
 from db.engine import make_engine, make_sessionmaker, normalize_url
-from tests.docs_questions import HELD_OUT, HELD_OUT_SECOND, QUESTIONS, answers
+from tests.docs_questions import FRESH, HELD_OUT, HELD_OUT_SECOND, QUESTIONS, answers
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -58,14 +58,14 @@ def main() -> None:
     sessions = make_sessionmaker(make_engine(normalize_url(os.environ["DATABASE_URL"])))
     second = {q for q, _ in HELD_OUT_SECOND}
     questions = [(q, e, "tuned") for q, e in QUESTIONS] + [
-        (q, e, "held") for q, e in HELD_OUT]
+        (q, e, "held") for q, e in HELD_OUT] + [(q, e, "fresh") for q, e in FRESH]
     print(f"load average before: {load()}", flush=True)
     with sessions() as session:
         total = session.scalar(text("SELECT count(*) FROM doc_objects"))
         packages = session.scalar(text("SELECT count(*) FROM doc_sources"))
         print(f"index: {packages} sources, {total:,} objects")
         pid = session.scalar(text("SELECT pg_backend_pid()"))
-        found = {kind: 0 for kind in ("tuned", "held", "second")}
+        found = {kind: 0 for kind in ("tuned", "held", "second", "fresh")}
         misses: list[tuple[str, list[str]]] = []
         for question, expected, kind in questions:  # warm-up round, also the hit rate
             hits = search_docs(session, question, k=5)
@@ -93,6 +93,8 @@ def report(session: Session, found: dict[str, int], misses: list[tuple[str, list
           f"({found['tuned']}/{len(QUESTIONS)})")
     print(f"top-5 hit rate, held-out questions: {found['held'] / len(HELD_OUT):.0%} "
           f"({found['held']}/{len(HELD_OUT)})")
+    print(f"top-5 hit rate, fresh questions:    {found['fresh'] / len(FRESH):.0%} "
+          f"({found['fresh']}/{len(FRESH)})")
     first = found["held"] - found["second"]
     print(f"  of which written first:           {first}/{len(HELD_OUT) - len(HELD_OUT_SECOND)}, "
           f"written in the second round:  {found['second']}/{len(HELD_OUT_SECOND)}")

@@ -90,6 +90,20 @@ def test_one_shape_with_a_name_that_varies_stays_one_event() -> None:
     assert len(clusters) == 1
 
 
+def test_state_names_from_a_small_set_keep_their_events_apart() -> None:
+    # Lifecycle and transition words are the events' own words, however many the set holds.
+    states = ["Started", "Paused", "Resumed", "Stopped", "Suspended"]
+    weighted = {f"[instance: <*>] VM {s} (Lifecycle Event)": 5 for s in states}
+    pairs = [("NEW", "QUEUED"), ("QUEUED", "RUNNING"), ("RUNNING", "DONE"), ("RUNNING", "FAILED")]
+    weighted |= {f"<*> Transitioned from {a} to {b}": 7 for a, b in pairs}
+    assert len(_clusters(weighted)) == len(states) + len(pairs)
+
+
+def test_lowercase_names_from_a_small_set_stay_one_variable() -> None:
+    users = ["cyrus", "news", "test", "backup", "ftp"]
+    assert len(_clusters({f"session closed for user {u}": 20 for u in users})) == 1
+
+
 def test_a_position_with_many_values_in_its_group_stays_a_variable_in_the_parts() -> None:
     hosts = ["alpha", "bravo", "delta", "gamma", "kilo", "lima"]
     weighted = {f"link up on port <*> peer {h}": 4 for h in hosts}

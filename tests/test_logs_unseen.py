@@ -255,3 +255,22 @@ def test_a_time_glued_to_a_file_name_is_never_the_records_time() -> None:
     report = _log(lines)
     assert report.records["timestamp"].isna().all()
     assert len(report.records) == len(lines)
+
+
+def test_a_process_id_after_the_level_closed_by_a_separator_is_header() -> None:
+    threads = ["main", "exec-1", "exec-2", "scheduler-1"]
+    lines = [
+        f"2023-01-02 10:00:{i:02d}.123  INFO {4000 + i % 2} --- [{threads[i % 4]:>12}] "
+        f"c.e.Svc{i % 3}      : job {i} done in {i} ms"
+        for i in range(20)
+    ]
+    report = _log(lines)
+    assert report.records["message"].iloc[3] == "job 3 done in 3 ms"
+    assert report.records["template_id"].nunique() == 1
+
+
+def test_a_day_before_the_month_name_and_year_is_read_as_the_date() -> None:
+    redis = [f"1:M 0{i + 1} Mar 2021 10:00:0{i}.250 * DB saved on disk" for i in range(5)]
+    tomcat = [f"21-Jan-2017 04:30:3{i} INFO worker {i} started" for i in range(5)]
+    assert _log(redis).records["timestamp"].iloc[2] == pd.Timestamp("2021-03-03 10:00:02.250")
+    assert _log(tomcat).records["timestamp"].iloc[1] == pd.Timestamp("2017-01-21 04:30:31")

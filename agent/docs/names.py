@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from agent.docs.indexer import normal
+from agent.docs.vocabulary import expansions
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 IDENTIFIER_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -97,10 +98,24 @@ def run_together(name: str, said: set[str]) -> bool:
 
 def question_words(query: str) -> set[str]:
     """The query's lower-cased words, whole and split (`NaN`, `DataFrame` -> data, frame),
-    and their singulars (`values` -> value)."""
+    their base forms (`values` -> value, `invoking` -> invoke) and the short or long forms
+    code writes for them (`integer` -> int: "an integer within a range" is `IntRange`)."""
     whole = WORD.findall(query.replace(".", " "))
     said = {w.lower() for w in [*whole, *IDENTIFIER_PART.findall(query)]}
-    return said | {w[:-1] for w in said if len(w) > 3 and w.endswith("s")}
+    said |= {base for w in said for base in base_forms(w)}
+    return said | set(expansions(sorted(said)))
+
+
+def base_forms(word: str) -> list[str]:
+    """What an inflected word may come from: plural, -ing and -ed forms, with or without the
+    `e` they dropped (`values`, `parsing` -> parse, parsed, `sorted` -> sort)."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return [word[:-1]]
+    for ending in ("ing", "ed"):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) >= 3:
+            return [stem, stem + "e"]
+    return []
 
 
 @dataclass

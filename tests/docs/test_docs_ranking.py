@@ -163,3 +163,10 @@ def test_a_spelled_name_shared_by_many_objects_goes_to_the_public_one_first(
 
 def test_prepositions_bring_no_agent_noun() -> None:
     assert agent_nouns("with") == [] and agent_nouns("from") == []
+
+
+def test_the_words_said_include_their_base_forms_and_the_short_forms_code_writes() -> None:
+    said = question_words("accept only an integer within a range when parsing sorted choices")
+    assert {"int", "range", "parse", "sort", "choice"} <= said
+    assert "integer" in said  # the word itself stays
+    assert "clas" not in question_words("a class")  # no plural made of a double s

@@ -26,6 +26,9 @@ TIMESTAMP = ascii_digits(
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?",
             r"\d{6} \d{6}",
+            # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
+            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -][A-Z][a-z]{2}[ -]\d{4}[ :]\d{2}:\d{2}:\d{2}"
+            r"(?:[.,]\d+)?",
             r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
@@ -76,6 +79,10 @@ _FORMATS = (
     "%Y%m%d%H%M%S",
     "%y%m%d %H%M%S",
     "%Y.%m.%d %H:%M:%S%.f",
+    "%d %b %Y %H:%M:%S%.f",
+    "%d-%b-%Y %H:%M:%S%.f",
+    "%a, %d %b %Y %H:%M:%S%.f",
+    "%d %b %Y:%H:%M:%S%.f",
     # Dates alone: a time-of-day elsewhere in the header completes them, or they stand alone.
     "%Y.%m.%d",
     "%Y-%m-%d",

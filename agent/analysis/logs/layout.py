@@ -39,7 +39,7 @@ _TOKEN = re.compile(
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
-    r"|(?P<S>\||::|(?:-{1,2}|:|->|=>|>>|\u00bb)(?=\s|$))"
+    r"|(?P<S>\||::|(?:-{1,3}|:|->|=>|>>|\u00bb)(?=\s|$))"
     r"|(?P<N>[+-]?\d+(?:\.\d+)?)(?=[\s,;|]|$)"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
@@ -120,7 +120,8 @@ def learn_layout(sample: list[str]) -> Layout | None:
         if not _after_level_ok(prefix):
             break
         fields = {"T", "L"} & set(prefix)
-        if prefix[-1] in _ANCHORS and fields and _words_consistent(prefix, parsed):
+        closed = not ("L" in prefix and prefix[-1] == "N")
+        if prefix[-1] in _ANCHORS and closed and fields and _words_consistent(prefix, parsed):
             best = prefix
             if prefix[-1] == "C":
                 # A `component:` closes the header: what follows is the message.
@@ -132,14 +133,17 @@ def learn_layout(sample: list[str]) -> Layout | None:
 
 
 def _after_level_ok(prefix: tuple[str, ...]) -> bool:
-    """After the level a header holds at most a component and brackets, never numbers or times.
+    """After the level a header holds at most a component and brackets, never times, and a
+    number only where a separator closes it (a process id: `INFO 4242 --- [main]`).
 
     Without this, a file dominated by one message would take that message for its header.
     """
     if "L" not in prefix:
         return True
     after = prefix[prefix.index("L") + 1 :]
-    return after.count("W") <= 1 and not set(after) & {"N", "L", "K"}
+    # A number last may yet be closed by the next token; it cannot end a header.
+    fenced = all(after[i + 1] == "S" for i, kind in enumerate(after[:-1]) if kind == "N")
+    return after.count("W") <= 1 and fenced and not set(after) & {"L", "K"}
 
 
 def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
@@ -230,7 +234,7 @@ def _generic(allowed: set[str], words: int) -> str:
     """A regex for a header position that may hold any of the allowed token types."""
     pieces = {
         "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
-        "S": r"(?:-{1,2}|\||::|:|->|=>|>>|\u00bb)",
+        "S": r"(?:-{1,3}|\||::|:|->|=>|>>|\u00bb)",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
         "C": r"[^\s|]*[^\s|:]:",
         "K": r'[\w.-]+=(?:"[^"]*"|\S*)',

@@ -19,6 +19,11 @@ _VARIABLE_LIKE = r"[^\sA-Za-z]*<\*>[^\sA-Za-z]*"
 _VARIABLE_RUN = rf"(^| ){_VARIABLE_LIKE}(?: {_VARIABLE_LIKE})+( |$)"
 # A name with inner punctuation (`chrome.exe`, `node-a`): a value when a position takes many.
 _NAMED = r"^[A-Za-z]\w*[._/-][\w./-]*$"
+# An enum constant's spelling: a state, a method or an event name (RUNNING, GET, Started).
+_STATE = r"^(?:[A-Z][A-Z_]*[A-Z]|[A-Z][a-z]+)$"
+# A position whose values are all state names splits up to this many of them: names chosen
+# from a fixed set are the events' words, where a user or host name is a value.
+STATE_LIMIT = 12
 # Token kinds, ranked.
 WORD, LABEL, SHAPE, FULL = 0, 1, 2, 3
 # Rounds of splitting parts further (each round is one pass over the cells).
@@ -145,8 +150,12 @@ def _split_parts(
             pl.col("kind").min().alias("low"),
             pl.col("kind").max().alias("high"),
         )
+        stats = _with_states(stats, grouped, vocab, split_limit)
+        few = (pl.col("values") <= split_limit) | (
+            pl.col("states") & (pl.col("values") <= STATE_LIMIT)
+        )
         if many is None:
-            many = stats.filter(pl.col("values") > split_limit).select("g", "pos")
+            many = stats.filter(~few).select("g", "pos")
             grouped = grouped.with_columns(pl.col("g").alias("root"))
             named = grouped.join(many, on=["g", "pos"], how="semi").filter("named")["tid"].unique()
         else:
@@ -154,12 +163,12 @@ def _split_parts(
             stats = stats.join(many.rename({"g": "root"}), on=["root", "pos"], how="anti").drop(
                 "root"
             )
-            stats = stats.filter(pl.col("values") <= split_limit)
+            stats = stats.filter(few)
         labels = (pl.col("low") == LABEL) & (pl.col("high") == LABEL)
         candidates = stats.filter(
             (pl.col("values") > 1)
             & (pl.col("high") < FULL)
-            & ((pl.col("values") <= split_limit) | labels)
+            & (few | labels)
         )
         # A position holding a name seen among many values elsewhere is a variable too.
         candidates = candidates.join(
@@ -183,7 +192,7 @@ def _split_parts(
         # Next round, only positions left open here (a whole variable, overlapping shapes) in
         # the parts just split can split.
         left_open = (
-            stats.filter((pl.col("values") > 1) & (pl.col("values") <= split_limit))
+            stats.filter((pl.col("values") > 1) & few)
             .select("g", "pos")
             .join(splits, on=["g", "pos"], how="anti")
         )
@@ -215,6 +224,27 @@ def _split_parts(
         grouped = grouped.with_columns(part_of.gather(grouped["i"]).alias("g"))
     sizes = part_of.value_counts(name="size").rename({part_of.name: "part"}).sort("part")
     return part_of.rename("part"), sizes, named
+
+
+def _with_states(
+    stats: pl.DataFrame, grouped: pl.DataFrame, vocab: pl.DataFrame, split_limit: int
+) -> pl.DataFrame:
+    """Stats with a states column: whether every value at the position spells a state name.
+
+    Only positions with more values than split_limit and at most STATE_LIMIT need the answer,
+    so only their tokens are looked at.
+    """
+    maybe = stats.filter(pl.col("values").is_between(split_limit + 1, STATE_LIMIT))
+    if maybe.is_empty():
+        return stats.with_columns(pl.lit(False).alias("states"))
+    values = grouped.join(maybe.select("g", "pos"), on=["g", "pos"], how="semi")
+    values = values.select(
+        "g", "pos", vocab["toks"].gather(values["tid"]).str.contains(_STATE).alias("states")
+    )
+    states = values.group_by("g", "pos").agg(pl.col("states").all())
+    return stats.join(states, on=["g", "pos"], how="left").with_columns(
+        pl.col("states").fill_null(False)
+    )
 
 
 def _distinct_shapes(
