@@ -14,7 +14,8 @@ drain3 compares each line with the clusters it holds, so its time per line grows
 distinct messages seen: it finishes the dev mix at 100 MB, but not the distinct mix (stopped
 after 14 minutes), hence the smaller default sizes there. `--drain-timeout S` (default 1800)
 stops drain3 after S wall seconds; the row then shows its time as a lower bound (`>`) and the
-ratios as at least that. Files are built once, with the mix's own generator, into
+ratios as at least that. `--no-drain` leaves drain3 out, for quick loops while tuning; the
+default keeps the two side by side. Files are built once, with the mix's own generator, into
 bench/.data/ (a smaller file is the start of a larger one).
 
 Wall time depends on the machine's load; CPU seconds (user + sys of the child, all threads)
@@ -139,6 +140,8 @@ def run_child(code: str, path: Path, timeout: float | None = None) -> dict[str, 
 def main() -> None:
     """Each mix named (default both) at each size: our figures and drain3's side by side."""
     args = sys.argv[1:]
+    drain = "--no-drain" not in args
+    args = [a for a in args if a != "--no-drain"]
     options = {"--repeat": "1", "--mb": "", "--drain-timeout": str(DRAIN_TIMEOUT)}
     for option in options:
         if option in args:
@@ -151,10 +154,11 @@ def main() -> None:
     repeat, timeout = int(options["--repeat"]), float(options["--drain-timeout"])
     for mix in args or list(BUILDERS):
         sizes = [int(s) for s in options["--mb"].split(",") if s] or DEFAULT_SIZES[mix]
-        print(f"{mix} mix; analyze_log runs {repeat}x per file (median by CPU), drain3 once")
+        drain_runs = "drain3 once" if drain else "drain3 left out"
+        print(f"{mix} mix; analyze_log runs {repeat}x per file (median by CPU), {drain_runs}")
         print(HEADER)
         for megabytes in sizes:
-            compare(mix_file(mix, megabytes), repeat, timeout)
+            compare(mix_file(mix, megabytes), repeat, timeout if drain else None)
 
 
 HEADER = (
@@ -163,27 +167,35 @@ HEADER = (
 )
 
 
-def compare(path: Path, repeat: int, timeout: float) -> None:
-    """Print one row: size, load, our time/throughput/RSS, drain3's, and the ratios."""
+def compare(path: Path, repeat: int, timeout: float | None) -> None:
+    """Print one row: size, load, our time/throughput/RSS, drain3's, and the ratios.
+
+    A timeout of None leaves drain3 out: the row ends after our figures.
+    """
     megabytes = path.stat().st_size / 1e6
     load = os.getloadavg()[0]
     runs = sorted((run_child(OURS, path) for _ in range(repeat)), key=lambda run: run["cpu"])
     ours = runs[len(runs) // 2]
-    drain = run_child(DRAIN, path, timeout)
     cpus = [run["cpu"] for run in runs]
     walls = sorted(run["seconds"] for run in runs)
     spread = f"{cpus[0]:.2f}-{cpus[-1]:.2f} / {walls[0]:.2f}-{walls[-1]:.2f}"
-    bound = "" if drain["finished"] else ">"
-    print(
+    row = (
         f"{megabytes:6.1f} {load:5.1f} {ours['seconds']:10.2f} {ours['cpu']:6.2f}  "
         f"({spread:>24}) {megabytes / ours['seconds']:7.1f} {ours['rss'] / 1e6:7.0f} "
-        f"{ours['templates']:10,.0f} | {bound:>1}{drain['seconds']:10.2f} {bound:>1}"
-        f"{drain['cpu']:6.2f} {drain['rss'] / 1e6:7.0f} "
-        f"{drain['templates'] if drain['finished'] else 0:10,.0f} | "
-        f"{bound:>1}{drain['seconds'] / ours['seconds']:8.1f}x {bound:>1}"
-        f"{drain['cpu'] / ours['cpu']:5.1f}x",
-        flush=True,
+        f"{ours['templates']:10,.0f} |"
     )
+    if timeout is None:
+        print(row, flush=True)
+    else:
+        drain = run_child(DRAIN, path, timeout)
+        bound = "" if drain["finished"] else ">"
+        print(
+            f"{row} {bound:>1}{drain['seconds']:10.2f} {bound:>1}{drain['cpu']:6.2f} "
+            f"{drain['rss'] / 1e6:7.0f} {drain['templates'] if drain['finished'] else 0:10,.0f} | "
+            f"{bound:>1}{drain['seconds'] / ours['seconds']:8.1f}x {bound:>1}"
+            f"{drain['cpu'] / ours['cpu']:5.1f}x",
+            flush=True,
+        )
     if repeat > 2:
         print(f"{'':12} cpu stdev {statistics.stdev(cpus):.2f} s over {repeat} runs", flush=True)
 
