@@ -394,6 +394,36 @@ def test_small_read_chunks_give_the_same_records_as_one_chunk(monkeypatch) -> No
     assert analyze_log(gzip.compress(data)).records["message"].tolist() == whole["message"].tolist()
 
 
+def test_formats_adopted_while_other_chunks_wait_give_the_same_result_every_run(
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    # Small chunks: a chunk that meets a new format waits for the earlier ones, and applies
+    # each format they adopt as it comes. Which thread runs first must change nothing.
+    syslog = [
+        f"May  1 10:{i // 60:02d}:{i % 60:02d} web sshd[{i}]: session {i} opened"
+        for i in range(400)
+    ]
+    java = [
+        f"2024-05-01 11:{i // 60:02d}:{i % 60:02d},{i:03d} ERROR [main] db.Pool: lost {i}"
+        for i in range(400)
+    ]
+    spark = [
+        f"24/05/01 12:{i // 60:02d}:{i % 60:02d} WARN scheduler.Dag: stage {i} slow"
+        for i in range(400)
+    ]
+    lines = syslog + java + spark + syslog[:100]
+    data = ("\n".join(lines) + "\n").encode()
+    monkeypatch.setattr("agent.analysis.logs.read.CHUNK_BYTES", 12_000)
+    first = analyze_log(data)
+    assert first.format.startswith("mixed:") and first.format.count(",") == 2
+    assert len(first.records) == len(lines)
+    assert first.records["timestamp"].notna().all()
+    for _ in range(4):
+        again = analyze_log(data)
+        assert again.format == first.format
+        pd.testing.assert_frame_equal(again.records, first.records)
+
+
 def test_timestamps_spelled_differently_after_the_detection_sample_still_parse() -> None:
     # Normalisation steps are chosen on the first lines; a later bracketed time needs another.
     early = "".join(f"2024-05-01 10:{i // 60 % 60:02d}:{i % 60:02d}.250 INFO a: one {i}\n"

@@ -192,6 +192,11 @@ def test_an_optional_numeric_parenthetical_joins_its_variable_and_a_word_one_sta
     assert masked == ["took <*> to flush", "took <*> to flush", "flush failed (timeout)"]
 
 
+
+def test_a_value_glued_to_numbers_and_its_numeric_parenthetical_are_one_variable() -> None:
+    masked = _mask(["peer 10.0.0.1:80x7 (3) up", "took 5ms(12) ok", "tag v2 (a1) ok"])
+    assert masked == ["peer <*> up", "took <*> ok", "tag <*> ok"]
+
 # --- merging -----------------------------------------------------------------------------------
 
 

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import griffe
-from griffe import Alias, ExprAttribute, ExprCall, ExprName, GriffeLoader, ModuleFinder, Object
+from griffe import Alias, GriffeLoader, ModuleFinder, Object
+
+from agent.docs.attributes import describe
 
 log = logging.getLogger(__name__)
 # Folders of a package that hold its own test suite, not its API.
@@ -180,16 +182,19 @@ def shadowing_attributes(module: Object) -> list[Object]:
         return []
     found: dict[str, Object] = {}
     for node in tree.body:
-        target, value = None, None
+        target, value, annotation = None, None, None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign):
-            target, value = node.target, node.value
+            target, value, annotation = node.target, node.value, node.annotation
         if not isinstance(target, ast.Name) or target.id not in submodules:
             continue
         attribute = griffe.Attribute(
             target.id, lineno=node.lineno, endlineno=node.end_lineno, parent=module,
-            value=griffe.safe_get_expression(value, parent=module) if value else None)  # type: ignore[arg-type]
+            value=griffe.safe_get_expression(value, parent=module,  # type: ignore[arg-type]
+                                             parse_strings=False) if value else None,
+            annotation=griffe.safe_get_annotation(annotation, parent=module)  # type: ignore[arg-type]
+            if annotation else None)
         found[target.id] = attribute  # the last assignment is the one that stays
     return list(found.values())
 
@@ -376,73 +381,24 @@ def relative_file(filepath: Path, root: Path) -> str:
     return str(real.relative_to(root)) if real.is_relative_to(root) else str(real)
 
 
-def lookup(obj: Any, path: str) -> Any:
-    """The object at `path` among the loaded modules, through aliases."""
-    found = obj.modules_collection[path]
-    return found.final_target if isinstance(found, Alias) else found
-
-
-def documented(target: Any, obj: Any) -> Any | None:
-    """A function or class with a docstring; for an instance of a class, the class."""
-    if target.is_attribute and isinstance(target.value, ExprCall) and \
-            isinstance(target.value.function, ExprName):
-        target = lookup(obj, target.value.function.canonical_path)
-    if (target.is_function or target.is_class) and target.docstring is not None:
-        return target
-    return None
-
-
-def bound_target(obj: Any, views: Views) -> Any | None:
-    """What an undocumented module attribute is bound to, when that can be read:
-    `fragment = _fragment` (a function imported under a private name),
-    `columns = _main.columns` (a method of a module-level instance: Streamlit's whole API
-    is written so) or `state = _StateProxy()` (an instance: its class). Its docs are the
-    attribute's."""
-    if not obj.is_attribute or obj.docstring is not None or obj.parent is None or \
-            not obj.parent.is_module:
-        return None
-    value = obj.value
-    try:
-        if isinstance(value, ExprName):
-            return documented(lookup(obj, value.canonical_path), obj)
-        if isinstance(value, ExprCall) and isinstance(value.function, ExprName):
-            made = lookup(obj, value.function.canonical_path)  # `state = _StateProxy()`
-            return documented(made, obj) if made.is_class else None
-        if isinstance(value, ExprAttribute) and len(value.values) == 2 and \
-                isinstance(value.values[0], ExprName):
-            base = lookup(obj, value.values[0].canonical_path)
-            if not base.is_attribute:
-                return None
-            if isinstance(base.annotation, ExprName):
-                cls = lookup(obj, base.annotation.canonical_path)
-            elif isinstance(base.value, ExprCall) and isinstance(base.value.function, ExprName):
-                cls = lookup(obj, base.value.function.canonical_path)
-            else:
-                return None
-            if not cls.is_class:
-                return None
-            member = views.of(cls).members.get(str(value.values[1]))
-            if isinstance(member, Alias):
-                member = member.final_target
-            return documented(member, obj) if member is not None else None
-    except Exception:  # noqa: BLE001 - griffe raises several kinds for what it cannot resolve
-        return None
-    return None
-
-
 def record_of(obj: Any, public: str, root: Path, aliases: dict[str, str], views: Views
               ) -> DocRecord:
-    """The stored form of one object (an attribute bound to a documented function or
-    method is stored as that function, with its docs)."""
+    """The stored form of one object. An attribute without docs takes those `describe`
+    finds; one bound to a documented function is stored as that function (signature,
+    docs, source location), and an instance called like a function takes the signature of
+    its `__call__`."""
     meta = members_meta(obj, views)
     kind = kind_of(obj)
     signature = signature_of(obj, public, views)
-    target = bound_target(obj, views)
-    if target is not None:
-        obj = target  # an instance of a class keeps its own signature, with the class's docs
-        kind, signature = ("function", signature_of(target, public, views)) \
-            if target.is_function else (kind, signature)
     doc = obj.docstring.value if obj.docstring is not None else ""
+    described = describe(obj, views) if obj.is_attribute and not doc else None
+    if described is not None:
+        doc = described.doc
+        if described.function is not None:
+            obj = described.function
+            kind, signature = "function", signature_of(obj, public, views)
+        elif described.called_as is not None:
+            signature = signature_of(described.called_as, public, views)
     try:
         filepath = obj.filepath
         file = relative_file(filepath, root) if isinstance(filepath, Path) else None

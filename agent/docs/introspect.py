@@ -32,10 +32,12 @@ def record(path, obj, kind):
         sig = "class " + name + sig
     elif kind in ("function", "method"):
         sig = name + sig
+    elif kind == "property":
+        sig = name
     else:
         sig = name + ": " + type(obj).__name__
     try:
-        doc = inspect.getdoc(obj) or "" if kind != "attribute" else ""
+        doc = inspect.getdoc(obj) or "" if kind != "attribute" else instance_doc(obj)
     except Exception:
         doc = ""
     item = {"qualname": path, "kind": kind, "signature": sig[:SIG], "doc": doc[:DOC],
@@ -50,7 +52,20 @@ def record(path, obj, kind):
         item["meta"] = {"complete": False, "dynamic": dynamic} if len(names) > MEMBERS else {
             "members": names, "complete": bool(names), "dynamic": dynamic}
     out.append(item)
+def instance_doc(obj):
+    # A property or slot of a compiled class documents itself; an instance of a class of
+    # the package (pandas.NA) is what its class says, but not a number or a string.
+    if inspect.isdatadescriptor(obj):
+        return inspect.getdoc(obj) or ""
+    if type(obj).__module__ in ("builtins", "typing", "enum"):
+        return ""
+    call = getattr(type(obj), "__call__", None)
+    own = getattr(call, "__doc__", None) if call is not None and \
+        getattr(call, "__qualname__", "").split(".")[0] == type(obj).__name__ else None
+    return inspect.cleandoc(own) if own else inspect.getdoc(type(obj)) or ""
 def kind_of(obj, in_class):
+    if in_class and inspect.isdatadescriptor(obj) and not inspect.isclass(obj):
+        return "property"
     if inspect.ismodule(obj):
         return "module"
     if inspect.isclass(obj):
@@ -77,8 +92,14 @@ for name in sys.argv[4:]:
         kind = kind_of(value, False)
         record(name + "." + attr, value, kind)
         if kind == "class":
-            for member in sorted(vars(value)):
-                if public(member):
+            # Inherited members count when a class of the same package defines them
+            # (pandas.Timestamp's fields live on its private base _Timestamp).
+            top = name.split(".")[0]
+            for member in sorted(dir(value)):
+                owner = next((c for c in getattr(value, "__mro__", ()) if member in vars(c)),
+                             None)
+                if owner is not None and (owner is value or str(getattr(
+                        owner, "__module__", "")).split(".")[0] == top) and public(member):
                     try:
                         inner = getattr(value, member)
                     except Exception:

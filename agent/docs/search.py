@@ -58,6 +58,9 @@ CANONICAL_FIRST = ("strpos(qualname, '._') > 0, "
 # tell two paths to one object apart, without its text (only its first lines).
 HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
         "NULLIF(octet_length(o.doc), 0) AS doc_size, "
+        # The opening words, to tell copies whose docs differ further down (sync and async
+        # APIs, a fork of a package) from objects that share a name.
+        "left(o.doc, 80) AS opening, "
         # Said at the top (further down it is usually about one parameter): `.. deprecated::`.
         "left(o.doc, 200) ~* '(\\.\\. deprecated::|^\\s*deprecated|\\mis (now )?deprecated"
         "|\\mdiscouraged\\M)' AS deprecated")
@@ -423,7 +426,9 @@ def distinct(ranked: list[Any], k: int) -> list[Any]:
     taken: list[Any] = []
     seen: set[tuple[Any, ...]] = set()
     for row in ranked:
-        keys: list[tuple[Any, ...]] = [("name", row.name, row.doc_size)] if row.doc_size else []
+        keys: list[tuple[Any, ...]] = [("name", row.name, row.doc_size),
+                                       ("opening", row.name, row.kind, row.opening)
+                                       ] if row.doc_size else []
         if row.file and row.line and row.kind != "module":
             keys.append(("at", row.source_id, row.file, row.line))
         if any(key in seen for key in keys):

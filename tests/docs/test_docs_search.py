@@ -94,12 +94,24 @@ def test_several_paths_to_one_object_take_one_place_among_the_hits() -> None:
     def row(n: int, qualname: str, source: int, line: int | None, doc: str | None) -> object:
         return SimpleNamespace(id=n, source_id=source, qualname=qualname, kind="method",
                                name=qualname.rsplit(".", 1)[-1], file="p/m.py", line=line,
-                               doc_size=doc)
+                               doc_size=doc, opening=doc)
     ranked = [row(1, "p.A.size", 1, 10, "d1"), row(2, "p.B.size", 1, 10, "d1"),
               row(3, "q.Field", 2, 5, "d2"), row(4, "p.Field", 1, 7, "d2"),
               row(5, "p.a", 1, 20, None), row(6, "p.b", 1, 21, None), row(7, "p.c", 1, 22, "d3")]
     assert [r.id for r in distinct(ranked, 3)] == [1, 3, 5]
     assert [r.id for r in distinct(ranked, 9)] == [1, 3, 5, 6, 7]
+
+
+def test_copies_whose_docs_differ_only_further_down_take_one_place() -> None:
+    def row(n: int, qualname: str, size: int, opening: str) -> object:
+        return SimpleNamespace(id=n, source_id=1, qualname=qualname, kind="method",
+                               name=qualname.rsplit(".", 1)[-1], file=f"{n}.py", line=n,
+                               doc_size=size, opening=opening)
+    ranked = [row(1, "web.sync_api.Page.click", 900, "Click an element."),
+              row(2, "web.async_api.Page.click", 940, "Click an element."),
+              row(3, "web.Dialog.click", 300, "Close the dialog by clicking outside."),
+              row(4, "web.sync_api.Page.fill", 500, "Fill an input.")]
+    assert [r.id for r in distinct(ranked, 3)] == [1, 3, 4]
 
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import polars as pl
@@ -114,13 +115,21 @@ class ParsedLog:
         and are few are continuation lines of the record above.
         """
         claimed: list[tuple[LogFormat, pl.DataFrame]] = []
+        found: list[pl.DataFrame] = []
         rest = frame
         index = 0
         while not rest.is_empty():
             if index == len(self.formats):
+                # Earlier chunks may still adopt formats; later ones wait for this one. A chunk
+                # that must wait extracts the lines it has claimed meanwhile, and goes on as
+                # soon as a format is adopted: while the first chunk detects the file's formats
+                # one by one, the second applies each as it comes instead of idling.
                 with self.lock:
-                    # Earlier chunks may still adopt formats; later ones wait for this one.
-                    self.lock.wait_for(lambda: min(self.unfinished, default=offset) >= offset)
+                    waiting = not self._may_go_on(index, offset)
+                if waiting:
+                    found.extend(self._extract_all(claimed[len(found) :]))
+                    with self.lock:
+                        self.lock.wait_for(functools.partial(self._may_go_on, index, offset))
                 if index < len(self.formats):
                     # Another chunk found a format meanwhile: try it before detecting.
                     continue
@@ -133,6 +142,7 @@ class ParsedLog:
                     if known or (fmt.name == "plain" and self.formats):
                         break
                     self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
+                    self.lock.notify_all()
             fmt = self.formats[index]
             index += 1
             lines = rest["raw"]
@@ -157,7 +167,17 @@ class ParsedLog:
         with self.lock:
             self.unfinished.discard(offset)
             self.lock.notify_all()
-        found = [
+        found.extend(self._extract_all(claimed[len(found) :]))
+        records = pl.concat(found).sort("line") if found else _EMPTY_RECORDS
+        return records, rest
+
+    def _may_go_on(self, index: int, offset: int) -> bool:
+        """Whether the chunk at offset may try format index, or detect one (holds the lock)."""
+        return index < len(self.formats) or min(self.unfinished, default=offset) >= offset
+
+    def _extract_all(self, claimed: list[tuple[LogFormat, pl.DataFrame]]) -> list[pl.DataFrame]:
+        """Split (where not split yet) and extract the lines each format claimed."""
+        return [
             self._extract(
                 fmt,
                 parsed
@@ -166,8 +186,6 @@ class ParsedLog:
             )
             for fmt, parsed in claimed
         ]
-        records = pl.concat(found).sort("line") if found else _EMPTY_RECORDS
-        return records, rest
 
     def _extract(self, fmt: LogFormat, parsed: pl.DataFrame) -> pl.DataFrame:
         """Typed timestamp and normalised level of the lines a format claimed and split."""
