@@ -233,3 +233,34 @@ def test_plain_words_seen_among_many_values_still_tell_events_apart() -> None:
     clusters = _clusters(weighted)
     assert {"probe <*> result ok now"} in clusters
     assert {"probe <*> result failed now"} in clusters
+
+
+def test_a_lone_message_joins_the_template_it_fits_but_for_one_word() -> None:
+    # The only "*64" line also names a rule no other line names: alone in its group, it still
+    # reads as the common message once its rule is the variable the others have there.
+    rules = ["alpha", "bravo", "delta", "gamma", "kilo", "lima"]
+    matching = [
+        f"matching {rules[i % 6]} rule : using proxy p.example.org:80" for i in range(30)
+    ] + ["matching zulu rule : using proxy p.example.org:80"]
+    others = [f"close, {i} bytes sent" if i % 3 else "open through proxy" for i in range(60)]
+    # Half the other lines' programs carry the marker, so it is message, not header.
+    programs = [f"app{i % 4}.exe" + " *64" * (i % 2) for i in range(60)]
+    programs += [f"app{i % 4}.exe" for i in range(30)] + ["app1.exe *64"]
+    lines = [
+        f"[10.30 16:{i // 60:02d}:{i % 60:02d}] {program} - h{i}.example.org:443 {message}"
+        for i, (program, message) in enumerate(zip(programs, others + matching, strict=True))
+    ]
+    ids = _template_ids(lines)
+    assert len(set(ids[60:])) == 1
+    assert ids[0] not in ids[60:]
+
+
+def test_a_lone_message_differing_in_a_constant_word_stays_apart() -> None:
+    clusters = _clusters(
+        {
+            "job <*> ended: ok after <*>": 40,
+            "job <*> ended: failed after <*>": 30,
+            "job <*> ended: skipped after <*>": 1,
+        }
+    )
+    assert len(clusters) == 3
