@@ -230,6 +230,22 @@ def test_a_template_lists_every_level_its_records_carry_in_name_order() -> None:
     assert top["levels"].tolist() == ["ERROR", "FATAL", "WARN"]
 
 
+def test_a_template_spread_over_levels_keeps_its_first_record_and_whole_time_span() -> None:
+    # The first record is neither at the template's most common level nor its most severe.
+    cycle = ["DEBUG", "ERROR", "INFO", "WARN", "ERROR", "INFO", "INFO", "DEBUG"]
+    text = "".join(
+        f"2024-05-01 10:00:{i:02d} {level} worker: job {i} done\n" for i, level in enumerate(cycle)
+    )
+    report = _log("2024-05-01 09:59:59 INFO cache: warmed\n" + text)
+    row = report.templates.set_index("template").loc["job <*> done"]
+    assert (row["count"], row["example"], row["first_line"]) == (8, "job 0 done", 2)
+    assert row["first_seen"] == pd.Timestamp("2024-05-01 10:00:00")
+    assert row["last_seen"] == pd.Timestamp("2024-05-01 10:00:07")
+    assert report.level_counts == {"DEBUG": 2, "INFO": 4, "WARN": 1, "ERROR": 2}
+    top = report.top_errors.iloc[0]
+    assert (top["count"], top["example"], bool(top["inferred"])) == (3, "job 0 done", False)
+
+
 def test_templates_keep_different_events_apart_and_merge_variable_words() -> None:
     users = ["alice", "bob", "carol", "dave", "erin"]
     text = "".join(

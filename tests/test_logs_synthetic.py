@@ -29,8 +29,12 @@ GA_FLOORS = {
     "SpringBoot": 0.98,
     "Redis": 0.98,
     "SQLServer": 0.98,
-    "PythonApp": 0.97,
+    "PythonApp": 0.98,
     "Logback": 0.98,
+    "Cassandra": 0.98,
+    "Bracketed": 0.98,
+    "SyslogISO": 0.98,
+    "GoLogfmt": 0.98,
 }
 MEAN_GA_FLOOR = 0.99
 TIME_FLOOR = 0.99

@@ -174,6 +174,18 @@ def test_quoted_state_names_that_repeat_stay_apart_as_events() -> None:
     assert len(set(ids)) == 2
 
 
+def test_a_quoted_phrase_given_to_a_key_is_one_value() -> None:
+    masked = _mask(['lock tag="View Lock", uid=3', 'lock tag="*alarm*", uid=4', "say 'hi there'"])
+    assert masked == ["lock tag=<*>, uid=<*>", 'lock tag="*alarm*", uid=<*>', "say 'hi there'"]
+
+
+def test_a_quantity_before_a_colon_is_masked_whole() -> None:
+    assert _mask(["query took 12 sec: SELECT 1", "done in 3 ms; ok"]) == [
+        "query took <*>: SELECT <*>",
+        "done in <*>; ok",
+    ]
+
+
 def test_a_key_keeps_its_name_and_a_label_keeps_its_dot_leader() -> None:
     masked = _mask(["auth mode=fast uid=0 rhost=10.0.0.1 dir=/var/lib/x", "cache depth.....12"])
     assert masked == ["auth mode=fast uid=<*> rhost=<*> dir=<*>", "cache depth.....<*>"]
@@ -192,10 +204,10 @@ def test_an_optional_numeric_parenthetical_joins_its_variable_and_a_word_one_sta
     assert masked == ["took <*> to flush", "took <*> to flush", "flush failed (timeout)"]
 
 
-
 def test_a_value_glued_to_numbers_and_its_numeric_parenthetical_are_one_variable() -> None:
     masked = _mask(["peer 10.0.0.1:80x7 (3) up", "took 5ms(12) ok", "tag v2 (a1) ok"])
     assert masked == ["peer <*> up", "took <*> ok", "tag <*> ok"]
+
 
 # --- merging -----------------------------------------------------------------------------------
 

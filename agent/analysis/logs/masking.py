@@ -17,6 +17,9 @@ _VARIABLE = (
         [
             # A value after a label and its dot leader (`depth.....0`): the label stays.
             r"(?P<k>[\w-]*[A-Za-z]\.{2,})[\w.@#+-]*\d[\w.@#+-]*",
+            # A quoted phrase given to a key is one value: its words must not change the
+            # message's token count (`tag="View Lock"` against `tag="*alarm*"`).
+            r"(?P<q>[\w.-]+=)(?:\"[^\"\s]*\s[^\"]*\"|'[^'\s]*\s[^']*')",
             # A quoted single token with structure (a dotted name, path, address, number) is
             # an interpolated value; a quoted plain word ('Active') may be a state name, which
             # the clustering keeps when it repeats.
@@ -54,14 +57,14 @@ _EMPTY = r"(^|\s)(\(|\[)(?:\)|\])(\s|$)"
 _QUANTITY = (
     r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
     r"(?i:[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
-    r"|KB/s|MB/s|%)(?P<s>[\s).,;\]]|$)"
+    r"|KB/s|MB/s|%)(?P<s>[\s).,;:\]]|$)"
 )
 
 
 def mask_expr(expr: pl.Expr) -> pl.Expr:
     """Replace variable parts of a message by <*> (vectorized)."""
     return (
-        expr.str.replace_all(_VARIABLE, "${p}${k}" + WILDCARD + "${t}")
+        expr.str.replace_all(_VARIABLE, "${p}${k}${q}" + WILDCARD + "${t}")
         .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
         .str.replace_all(_NUMBERS, WILDCARD)
         .str.replace_all(_EMPTY, "$1$2" + WILDCARD + "$3")
