@@ -157,6 +157,13 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
     "service": lambda r: r.choice(
         ["Spooler", "Dhcp", "WinRM", "BITS", "wuauserv", "TrustedInstaller", "EventLog", "Schedule", "W32Time", "LanmanServer", "Netlogon", "RpcSs", "Themes", "AudioSrv", "WSearch"]
     ),
+    "paths": lambda r: " ".join(_path(r) for _ in range(r.randint(1, 3))),
+    "wakelock": lambda r: r.choice(["View Lock", "*alarm*", "RILJ_ACK_WL", "AudioMix", "NetworkStats", "*job*/com.example/.Sync"]),
+    "keyspace": lambda r: r.choice(["system", "system_schema", "orders", "users_by_email", "audit"]),
+    "godur": lambda r: r.choice(
+        [f"{r.uniform(0.1, 999):.3f}ms", f"{r.uniform(1, 59):.6f}s", f"{r.randint(1, 9)}m{r.randint(0, 59)}s"]
+    ),
+    "method": lambda r: r.choice(["GET", "GET", "POST", "PUT", "DELETE"]),
     "temp": lambda r: f"{r.randint(30, 95)}C",
 }
 _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)\}")
@@ -265,7 +272,7 @@ OPENSTACK = System(
         Event("[instance: {uuid}] Total memory: {int} MB, used: {float} MB", source="nova.compute nova.compute.claims"),
         Event("image {uuid} at ({path}): checking", source="nova.compute nova.virt.libvirt.imagecache"),
         Event("image {uuid} at ({path}): in use: on this node {small} local, {small} on other nodes sharing this instance storage", source="nova.compute nova.virt.libvirt.imagecache"),
-        Event("Active base files: {path}", source="nova.compute nova.virt.libvirt.imagecache"),
+        Event("Active base files: {paths}", source="nova.compute nova.virt.libvirt.imagecache"),
         Event("Unknown base file: {path}", source="nova.compute nova.virt.libvirt.imagecache"),
         Event("Final resource view: name={host} phys_ram={int}MB used_ram={int}MB phys_disk={small}GB used_disk={small}GB total_vcpus={small} used_vcpus={small} pci_stats=[]", source="nova.compute nova.compute.resource_tracker"),
         Event("While synchronizing instance power states, found {small} instances in the database and {small} instances on the hypervisor.", "WARN", "nova.compute nova.compute.manager"),
@@ -282,7 +289,8 @@ def _tbird_header(r: random.Random, t: dt.datetime, e: Event, m: str) -> str:
     node = f"dn{r.randint(1, 400)}" if "admin" not in e.source else "tbird-admin1"
     tag = "-" if e.level == "INFO" else r.choice(["VAPI", "ECC", "PBS_CON"])
     who = f"{node}/{node}" if "admin" not in e.source else f"local@{node}"
-    clock = f"{t:%b} {t.day} {t:%H:%M:%S}"
+    # Syslog pads a one-digit day with a space; some collectors squeeze it out.
+    clock = f"{t:%b} {t.day:{r.choice(['', '>2'])}} {t:%H:%M:%S}"
     process = fill(e.source.replace("admin ", ""), r)
     return f"{tag} {int(t.timestamp())} {t:%Y.%m.%d} {node} {clock} {who} {process}: {m}"
 
@@ -351,7 +359,7 @@ ANDROID = System(
     "Android",
     (
         Event("printFreezingDisplayLogsopening app wtoken = AppWindowToken{{{hex8} token=Token{{{hex8} ActivityRecord{{{hex8} u0 {pkgname}/.MainActivity t{int}}}}}}}, allDrawn= false, startingDisplayed =  false, startingMoved =  false, isRelaunching =  false", "DEBUG", "WindowManager"),
-        Event('acquire lock={int}, flags=0x1, tag="View Lock", name={pkgname}, ws=null, uid={int}, pid={pid}', "DEBUG", "PowerManagerService"),
+        Event('acquire lock={int}, flags=0x1, tag="{wakelock}", name={pkgname}, ws=null, uid={int}, pid={pid}', "DEBUG", "PowerManagerService"),
         Event("release:lock={int}, flg=0x0, tag=\"RILJ_ACK_WL\", name=com.android.phone\", ws=null, uid={int}, pid={pid}", "DEBUG", "PowerManagerService"),
         Event("ready=true,policy=3,wakefulness=1,wksummary=0x{small},uasummary=0x1,bootcompleted=true,boostinprogress=false,waitmodeenable=false,mode=false,manual=38,auto=-1,adj=0.0userId=0", "TRACE", "PowerManagerService"),
         Event("Start proc {pid}:{pkgname}/u0a{small} for service {pkgname}/.PushService", "INFO", "ActivityManager"),
@@ -523,7 +531,88 @@ LOGBACK = System(
     parts="time-only",
 )
 
+CASSANDRA = System(
+    "Cassandra",
+    (
+        Event("Node /{ip} state jump to NORMAL", source="StorageService.java:{int}"),
+        Event("Node /{ip} state jump to LEAVING", source="StorageService.java:{int}"),
+        Event("Node /{ip} is now part of the cluster", source="Gossiper.java:{int}"),
+        Event("InetAddress /{ip} is now DOWN", source="Gossiper.java:{int}"),
+        Event("InetAddress /{ip} is now UP", source="Gossiper.java:{int}"),
+        Event("Enqueuing flush of {keyspace}: {size} ({pct}) on-heap, {size} ({pct}) off-heap", source="ColumnFamilyStore.java:{int}"),
+        Event("Completed flushing {path} ({size}) for commitlog position CommitLogPosition(segmentId={int}, position={int})", source="Memtable.java:{int}"),
+        Event("Compacted (task id: {uuid}, compaction history id: {uuid}) {small} sstables to [{path},] to level=0.  {size} to {size} (~{pct} of original) in {ms}ms.", source="CompactionTask.java:{int}"),
+        Event("GC for ParNew: {ms} ms for {small} collections, {int} used; max is {int}", "WARN", "GCInspector.java:{int}"),
+        Event("Unexpected exception during request; channel = [id: 0x{hex8}, L:/{ipport} - R:/{ipport}]", "ERROR", "Message.java:{int}"),
+        Event("Timeout while read-repairing after receiving all {small} data and digest responses", "DEBUG", "ReadCallback.java:{int}"),
+    ),
+    lambda r, t, e, m: (
+        f"{e.level:<5} [{r.choice(['main', 'GossipStage:1', 'CompactionExecutor:' + str(r.randint(1, 9)), 'MemtableFlushWriter:2', 'Native-Transport-Requests-' + str(r.randint(1, 30))])}] "
+        f"{_ms(t)} {fill(e.source, r)} - {m}"
+    ),
+)
+
+BRACKETED = System(
+    "Bracketed",
+    (
+        Event("pool exhausted: {small}/{small} connections in use, waited {dur}", "WARN", "db.pool"),
+        Event("connection to {hostport} established in {dur}", "INFO", "db.pool"),
+        Event("query took {dur}: SELECT id FROM {word} WHERE owner = ?", "DEBUG", "db.query"),
+        Event("user {user} logged in from {ip}", "INFO", "auth"),
+        Event("user {user} failed to log in from {ip}: bad password", "WARN", "auth"),
+        Event("token {md5} expired", "INFO", "auth"),
+        Event("job {uuid} state changed to QUEUED", "INFO", "scheduler"),
+        Event("job {uuid} state changed to RUNNING", "INFO", "scheduler"),
+        Event("job {uuid} state changed to DONE", "INFO", "scheduler"),
+        Event("job {uuid} state changed to FAILED", "ERROR", "scheduler"),
+        Event("upload of {path} ({size}) finished", "INFO", "storage"),
+        Event("disk usage on {path} at {pct}", "WARN", "storage"),
+        Event("unhandled error in handler {word}: {exc}", "ERROR", "web"),
+    ),
+    lambda r, t, e, m: (
+        f"[{_ms(t, '.')}] [pid {r.randint(100, 9999)}] [{e.level}] ({e.source}) {m}"
+    ),
+)
+
+ISO_OFFSET = dt.timedelta(hours=2)
+SYSLOG_ISO = System(
+    "SyslogISO",
+    (
+        Event("Started Session {int} of user {user}.", source="systemd[1]"),
+        Event("Removed slice User Slice of UID {int}.", source="systemd[1]"),
+        Event("Starting Daily apt upgrade and clean activities...", source="systemd[1]"),
+        Event("Accepted publickey for {user} from {ip} port {port} ssh2: RSA SHA256:{md5}", source="sshd[{pid}]"),
+        Event("Disconnected from user {user} {ip} port {port}", source="sshd[{pid}]"),
+        Event("pam_unix(cron:session): session opened for user {user} by (uid=0)", source="CRON[{pid}]"),
+        Event("({user}) CMD (/usr/local/bin/backup.sh --target {path})", source="CRON[{pid}]"),
+        Event("[UFW BLOCK] IN=eth0 OUT= MAC={mac} SRC={ip} DST={ip} LEN={small} TTL=64 PROTO=TCP SPT={port} DPT={port}", source="kernel"),
+        Event("Out of memory: Killed process {pid} ({word}) total-vm:{int}kB, anon-rss:{int}kB", source="kernel"),
+        Event("error: kex_exchange_identification: Connection closed by remote host", source="sshd[{pid}]"),
+    ),
+    lambda r, t, e, m: (
+        f"{(t + ISO_OFFSET):%Y-%m-%dT%H:%M:%S}.{t.microsecond:06d}+02:00 "
+        f"{r.choice(['web-01', 'web-02', 'db-01'])} {fill(e.source, r)}: {m}"
+    ),
+    has_levels=False,
+)
+
+GOLOG = System(
+    "GoLogfmt",
+    (
+        # In structured lines the event is the msg; the other keys are its fields.
+        Event('msg="request served" method={method} path={path} status={status} duration={godur}'),
+        Event('msg="cache refreshed" entries={int} took={godur}', "DEBUG"),
+        Event('msg="upstream slow" upstream={hostport} latency={godur}', "WARN"),
+        Event('msg="upstream failed" upstream={hostport} err="dial tcp {ipport}: connect: connection refused"', "ERROR"),
+        Event('msg="leader elected" node={node} term={small}'),
+        Event('msg="config reloaded" file={path}'),
+    ),
+    lambda r, t, e, m: (
+        f'time="{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z" level={e.level.lower()} {m}'
+    ),
+)
+
 SYSTEMS = (
     HADOOP, ZOOKEEPER, OPENSTACK, THUNDERBIRD, WINDOWS, ANDROID, HPC, PROXIFIER,
-    SPRING, REDIS, SQLSERVER, PYTHON, LOGBACK,
+    SPRING, REDIS, SQLSERVER, PYTHON, LOGBACK, CASSANDRA, BRACKETED, SYSLOG_ISO, GOLOG,
 )  # fmt: skip

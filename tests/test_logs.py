@@ -230,6 +230,22 @@ def test_a_template_lists_every_level_its_records_carry_in_name_order() -> None:
     assert top["levels"].tolist() == ["ERROR", "FATAL", "WARN"]
 
 
+def test_a_template_spread_over_levels_keeps_its_first_record_and_whole_time_span() -> None:
+    # The first record is neither at the template's most common level nor its most severe.
+    cycle = ["DEBUG", "ERROR", "INFO", "WARN", "ERROR", "INFO", "INFO", "DEBUG"]
+    text = "".join(
+        f"2024-05-01 10:00:{i:02d} {level} worker: job {i} done\n" for i, level in enumerate(cycle)
+    )
+    report = _log("2024-05-01 09:59:59 INFO cache: warmed\n" + text)
+    row = report.templates.set_index("template").loc["job <*> done"]
+    assert (row["count"], row["example"], row["first_line"]) == (8, "job 0 done", 2)
+    assert row["first_seen"] == pd.Timestamp("2024-05-01 10:00:00")
+    assert row["last_seen"] == pd.Timestamp("2024-05-01 10:00:07")
+    assert report.level_counts == {"DEBUG": 2, "INFO": 4, "WARN": 1, "ERROR": 2}
+    top = report.top_errors.iloc[0]
+    assert (top["count"], top["example"], bool(top["inferred"])) == (3, "job 0 done", False)
+
+
 def test_templates_keep_different_events_apart_and_merge_variable_words() -> None:
     users = ["alice", "bob", "carol", "dave", "erin"]
     text = "".join(
@@ -481,3 +497,14 @@ def test_timestamp_normalisation_skipping_unneeded_steps_parses_the_same() -> No
     skipped = plain.select(parse_timestamps(pl.col("ts"), layout[:-2], plain["ts"])).to_series()
     assert skipped.equals(plain.select(parse_timestamps(pl.col("ts"), layout[:-2])).to_series())
     assert skipped.null_count() == 0
+
+
+def test_timestamp_white_space_runs_of_any_kind_become_one_space() -> None:
+    import polars as pl
+
+    from agent.analysis.logs.fields import _normalise_ts
+
+    values = ["Jul\t 6 12:03:12", "Jul  6\u00a012:03:12", "Jul 6 12:03:12", " Jul \u2003 6\t12:03"]
+    frame = pl.DataFrame({"ts": values})
+    normal = frame.select(_normalise_ts(pl.col("ts"), frame["ts"])).to_series().to_list()
+    assert normal == ["Jul 6 12:03:12"] * 3 + ["Jul 6 12:03"]

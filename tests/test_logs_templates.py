@@ -174,6 +174,18 @@ def test_quoted_state_names_that_repeat_stay_apart_as_events() -> None:
     assert len(set(ids)) == 2
 
 
+def test_a_quoted_phrase_given_to_a_key_is_one_value() -> None:
+    masked = _mask(['lock tag="View Lock", uid=3', 'lock tag="*alarm*", uid=4', "say 'hi there'"])
+    assert masked == ["lock tag=<*>, uid=<*>", 'lock tag="*alarm*", uid=<*>', "say 'hi there'"]
+
+
+def test_a_quantity_before_a_colon_is_masked_whole() -> None:
+    assert _mask(["query took 12 sec: SELECT 1", "done in 3 ms; ok"]) == [
+        "query took <*>: SELECT <*>",
+        "done in <*>; ok",
+    ]
+
+
 def test_a_key_keeps_its_name_and_a_label_keeps_its_dot_leader() -> None:
     masked = _mask(["auth mode=fast uid=0 rhost=10.0.0.1 dir=/var/lib/x", "cache depth.....12"])
     assert masked == ["auth mode=fast uid=<*> rhost=<*> dir=<*>", "cache depth.....<*>"]
@@ -190,6 +202,11 @@ def test_digits_glued_to_a_date_like_run_are_not_a_timestamp() -> None:
 def test_an_optional_numeric_parenthetical_joins_its_variable_and_a_word_one_stays() -> None:
     masked = _mask(["took 5 ms (0.005 s) to flush", "took 7 ms to flush", "flush failed (timeout)"])
     assert masked == ["took <*> to flush", "took <*> to flush", "flush failed (timeout)"]
+
+
+def test_a_value_glued_to_numbers_and_its_numeric_parenthetical_are_one_variable() -> None:
+    masked = _mask(["peer 10.0.0.1:80x7 (3) up", "took 5ms(12) ok", "tag v2 (a1) ok"])
+    assert masked == ["peer <*> up", "took <*> ok", "tag <*> ok"]
 
 
 # --- merging -----------------------------------------------------------------------------------
@@ -228,3 +245,34 @@ def test_plain_words_seen_among_many_values_still_tell_events_apart() -> None:
     clusters = _clusters(weighted)
     assert {"probe <*> result ok now"} in clusters
     assert {"probe <*> result failed now"} in clusters
+
+
+def test_a_lone_message_joins_the_template_it_fits_but_for_one_word() -> None:
+    # The only "*64" line also names a rule no other line names: alone in its group, it still
+    # reads as the common message once its rule is the variable the others have there.
+    rules = ["alpha", "bravo", "delta", "gamma", "kilo", "lima"]
+    matching = [
+        f"matching {rules[i % 6]} rule : using proxy p.example.org:80" for i in range(30)
+    ] + ["matching zulu rule : using proxy p.example.org:80"]
+    others = [f"close, {i} bytes sent" if i % 3 else "open through proxy" for i in range(60)]
+    # Half the other lines' programs carry the marker, so it is message, not header.
+    programs = [f"app{i % 4}.exe" + " *64" * (i % 2) for i in range(60)]
+    programs += [f"app{i % 4}.exe" for i in range(30)] + ["app1.exe *64"]
+    lines = [
+        f"[10.30 16:{i // 60:02d}:{i % 60:02d}] {program} - h{i}.example.org:443 {message}"
+        for i, (program, message) in enumerate(zip(programs, others + matching, strict=True))
+    ]
+    ids = _template_ids(lines)
+    assert len(set(ids[60:])) == 1
+    assert ids[0] not in ids[60:]
+
+
+def test_a_lone_message_differing_in_a_constant_word_stays_apart() -> None:
+    clusters = _clusters(
+        {
+            "job <*> ended: ok after <*>": 40,
+            "job <*> ended: failed after <*>": 30,
+            "job <*> ended: skipped after <*>": 1,
+        }
+    )
+    assert len(clusters) == 3

@@ -168,33 +168,46 @@ def _build_report(
             share = 1 - timed.null_count() / len(timed)
             warnings.append(f"{share:.1%} of records carry a time; the others have none.")
         warnings.extend(_backwards(records))
+    # One pass groups the records by template, level and whether it was inferred; the level
+    # counts, the templates and the top errors all add up those few groups, not the records.
+    groups = records.with_row_index("row").group_by("template_id", "level", "level_inferred")
+    groups = groups.agg(
+        pl.len().alias("count"),
+        pl.col("timestamp").min().alias("first_seen"),
+        pl.col("timestamp").max().alias("last_seen"),
+        pl.col("row").first(),
+        pl.col("template").first(),
+        pl.col("message").first().alias("example"),
+        pl.col("line").first().alias("first_line"),
+    )
     level_counts = {
-        lvl: n for lvl, n in records.group_by("level").len().iter_rows() if lvl is not None
+        lvl: n
+        for lvl, n in groups.group_by("level").agg(pl.col("count").sum()).iter_rows()
+        if lvl is not None
     }
     level_counts = {lvl: level_counts[lvl] for lvl in LEVELS if lvl in level_counts}
-    records, level_set = _level_sets(records)
+    groups, level_set = _level_sets(groups)
     levels = level_set.alias("levels")
+    count = pl.col("count").sum().cast(pl.UInt32)
+    # Sorted by their first row, a template's groups give its first record first.
     templates = _named_levels(
-        records.group_by("template_id")
+        groups.sort("row")
+        .group_by("template_id")
         .agg(
             pl.col("template").first(),
-            pl.len().alias("count"),
-            pl.col("timestamp").min().alias("first_seen"),
-            pl.col("timestamp").max().alias("last_seen"),
+            count,
+            pl.col("first_seen").min(),
+            pl.col("last_seen").max(),
             levels,
-            pl.col("message").first().alias("example"),
-            pl.col("line").first().alias("first_line"),
+            pl.col("example").first(),
+            pl.col("first_line").first(),
         )
         .sort(["count", "template_id"], descending=[True, False])
     )
     errors = _named_levels(
-        records.filter(pl.col("level").is_in(WARN_AND_ABOVE))
+        groups.filter(pl.col("level").is_in(WARN_AND_ABOVE))
         .group_by("template_id")
-        .agg(
-            pl.len().alias("count"),
-            levels,
-            pl.col("level_inferred").all().alias("inferred"),
-        )
+        .agg(count, levels, pl.col("level_inferred").all().alias("inferred"))
         .join(templates.select("template_id", "template", "example"), on="template_id")
         .sort(["count", "template_id"], descending=[True, False])
         .head(TOP_ERRORS)
@@ -226,7 +239,7 @@ _LEVEL_BITS = {lvl: 1 << i for i, lvl in enumerate(_SORTED_LEVELS)}
 
 
 def _level_sets(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
-    """Records with a level_bit column, and the aggregation giving each group's level set."""
+    """Rows (records or groups of them) with a level_bit column, and the aggregation of sets."""
     # Levels are always among LEVELS: a new name fails here rather than drop out of the sets.
     bit = pl.col("level").replace_strict(_LEVEL_BITS, return_dtype=pl.Int64).fill_null(0)
     return records.with_columns(bit.alias("level_bit")), pl.col("level_bit").bitwise_or()

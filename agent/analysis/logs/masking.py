@@ -17,6 +17,9 @@ _VARIABLE = (
         [
             # A value after a label and its dot leader (`depth.....0`): the label stays.
             r"(?P<k>[\w-]*[A-Za-z]\.{2,})[\w.@#+-]*\d[\w.@#+-]*",
+            # A quoted phrase given to a key is one value: its words must not change the
+            # message's token count (`tag="View Lock"` against `tag="*alarm*"`).
+            r"(?P<q>[\w.-]+=)(?:\"[^\"\s]*\s[^\"]*\"|'[^'\s]*\s[^']*')",
             # A quoted single token with structure (a dotted name, path, address, number) is
             # an interpolated value; a quoted plain word ('Active') may be a state name, which
             # the clustering keeps when it repeats.
@@ -40,25 +43,29 @@ _VARIABLE = (
     )
     + ")"
 )
-# Any remaining run of characters holding a digit is a number, id or counter.
+# Any remaining run of characters holding a digit is a number, id or counter; a run of them and
+# variables with nothing between is one variable, and so is a parenthetical restating it
+# ("403 bytes (0.4 KB)"). One pass with a plain replacement: the same text as numbers, then
+# runs, then parentheticals as passes of their own (no match of one can overlap another's), at
+# a third of the cost.
 _DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
+_RUN = rf"(?:<\*>|{_DIGITS})+"
+_NUMBERS = rf"{_RUN}(?:\s*\({_RUN}\))?"
+# An empty "()" or "[]" token is a variable that happened to be empty.
+_EMPTY = r"(^|\s)(\(|\[)(?:\)|\])(\s|$)"
 # A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable.
 _QUANTITY = (
     r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
     r"(?i:[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
-    r"|KB/s|MB/s|%)(?P<s>[\s).,;\]]|$)"
+    r"|KB/s|MB/s|%)(?P<s>[\s).,;:\]]|$)"
 )
 
 
 def mask_expr(expr: pl.Expr) -> pl.Expr:
     """Replace variable parts of a message by <*> (vectorized)."""
     return (
-        expr.str.replace_all(_VARIABLE, "${p}${k}" + WILDCARD + "${t}")
+        expr.str.replace_all(_VARIABLE, "${p}${k}${q}" + WILDCARD + "${t}")
         .str.replace_all(_QUANTITY, "${p}" + WILDCARD + "${s}")
-        .str.replace_all(_DIGITS, WILDCARD)
-        .str.replace_all(r"(?:<\*>)+", WILDCARD)
-        # An optional parenthetical restating a variable ("403 bytes (0.4 KB)") is part of it.
-        .str.replace_all(r"<\*>\s*\(<\*>\)", WILDCARD)
-        # An empty "()" or "[]" token is a variable that happened to be empty.
-        .str.replace_all(r"(^|\s)(\(|\[)(?:\)|\])(\s|$)", "$1$2<*>$3")
+        .str.replace_all(_NUMBERS, WILDCARD)
+        .str.replace_all(_EMPTY, "$1$2" + WILDCARD + "$3")
     )

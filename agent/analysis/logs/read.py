@@ -220,10 +220,10 @@ def _line_views(chunk: bytes) -> pa.Array:
     views[:, 0] = lengths
     long = lengths > INLINE
     first = starts[long]
-    # The first 4 bytes as one little-endian integer (long lines have more than 12 bytes).
-    shifts = np.arange(0, 32, 8, dtype=np.uint32)
-    prefix = data[first[:, None] + np.arange(4)].astype(np.uint32) << shifts
-    views[long, 1] = np.bitwise_or.reduce(prefix, axis=1).view(np.int32)
+    # The first 4 bytes as one little-endian integer (long lines have more than 12 bytes), read
+    # through a view of the chunk that puts a 4-byte integer at every byte offset.
+    words = np.ndarray((max(len(chunk) - 3, 0),), "<i4", chunk, strides=(1,))
+    views[long, 1] = words[first]
     views[long, 3] = first
     short = np.flatnonzero(~long)
     if len(short):

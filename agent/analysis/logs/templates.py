@@ -106,10 +106,17 @@ def cluster_templates(
         .group_by("part", maintain_order=True)
         .agg(pl.col("tok").str.join(" ").alias("template"))
     )
+    # A lone message's names that are values elsewhere are variables in it too.
+    values = vocab["toks"].gather(named).to_list()
+    lone_tokens = pl.col("toks")
+    if values:
+        lone_tokens = lone_tokens.list.eval(
+            pl.when(pl.element().is_in(values)).then(pl.lit(WILDCARD)).otherwise(pl.element())
+        )
     alone = (
-        frame.select(pl.col("toks").list.join(" ").alias("template"))
-        .with_columns(part_of.alias("part"))
+        frame.with_columns(part_of.alias("part"))
         .join(parts.filter(pl.col("size") == 1).select("part"), on="part")
+        .select("part", lone_tokens.list.join(" ").alias("template"))
     )
     # Messages without tokens have no cells: their template is empty.
     table = (
@@ -118,7 +125,8 @@ def cluster_templates(
         .sort("part")
         .with_columns(pl.col("template").fill_null(""))
     )
-    return _merge_same_templates(part_of, table["template"])
+    weights = frame.group_by(part_of.alias("part")).agg(pl.col("w").sum()).sort("part")["w"]
+    return _merge_same_templates(part_of, table["template"], parts["size"], weights)
 
 
 def _split_parts(
@@ -247,6 +255,37 @@ def _with_states(
     )
 
 
+def _ends_fit(lone: pl.DataFrame, shared: pl.DataFrame) -> pl.DataFrame:
+    """The lone keys whose first and last tokens could fit a shared template of their length.
+
+    One word differs at most, so each end equals the template's or the template has <*> there;
+    this cheap test spares most lone keys the token-by-token one.
+    """
+    ends = [
+        pl.col("key").str.count_matches(" ").alias("n"),
+        pl.col("key").str.extract(r"^(\S*)").alias("first"),
+        pl.col("key").str.extract(r"(\S*)$").alias("last"),
+    ]
+    mine = lone.with_columns(ends)
+    theirs = shared.select(pl.col("home").alias("key")).select(ends).unique()
+    fits = pl.concat(
+        [
+            mine.join(theirs, on=["n", "first", "last"], how="semi"),
+            mine.join(
+                theirs.filter(pl.col("first") == WILDCARD).drop("first"),
+                on=["n", "last"],
+                how="semi",
+            ),
+            mine.join(
+                theirs.filter(pl.col("last") == WILDCARD).drop("last"),
+                on=["n", "first"],
+                how="semi",
+            ),
+        ]
+    )
+    return fits.unique("key").drop("n", "first", "last")
+
+
 def _distinct_shapes(
     grouped: pl.DataFrame, candidates: pl.DataFrame, vocab: pl.DataFrame
 ) -> pl.DataFrame:
@@ -337,13 +376,19 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
     )
     # Weights stay below base (the total weight), so (message, weight) packs in one integer
     # key, and so does (count, weight) for the max: the most common weight, larger on a tie.
+    # Sorted, the packed keys come in runs, one per (message, weight), whose lengths are the
+    # counts, and the runs come in message order: a sort and a group on a sorted column cost a
+    # third of hashing every cell and then every pair.
     base = int(frame["w"].sum()) + 1
+    packed = cells.filter(pl.col("f") > 0).select(pl.col("i").cast(pl.Int64) * base + pl.col("f"))
+    runs = packed.to_series().sort().rle().struct.unnest()
     shares = (
-        cells.filter(pl.col("f") > 0)
-        .group_by(pl.col("i").cast(pl.Int64) * base + pl.col("f"))
-        .len()
-        .group_by(pl.col("i") // base)
-        .agg((pl.col("len").cast(pl.Int64) * base + pl.col("i") % base).max().alias("best"))
+        runs.select(
+            (pl.col("value") // base).set_sorted().alias("i"),
+            (pl.col("len").cast(pl.Int64) * base + pl.col("value") % base).alias("score"),
+        )
+        .group_by("i")
+        .agg(pl.col("score").max().alias("best"))
     )
     root = pl.Series("root", [None] * len(frame), dtype=pl.Int64).scatter(
         shares["i"], shares["best"] % base
@@ -361,30 +406,113 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
         "i", "n", pl.lit([], dtype=pl.List(pl.Int64)).alias("core")
     )
     keyed = pl.concat([keyed, empty])
-    numbered = keyed.group_by("n", "core").agg(pl.col("i").min().alias("first"))
+    # Each group keeps its messages, so their numbers reach them by a scatter rather than by
+    # joining on the core lists again.
+    numbered = keyed.group_by("n", "core").agg(
+        pl.col("i").min().alias("first"), pl.col("i").alias("members")
+    )
     # Groups are numbered in the order of their first message; no tokens comes last.
     numbered = numbered.sort(pl.col("n") == 0, "first").with_row_index("g")
-    return keyed.join(numbered.select("n", "core", "g"), on=["n", "core"]).sort("i")["g"]
+    members = numbered.select("g", "members").explode("members")
+    groups = pl.Series("g", [], dtype=pl.UInt32).extend_constant(0, len(frame))
+    return groups.scatter(members["members"], members["g"])
 
 
-def _merge_same_templates(part_of: pl.Series, templates: pl.Series) -> tuple[list[int], list[str]]:
+def _merge_same_templates(
+    part_of: pl.Series, templates: pl.Series, sizes: pl.Series, weights: pl.Series
+) -> tuple[list[int], list[str]]:
     """Give one id to parts whose templates read the same once runs of variables collapse.
 
     A variable-like token is wildcards with no letters around them (`<*>`, `*<*>`, `(<*>)`,
     `[<*>:<*>]`): a run of them is one variable span however many tokens the values took, so
     `chrome.exe *64 - ...` and `chrome.exe - ...` read the same once the name is a variable.
+    A message alone in its template joins a more common template it matches but for one word
+    where that template has a variable (see _lone_matches).
     """
     # Templates are tokens joined by single spaces.
-    table = pl.DataFrame({"template": templates}).with_row_index("part")
+    table = pl.DataFrame(
+        {"template": templates, "size": sizes, "w": weights}, strict=False
+    ).with_row_index("part")
     table = table.with_columns(
         pl.col("template").str.replace_all(_VARIABLE_RUN, "${1}<*>${2}").alias("key")
     )
+    keys = table.group_by("key").agg(
+        pl.col("part").min().alias("first"), pl.col("size").sum(), pl.col("w").sum()
+    )
+    home = _lone_matches(keys)
+    keys = keys.join(home, on="key", how="left").with_columns(
+        pl.coalesce("home", "key").alias("home")
+    )
     ids = (
-        table.group_by("key")
-        .agg(pl.col("part").min().alias("first"))
+        keys.group_by("home")
+        .agg(pl.col("first").min())
         .sort("first")
         .with_row_index("id")
+        .join(keys.select("home", "key"), on="home")
     )
-    table = table.join(ids, on="key").sort("part")
-    merged = table.filter(pl.col("part") == pl.col("first")).sort("id")["template"]
+    table = table.join(ids.select("key", "id"), on="key").sort("part")
+    firsts = ids.select("id", "first").unique().sort("id")["first"]
+    merged = table["template"].gather(firsts)
     return table["id"].gather(part_of).to_list(), merged.to_list()
+
+
+def _lone_matches(keys: pl.DataFrame) -> pl.DataFrame:
+    """For template keys of one message: the key of a commoner template it fits (key, home).
+
+    It fits when putting <*> for one of its words gives that template: the common template
+    says the position is a variable, and one message cannot say otherwise. The template must
+    keep at least two words of its own, so a bare `<*> <*>` takes nothing in.
+    """
+    lone = keys.filter(pl.col("size") == 1).select("key", "w")
+    if lone.is_empty():
+        return pl.DataFrame(schema={"key": pl.String, "home": pl.String})
+    word = r"^[^<>]*[A-Za-z][^<>]*$"
+    toks = pl.col("key").str.split(" ")
+    shared = (
+        keys.filter(pl.col("size") > 1)
+        .select(pl.col("key").alias("home"), pl.col("w").alias("home_w"), toks.alias("toks"))
+        .filter(pl.col("toks").list.eval(pl.element().str.contains(word)).list.sum() >= 2)
+    )
+    # Where the common templates have a whole variable, by token count and the tokens either
+    # side: only there can a lone message's word be replaced (a replacement that would make a
+    # run of variables is not tried).
+    around = [
+        pl.col("toks").list.len().alias("n"),
+        pl.int_ranges(0, pl.col("toks").list.len()).alias("pos"),
+        pl.col("toks").list.shift(1).alias("prev"),
+        pl.col("toks").list.shift(-1).alias("next"),
+    ]
+    spots = ["n", "pos", "prev", "next"]
+    slots = (
+        shared.select("toks", *around)
+        .explode("toks", "pos", "prev", "next")
+        .filter(pl.col("toks") == WILDCARD)
+        .select(spots)
+        .unique()
+    )
+    lone = _ends_fit(lone, shared).with_columns(toks.alias("toks"))
+    spotted = (
+        lone.select("key", "toks", *around)
+        .explode("toks", "pos", "prev", "next")
+        .join(slots, on=spots, nulls_equal=True)
+        .filter(pl.col("toks").str.contains(word))
+        .select("key", "pos")
+    )
+    cands = (
+        spotted.join(lone, on="key")
+        .with_columns(
+            pl.concat_list(
+                pl.col("toks").list.head(pl.col("pos")),
+                pl.lit([WILDCARD]),
+                pl.col("toks").list.slice(pl.col("pos") + 1),
+            )
+            .list.join(" ")
+            .alias("home")
+        )
+    )
+    found = cands.join(shared.drop("toks"), on="home").filter(pl.col("home_w") > pl.col("w"))
+    return (
+        found.sort("home_w", descending=True)
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("home").first())
+    )
