@@ -508,6 +508,12 @@ def members_through(obj: Any, public: str, aliases: dict[str, str], views: Views
     name no deeper than the attribute's (`flask.request` holds a `flask.Request`) is
     documented under that name instead.
     """
+    if obj.parent is None:
+        return []
+    # A module-level instance is API when a package's `__init__` makes or re-exports it;
+    # one that only sits in the module using it is that module's machinery.
+    if obj.parent.is_module and not (obj.parent.is_init_module or public != obj.path):
+        return []
     cls = exposed_class(obj, views)
     if cls is None:
         return []
