@@ -274,3 +274,15 @@ def test_a_day_before_the_month_name_and_year_is_read_as_the_date() -> None:
     tomcat = [f"21-Jan-2017 04:30:3{i} INFO worker {i} started" for i in range(5)]
     assert _log(redis).records["timestamp"].iloc[2] == pd.Timestamp("2021-03-03 10:00:02.250")
     assert _log(tomcat).records["timestamp"].iloc[1] == pd.Timestamp("2017-01-21 04:30:31")
+
+
+def test_words_every_message_starts_with_after_the_time_stay_in_the_message() -> None:
+    methods = ["GET", "POST"]
+    lines = [
+        f"[pid: {100 + i}|app: 0] [Sun Jun 25 04:30:{i:02d} 2017] {methods[i % 2]} /x/{i} => "
+        f"generated {i * 7} bytes in {i} msecs (HTTP/1.1 200)"
+        for i in range(20)
+    ]
+    report = _log(lines)
+    assert report.records["message"].iloc[1].startswith("POST /x/1 => generated")
+    assert report.records["template_id"].nunique() == 2
