@@ -286,3 +286,15 @@ def test_words_every_message_starts_with_after_the_time_stay_in_the_message() ->
     report = _log(lines)
     assert report.records["message"].iloc[1].startswith("POST /x/1 => generated")
     assert report.records["template_id"].nunique() == 2
+
+
+def test_a_month_and_day_joined_by_a_dash_is_a_yearless_date() -> None:
+    lines = [f"Apr-0{i + 1} 12:00:0{i}.125 [main] INFO  app.Main - step {i}" for i in range(5)]
+    stamps = _log(lines).records["timestamp"]
+    assert (stamps.iloc[2].month, stamps.iloc[2].day, stamps.iloc[2].second) == (4, 3, 2)
+
+
+def test_an_offset_in_whole_hours_keeps_the_instant() -> None:
+    lines = [f"2017-07-03 06:30:3{i},054+02 INFO  [a.b.C] (task-{i}) done {i}" for i in range(5)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[1] == pd.Timestamp("2017-07-03 04:30:31.054")
