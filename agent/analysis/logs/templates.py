@@ -406,10 +406,16 @@ def _core_groups(frame: pl.DataFrame, cells: pl.DataFrame, wildcard: int) -> pl.
         "i", "n", pl.lit([], dtype=pl.List(pl.Int64)).alias("core")
     )
     keyed = pl.concat([keyed, empty])
-    numbered = keyed.group_by("n", "core").agg(pl.col("i").min().alias("first"))
+    # Each group keeps its messages, so their numbers reach them by a scatter rather than by
+    # joining on the core lists again.
+    numbered = keyed.group_by("n", "core").agg(
+        pl.col("i").min().alias("first"), pl.col("i").alias("members")
+    )
     # Groups are numbered in the order of their first message; no tokens comes last.
     numbered = numbered.sort(pl.col("n") == 0, "first").with_row_index("g")
-    return keyed.join(numbered.select("n", "core", "g"), on=["n", "core"]).sort("i")["g"]
+    members = numbered.select("g", "members").explode("members")
+    groups = pl.Series("g", [], dtype=pl.UInt32).extend_constant(0, len(frame))
+    return groups.scatter(members["members"], members["g"])
 
 
 def _merge_same_templates(
