@@ -298,3 +298,16 @@ def test_an_offset_in_whole_hours_keeps_the_instant() -> None:
     lines = [f"2017-07-03 06:30:3{i},054+02 INFO  [a.b.C] (task-{i}) done {i}" for i in range(5)]
     stamps = _log(lines).records["timestamp"]
     assert stamps.iloc[1] == pd.Timestamp("2017-07-03 04:30:31.054")
+
+
+def test_journald_json_gives_time_from_epoch_microseconds_and_level_from_priority() -> None:
+    lines = [
+        f'{{"__REALTIME_TIMESTAMP":"{1600000000000000 + i * 1_500_000}","PRIORITY":"{p}",'
+        f'"SYSLOG_IDENTIFIER":"sshd","MESSAGE":"session {i} for user root"}}'
+        for i, p in enumerate(["6", "3", "4", "7"])
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[1] == pd.Timestamp("2020-09-13 12:26:41.500")
+    assert records["level"].tolist() == ["INFO", "ERROR", "WARN", "DEBUG"]
+    assert records["component"].eq("sshd").all()
+    assert not records["level_inferred"].any()

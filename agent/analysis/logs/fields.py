@@ -101,10 +101,12 @@ YEARLESS = (
 )
 PLACEHOLDER_YEAR = 2000
 TIME_ONLY = "%H:%M:%S%.f"
-EPOCHS = ("epoch", "epoch-ms", "tai64n")
+EPOCHS = ("epoch", "epoch-ms", "epoch-us", "tai64n")
 _EPOCH_RE = {
     "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
     "epoch-ms": r"^1[0-9]{12}$",
+    # journald's __REALTIME_TIMESTAMP.
+    "epoch-us": r"^1[0-9]{15}$",
     "tai64n": r"^@4000000[0-9a-f]{17}$",
 }
 
@@ -182,13 +184,15 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
 
 
 def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
-    """Epoch seconds, milliseconds or a TAI64N label as a UTC datetime."""
+    """Epoch seconds, milli- or microseconds or a TAI64N label as a UTC datetime."""
     text = expr.str.strip_chars()
     if layout == "tai64n":
         # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
         nanos = text.str.slice(17, 8).str.to_integer(base=16, strict=False)
         micros = seconds * 1_000_000 + nanos // 1000
+    elif layout == "epoch-us":
+        micros = text.str.extract(r"^(1[0-9]{15})$").cast(pl.Int64, strict=False)
     elif layout == "epoch-ms":
         micros = text.str.extract(r"^(1[0-9]{12})$").cast(pl.Int64, strict=False) * 1000
     else:
