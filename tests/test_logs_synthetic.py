@@ -36,6 +36,7 @@ GA_FLOORS = {
     "Bracketed": 0.98,
     "SyslogISO": 0.98,
     "GoLogfmt": 0.98,
+    "LongTail": 0.98,
 }
 MEAN_GA_FLOOR = 0.99
 LNAV_GA_FLOOR = 0.98
