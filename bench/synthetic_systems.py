@@ -164,6 +164,7 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
         [f"{r.uniform(0.1, 999):.3f}ms", f"{r.uniform(1, 59):.6f}s", f"{r.randint(1, 9)}m{r.randint(0, 59)}s"]
     ),
     "method": lambda r: r.choice(["GET", "GET", "POST", "PUT", "DELETE"]),
+    "inner": lambda r: f"{r.randint(10, 28)}/Mar/2019:{r.randint(10, 23)}:{r.randint(10, 59)}:{r.randint(10, 59)}.{r.randint(100, 999)}",
     "temp": lambda r: f"{r.randint(30, 95)}C",
 }
 _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)\}")

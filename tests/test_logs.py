@@ -497,3 +497,14 @@ def test_timestamp_normalisation_skipping_unneeded_steps_parses_the_same() -> No
     skipped = plain.select(parse_timestamps(pl.col("ts"), layout[:-2], plain["ts"])).to_series()
     assert skipped.equals(plain.select(parse_timestamps(pl.col("ts"), layout[:-2])).to_series())
     assert skipped.null_count() == 0
+
+
+def test_timestamp_white_space_runs_of_any_kind_become_one_space() -> None:
+    import polars as pl
+
+    from agent.analysis.logs.fields import _normalise_ts
+
+    values = ["Jul\t 6 12:03:12", "Jul  6\u00a012:03:12", "Jul 6 12:03:12", " Jul \u2003 6\t12:03"]
+    frame = pl.DataFrame({"ts": values})
+    normal = frame.select(_normalise_ts(pl.col("ts"), frame["ts"])).to_series().to_list()
+    assert normal == ["Jul 6 12:03:12"] * 3 + ["Jul 6 12:03"]

@@ -17,12 +17,14 @@ TIMESTAMP = ascii_digits(
     "(?:"
     + "|".join(
         [
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
             r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
             r"\d{4}/\d{2}/\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
-            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})?",
+            # A month name and day, maybe joined by a dash (nextflow's `Apr-01`).
+            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2}(?: +|-)\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+            r"(?: \d{4})?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?",
             r"\d{6} \d{6}",
@@ -91,6 +93,7 @@ _FORMATS = (
 # Layouts without a year: parsed in a leap year (so 29 Feb parses), the year set later.
 YEARLESS = (
     "%b %d %H:%M:%S%.f",
+    "%b-%d %H:%M:%S%.f",
     "%a %b %d %H:%M:%S%.f",
     "%m-%d %H:%M:%S%.f",
     "%m.%d %H:%M:%S%.f",
@@ -98,10 +101,12 @@ YEARLESS = (
 )
 PLACEHOLDER_YEAR = 2000
 TIME_ONLY = "%H:%M:%S%.f"
-EPOCHS = ("epoch", "epoch-ms", "tai64n")
+EPOCHS = ("epoch", "epoch-ms", "epoch-us", "tai64n")
 _EPOCH_RE = {
     "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
     "epoch-ms": r"^1[0-9]{12}$",
+    # journald's __REALTIME_TIMESTAMP.
+    "epoch-us": r"^1[0-9]{15}$",
     "tai64n": r"^@4000000[0-9a-f]{17}$",
 }
 
@@ -133,7 +138,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # A zone named by abbreviation is ambiguous (IST, CST): the wall clock is kept.
         expr = expr.str.replace(r"([0-9]) ?[A-Z]{3,4}$", "$1")
     if needed(r"[^\S ]|\s\s", literal=False):
-        expr = expr.str.replace_all(r"\s+", " ")
+        # Every run of white space becomes one space; a run that is one space already is left
+        # alone, so most timestamps cost no replacement at all.
+        expr = expr.str.replace_all(r"\s\s+|[^\S ]", " ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):
@@ -141,6 +148,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
         # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
         expr = expr.str.replace(r"([0-9]:[0-9]{1,2}:[0-9]{1,2}):([0-9]+)$", "$1.$2")
+    if needed(r":[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2}$", literal=False):
+        # An offset in whole hours after a time (`12:00:00,123+02`), not a date's day.
+        expr = expr.str.replace(r"(:[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2})$", "${1}00")
     if needed("Z"):
         expr = expr.str.replace(r"Z$", "+0000")
     return expr
@@ -174,13 +184,15 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
 
 
 def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
-    """Epoch seconds, milliseconds or a TAI64N label as a UTC datetime."""
+    """Epoch seconds, milli- or microseconds or a TAI64N label as a UTC datetime."""
     text = expr.str.strip_chars()
     if layout == "tai64n":
         # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
         nanos = text.str.slice(17, 8).str.to_integer(base=16, strict=False)
         micros = seconds * 1_000_000 + nanos // 1000
+    elif layout == "epoch-us":
+        micros = text.str.extract(r"^(1[0-9]{15})$").cast(pl.Int64, strict=False)
     elif layout == "epoch-ms":
         micros = text.str.extract(r"^(1[0-9]{12})$").cast(pl.Int64, strict=False) * 1000
     else:
