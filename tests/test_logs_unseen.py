@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from agent.analysis.logs import LogReport, analyze_log
 from agent.analysis.logs.fields import infer_years
@@ -311,3 +312,21 @@ def test_journald_json_gives_time_from_epoch_microseconds_and_level_from_priorit
     assert records["level"].tolist() == ["INFO", "ERROR", "WARN", "DEBUG"]
     assert records["component"].eq("sshd").all()
     assert not records["level_inferred"].any()
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("Sat Apr  1 09:00:{s:02d} UTC 2023", "2023-04-01 09:00:{s:02d}"),
+        ("2023/04/01-09:00:{s:02d}.332664 7f12ab [db/db_impl.cc:{s}]", "2023-04-01 09:00:{s:02d}"),
+        ("[01/Apr/2023 09:00:{s:02d}]", "2023-04-01 09:00:{s:02d}"),
+        ("Apr 01, 2023 1:00:{s:02d} PM", "2023-04-01 13:00:{s:02d}"),
+        ("Apr  1 2023 09:00:{s:02d}.342 UTC:", "2023-04-01 09:00:{s:02d}"),
+        ("20230401T0900{s:02d}Z INFO", "2023-04-01 09:00:{s:02d}"),
+    ],
+)
+def test_timestamp_shapes_of_common_tools_give_the_date_and_time(head: str, expected: str) -> None:
+    # date(1), RocksDB, Django's dev server, java.util.logging, Cisco, compact ISO 8601.
+    lines = [head.format(s=s) + f" worker {s} processed batch {s * 7}" for s in range(12)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[5].floor("s") == pd.Timestamp(expected.format(s=5))
