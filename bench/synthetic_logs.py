@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ga_loghub import grouping_accuracy  # noqa: E402
+from synthetic_lnav import SYSTEMS as LNAV_LIKE  # noqa: E402
 from synthetic_systems import SYSTEMS, System, fill  # noqa: E402
 
 from agent.analysis.logs import analyze_log  # noqa: E402
@@ -104,14 +105,15 @@ def score(system: System, lines: int = LINES, seed: int = 0) -> dict[str, float]
 
 
 def main() -> None:
-    """One line per system, then the mean GA."""
-    scores = {system.name: score(system) for system in SYSTEMS}
-    print(f"{'system':<12} {'GA':>6} {'time':>6} {'level':>6} {'rec/line':>8}")
-    for name, s in scores.items():
-        time, level = s.get("time", float("nan")), s.get("level", float("nan"))
-        print(f"{name:<12} {s['ga']:6.3f} {time:6.3f} {level:6.3f} {s['records']:8.3f}")
-    mean = sum(s["ga"] for s in scores.values()) / len(scores)
-    print(f"{'mean GA':<12} {mean:6.3f}")
+    """One line per system, then the mean GA, for the LogHub-like then the lnav-like shapes."""
+    for family, systems, lines in (("LogHub-like", SYSTEMS, LINES), ("lnav-like", LNAV_LIKE, 400)):
+        scores = {system.name: score(system, lines) for system in systems}
+        print(f"{family:<14} {'GA':>6} {'time':>6} {'level':>6} {'rec/line':>8}")
+        for name, s in scores.items():
+            time, level = s.get("time", float("nan")), s.get("level", float("nan"))
+            print(f"{name:<14} {s['ga']:6.3f} {time:6.3f} {level:6.3f} {s['records']:8.3f}")
+        mean = sum(s["ga"] for s in scores.values()) / len(scores)
+        print(f"{'mean GA':<14} {mean:6.3f}")
 
 
 if __name__ == "__main__":

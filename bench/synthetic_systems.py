@@ -164,6 +164,10 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
         [f"{r.uniform(0.1, 999):.3f}ms", f"{r.uniform(1, 59):.6f}s", f"{r.randint(1, 9)}m{r.randint(0, 59)}s"]
     ),
     "method": lambda r: r.choice(["GET", "GET", "POST", "PUT", "DELETE"]),
+    "inner": lambda r: f"{r.randint(10, 28)}/Mar/2019:{r.randint(10, 23)}:{r.randint(10, 59)}:{r.randint(10, 59)}.{r.randint(100, 999)}",
+    "stack": lambda r: " ".join("@0x" + _hex(r, r.choice([8, 10, 11])) for _ in range(r.randint(3, 7))),
+    "javaclass": lambda r: "org.apache.hadoop.mapreduce."
+    + r.choice(["jobhistory.EventType", "v2.app.job.event.JobEventType", "v2.app.job.event.TaskEventType", "v2.app.rm.ContainerAllocator$EventType", "v2.app.speculate.Speculator$EventType", "v2.app.commit.CommitterEventType", "v2.app.launcher.ContainerLauncher$EventType", "jobhistory.JobHistoryEventHandler", "v2.app.MRAppMaster$JobEventDispatcher"]),
     "temp": lambda r: f"{r.randint(30, 95)}C",
 }
 _SLOT = re.compile(r"\{\{|\}\}|\{(\w+)\}")
@@ -206,6 +210,8 @@ HADOOP = System(
         Event("Processing the event EventType: CONTAINER_REMOTE_CLEANUP for container {container} taskAttempt {attempt}", source="ContainerLauncher #{small}"),
         Event("Diagnostics report from {attempt}: Container killed by the ApplicationMaster.", source="AsyncDispatcher event handler"),
         Event("Num completed Tasks: {small}", source="AsyncDispatcher event handler"),
+        Event("Registering class {javaclass} for class {javaclass}", source="main"),
+        Event("Default file system [hdfs://{node}:9000]", source="main"),
         Event("Failed to renew lease for [DFSClient_NONMAPREDUCE_{int}_1] for {small} seconds.  Will retry shortly ...", "WARN", "LeaseRenewer:{user}@{node}:9000"),
         Event("Error communicating with RM: Could not contact RM after {ms} milliseconds.", "ERROR", "RMCommunicator Allocator"),
     ),
@@ -315,6 +321,7 @@ THUNDERBIRD = System(
         Event("nfs: server {node} not responding, still trying", "ERROR", "kernel"),
         Event("nfs: server {node} OK", source="kernel"),
         Event("Starting crond:  succeeded", source="crond"),
+        Event("data_thread() got not answer from any [Thunderbird_{word}] datasource", source="admin /apps/x86_64/system/ganglia-3.0.1/sbin/gmetad[{pid}]"),
     ),
     _tbird_header,
     parts="full",
@@ -338,7 +345,7 @@ WINDOWS = System(
         Event("Warning: Unrecognized packageExtended attribute.", "WARN", "CBS"),
         Event("Failed to internally open package. [HRESULT = {hresult} - CBS_E_INVALID_PACKAGE]", "ERROR", "CBS"),
         Event("Failed to get session package state [HRESULT = {hresult} - ERROR_FILE_NOT_FOUND]", source="CBS"),
-        Event("{hex8}@2016/9/{small}:{small}:{small}:{small}.{small} WcpInitialize (wcp.dll version 0.0.0.6) called (stack @{hex} @{hex} @{hex})", source="CSI"),
+        Event("{hex8}@2016/9/{small}:{small}:{small}:{small}.{small} WcpInitialize (wcp.dll version 0.0.0.6) called (stack {stack})", source="CSI"),
         Event("{hex8} CSI Store {int} (0x{hex8}) initialized", source="CSI"),
         Event("NonStart: Checking to ensure startup processing was not required.", source="CBS"),
         Event("Expecting attribute name [HRESULT = 0x800f080d - CBS_E_MANIFEST_INVALID_ITEM]", "ERROR", "CBS"),
@@ -612,7 +619,37 @@ GOLOG = System(
     ),
 )
 
+_VOCAB = ["cache", "connection", "session", "worker", "queue", "request", "buffer", "index", "snapshot", "replica", "lease", "token", "channel", "segment", "manifest", "checkpoint", "shard", "volume", "mount", "route", "policy", "quota", "schema", "table", "opened", "closed", "flushed", "rebuilt", "expired", "evicted", "renewed", "dropped", "accepted", "rejected", "stalled", "resumed", "paused", "merged", "split", "promoted", "demoted", "scheduled", "skipped", "for", "from", "to", "on", "with", "after", "before", "while", "during", "into", "the", "a", "new", "old", "stale", "primary", "local", "remote", "pending", "active"]
+_SLOTS = ("int", "ip", "path", "dur", "size", "hex", "uuid", "hostport", "user", "pct")
+
+
+def long_tail_events(count: int, seed: int = 7) -> tuple[Event, ...]:
+    """Made-up events, as many as a busy system has: 3-7 words and 1-3 values each, distinct
+    once their values are masked, so many are rare and some differ from others by one word."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    events = []
+    while len(events) < count:
+        words = rng.sample(_VOCAB, rng.randint(3, 7))
+        for _ in range(rng.randint(1, 3)):
+            words.insert(rng.randint(1, len(words)), "{" + rng.choice(_SLOTS) + "}")
+        template = " ".join(words)
+        shape = _SLOT.sub("<*>", template)
+        if shape not in seen:
+            seen.add(shape)
+            level = rng.choices(["INFO", "DEBUG", "WARN", "ERROR"], [6, 3, 2, 1])[0]
+            events.append(Event(template, level, rng.choice(["svc.core", "svc.store", "svc.net"])))
+    return tuple(events)
+
+
+LONG_TAIL = System(
+    "LongTail",
+    long_tail_events(120),
+    lambda r, t, e, m: f"{_ms(t, '.')} [{e.level}] {e.source}: {m}",
+)
+
 SYSTEMS = (
     HADOOP, ZOOKEEPER, OPENSTACK, THUNDERBIRD, WINDOWS, ANDROID, HPC, PROXIFIER,
     SPRING, REDIS, SQLSERVER, PYTHON, LOGBACK, CASSANDRA, BRACKETED, SYSLOG_ISO, GOLOG,
+    LONG_TAIL,
 )  # fmt: skip

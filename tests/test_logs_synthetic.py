@@ -1,8 +1,9 @@
 """Log shapes the dev set lacks, generated with known truth: templates, times, levels, records.
 
-The generator (bench/synthetic_systems.py) writes each system's lines from its own event list,
-so these figures say how analyze_log does on logs it was not built on. Floors sit just under
-what it reaches; a system whose figure falls below its floor has regressed.
+The generators (bench/synthetic_systems.py, LogHub-like; bench/synthetic_lnav.py, shapes lnav
+reads by format) write each system's lines from its own event list, so these figures say how
+analyze_log does on logs it was not built on. Floors sit just under what it reaches; a system
+whose figure falls below its floor has regressed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from synthetic_logs import SYSTEMS, score  # noqa: E402
+from synthetic_logs import LNAV_LIKE, SYSTEMS, score  # noqa: E402
 
-# GA floor per system (time and level must be right on 99% of lines everywhere).
+# GA floor per LogHub-like system (time and level must be right on 99% of lines everywhere).
 GA_FLOORS = {
     "Hadoop": 0.98,
     "Zookeeper": 0.98,
@@ -35,8 +36,11 @@ GA_FLOORS = {
     "Bracketed": 0.98,
     "SyslogISO": 0.98,
     "GoLogfmt": 0.98,
+    "LongTail": 0.98,
 }
 MEAN_GA_FLOOR = 0.99
+LNAV_GA_FLOOR = 0.98
+LNAV_LINES = 400
 TIME_FLOOR = 0.99
 LEVEL_FLOOR = 0.99
 
@@ -65,3 +69,12 @@ def test_mean_grouping_accuracy_over_the_synthetic_systems_stays_above_the_floor
     scores: dict[str, dict[str, float]],
 ) -> None:
     assert sum(s["ga"] for s in scores.values()) / len(scores) >= MEAN_GA_FLOOR
+
+
+@pytest.mark.parametrize("system", LNAV_LIKE, ids=lambda s: s.name)
+def test_times_and_levels_hold_on_lnav_like_shapes(system) -> None:  # noqa: ANN001
+    result = score(system, LNAV_LINES)
+    assert result["records"] == 1.0
+    assert result.get("time", 1.0) >= TIME_FLOOR
+    assert result.get("level", 1.0) >= LEVEL_FLOOR
+    assert result["ga"] >= LNAV_GA_FLOOR

@@ -179,6 +179,13 @@ def test_a_quoted_phrase_given_to_a_key_is_one_value() -> None:
     assert masked == ["lock tag=<*>, uid=<*>", 'lock tag="*alarm*", uid=<*>', "say 'hi there'"]
 
 
+def test_two_quantities_in_a_row_are_both_masked() -> None:
+    assert _mask(["skipped 12ms 999.1 GB ok", "rate 5 MB/s, 3 s left"]) == [
+        "skipped <*> <*> ok",
+        "rate <*>, <*> left",
+    ]
+
+
 def test_a_quantity_before_a_colon_is_masked_whole() -> None:
     assert _mask(["query took 12 sec: SELECT 1", "done in 3 ms; ok"]) == [
         "query took <*>: SELECT <*>",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from agent.analysis.logs import LogReport, analyze_log
 from agent.analysis.logs.fields import infer_years
@@ -274,3 +275,58 @@ def test_a_day_before_the_month_name_and_year_is_read_as_the_date() -> None:
     tomcat = [f"21-Jan-2017 04:30:3{i} INFO worker {i} started" for i in range(5)]
     assert _log(redis).records["timestamp"].iloc[2] == pd.Timestamp("2021-03-03 10:00:02.250")
     assert _log(tomcat).records["timestamp"].iloc[1] == pd.Timestamp("2017-01-21 04:30:31")
+
+
+def test_words_every_message_starts_with_after_the_time_stay_in_the_message() -> None:
+    methods = ["GET", "POST"]
+    lines = [
+        f"[pid: {100 + i}|app: 0] [Sun Jun 25 04:30:{i:02d} 2017] {methods[i % 2]} /x/{i} => "
+        f"generated {i * 7} bytes in {i} msecs (HTTP/1.1 200)"
+        for i in range(20)
+    ]
+    report = _log(lines)
+    assert report.records["message"].iloc[1].startswith("POST /x/1 => generated")
+    assert report.records["template_id"].nunique() == 2
+
+
+def test_a_month_and_day_joined_by_a_dash_is_a_yearless_date() -> None:
+    lines = [f"Apr-0{i + 1} 12:00:0{i}.125 [main] INFO  app.Main - step {i}" for i in range(5)]
+    stamps = _log(lines).records["timestamp"]
+    assert (stamps.iloc[2].month, stamps.iloc[2].day, stamps.iloc[2].second) == (4, 3, 2)
+
+
+def test_an_offset_in_whole_hours_keeps_the_instant() -> None:
+    lines = [f"2017-07-03 06:30:3{i},054+02 INFO  [a.b.C] (task-{i}) done {i}" for i in range(5)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[1] == pd.Timestamp("2017-07-03 04:30:31.054")
+
+
+def test_journald_json_gives_time_from_epoch_microseconds_and_level_from_priority() -> None:
+    lines = [
+        f'{{"__REALTIME_TIMESTAMP":"{1600000000000000 + i * 1_500_000}","PRIORITY":"{p}",'
+        f'"SYSLOG_IDENTIFIER":"sshd","MESSAGE":"session {i} for user root"}}'
+        for i, p in enumerate(["6", "3", "4", "7"])
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[1] == pd.Timestamp("2020-09-13 12:26:41.500")
+    assert records["level"].tolist() == ["INFO", "ERROR", "WARN", "DEBUG"]
+    assert records["component"].eq("sshd").all()
+    assert not records["level_inferred"].any()
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("Sat Apr  1 09:00:{s:02d} UTC 2023", "2023-04-01 09:00:{s:02d}"),
+        ("2023/04/01-09:00:{s:02d}.332664 7f12ab [db/db_impl.cc:{s}]", "2023-04-01 09:00:{s:02d}"),
+        ("[01/Apr/2023 09:00:{s:02d}]", "2023-04-01 09:00:{s:02d}"),
+        ("Apr 01, 2023 1:00:{s:02d} PM", "2023-04-01 13:00:{s:02d}"),
+        ("Apr  1 2023 09:00:{s:02d}.342 UTC:", "2023-04-01 09:00:{s:02d}"),
+        ("20230401T0900{s:02d}Z INFO", "2023-04-01 09:00:{s:02d}"),
+    ],
+)
+def test_timestamp_shapes_of_common_tools_give_the_date_and_time(head: str, expected: str) -> None:
+    # date(1), RocksDB, Django's dev server, java.util.logging, Cisco, compact ISO 8601.
+    lines = [head.format(s=s) + f" worker {s} processed batch {s * 7}" for s in range(12)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[5].floor("s") == pd.Timestamp(expected.format(s=5))

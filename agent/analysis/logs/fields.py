@@ -17,14 +17,19 @@ TIMESTAMP = ascii_digits(
     "(?:"
     + "|".join(
         [
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
             r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
-            r"\d{4}/\d{2}/\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
-            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})?",
+            r"\d{2}/[A-Z][a-z]{2}/\d{4}[: ]\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
+            # A month name and day, maybe joined by a dash (nextflow's `Apr-01`).
+            # date(1) puts a zone before the year: the zone only with a year after it.
+            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2}(?: +|-)\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+            r"(?: [A-Z]{3,4} \d{4}| \d{4})?",
+            # The year after the day (Cisco; java.util.logging's `Apr 01, 2023 9:00:25 AM`).
+            r"[A-Z][a-z]{2} +\d{1,2},? \d{4} \d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
-            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?",
+            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
             r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -][A-Z][a-z]{2}[ -]\d{4}[ :]\d{2}:\d{2}:\d{2}"
@@ -66,17 +71,23 @@ _FORMATS = (
     "%Y-%m-%d %H:%M:%S%.f%z",
     "%Y-%m-%d-%H.%M.%S%.f",
     "%Y/%m/%d %H:%M:%S%.f",
+    "%Y/%m/%d-%H:%M:%S%.f",
     "%y/%m/%d %H:%M:%S%.f",
     "%m/%d/%Y %H:%M:%S%.f",
     "%d/%m/%Y %H:%M:%S%.f",
     "%m/%d/%y %H:%M:%S%.f",
     "%d/%b/%Y:%H:%M:%S %z",
     "%d/%b/%Y:%H:%M:%S",
+    "%d/%b/%Y %H:%M:%S",
+    "%b %d %Y %H:%M:%S%.f",
+    "%b %d, %Y %I:%M:%S %p",
     "%a %b %d %H:%M:%S%.f %Y",
     "%Y%m%d-%H:%M:%S:%3f",
     "%Y%m%d-%H:%M:%S%.f",
     "%Y%m%d %H:%M:%S%.f",
     "%Y%m%d%H%M%S",
+    "%Y%m%dT%H%M%S%z",
+    "%Y%m%dT%H%M%S",
     "%y%m%d %H%M%S",
     "%Y.%m.%d %H:%M:%S%.f",
     "%d %b %Y %H:%M:%S%.f",
@@ -91,6 +102,7 @@ _FORMATS = (
 # Layouts without a year: parsed in a leap year (so 29 Feb parses), the year set later.
 YEARLESS = (
     "%b %d %H:%M:%S%.f",
+    "%b-%d %H:%M:%S%.f",
     "%a %b %d %H:%M:%S%.f",
     "%m-%d %H:%M:%S%.f",
     "%m.%d %H:%M:%S%.f",
@@ -98,17 +110,19 @@ YEARLESS = (
 )
 PLACEHOLDER_YEAR = 2000
 TIME_ONLY = "%H:%M:%S%.f"
-EPOCHS = ("epoch", "epoch-ms", "tai64n")
+EPOCHS = ("epoch", "epoch-ms", "epoch-us", "tai64n")
 _EPOCH_RE = {
     "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
     "epoch-ms": r"^1[0-9]{12}$",
+    # journald's __REALTIME_TIMESTAMP.
+    "epoch-us": r"^1[0-9]{15}$",
     "tai64n": r"^@4000000[0-9a-f]{17}$",
 }
 
 
 def has_time_of_day(layout: str | None) -> bool:
     """Whether a layout gives the time of day (not a date alone)."""
-    return layout is not None and (layout in EPOCHS or "%H" in layout)
+    return layout is not None and (layout in EPOCHS or "%H" in layout or "%I" in layout)
 
 
 def has_year(layout: str | None) -> bool:
@@ -129,6 +143,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(r"^\[|[\],:]$", literal=False):
         # A bracketed timestamp, or one followed by its separator.
         expr = expr.str.strip_chars("[]").str.strip_chars_end(",:").str.strip_chars()
+    if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
+        # A zone named before the year (date(1)): the wall clock is kept, as below.
+        expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
     if needed(r"[0-9] ?[A-Z]{3,4}$", literal=False):
         # A zone named by abbreviation is ambiguous (IST, CST): the wall clock is kept.
         expr = expr.str.replace(r"([0-9]) ?[A-Z]{3,4}$", "$1")
@@ -143,6 +160,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
         # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
         expr = expr.str.replace(r"([0-9]:[0-9]{1,2}:[0-9]{1,2}):([0-9]+)$", "$1.$2")
+    if needed(r":[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2}$", literal=False):
+        # An offset in whole hours after a time (`12:00:00,123+02`), not a date's day.
+        expr = expr.str.replace(r"(:[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2})$", "${1}00")
     if needed("Z"):
         expr = expr.str.replace(r"Z$", "+0000")
     return expr
@@ -176,13 +196,15 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
 
 
 def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
-    """Epoch seconds, milliseconds or a TAI64N label as a UTC datetime."""
+    """Epoch seconds, milli- or microseconds or a TAI64N label as a UTC datetime."""
     text = expr.str.strip_chars()
     if layout == "tai64n":
         # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
         nanos = text.str.slice(17, 8).str.to_integer(base=16, strict=False)
         micros = seconds * 1_000_000 + nanos // 1000
+    elif layout == "epoch-us":
+        micros = text.str.extract(r"^(1[0-9]{15})$").cast(pl.Int64, strict=False)
     elif layout == "epoch-ms":
         micros = text.str.extract(r"^(1[0-9]{12})$").cast(pl.Int64, strict=False) * 1000
     else:
@@ -226,7 +248,7 @@ def parse_timestamps(
         # A time with no date: anchor it on 1970-01-01 so ordering and spans still work.
         norm = pl.lit("1970-01-01 ") + norm
         layout = "%Y-%m-%d %H:%M:%S%.f"
-    if "%H" not in layout:
+    if not has_time_of_day(layout):
         norm = norm + pl.lit(" 00:00:00")
         layout += " %H:%M:%S"
     parsed = norm.str.to_datetime(layout, strict=False)

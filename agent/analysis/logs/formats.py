@@ -105,9 +105,17 @@ _SPECIFIC = {
     "python-logging",
 }
 JSON_KEYS = {
-    "ts": ("timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t"),
+    "ts": (
+        "timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t",
+        "__realtime_timestamp",
+    ),
     "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level"),
-    "component": ("logger", "logger_name", "name", "component", "module", "service", "source"),
+    # A syslog priority or severity number (journald's PRIORITY).
+    "pri": ("priority", "pri"),
+    "component": (
+        "logger", "logger_name", "name", "component", "module", "service", "source",
+        "syslog_identifier",
+    ),
     "msg": ("message", "msg", "event", "text", "log", "@message"),
 }
 # A format must explain at least this share of the sample lines to be chosen.
@@ -388,7 +396,7 @@ def _split_keyed(lines: pl.Series, fmt: LogFormat, getter) -> pl.DataFrame:  # n
     keys = dict(fmt.keys)
     exprs = [
         (getter(keys[f]) if f in keys else pl.lit(None, dtype=pl.String)).alias(f)
-        for f in ("ts", "level", "component")
+        for f in ("ts", "level", "component", "pri")
     ]
     msg = getter(keys["msg"]) if "msg" in keys else pl.col("line")
     # A line that is not structured is a continuation (e.g. a traceback printed raw).

@@ -30,7 +30,7 @@ _LEVELS = (
 # Timestamps as whole tokens: the shared shapes, dotted or bare dates, epochs, TAI64N labels,
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
 _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
-_ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST))?"
+_ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
 _TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 _TOKEN = re.compile(
@@ -39,7 +39,7 @@ _TOKEN = re.compile(
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
-    r"|(?P<S>\||::|(?:-{1,3}|:|->|=>|>>|\u00bb)(?=\s|$))"
+    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$))"
     r"|(?P<N>[+-]?\d+(?:\.\d+)?)(?=[\s,;|]|$)"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
@@ -117,10 +117,12 @@ def learn_layout(sample: list[str]) -> Layout | None:
         prefix, count = prefixes.most_common(1)[0]
         if count < MIN_SHARE * len(parsed):
             break
-        if not _after_level_ok(prefix):
+        if not _after_level_ok(prefix) or not _after_time_ok(prefix):
             break
         fields = {"T", "L"} & set(prefix)
-        closed = not ("L" in prefix and prefix[-1] == "N")
+        # A number last may yet be closed by the next token: it cannot end the header where
+        # a closing separator is asked of it.
+        closed = _after_level_ok(prefix, ended=True) and _after_time_ok(prefix, ended=True)
         if prefix[-1] in _ANCHORS and closed and fields and _words_consistent(prefix, parsed):
             best = prefix
             if prefix[-1] == "C":
@@ -132,18 +134,52 @@ def learn_layout(sample: list[str]) -> Layout | None:
     return _build(prefix, parsed)
 
 
-def _after_level_ok(prefix: tuple[str, ...]) -> bool:
+def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
     """After the level a header holds at most a component and brackets, never times, and a
     number only where a separator closes it (a process id: `INFO 4242 --- [main]`).
 
     Without this, a file dominated by one message would take that message for its header.
+    ended says the prefix is the whole header, so a number last is not closed.
     """
     if "L" not in prefix:
         return True
     after = prefix[prefix.index("L") + 1 :]
-    # A number last may yet be closed by the next token; it cannot end a header.
-    fenced = all(after[i + 1] == "S" for i, kind in enumerate(after[:-1]) if kind == "N")
-    return after.count("W") <= 1 and fenced and not set(after) & {"L", "K"}
+    return (
+        after.count("W") <= 1
+        and _numbers_closed(after, ended=ended, leading=False)
+        and not set(after) & {"L", "K"}
+    )
+
+
+def _after_time_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
+    """Between the last time and the level (or the end) a header holds at most two word runs,
+    and numbers only right after the time (process and thread ids) or closed by a separator.
+
+    Lines that all begin with the same words after their time (`GET /x => generated 12 bytes`)
+    would otherwise take their message for header.
+    """
+    if "T" not in prefix:
+        return True
+    last = len(prefix) - 1 - prefix[::-1].index("T")
+    after = prefix[last + 1 :]
+    if "L" in after:
+        after = after[: after.index("L")]
+        ended = False
+    return after.count("W") <= 2 and _numbers_closed(after, ended=ended, leading=True)
+
+
+def _numbers_closed(kinds: tuple[str, ...], *, ended: bool, leading: bool) -> bool:
+    """Whether every number in kinds is followed by a separator, or (leading) has only
+    numbers before it; a number last counts as followed unless the header ended there."""
+    for i, kind in enumerate(kinds):
+        if kind != "N" or (leading and set(kinds[:i]) <= {"N"}):
+            continue
+        if i + 1 == len(kinds):
+            if ended:
+                return False
+        elif kinds[i + 1] != "S":
+            return False
+    return True
 
 
 def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
@@ -234,7 +270,7 @@ def _generic(allowed: set[str], words: int) -> str:
     """A regex for a header position that may hold any of the allowed token types."""
     pieces = {
         "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
-        "S": r"(?:-{1,3}|\||::|:|->|=>|>>|\u00bb)",
+        "S": r"(?:-{1,3}|\||::|:|>>|\u00bb)",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
         "C": r"[^\s|]*[^\s|:]:",
         "K": r'[\w.-]+=(?:"[^"]*"|\S*)',

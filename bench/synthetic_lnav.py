@@ -1,0 +1,178 @@
+# ruff: noqa: E501  (event tables read best one event per line)
+"""Synthetic logs in shapes of the kind lnav reads by format, none of them in the shared files.
+
+Each shows a header trait the others lack: a level letter before a bracketed time, a date
+without a year written `Apr-01`, a short zone offset (`+02`), epoch microseconds and syslog
+priorities in JSON, a time in the middle of the line, a second timestamp inside the message,
+seven-digit fractions. Times are the instant (UTC) where the header gives a zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from synthetic_systems import Event, System, fill
+
+_LETTER = {"TRACE": "D", "DEBUG": "D", "INFO": "I", "WARN": "W", "ERROR": "E"}
+
+
+def _cups(r: random.Random, t: dt.datetime, e: Event, m: str) -> str:
+    return f"{_LETTER[e.level]} [{t:%d/%b/%Y:%H:%M:%S} +0000] {m}"
+
+
+CUPS = System(
+    "Cups",
+    (
+        Event("[Job {int}] Queued on \"{word}\" by \"{user}\".", "INFO"),
+        Event("[Job {int}] Completed successfully.", "INFO"),
+        Event("[Client {small}] Returning IPP successful-ok for Get-Jobs ({path}) from localhost", "DEBUG"),
+        Event("[Job {int}] Unable to send data to printer.", "ERROR"),
+        Event("Printer \"{word}\" is not shared, sending to remote queue failed", "WARN"),
+        Event("Saving printers.conf...", "INFO"),
+    ),
+    _cups,
+)
+
+NEXTFLOW = System(
+    "Nextflow",
+    (
+        Event("$> nextflow run {path} -profile {word}", "DEBUG", "nextflow.cli.Launcher"),
+        Event("[{hex8}] Submitted process > {word} ({small})", "INFO", "nextflow.Session"),
+        Event("[{hex8}] Cached process > {word} ({small})", "INFO", "nextflow.processor.TaskProcessor"),
+        Event("Task completed > TaskHandler[id: {small}; name: {word} ({small}); status: COMPLETED; exit: 0]", "DEBUG", "nextflow.processor.TaskPollingMonitor"),
+        Event("Process `{word}` terminated with an error exit status ({small})", "ERROR", "nextflow.processor.TaskProcessor"),
+        Event("Unable to stage foreign file: {path} -- reason: {exc}", "WARN", "nextflow.file.FilePorter"),
+    ),
+    lambda r, t, e, m: (
+        f"{t:%b-%d %H:%M:%S}.{t.microsecond // 1000:03d} [{r.choice(['main', 'Task-monitor', 'Actor Thread ' + str(r.randint(1, 9))])}] "
+        f"{e.level:<5} {e.source} - {m}"
+    ),
+    parts="no-year",
+)
+
+ENV_LOGGER = System(
+    "EnvLogger",
+    (
+        Event("listening on {ipport}", "INFO", "server::http"),
+        Event("accepted connection from {ipport}", "DEBUG", "server::http"),
+        Event("request {uuid} completed in {dur}", "INFO", "server::http::trace"),
+        Event("slow query ({dur}): {word}", "WARN", "store::pg"),
+        Event("failed to flush batch of {int} rows: connection reset by peer", "ERROR", "store::pg"),
+        Event("polling {hostport}", "TRACE", "client::poll"),
+    ),
+    lambda r, t, e, m: f"[{t:%Y-%m-%dT%H:%M:%S}Z {e.level:<5} {e.source}] {m}",
+)
+
+OVIRT_OFFSET = dt.timedelta(hours=2)
+ENGINE = System(
+    "EngineLog",
+    (
+        Event("Lock Acquired to object 'EngineLock:{{exclusiveLocks='[{uuid}=VM]', sharedLocks=''}}'", "INFO", "org.ovirt.engine.core.bll.RunVmCommand"),
+        Event("Running command: RunVmCommand internal: false. Entities affected :  ID: {uuid} Type: VMAction group RUN_VM with role type USER", "INFO", "org.ovirt.engine.core.bll.RunVmCommand"),
+        Event("EVENT_ID: USER_STARTED_VM({small}), VM {word} was started by {user}@internal-authz (Host: {host}).", "INFO", "org.ovirt.engine.core.dal.dbbroker.auditloghandling.AuditLogDirector"),
+        Event("Failed in 'GetStatsAsyncVDS' method, for vds: '{host}'; host: '{host}': {exc}", "ERROR", "org.ovirt.engine.core.vdsbroker.vdsbroker.GetStatsAsyncVDSCommand"),
+        Event("Host '{host}' is not responding.", "WARN", "org.ovirt.engine.core.vdsbroker.VdsManager"),
+    ),
+    lambda r, t, e, m: (
+        f"{(t + OVIRT_OFFSET):%Y-%m-%d %H:%M:%S},{t.microsecond // 1000:03d}+02 {e.level:<5} "
+        f"[{e.source}] (default task-{r.randint(1, 60)}) [{_hex8(r)}] {m}"
+    ),
+)
+
+
+def _hex8(r: random.Random) -> str:
+    return fill("{hex8}", r)
+
+
+_SEVERITY = {"ERROR": "3", "WARN": "4", "INFO": "6", "DEBUG": "7"}
+JOURNALD = System(
+    "JournaldJSON",
+    (
+        Event("Started Session {int} of user {user}.", "INFO", "systemd"),
+        Event("Accepted publickey for {user} from {ip} port {port} ssh2", "INFO", "sshd"),
+        Event("Failed password for {user} from {ip} port {port} ssh2", "WARN", "sshd"),
+        Event("Out of memory: Killed process {pid} ({word})", "ERROR", "kernel"),
+        Event("pam_unix(sudo:session): session opened for user root by {user}(uid={int})", "INFO", "sudo"),
+        Event("Reloading.", "DEBUG", "systemd"),
+    ),
+    lambda r, t, e, m: (
+        '{"__REALTIME_TIMESTAMP":"' + str(int(t.replace(tzinfo=dt.UTC).timestamp() * 1_000_000))
+        + f'","PRIORITY":"{_SEVERITY[e.level]}","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"{e.source}",'
+        + '"MESSAGE":"' + m + '"}'
+    ),
+)
+
+GITHUB = System(
+    "GitHubActions",
+    (
+        Event("##[group]Run actions/checkout@v{small}"),
+        Event("##[endgroup]"),
+        Event("Syncing repository: {word}/{word}"),
+        Event("Downloaded {size} in {dur}"),
+        Event("Test {word}_{int} passed in {dur}"),
+        Event("##[warning]Node.js 16 actions are deprecated."),
+        Event("##[error]Process completed with exit code {small}."),
+    ),
+    lambda r, t, e, m: f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond * 10 + r.randint(0, 9):07d}Z {m}",
+    has_levels=False,
+)
+
+UWSGI = System(
+    "Uwsgi",
+    (
+        Event("GET {path} => generated {int} bytes in {small} msecs (HTTP/1.1 {status}) {small} headers in {int} bytes ({small} switches on core {small})"),
+        Event("POST {path} => generated {int} bytes in {small} msecs (HTTP/1.1 {status}) {small} headers in {int} bytes ({small} switches on core {small})"),
+    ),
+    lambda r, t, e, m: (
+        f"[pid: {r.randint(100, 9999)}|app: 0|req: {r.randint(1, 500)}/{r.randint(500, 999)}] {fill('{ip}', r)} () "
+        f"{{{r.randint(30, 50)} vars in {r.randint(400, 900)} bytes}} [{t:%a %b} {t.day:>2} {t:%H:%M:%S %Y}] {m}"
+    ),
+    has_levels=False,
+)
+
+STRACE = System(
+    "Strace",
+    (
+        Event('openat(AT_FDCWD, "{path}", O_RDONLY|O_CLOEXEC) = {small} <0.0000{small}>'),
+        Event('openat(AT_FDCWD, "{path}", O_RDONLY) = -1 ENOENT (No such file or directory) <0.0000{small}>'),
+        Event("read({small}, \"\\177ELF\\2\\1\\1\\0\"..., 832) = 832 <0.0000{small}>"),
+        Event("close({small}) = 0 <0.0000{small}>"),
+        Event("mmap(NULL, {int}, PROT_READ, MAP_PRIVATE, {small}, 0) = 0x7f{hex8} <0.0000{small}>"),
+    ),
+    lambda r, t, e, m: f"{t:%H:%M:%S}.{t.microsecond:06d} {m}",
+    parts="time-only",
+    has_levels=False,
+)
+
+HAPROXY = System(
+    "HAProxy",
+    (
+        Event('{ipport} [{inner}] www~ app/web{small} 0/0/{small}/{small}/{small} 200 {int} - - ---- {small}/{small}/0/0/0 0/0 "GET {path} HTTP/1.1"'),
+        Event('{ipport} [{inner}] www~ app/web{small} 0/0/{small}/{small}/{small} 503 {int} - - sC-- {small}/{small}/0/0/0 0/0 "POST {path} HTTP/1.1"'),
+        Event("Server app/web{small} is DOWN, reason: Layer4 timeout, check duration: {small}ms. {small} active and 0 backup servers left."),
+        Event("Proxy www started."),
+    ),
+    lambda r, t, e, m: f"{t:%b} {t.day:>2} {t:%H:%M:%S} lb-01 haproxy[{r.randint(100, 9999)}]: {m}",
+    parts="no-year",
+    has_levels=False,
+)
+
+VMW = System(
+    "VmwareHostd",
+    (
+        Event("Task Created : haTask-ha-root-pool-vim.ResourcePool.updateConfig-{int}", "INFO", "Vimsvc.TaskManager"),
+        Event("Task Completed : haTask-ha-root-pool-vim.ResourcePool.updateConfig-{int} Status success", "INFO", "Vimsvc.TaskManager"),
+        Event("Event {int} : User {user}@{ip} logged in as {word}", "INFO", "Vimsvc.ha-eventmgr"),
+        Event("Unable to get stats for VM {small}: {exc}", "WARN", "Hostsvc.VmMonitor"),
+        Event("Failed to read from socket: Connection reset by peer", "ERROR", "SoapAdapter"),
+        Event("Received WaitForUpdatesEx: Prop coll {hex}", "TRACE", "PropertyProvider"),
+    ),
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z "
+        f"{ {'TRACE': 'verbose', 'INFO': 'info', 'WARN': 'warning', 'ERROR': 'error'}[e.level]} "
+        f"hostd[{r.randint(1000, 99999)}] [Originator@6876 sub={e.source} opID={_hex8(r)}] {m}"
+    ),
+)
+
+SYSTEMS = (CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW)
