@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from griffe import Alias, ExprAttribute, ExprCall, ExprKeyword, ExprName
+from griffe import Alias, ExprAttribute, ExprCall, ExprKeyword, ExprName, ExprSubscript
 
 if TYPE_CHECKING:
     from agent.docs.extract import Views
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 WRAPPERS = frozenset({"property", "staticmethod", "classmethod", "functools.partial",
                       "functools.cached_property", "functools.lru_cache", "functools.cache"})
 CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+CLASS_TYPES = frozenset({"type", "typing.Type", "typing_extensions.Type"})
 PRAGMAS = ("# type:", "# noqa", "# pragma", "# pyright:", "# mypy:", "# fmt:", "# ruff:")
 COMMENT_LINES = 20
 MIN_DOC_WORDS = 3  # a string argument with fewer words is a name or a key, not docs
@@ -46,11 +47,12 @@ class Described:
 def describe(obj: Any, views: Views) -> Described | None:
     """The text for attribute `obj`, which has no docstring; None when nothing is found.
 
-    In order: what it is bound to when that is a documented function or method; the comment
-    right above it; docs handed to the call that makes it (`doc=`, a sentence-long string);
-    the function a builtin wrapper (`property(fget)`, `partial(f)`, `cast(T, f)`) wraps;
-    and at module level, for an instance, the docs of its `__call__` when it is called like
-    a function, else of its class and of its annotated type.
+    What it is bound to, when that is a documented function or method. Else the comment
+    right above it, followed by the first of: docs handed to the call that makes it (`doc=`,
+    a sentence-long string); the function a builtin wrapper (`property(fget)`, `partial(f)`,
+    `cast(T, f)`) wraps; the class it hands out when it is typed `type[C]`; at module level,
+    for an instance, the docs of its `__call__` when it is called like a function, else of
+    its class and of its annotated type.
     """
     module_level = obj.parent is not None and obj.parent.is_module
     value = uncast(obj.value, obj)
@@ -66,6 +68,9 @@ def describe(obj: Any, views: Views) -> Described | None:
         wrapped = wrapped_function(obj, value)
         if wrapped is not None:
             return Described(join(comment, wrapped.docstring.value))
+    handed_out = class_handed_out(obj)
+    if handed_out is not None:
+        return Described(join(comment, handed_out.docstring.value))
     if module_level:
         described = instance_docs(obj, value, views)
         if described is not None:
@@ -202,6 +207,25 @@ def handed_doc(call: ExprCall) -> str:
         if text and is_prose(text):
             return textwrap.dedent(text).strip()
     return ""
+
+
+def class_handed_out(obj: Any) -> Any | None:
+    """The documented class an attribute typed `type[C]` gives: calling it makes a C
+    (SQLAlchemy types `func.count` so, a property of its function generator)."""
+    annotation = obj.annotation
+    if not isinstance(annotation, ExprSubscript) or not isinstance(
+            annotation.left, ExprName | ExprAttribute) or \
+            annotation.left.canonical_path not in CLASS_TYPES:
+        return None
+    inner = annotation.slice
+    if isinstance(inner, ExprSubscript):
+        inner = inner.left  # type[count[int]]
+    cls = resolve(obj, inner)
+    for _ in range(5):  # through aliases of the class: `_count_func: TypeAlias = count`
+        if cls is None or not cls.is_attribute or not isinstance(cls.value, ExprName):
+            break
+        cls = resolve(cls, cls.value)
+    return cls if cls is not None and cls.is_class and has_doc(cls) else None
 
 
 def is_prose(text: str) -> bool:

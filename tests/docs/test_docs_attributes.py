@@ -116,6 +116,28 @@ CACHING = '''
             """Whether each string contains the pattern."""
 
 
+    class count:
+        """The SQL COUNT aggregate: how many rows there are."""
+
+
+    _count: t.TypeAlias = count
+
+
+    class _FunctionGenerator:
+        @property
+        def count(self) -> t.Type[_count]: ...
+
+        @property
+        def total(self) -> type[Total[int]]: ...
+
+
+    class Total:
+        """The SQL SUM aggregate of a column."""
+
+
+    func = _FunctionGenerator()
+
+
     class Column:
         """A column of values."""
 
@@ -201,6 +223,9 @@ def test_the_methods_of_an_instance_s_hidden_class_are_found_under_the_instance_
     # Through a descriptor, the class it makes instances of: `df.str.contains()`.
     contains = records["cachepkg.Column.str.contains"]
     assert (contains.kind, contains.doc) == ("method", "Whether each string contains the pattern.")
+    # A property typed `type[C]` hands out the class C: its docs say what calling it does.
+    assert records["cachepkg.func.count"].doc == "The SQL COUNT aggregate: how many rows there are."
+    assert records["cachepkg.func.total"].doc == "The SQL SUM aggregate of a column."
     # A class documented under a public name no deeper than the instance's keeps its members.
     assert "cachepkg.Plain.help" in records and "cachepkg.plain.help" not in records
 
