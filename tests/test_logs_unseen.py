@@ -330,3 +330,36 @@ def test_timestamp_shapes_of_common_tools_give_the_date_and_time(head: str, expe
     lines = [head.format(s=s) + f" worker {s} processed batch {s * 7}" for s in range(12)]
     stamps = _log(lines).records["timestamp"]
     assert stamps.iloc[5].floor("s") == pd.Timestamp(expected.format(s=5))
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # Elasticsearch pads the level inside its brackets.
+        "[2023-04-01T09:00:{s:02d},720][{lv:<5}][o.e.n.Node      ] [node-1] ",
+        # Ruby's Logger: the time shares its bracket with the process id.
+        "{lv[0]}, [2023-04-01T09:00:{s:02d}.549805 #1000] {lv:>5} -- : ",
+        # Celery: the time and the level share a bracket.
+        "[2023-04-01 09:00:{s:02d},764: {lv}/MainProcess] ",
+    ],
+)
+def test_times_and_levels_inside_shared_or_padded_brackets_are_read(shape: str) -> None:
+    levels = ["INFO", "WARN", "ERROR", "DEBUG"]
+    lines = [
+        shape.format(s=s, lv=levels[s % 4]) + f"worker {s} processed batch {s * 7}"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[5].floor("s") == pd.Timestamp("2023-04-01 09:00:05")
+    assert records["level"].tolist() == [levels[s % 4] for s in range(12)]
+    assert records["message"].iloc[3] == "worker 3 processed batch 21"
+
+
+def test_mysql_notes_are_info() -> None:
+    lines = [
+        f"2023-04-01T09:00:0{s}.332664Z 0 [{lv}] [MY-0100{s:02d}] [Server] plugin {s} loaded"
+        for s, lv in enumerate(["Note", "Warning", "ERROR", "Note", "Note"])
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["INFO", "WARN", "ERROR", "INFO", "INFO"]
+    assert not records["level_inferred"].any()

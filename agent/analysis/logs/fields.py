@@ -48,7 +48,8 @@ LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 _LEVEL_MAP = {
     **dict.fromkeys(("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC"), "TRACE"),
     **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG"), "DEBUG"),
-    **dict.fromkeys(("INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "I", "INF"), "INFO"),
+    # MySQL calls its informational level Note.
+    **dict.fromkeys(("INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "NOTE", "I", "INF"), "INFO"),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
     **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO"), "ERROR"),
