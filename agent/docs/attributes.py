@@ -10,6 +10,7 @@ that is handed its docs). Read statically, they all have empty docs; this finds 
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,10 @@ CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 PRAGMAS = ("# type:", "# noqa", "# pragma", "# pyright:", "# mypy:", "# fmt:", "# ruff:")
 COMMENT_LINES = 20
 MIN_DOC_WORDS = 3  # a string argument with fewer words is a name or a key, not docs
+NOTES = ("TODO", "FIXME", "XXX", "HACK", "NOTE:")
+# Prose is mostly lower-case words; a regex has few words, SQL has its keywords in capitals.
+PROSE_WORD = re.compile(r"\b[a-z]{3,}\b")
+CAPITALS_WORD = re.compile(r"\b[A-Z]{2,}\b")
 
 
 @dataclass
@@ -154,10 +159,23 @@ def comment_above(obj: Any) -> str:
         found.append(line)
         index -= 1
     text = "\n".join(line.lstrip("#:").strip() for line in reversed(found)).strip()
-    # A label over a group of assignments (`# Caching`) says little about this one;
-    # a `#:` comment is documentation by convention, however short.
-    sphinx = any(line.startswith("#:") for line in found)
-    return text if sphinx or len(text.split()) >= MIN_DOC_WORDS else ""
+    # A `#:` comment is documentation by convention, however short. Otherwise a label over
+    # a group of assignments (`# Caching`), a note to the maintainers or code left in a
+    # comment says nothing about this one.
+    if any(line.startswith("#:") for line in found):
+        return text
+    if len(text.split()) < MIN_DOC_WORDS or text.upper().startswith(NOTES) or is_code(text):
+        return ""
+    return text
+
+
+def is_code(text: str) -> bool:
+    """True when a comment is Python left commented out (it parses), not prose."""
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def literal(arg: Any) -> str | None:
@@ -181,9 +199,14 @@ def handed_doc(call: ExprCall) -> str:
                 return textwrap.dedent(text).strip()
     for arg in call.arguments:
         text = literal(arg)
-        if text and len(text.split()) >= MIN_DOC_WORDS:
+        if text and is_prose(text):
             return textwrap.dedent(text).strip()
     return ""
+
+
+def is_prose(text: str) -> bool:
+    words = len(PROSE_WORD.findall(text))
+    return words >= MIN_DOC_WORDS and words > len(CAPITALS_WORD.findall(text))
 
 
 def wrapped_function(obj: Any, call: ExprCall) -> Any | None:
@@ -299,4 +322,36 @@ def delegated_to(function: Any) -> str | None:
     if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
             isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
         return call.func.attr
+    return None
+
+
+def exposed_class(obj: Any, views: Views, depth: int = 0) -> Any | None:
+    """The class an attribute's value is an instance of, when it can be read: the class it
+    is made from at module level (or its annotated type), or, for a descriptor making
+    instances of a class it is handed (pandas' `str = Accessor("str", StringMethods)`),
+    that class, at any level."""
+    if not obj.is_attribute:
+        return None
+    module_level = obj.parent is not None and obj.parent.is_module
+    value = uncast(obj.value, obj)
+    if isinstance(value, ExprCall):
+        made = resolve(obj, value.function)
+        if made is not None and made.is_class:
+            if "__get__" in views.of(made).members:
+                for arg in value.arguments:
+                    handed = resolve(obj, arg.value if isinstance(arg, ExprKeyword) else arg)
+                    if handed is not None and handed.is_class:
+                        return handed
+                return None
+            return made if module_level else None
+    if not module_level:
+        return None
+    if isinstance(obj.annotation, ExprName):
+        typed = resolve(obj, obj.annotation)
+        if typed is not None and typed.is_class:
+            return typed
+    if isinstance(value, ExprName) and depth < 5:
+        named = resolve(obj, value)  # `cache_data = _cache_data`
+        if named is not None and named is not obj:
+            return exposed_class(named, views, depth + 1)
     return None

@@ -20,7 +20,8 @@ from typing import Any
 import griffe
 from griffe import Alias, GriffeLoader, ModuleFinder, Object
 
-from agent.docs.attributes import describe
+from agent.docs.attributes import describe, exposed_class
+from agent.docs.bases import load_foreign_bases
 
 log = logging.getLogger(__name__)
 # Folders of a package that hold its own test suite, not its API.
@@ -96,8 +97,9 @@ class PackageLoader(GriffeLoader):
 
 
 def load_package(name: str, search_paths: list[Path], private: tuple[str, ...] = ()
-                 ) -> Object | None:
-    """The top-level module `name`, read statically; None when it has no Python source.
+                 ) -> tuple[Object, GriffeLoader] | None:
+    """The top-level module `name`, read statically, and its loader; None when it has no
+    Python source.
 
     `private` top-level modules of the same distribution are read too, so names `name`
     re-exports from them resolve (pytest's API is defined in `_pytest`).
@@ -115,7 +117,7 @@ def load_package(name: str, search_paths: list[Path], private: tuple[str, ...] =
         except READ_ERRORS as exc:
             log.info("griffe could not read %s: %s", other, exc)
     loader.resolve_aliases(implicit=False, external=None)
-    return module if isinstance(module, Object) else None
+    return (module, loader) if isinstance(module, Object) else None
 
 
 def walk(module: Object, private: tuple[str, ...] = ()
@@ -432,18 +434,21 @@ def extract_package(name: str, search_paths: list[Path], private: tuple[str, ...
                     ) -> Extracted:
     """The public objects of top-level module `name`, read statically, with those it
     re-exports from the `private` top-level modules of its distribution."""
-    module = load_package(name, search_paths, private)
-    if module is None:
+    loaded = load_package(name, search_paths, private)
+    if loaded is None:
         return Extracted([], [name], {})
+    module, loader = loaded
     real = os.path.realpath(str(module.filepath if isinstance(module.filepath, Path)
                                 else search_paths[0]))
     root = next((Path(os.path.realpath(p)) for p in search_paths
                  if real.startswith(os.path.realpath(p))), search_paths[0])
     objects, aliases, unresolved = walk(module, private)
     for other in private:
-        loaded = module.modules_collection.members.get(other)
-        if isinstance(loaded, Object):
-            objects += walk(loaded)[0]
+        sibling = module.modules_collection.members.get(other)
+        if isinstance(sibling, Object):
+            objects += walk(sibling)[0]
+    load_foreign_bases(loader, [obj for obj in objects if obj.is_class and
+                                public_path(obj.path, aliases) is not None], search_paths)
     views = Views()
     records: dict[str, DocRecord] = {}
     for obj in objects:
@@ -451,10 +456,14 @@ def extract_package(name: str, search_paths: list[Path], private: tuple[str, ...
         if public is None or public in records:
             continue
         records[public] = record_of(obj, public, root, aliases, views)
+        members: list[tuple[str, Object]] = []
         if obj.is_class:
-            for name, inherited in inherited_from_deeper_bases(obj, public, aliases, views):
-                records.setdefault(f"{public}.{name}", record_of(
-                    inherited, f"{public}.{name}", root, aliases, views))
+            members = inherited_from_deeper_bases(obj, public, aliases, views)
+        elif obj.is_attribute:
+            members = members_through(obj, public, aliases, views)
+        for name, member in members:
+            records.setdefault(f"{public}.{name}", record_of(
+                member, f"{public}.{name}", root, aliases, views))
     compiled = sorted({target.rsplit(".", 1)[0] for _, target in unresolved
                        if is_compiled(target.rsplit(".", 1)[0], search_paths)})
     return Extracted(list(records.values()), compiled, aliases)
@@ -486,6 +495,40 @@ def inherited_from_deeper_bases(cls: Any, public: str, aliases: dict[str, str], 
             owner_public = public_path(owner.path, aliases)
             owners[owner.path] = owner_public is None or owner_public.count(".") > depth
         if owners[owner.path]:
+            found.append((name, target))
+    return found
+
+
+def members_through(obj: Any, public: str, aliases: dict[str, str], views: Views
+                    ) -> list[tuple[str, Object]]:
+    """Public members of the class an attribute holds an instance of, reached through it.
+
+    `st.cache_data.clear()`, `df.str.contains()`, `flask.session.permanent`: users write the
+    attribute's name, never its class's (private, or buried deeper). A class with a public
+    name no deeper than the attribute's (`flask.request` holds a `flask.Request`) is
+    documented under that name instead.
+    """
+    if obj.parent is None:
+        return []
+    # A module-level instance is API when a package's `__init__` makes or re-exports it;
+    # one that only sits in the module using it is that module's machinery.
+    if obj.parent.is_module and not (obj.parent.is_init_module or public != obj.path):
+        return []
+    cls = exposed_class(obj, views)
+    if cls is None:
+        return []
+    own = public_path(cls.path, aliases)
+    if own is not None and own.count(".") <= public.count("."):
+        return []
+    found: list[tuple[str, Object]] = []
+    for name, member in views.of(cls).members.items():
+        if name.startswith("_") or len(found) >= MAX_INHERITED:
+            continue
+        try:
+            target = member.final_target if isinstance(member, Alias) else member
+        except Exception:  # noqa: BLE001 - a dead alias
+            continue
+        if not target.is_module:
             found.append((name, target))
     return found
 

@@ -92,14 +92,17 @@ for name in sys.argv[4:]:
         kind = kind_of(value, False)
         record(name + "." + attr, value, kind)
         if kind == "class":
-            # Inherited members count when a class of the same package defines them
-            # (pandas.Timestamp's fields live on its private base _Timestamp).
+            # Inherited members count when a private class of the same package defines
+            # them (pandas.Timestamp's fields live on _Timestamp); a public base (numpy's
+            # generic under every scalar type) is documented under its own name.
             top = name.split(".")[0]
             for member in sorted(dir(value)):
                 owner = next((c for c in getattr(value, "__mro__", ()) if member in vars(c)),
                              None)
-                if owner is not None and (owner is value or str(getattr(
-                        owner, "__module__", "")).split(".")[0] == top) and public(member):
+                where = str(getattr(owner, "__module__", ""))
+                if owner is not None and (owner is value or where.split(".")[0] == top and (
+                        owner.__name__.startswith("_") or "._" in "." + where)) \
+                        and public(member):
                     try:
                         inner = getattr(value, member)
                     except Exception:

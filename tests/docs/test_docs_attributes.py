@@ -35,6 +35,15 @@ API = '''
 
     # Caching
     LIMITS = make_limits()
+
+    # TODO: read this from the settings once there are settings
+    RETRIES = make_retries()
+
+    # RETRIES = make_retries(count=3, backoff=0.5)
+    BACKOFF = make_backoff()
+
+    SPLITTER = compile_pattern("[ ]* , [ ]*", VERBOSE)
+    QUERY = prepare("SELECT name FROM users WHERE id = :id")
 '''
 SESSIONS = '''
     """Sessions."""
@@ -65,7 +74,7 @@ CACHING = '''
         return text.lower()
 
 
-    class CacheAPI:
+    class _CacheAPI:
         """Implements the public cache API: the decorator and its clear()."""
 
         def __call__(self, func=None, *, ttl: int = 0):
@@ -88,8 +97,32 @@ CACHING = '''
     class Plain:
         """A plain helper."""
 
+        def help(self) -> str:
+            """How to use the helper."""
 
-    cache = CacheAPI()
+
+    class Accessor:
+        """Gives the methods of `accessor` on the object it is read from."""
+
+        def __init__(self, name: str, accessor: type) -> None:
+            self._accessor = accessor
+
+        def __get__(self, obj, cls):
+            return self._accessor(obj)
+
+
+    class _StringMethods:
+        def contains(self, pattern: str) -> list[bool]:
+            """Whether each string contains the pattern."""
+
+
+    class Column:
+        """A column of values."""
+
+        str = Accessor("str", _StringMethods)
+
+
+    cache = _CacheAPI()
     timed = Timer()
     plain = Plain()
     lower = t.cast(t.Callable[[str], str], _lower)
@@ -140,6 +173,13 @@ def test_a_comment_right_above_an_assignment_is_its_doc_but_a_group_label_is_not
     assert records["webpkg.UPLOADS"].doc == (
         "The folder uploaded files are kept in, made when the first one arrives.")
     assert records["webpkg.LIMITS"].doc == ""
+    assert records["webpkg.RETRIES"].doc == records["webpkg.BACKOFF"].doc == ""
+
+
+def test_a_string_handed_to_a_call_is_docs_only_when_it_reads_as_prose(tmp_path: Path) -> None:
+    records = read(tmp_path, "webpkg", {"__init__.py": API, "sessions.py": SESSIONS,
+                                        "app.py": APP})
+    assert records["webpkg.SPLITTER"].doc == records["webpkg.QUERY"].doc == ""
 
 
 def test_an_instance_called_like_a_function_takes_the_docs_and_signature_of_its_call(
@@ -152,6 +192,17 @@ def test_an_instance_called_like_a_function_takes_the_docs_and_signature_of_its_
     assert records["cachepkg.timed"].doc == "Start a timer that prints how long its block took."
     assert records["cachepkg.plain"].doc == "A plain helper."
     assert records["cachepkg.lower"].doc == "Lower-case the text without changing its length."
+
+
+def test_the_methods_of_an_instance_s_hidden_class_are_found_under_the_instance_s_name(
+        tmp_path: Path) -> None:
+    records = read(tmp_path, "cachepkg", {"__init__.py": CACHING})
+    assert records["cachepkg.cache.clear"].doc == "Forget everything kept."
+    # Through a descriptor, the class it makes instances of: `df.str.contains()`.
+    contains = records["cachepkg.Column.str.contains"]
+    assert (contains.kind, contains.doc) == ("method", "Whether each string contains the pattern.")
+    # A class documented under a public name no deeper than the instance's keeps its members.
+    assert "cachepkg.Plain.help" in records and "cachepkg.plain.help" not in records
 
 
 def test_properties_made_by_a_call_take_the_docs_handed_to_it_or_those_of_their_getter(
@@ -204,3 +255,83 @@ def test_inspection_reads_property_docs_inherited_members_and_the_class_of_an_in
     assert (month.kind, month.doc) == ("property", "The month of the stamp, January being 1.")
     assert records["stamps.MISSING"].doc == "The marker of a missing value."
     assert records["stamps.LIMIT"].doc == ""
+
+
+FOREIGN = {
+    "otherpkg/__init__.py": '''
+        """Another distribution: its Request is re-exported twice before it is defined."""
+        from otherpkg.wrappers import Request as Request
+
+
+        class Model:
+            """A base many classes of many packages derive from."""
+
+            def dump(self) -> dict:
+                """The model as a dictionary."""
+    ''',
+    "otherpkg/wrappers/__init__.py": "from .request import Request\n",
+    "otherpkg/wrappers/request.py": '''
+        from otherpkg.sansio.request import Request as _SansIORequest
+
+
+        class Request(_SansIORequest):
+            """The request object."""
+
+            def get_json(self, silent: bool = False):
+                """Parse the body as JSON."""
+    ''',
+    "otherpkg/sansio/__init__.py": "",
+    "otherpkg/sansio/request.py": '''
+        class Request:
+            """A request without input and output."""
+
+            @property
+            def args(self) -> dict:
+                """The parsed URL parameters."""
+    ''',
+    "otherpkg/unrelated.py": '''
+        class Unrelated:
+            """Never needed by mypkg."""
+    ''',
+    "mypkg/__init__.py": '''
+        """A framework built on another one."""
+        from mypkg.wrappers import Request as Request
+    ''',
+    "mypkg/wrappers.py": '''
+        from otherpkg import Request as RequestBase
+
+
+        class Request(RequestBase):
+            """The request object of mypkg."""
+
+            def blueprint(self) -> str:
+                """The blueprint that handled the request."""
+    ''',
+    "mypkg/models.py": '''
+        from otherpkg import Model
+
+
+        class User(Model):
+            """A user."""
+    ''',
+}
+
+
+def test_members_a_public_class_inherits_from_another_package_are_found_under_its_name(
+        tmp_path: Path) -> None:
+    for file, text in FOREIGN.items():
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file).write_text(textwrap.dedent(text))
+    records = {r.qualname: r for r in extract_package("mypkg", [tmp_path]).records}
+    get_json = records["mypkg.Request.get_json"]
+    assert (get_json.kind, get_json.doc) == ("method", "Parse the body as JSON.")
+    assert get_json.file == "otherpkg/wrappers/request.py"
+    assert records["mypkg.Request.args"].doc == "The parsed URL parameters."
+    request = records["mypkg.Request"].meta
+    assert request["complete"] and {"args", "blueprint", "get_json"} <= set(request["members"])
+    # A base whose own public name is no deeper than the subclass's keeps its members (as
+    # pandas' own documented bases do): `mypkg.models.User.dump` would be one more copy of
+    # `otherpkg.Model.dump` for every model class of every package.
+    assert "mypkg.models.User.dump" not in records
+    assert "dump" in records["mypkg.models.User"].meta["members"]
+    assert not [name for name in records if name.startswith("otherpkg")]
