@@ -363,3 +363,28 @@ def test_mysql_notes_are_info() -> None:
     records = _log(lines).records
     assert records["level"].tolist() == ["INFO", "WARN", "ERROR", "INFO", "INFO"]
     assert not records["level_inferred"].any()
+
+
+def test_a_comma_between_date_and_time_and_fine_levels_are_read() -> None:
+    airflow = [
+        f"[2023-04-01, 09:00:{s:02d} UTC] {{taskinstance.py:{s}}} INFO - task {s} started"
+        for s in range(10)
+    ]
+    stamps = _log(airflow).records["timestamp"]
+    assert stamps.iloc[4] == pd.Timestamp("2023-04-01 09:00:04")
+    names = ["INFO", "FINE", "WARNING", "SEVERE", "FINE"]
+    jenkins = [
+        f"2023-04-01 09:00:0{s}.123+0000 [id={s}]\t{names[s % 5]}\thudson.Main#init: step {s}"
+        for s in range(10)
+    ]
+    levels = _log(jenkins).records["level"].tolist()
+    assert levels[:5] == ["INFO", "DEBUG", "WARN", "ERROR", "DEBUG"]
+
+
+def test_a_colon_after_a_bracketed_thread_is_not_part_of_the_message() -> None:
+    lines = [
+        f"[2023-04-01 09:00:0{s},123] INFO [GroupCoordinator 0]: rebalance {s} done "
+        "(kafka.coordinator.group.GroupCoordinator)"
+        for s in range(8)
+    ]
+    assert _log(lines).records["message"].iloc[2].startswith("rebalance 2 done")

@@ -17,7 +17,8 @@ TIMESTAMP = ascii_digits(
     "(?:"
     + "|".join(
         [
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+            r"\d{4}-\d{2}-\d{2}(?:[T ]|, )\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
+            r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
             r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
@@ -154,6 +155,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # Every run of white space becomes one space; a run that is one space already is left
         # alone, so most timestamps cost no replacement at all.
         expr = expr.str.replace_all(r"\s\s+|[^\S ]", " ")
+    if needed(", "):
+        # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
+        expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):

@@ -71,7 +71,7 @@ _PATTERNS: dict[str, str] = {
     ),
     "timestamp-level-message": (
         rf"^\[?(?P<ts>{TIMESTAMP})\]?,?\s*(?:(?P<pid>\d+)\s+(?:\d+\s+)?)?(?:{THREAD}\s*)?"
-        rf"(?:[-|]\s*)?\[?(?P<level>{LEVEL})\]?:?(?:\s+|\s*[-|]\s*)(?:{THREAD}\s*)?(?:[-|]\s*)?"
+        rf"(?:[-|]\s*)?\[?(?P<level>{LEVEL})\]?:?(?:\s+|\s*[-|]\s*)(?:{THREAD}:?\s*)?(?:[-|]\s*)?"
         rf"(?:(?P<component>{COMPONENT}):\s+)?"
     ),
     "pipe-separated": (

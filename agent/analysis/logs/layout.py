@@ -25,7 +25,8 @@ LEARN_LINES = 400
 
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
-    r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note)"
+    r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note"
+    r"|fine|finer|finest)"
 )
 # Timestamps as whole tokens: the shared shapes, dotted or bare dates, epochs, TAI64N labels,
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
