@@ -388,3 +388,14 @@ def test_a_colon_after_a_bracketed_thread_is_not_part_of_the_message() -> None:
         for s in range(8)
     ]
     assert _log(lines).records["message"].iloc[2].startswith("rebalance 2 done")
+
+
+def test_mongodb_json_gives_time_from_a_nested_date_and_level_from_its_severity() -> None:
+    lines = [
+        f'{{"t":{{"$date":"2023-04-01T09:00:0{i}.125+00:00"}},"s":"{s}","c":"NETWORK",'
+        f'"id":{i},"ctx":"conn{i}","msg":"Connection ended","attr":{{"remote":"10.0.0.{i}"}}}}'
+        for i, s in enumerate(["I", "W", "E", "D1", "I"])
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2023-04-01 09:00:02.125")
+    assert records["level"].tolist() == ["INFO", "WARN", "ERROR", "DEBUG", "INFO"]
