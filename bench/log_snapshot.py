@@ -1,11 +1,11 @@
 """Save, or compare, what analyze_log returns on the shared logs: a guard for speed work.
 
 `save DIR` writes, for every LogHub dev file, every lnav-format file and the first 40 MB of each
-bench mix that bench_logs built (bench/.data/*_100mb.log, cut here at a line break), the records
-(line, timestamp, level, level_inferred, component, message), the template partition (each
-record's template numbered by its first record, and the template text), the top errors, the
-timeline, the stack traces, the format and the warnings. `compare OLD NEW` names every input
-whose output differs.
+bench mix (bench/.data/*_100mb.log, built as bench_logs builds them when missing, cut here at a
+line break), the records (line, timestamp, level, level_inferred, component, message), the
+template partition (each record's template numbered by its first record, and the template
+text), the top errors, the timeline, the stack traces, the format and the warnings.
+`compare OLD NEW` names every input whose output differs.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.analysis.logs import LogAnalysisError, analyze_log  # noqa: E402
+from bench.bench_logs import BUILDERS, mix_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
@@ -28,7 +29,9 @@ PARTS = ("records", "templates", "top_errors", "timeline", "stack_traces")
 
 def inputs() -> list[Path]:
     """The shared logs, then a 40 MB slice of each bench mix (made once, from its start)."""
-    for mix in sorted(DATA.glob("*_100mb.log")):
+    # bench_logs times the distinct mix at smaller sizes by default: its 100 MB file may not
+    # be there yet.
+    for mix in (mix_file(name, 100) for name in BUILDERS):
         part = DATA / mix.name.replace("_100mb", "_40mb")
         if not part.exists():
             with mix.open("rb") as source:

@@ -179,6 +179,12 @@ def test_a_quoted_phrase_given_to_a_key_is_one_value() -> None:
     assert masked == ["lock tag=<*>, uid=<*>", 'lock tag="*alarm*", uid=<*>', "say 'hi there'"]
 
 
+def test_a_mac_address_is_one_value_not_clock_times() -> None:
+    assert _mask(["DHCPACK on 10.0.0.1 to 00:11:22:33:44:55 via eth1"]) == [
+        "DHCPACK on <*> to <*> via <*>"
+    ]
+
+
 def test_two_quantities_in_a_row_are_both_masked() -> None:
     assert _mask(["skipped 12ms 999.1 GB ok", "rate 5 MB/s, 3 s left"]) == [
         "skipped <*> <*> ok",

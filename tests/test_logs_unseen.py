@@ -330,3 +330,72 @@ def test_timestamp_shapes_of_common_tools_give_the_date_and_time(head: str, expe
     lines = [head.format(s=s) + f" worker {s} processed batch {s * 7}" for s in range(12)]
     stamps = _log(lines).records["timestamp"]
     assert stamps.iloc[5].floor("s") == pd.Timestamp(expected.format(s=5))
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # Elasticsearch pads the level inside its brackets.
+        "[2023-04-01T09:00:{s:02d},720][{lv:<5}][o.e.n.Node      ] [node-1] ",
+        # Ruby's Logger: the time shares its bracket with the process id.
+        "{lv[0]}, [2023-04-01T09:00:{s:02d}.549805 #1000] {lv:>5} -- : ",
+        # Celery: the time and the level share a bracket.
+        "[2023-04-01 09:00:{s:02d},764: {lv}/MainProcess] ",
+    ],
+)
+def test_times_and_levels_inside_shared_or_padded_brackets_are_read(shape: str) -> None:
+    levels = ["INFO", "WARN", "ERROR", "DEBUG"]
+    lines = [
+        shape.format(s=s, lv=levels[s % 4]) + f"worker {s} processed batch {s * 7}"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[5].floor("s") == pd.Timestamp("2023-04-01 09:00:05")
+    assert records["level"].tolist() == [levels[s % 4] for s in range(12)]
+    assert records["message"].iloc[3] == "worker 3 processed batch 21"
+
+
+def test_mysql_notes_are_info() -> None:
+    lines = [
+        f"2023-04-01T09:00:0{s}.332664Z 0 [{lv}] [MY-0100{s:02d}] [Server] plugin {s} loaded"
+        for s, lv in enumerate(["Note", "Warning", "ERROR", "Note", "Note"])
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["INFO", "WARN", "ERROR", "INFO", "INFO"]
+    assert not records["level_inferred"].any()
+
+
+def test_a_comma_between_date_and_time_and_fine_levels_are_read() -> None:
+    airflow = [
+        f"[2023-04-01, 09:00:{s:02d} UTC] {{taskinstance.py:{s}}} INFO - task {s} started"
+        for s in range(10)
+    ]
+    stamps = _log(airflow).records["timestamp"]
+    assert stamps.iloc[4] == pd.Timestamp("2023-04-01 09:00:04")
+    names = ["INFO", "FINE", "WARNING", "SEVERE", "FINE"]
+    jenkins = [
+        f"2023-04-01 09:00:0{s}.123+0000 [id={s}]\t{names[s % 5]}\thudson.Main#init: step {s}"
+        for s in range(10)
+    ]
+    levels = _log(jenkins).records["level"].tolist()
+    assert levels[:5] == ["INFO", "DEBUG", "WARN", "ERROR", "DEBUG"]
+
+
+def test_a_colon_after_a_bracketed_thread_is_not_part_of_the_message() -> None:
+    lines = [
+        f"[2023-04-01 09:00:0{s},123] INFO [GroupCoordinator 0]: rebalance {s} done "
+        "(kafka.coordinator.group.GroupCoordinator)"
+        for s in range(8)
+    ]
+    assert _log(lines).records["message"].iloc[2].startswith("rebalance 2 done")
+
+
+def test_mongodb_json_gives_time_from_a_nested_date_and_level_from_its_severity() -> None:
+    lines = [
+        f'{{"t":{{"$date":"2023-04-01T09:00:0{i}.125+00:00"}},"s":"{s}","c":"NETWORK",'
+        f'"id":{i},"ctx":"conn{i}","msg":"Connection ended","attr":{{"remote":"10.0.0.{i}"}}}}'
+        for i, s in enumerate(["I", "W", "E", "D1", "I"])
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2023-04-01 09:00:02.125")
+    assert records["level"].tolist() == ["INFO", "WARN", "ERROR", "DEBUG", "INFO"]

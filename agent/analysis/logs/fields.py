@@ -17,7 +17,8 @@ TIMESTAMP = ascii_digits(
     "(?:"
     + "|".join(
         [
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+            r"\d{4}-\d{2}-\d{2}(?:[T ]|, )\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
+            r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
             r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
@@ -48,7 +49,8 @@ LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 _LEVEL_MAP = {
     **dict.fromkeys(("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC"), "TRACE"),
     **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG"), "DEBUG"),
-    **dict.fromkeys(("INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "I", "INF"), "INFO"),
+    # MySQL calls its informational level Note.
+    **dict.fromkeys(("INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "NOTE", "I", "INF"), "INFO"),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
     **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO"), "ERROR"),
@@ -153,6 +155,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # Every run of white space becomes one space; a run that is one space already is left
         # alone, so most timestamps cost no replacement at all.
         expr = expr.str.replace_all(r"\s\s+|[^\S ]", " ")
+    if needed(", "):
+        # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
+        expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):

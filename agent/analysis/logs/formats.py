@@ -71,7 +71,7 @@ _PATTERNS: dict[str, str] = {
     ),
     "timestamp-level-message": (
         rf"^\[?(?P<ts>{TIMESTAMP})\]?,?\s*(?:(?P<pid>\d+)\s+(?:\d+\s+)?)?(?:{THREAD}\s*)?"
-        rf"(?:[-|]\s*)?\[?(?P<level>{LEVEL})\]?:?(?:\s+|\s*[-|]\s*)(?:{THREAD}\s*)?(?:[-|]\s*)?"
+        rf"(?:[-|]\s*)?\[?(?P<level>{LEVEL})\]?:?(?:\s+|\s*[-|]\s*)(?:{THREAD}:?\s*)?(?:[-|]\s*)?"
         rf"(?:(?P<component>{COMPONENT}):\s+)?"
     ),
     "pipe-separated": (
@@ -109,7 +109,8 @@ JSON_KEYS = {
         "timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t",
         "__realtime_timestamp",
     ),
-    "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level"),
+    # MongoDB's structured log says its severity in "s" (I, W, E, F, D1..D5).
+    "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level", "s"),
     # A syslog priority or severity number (journald's PRIORITY).
     "pri": ("priority", "pri"),
     "component": (
@@ -373,8 +374,14 @@ def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
 
 
 def _json_field(key: str) -> pl.Expr:
-    """Extract a top-level JSON key as text."""
-    return pl.col("line").str.json_path_match(f"$['{key}']")
+    """Extract a top-level JSON key as text; an object's first text value stands for it
+    (MongoDB's `"t": {"$date": "..."}`)."""
+    value = pl.col("line").str.json_path_match(f"$['{key}']")
+    return (
+        pl.when(value.str.starts_with("{"))
+        .then(value.str.extract(r'^\{\s*"[^"]*"\s*:\s*"([^"]*)"'))
+        .otherwise(value)
+    )
 
 
 def _logfmt_field(key: str) -> pl.Expr:

@@ -25,7 +25,8 @@ LEARN_LINES = 400
 
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
-    r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl)"
+    r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note"
+    r"|fine|finer|finest)"
 )
 # Timestamps as whole tokens: the shared shapes, dotted or bare dates, epochs, TAI64N labels,
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
@@ -73,7 +74,7 @@ def tokens(line: str) -> list[tuple[str, str]]:
         text = match.group(kind or "W")
         if kind == "B":
             inner = text[1:-1].strip()
-            if re.fullmatch(_TS, inner):
+            if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
             elif re.fullmatch(rf"(?i:{_LEVELS})", inner):
                 kind = "L"
@@ -82,6 +83,20 @@ def tokens(line: str) -> list[tuple[str, str]]:
         out.append((kind or "W", text))
         pos = match.end()
     return out
+
+
+def _bracket_time(text: str) -> str | None:
+    """The time a bracket starts with when it holds more after it (`[<time> #1234]`)."""
+    if not text.startswith("[") or re.fullmatch(_TS, text[1:-1].strip()):
+        return None
+    match = re.match(rf"(?:{_TS})(?=[\s:,]+\S)", text[1:-1])
+    return match.group() if match else None
+
+
+def _mostly_levels(texts: list[str]) -> bool:
+    """Whether most texts start with a level word."""
+    starts = re.compile(rf"[\s:,]*(?i:{_LEVELS})(?![A-Za-z])")
+    return sum(bool(starts.match(t)) for t in texts) >= MIN_SHARE * len(texts)
 
 
 def _collapse(toks: list[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
@@ -241,12 +256,25 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
         allowed = {kind} | {o for o, n in others.items() if n >= max(2, 0.01 * len(parsed))}
         texts = [t[pos] for _, t in agreeing]
         if kind == "T":
-            shapes = sorted({_shape(" ".join(x)) for x in texts})[:8]
+            stamps = [" ".join(x) for x in texts]
+            # A bracket holding the time and more (`[2023-04-01 09:00:57,784: INFO/Main]`):
+            # the group takes the time, the rest of the bracket goes with it.
+            held = [_bracket_time(x) for x in stamps]
+            shapes = sorted({_shape(h or x) for h, x in zip(held, stamps, strict=True)})[:8]
             name = f"t{len(time_groups)}"
             time_groups.append(name)
             other = _generic(allowed - {"T"}, 1) if allowed - {"T"} else None
-            inner = rf"\[?(?:{'|'.join(shapes)})\]?"
-            parts.append(rf"(?:(?P<{name}>{inner})" + (f"|{other})" if other else ")"))
+            if all(held):
+                # The rest may start with the level (`: INFO/MainProcess]`).
+                tails = [x[len(h) + 1 : -1] for h, x in zip(held, stamps, strict=True) if h]
+                level = ""
+                if "L" not in prefix and not level_done and _mostly_levels(tails):
+                    level_done = True
+                    level = rf"\s*(?P<level>(?i:{_LEVELS}))?"
+                time = rf"\[(?P<{name}>{'|'.join(shapes)})[\s:,]+{level}[^\]]*\]"
+            else:
+                time = rf"(?P<{name}>\[?(?:{'|'.join(shapes)})\]?)"
+            parts.append(rf"(?:{time}" + (f"|{other})" if other else ")"))
         elif "L" in allowed and not level_done:
             level_done = True
             # Any word in a fixed level position is the level field's value; after a run of
@@ -254,7 +282,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             after_run = pos > 0 and prefix[pos - 1] == "W"
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
-            level = rf"[\[<(]?(?P<level>{word})[\]>)]?:?"
+            level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
             parts.append(f"(?:{level}" + (f"|{other})" if other else ")"))
         elif kind == "C" and not component_done and allowed == {"C"}:
             component_done = True

@@ -29,10 +29,11 @@ _VARIABLE = (
             # A request target with a query string carries values however short its path.
             r"/[^\s?\"'<>]*\?[^\s\"'<>]*",
             r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            # An IPv6 or MAC address before timestamps: `00:11:22:33:44:55` is not two times.
+            r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
             # A timestamp ends where its token ends: digits glued to the next token are not a
             # date and time, and masking them would change the token count.
             rf"(?:{TIMESTAMP})(?P<t>$|[^\w])",
-            r"(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}",
             # A clock time or duration ("00:02", "1:02:03.5") is one value, not two numbers.
             r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
             r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
