@@ -365,11 +365,17 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
 def finish(session: Session, query: str, scored: dict[int, float], k: int, embedder: Any,
            sources: list[int] | None, heads: Heads) -> list[DocHit]:
     """Fuse embeddings when asked, then load the best hits."""
-    if embedder is not None:
-        from agent.docs.embeddings import fuse_embeddings
+    catalog = names.catalog(session)
+    if embedder is None:
+        return hits(session, scored, k, heads, catalog)
+    from agent.docs.embeddings import fuse_embeddings
 
-        scored = fuse_embeddings(session, embedder, query, scored, sources)
-    return hits(session, scored, k, heads, names.catalog(session))
+    # Reciprocal rank fusion keeps only each ranking's order, and its scores differ little
+    # (1/61 against 1/65): the priors by kind, depth and currency go into the text ranking
+    # before the fusion, since applied after it they would outweigh the text ranking itself.
+    adjusted = {r.id: scored[r.id] * prior(r, catalog) for r in load_heads(session, scored, heads)}
+    fused = fuse_embeddings(session, embedder, query, adjusted, sources)
+    return hits(session, fused, k, heads, catalog, adjust=False)
 
 
 def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[int, float]:
@@ -381,21 +387,31 @@ def combine(text_part: dict[int, float], name_part: dict[int, float]) -> dict[in
     return combined
 
 
-def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None = None,
-         catalog: names.Catalog | None = None) -> list[DocHit]:
-    """The best `k` scored objects as hits, after priors by kind and depth."""
-    if not scored:
-        return []
-    known = known or {}
+def load_heads(session: Session, scored: dict[int, float], known: Heads) -> list[Any]:
+    """The head rows of the scored objects: those the text search read, the rest loaded."""
     missing = [oid for oid in scored if oid not in known]
     heads = [known[oid] for oid in scored if oid in known]
     if missing:  # objects only the embeddings found
         heads += session.execute(text(f"SELECT {HEAD} FROM doc_objects o WHERE id = ANY(:ids)"),
                                  {"ids": missing}).all()
-    final = {r.id: scored[r.id] * KIND_PRIOR.get(r.kind, 1.0) * depth_prior(r.qualname)
-             * (1.0 if r.doc_size else UNDOCUMENTED) * currency_prior(r)
-             * (REEXPORTED if catalog is not None and reexported(r, catalog) else 1.0)
-             for r in heads}
+    return heads
+
+
+def prior(row: Any, catalog: names.Catalog | None) -> float:
+    """How likely an object of this kind, depth and standing is the answer, all else equal."""
+    return (KIND_PRIOR.get(row.kind, 1.0) * depth_prior(row.qualname)
+            * (1.0 if row.doc_size else UNDOCUMENTED) * currency_prior(row)
+            * (REEXPORTED if catalog is not None and reexported(row, catalog) else 1.0))
+
+
+def hits(session: Session, scored: dict[int, float], k: int, known: Heads | None = None,
+         catalog: names.Catalog | None = None, *, adjust: bool = True) -> list[DocHit]:
+    """The best `k` scored objects as hits, after priors by kind and depth (unless the
+    scores already carry them: `adjust=False`)."""
+    if not scored:
+        return []
+    heads = load_heads(session, scored, known or {})
+    final = {r.id: scored[r.id] * (prior(r, catalog) if adjust else 1.0) for r in heads}
     best = distinct(sorted(heads, key=lambda r: (-final[r.id], r.qualname)), k)
     rows = {r.id: r for r in session.execute(text(
         "SELECT o.id, o.qualname, o.kind, o.signature, o.doc, o.file, o.line, "

@@ -134,3 +134,30 @@ def test_without_pgvector_embeddings_leave_the_text_ranking_alone(docs_sessions)
             assert fused == scored and calls == []
         else:  # the embedded server has pgvector: no object has a vector yet
             assert fused == scored and len(calls) == 1
+
+
+def test_embeddings_that_agree_with_the_text_ranking_leave_its_hits_and_order_alone(
+        docs_sessions) -> None:
+    # Fusion keeps only each ranking's order: priors applied after it would outweigh the
+    # text ranking, and an embedding ranking that agrees with it would then reorder the hits.
+    def embedder(texts):
+        return [[1.0, 0.0] for _ in texts]
+
+    with docs_sessions() as session:
+        changed = []
+        for question, _ in about(PACKAGES):
+            alone = search_docs(session, question, k=5)
+            ids = session.execute(text(
+                "SELECT id FROM doc_objects WHERE qualname = ANY(:names)"),
+                {"names": [h.qualname for h in alone]}).scalars().all()
+            order = {h.qualname: rank for rank, h in enumerate(alone)}
+            for oid, qualname in session.execute(text(
+                    "SELECT id, qualname FROM doc_objects WHERE id = ANY(:ids)"), {"ids": ids}):
+                # Further down the text ranking, further from the question.
+                session.execute(text("UPDATE doc_objects SET embedding = :v WHERE id = :id"),
+                                {"v": [1.0, 0.2 * order[qualname]], "id": oid})
+            fused = search_docs(session, question, k=5, embedder=embedder)
+            session.rollback()
+            if [h.qualname for h in fused] != [h.qualname for h in alone]:
+                changed.append(question)
+    assert not changed, changed
