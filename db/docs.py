@@ -106,6 +106,12 @@ def replace_source(
     session.execute(text(
         "INSERT INTO doc_terms (source_id, lexeme, df) SELECT :id, word, ndoc FROM ts_stat("
         f"'SELECT tsv FROM doc_objects WHERE source_id = {int(source.id)}')"), {"id": source.id})
+    # The written forms' frequencies under `=`, which no stemmed lexeme holds: a search
+    # reads a word's written form instead of its stem when that form is rare.
+    session.execute(text(
+        "INSERT INTO doc_terms (source_id, lexeme, df) SELECT :id, '=' || word, ndoc FROM "
+        f"ts_stat('SELECT tsv_exact FROM doc_objects WHERE source_id = {int(source.id)}')"),
+        {"id": source.id})
     session.commit()
     session.refresh(source)
     return source

@@ -48,6 +48,10 @@ DOC_TSV_SQL = (
     "translate(substr(doc, length(split_part(doc, E'\\n\\n', 1)) + 1), '.', ' ') || ' ' || "
     "translate(signature, '.', ' ')), 'C')"
 )
+# The same words as written (no stemming, no stop words dropped): the stemmer folds rare
+# technical words into common lexemes ("specifier" -> `specifi`, as "specific"), and a
+# search reads a rare written form here instead (migration 0010).
+DOC_EXACT_TSV_SQL = DOC_TSV_SQL.replace("'english'", "'simple'")
 
 
 # What History's full-text search matches (migration 0004 generates the column from it).
@@ -273,6 +277,7 @@ class DocObject(Base):
         Index("ix_doc_objects_name", "name"),
         Index("ix_doc_objects_qualname", "qualname"),
         Index("ix_doc_objects_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_doc_objects_tsv_exact", "tsv_exact", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -293,6 +298,8 @@ class DocObject(Base):
     # `|` its class's (weighing like a summary: `Blueprint.endpoint` is less about blueprints).
     words: Mapped[str] = mapped_column(Text, default="")
     tsv: Mapped[Any] = mapped_column(TSVECTOR, Computed(DOC_TSV_SQL, persisted=True))
+    tsv_exact: Mapped[Any] = mapped_column(TSVECTOR, Computed(DOC_EXACT_TSV_SQL, persisted=True),
+                                           deferred=True)
     embedding: Mapped[list[float] | None] = mapped_column(ARRAY(REAL))
 
 

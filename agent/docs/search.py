@@ -36,6 +36,10 @@ PRE_TERMS = 4
 POOL = 200
 DEPTH_BASE = 0.8  # big packages' internals outnumber their API: shallow names are the API
 MAX_TERMS = 8
+# A word's written form (`tsv_exact`) stands in for its stem when the stemmer folded it
+# into a lexeme this many times more common ("specifier" into `specifi`, as "specific")
+# and the form is rare enough to select candidates on its own.
+EXACT_SHARE = 0.25
 UNDOCUMENTED = 0.8  # an object its authors left without a docstring is rarely the API to use
 KIND_PRIOR = {"module": 0.85, "attribute": 0.85, "section": 1.0}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -93,16 +97,49 @@ class DocHit:
 def query_lexemes(session: Session, query: str) -> tuple[list[str], set[str]]:
     """The query's words as the index stores them (stemmed, stop words dropped), and the
     lexemes of their abbreviations or long forms (which weigh less)."""
+    terms, alternative, _ = query_terms(session, query)
+    return terms, alternative
+
+
+def query_terms(session: Session, query: str
+                ) -> tuple[list[str], set[str], dict[str, set[str]]]:
+    """`query_lexemes`, and the written forms (as `=form`) of the stems the stemmer
+    changed, by stem: paired by position, both vectors coming from one parser."""
     words = names.WORD.findall(query.replace(".", " "))
     extra = expansions(words)
     rows = session.execute(text(
-        "SELECT lexeme FROM unnest(to_tsvector('english'::regconfig, translate(:q, '.', ' '))) "
-        "UNION ALL SELECT '~' || lexeme FROM unnest(to_tsvector('english'::regconfig, :x))"),
-        {"q": query, "x": " ".join(extra)})
-    found = [r[0] for r in rows]
+        "WITH q AS (SELECT translate(:q, '.', ' ') AS q) "
+        "SELECT lexeme, NULL AS form FROM q, unnest(to_tsvector('english'::regconfig, q)) "
+        "UNION ALL SELECT '~' || lexeme, NULL FROM unnest(to_tsvector('english'::regconfig, :x)) "
+        "UNION ALL SELECT NULL, e.lexeme || ' =' || s.lexeme FROM q, "
+        "unnest(to_tsvector('english'::regconfig, q)) e, "
+        "unnest(to_tsvector('simple'::regconfig, q)) s "
+        "WHERE e.positions && s.positions AND e.lexeme <> s.lexeme"),
+        {"q": query, "x": " ".join(extra)}).all()
+    found = [r[0] for r in rows if r[0] is not None]
     own = [t for t in found if not t.startswith("~")]
     alternative = {t[1:] for t in found if t.startswith("~")} - set(own)
-    return own + sorted(alternative), alternative
+    forms: dict[str, set[str]] = {}
+    for row in rows:
+        if row[1] is not None:
+            stem, form = row[1].split(" ", 1)
+            forms.setdefault(stem, set()).add(form)
+    return own + sorted(alternative), alternative, forms
+
+
+def rare_forms(terms: list[str], forms: dict[str, set[str]], df: dict[str, int],
+               budget: int, skip: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The written form to read instead of each stem where that form is rare: by stem,
+    the rarest form, when it is `EXACT_SHARE` as common as its stem or less and all such
+    forms together fit the candidate budget."""
+    chosen = {}
+    for stem in terms:
+        known = sorted((f for f in forms.get(stem, ()) if df.get(f)), key=lambda f: df[f])
+        if stem not in skip and known and df[known[0]] <= EXACT_SHARE * df.get(stem, 0):
+            chosen[stem] = known[0]
+    while chosen and sum(df[f] for f in chosen.values()) > budget:
+        del chosen[max(chosen, key=lambda t: df[chosen[t]])]
+    return chosen
 
 
 def candidate_query(terms: list[str], df: dict[str, int], total: int,
@@ -168,19 +205,23 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
                 boosted: list[int] | None = None, skip: frozenset[str] = frozenset(),
                 alternative: frozenset[str] = frozenset(),
                 names: dict[str, float] | None = None,
-                heads: Heads | None = None, sizes: dict[str, int | None] | None = None
-                ) -> dict[int, float]:
+                heads: Heads | None = None, sizes: dict[str, int | None] | None = None,
+                forms: dict[str, set[str]] | None = None) -> dict[int, float]:
     """BM25 scores of the best candidates, by object id (their `HEAD` columns go to `heads`).
 
     Candidates come from the GIN index (and the names the question spells), are cut to
     the best `PREFILTER` by the score of their `PRE_TERMS` most telling terms, then scored
     on every term. Objects of `boosted` sources (the
     packages a question names) are looked for on their own, without the `skip` terms
-    (a package's own name), and weigh `MENTION_BOOST` times more.
+    (a package's own name), and weigh `MENTION_BOOST` times more. A stem whose written
+    form in the question (`forms`) is rare also finds the objects holding that form, which
+    score it with the form's IDF where that is more than the stem's.
     """
     heads = {} if heads is None else heads
     sizes = sizes or {}
-    df, total, avg_len = store.term_statistics(session, terms)
+    forms = forms or {}
+    df, total, avg_len = store.term_statistics(
+        session, [*terms, *(f for t in terms for f in forms.get(t, ()))])
     # The question's own words first: a rare alternative spelling must not push one out.
     terms = sorted((t for t in set(terms) if df.get(t)),
                    key=lambda t: (t in alternative, df[t]))[:MAX_TERMS]
@@ -190,38 +231,64 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     own_terms = [t for t in terms if t not in skip]
     own_query = candidate_query(own_terms, df, total, budget_for(sizes.get("boosted"), total)
                                 ) if boosted else None
-    idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
+    idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in df}
     weight = {t: 0.0 if t in skip and boosted else idf[t] * (
         ALTERNATIVE_WEIGHT if t in alternative else 1.0) for t in terms}
+    exact = rare_forms([t for t in terms if weight[t] and t not in alternative], forms, df,
+                       budget_for(sizes.get("sources"), total))
+    exact_query = " | ".join(quote(f[1:]) for f in exact.values()) or None
     # Length in log scale: one-line attribute docs make the plain average tiny.
     norm = f"({K1} * ({1 - B} + {B} * ln(1 + len) / {math.log(1 + avg_len):.4f}))"
-    score = " + ".join(f"{weight[t]:.5f} * (r{i} * {K1 + 1}) / (r{i} + {norm})"
-                       for i, t in enumerate(terms) if weight[t])
-    ranks = ", ".join(f"ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0) AS r{i}"
-                      for i, t in enumerate(terms))
+
+    def term_score(i: int, t: str) -> str:
+        stem = f"{weight[t]:.5f} * (r{i} * {K1 + 1}) / (r{i} + {norm})"
+        if t not in exact:
+            return stem
+        return f"GREATEST({stem}, {idf[exact[t]]:.5f} * (x{i} * {K1 + 1}) / (x{i} + {norm}))"
+
+    score = " + ".join(term_score(i, t) for i, t in enumerate(terms) if weight[t])
+    ranks = ", ".join(
+        [f"ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0) AS r{i}"
+         for i, t in enumerate(terms)]
+        + [f"ts_rank(CAST(:w AS real[]), tsv_exact, {quote(exact[t][1:])}::tsquery, 0) AS x{i}"
+           for i, t in enumerate(terms) if t in exact])
+
+    def cheap_term(t: str) -> str:
+        stem = f"{weight[t]:.5f} * ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0)"
+        if t not in exact:
+            return stem
+        return (f"GREATEST({stem}, {idf[exact[t]]:.5f} * ts_rank(CAST(:w AS real[]), "
+                f"tsv_exact, {quote(exact[t][1:])}::tsquery, 0))")
+
     # The prefilter: the same sum over the few most telling terms, without length norm.
     # The question's own words first here too: a rare alternative would otherwise decide
     # the cut alone, and every object named like it (`prompter`, `chatter`) pass it.
-    telling = sorted((t for t in terms if weight[t]),
-                     key=lambda t: (t in alternative, -weight[t]))[:PRE_TERMS]
-    cheap = " + ".join(
-        f"{weight[t]:.5f} * ts_rank(CAST(:w AS real[]), tsv, {quote(t)}::tsquery, 0)"
-        for t in telling) or "0"
+    telling = sorted((t for t in terms if weight[t]), key=lambda t: (
+        t in alternative, -max(weight[t], idf[exact[t]] if t in exact else 0.0)))[:PRE_TERMS]
+    cheap = " + ".join(cheap_term(t) for t in telling) or "0"
+    # Vectors the ranking reads, and what selects a candidate: a rare written form as well.
+    vectors = "tsv, tsv_exact" if exact else "tsv"
+    detoasted = DETOASTED + (", tsv_exact || ''::tsvector AS tsv_exact" if exact else "")
+
+    def selects(param: str) -> str:
+        own_match = f"tsv @@ CAST(:{param} AS tsquery)"
+        return f"({own_match} OR tsv_exact @@ CAST(:exact AS tsquery))" if exact else own_match
+
     where = "AND source_id = ANY(:sources)" if sources else ""
     # The two branches are disjoint, so no de-duplication (which compared vectors) is needed;
     # `+ 0` keeps the planner on the text index for a package's own search.
     others = "AND NOT source_id = ANY(:boosted)" if own_query else ""
-    own = (f"UNION ALL (SELECT id, source_id, name, {DETOASTED} FROM doc_objects "
-           f"WHERE tsv @@ CAST(:own AS tsquery) AND source_id + 0 = ANY(:boosted) "
+    own = (f"UNION ALL (SELECT id, source_id, name, {detoasted} FROM doc_objects "
+           f"WHERE {selects('own')} AND source_id + 0 = ANY(:boosted) "
            f"LIMIT {CANDIDATES})") if own_query else ""
     boost = f"CASE WHEN source_id = ANY(:boosted) THEN {MENTION_BOOST} ELSE 1 END" \
         if boosted else "1"
     # Objects the question names (`chat_input`, `get`) compete whatever their text holds.
-    matched = ("(source_id = ANY(:boosted) AND tsv @@ CAST(:own AS tsquery) OR "
-               "NOT source_id = ANY(:boosted) AND tsv @@ CAST(:tsq AS tsquery))") if own_query \
-        else "tsv @@ CAST(:tsq AS tsquery)"
+    matched = (f"(source_id = ANY(:boosted) AND {selects('own')} OR "
+               f"NOT source_id = ANY(:boosted) AND {selects('tsq')})") if own_query \
+        else selects("tsq")
     first = "source_id = ANY(:boosted) DESC, " if boosted else ""
-    named = (f"UNION ALL (SELECT id, source_id, name, {DETOASTED} FROM doc_objects "
+    named = (f"UNION ALL (SELECT id, source_id, name, {detoasted} FROM doc_objects "
              f"WHERE name = ANY(:names) {where} AND NOT {matched} "
              f"ORDER BY {first}{CANONICAL_FIRST} LIMIT {NAMED})") if names else ""
     # The cuts to `PREFILTER` and `POOL` rank as the final score will: the text score
@@ -234,11 +301,11 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
         return f"{value} / NULLIF(max({value}) OVER (), 0) + {named_bonus}" if names else value
 
     sql = (
-        f"WITH m AS MATERIALIZED ((SELECT id, source_id, name, {DETOASTED} FROM doc_objects "
-        f"WHERE tsv @@ CAST(:tsq AS tsquery) {where} {others} LIMIT {CANDIDATES}) {own} "
+        f"WITH m AS MATERIALIZED ((SELECT id, source_id, name, {detoasted} FROM doc_objects "
+        f"WHERE {selects('tsq')} {where} {others} LIMIT {CANDIDATES}) {own} "
         f"{named}), "
-        f"pre AS (SELECT id, source_id, name, tsv, ({cheap}) * {boost} AS pre FROM m), "
-        f"c AS (SELECT id, source_id, name, tsv FROM pre ORDER BY {with_bonus('pre')} DESC "
+        f"pre AS (SELECT id, source_id, name, {vectors}, ({cheap}) * {boost} AS pre FROM m), "
+        f"c AS (SELECT id, source_id, name, {vectors} FROM pre ORDER BY {with_bonus('pre')} DESC "
         f"LIMIT {PREFILTER}), "
         # Materialized: each rank is computed (and the vector read) once per row, not once
         # per mention in the score.
@@ -247,7 +314,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
         f"p AS (SELECT id, score FROM s ORDER BY {with_bonus('score')} DESC "
         f"LIMIT {POOL}) SELECT p.score, {HEAD} FROM p JOIN doc_objects o ON o.id = p.id"
     )
-    params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS,
+    params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS, "exact": exact_query,
                               "sources": sources, "boosted": boosted,
                               "names": list(names or ()), "bonuses": list((names or {}).values())}
     rows = session.execute(text(sql), params).all()
@@ -340,7 +407,7 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
     if not query:
         return []
     catalog = names.catalog(session)
-    terms, alternative = query_lexemes(session, query)
+    terms, alternative, forms = query_terms(session, query)
     if package:
         sources: list[int] | None = catalog.sources_of(package)
         if not sources:
@@ -348,7 +415,7 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
         heads: Heads = {}
         scored = combine(text_scores(session, terms, sources, alternative=frozenset(alternative),
                                      names=least_bonuses(query), heads=heads,
-                                     sizes={"sources": catalog.size(sources)}),
+                                     sizes={"sources": catalog.size(sources)}, forms=forms),
                          name_scores(session, query, sources, heads=heads))
         return finish(session, query, scored, k, embedder, sources, heads)
     mentioned = catalog.mentioned(query)
@@ -357,7 +424,7 @@ def search_docs(session: Session, query: str, *, k: int = 5, package: str | None
     heads = {}
     scored = combine(text_scores(session, terms, None, boosted, skip, frozenset(alternative),
                                  least_bonuses(query), heads,
-                                 {"boosted": catalog.size(boosted)}),
+                                 {"boosted": catalog.size(boosted)}, forms),
                      name_scores(session, query, None, boosted, heads))
     return finish(session, query, scored, k, embedder, None, heads)
 

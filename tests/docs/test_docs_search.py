@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 from sqlalchemy import text
 
-from agent.docs import search_docs
+from agent.docs import index_folder, search_docs
 from agent.docs.embeddings import fuse_embeddings, rrf
 from agent.docs.search import BUDGET, budget_for, candidate_query, distinct
-from db.docs import has_vector
+from db.docs import delete_sources, has_vector, list_sources
 from tests.docs_questions import PACKAGES, QUESTIONS, about, hit_rate
 
 
@@ -161,3 +162,18 @@ def test_embeddings_that_agree_with_the_text_ranking_leave_its_hits_and_order_al
             if [h.qualname for h in fused] != [h.qualname for h in alone]:
                 changed.append(question)
     assert not changed, changed
+
+
+def test_a_rare_word_the_stemmer_folds_into_a_common_one_still_finds_its_object(
+        docs_sessions, tmp_path: Path) -> None:
+    # "specifier" stems as "specific" and "specified" do: hundreds of sections say those
+    # (and "syntax") while one says "specifier", which only its written form tells apart.
+    sections = [f"## Option {i}\n\nThe specific syntax of option {i} is as specified above; "
+                f"a specific value uses that specific syntax.\n" for i in range(600)]
+    sections.insert(300, "## Requirement strings\n\nA version specifier such as >=1.0.\n")
+    (tmp_path / "notes.md").write_text("# Notes\n\n" + "\n".join(sections))
+    with docs_sessions() as session:
+        index_folder(session, tmp_path)
+        hits = search_docs(session, "specifier syntax", k=5, package=tmp_path.name)
+        delete_sources(session, [s.id for s in list_sources(session, kind="folder")])
+    assert "notes.md#Notes > Requirement strings" in [h.qualname for h in hits]
