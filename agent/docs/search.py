@@ -291,7 +291,9 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     named = (f"UNION ALL (SELECT id, source_id, name, {detoasted} FROM doc_objects "
              f"WHERE name = ANY(:names) {where} AND NOT {matched} "
              f"ORDER BY {first}{CANONICAL_FIRST} LIMIT {NAMED})") if names else ""
-    # The cuts to `PREFILTER` and `POOL` rank as the final score will: the text score
+    # The cuts to `PREFILTER` and `POOL` break ties by id: without, which of the tied rows
+    # make the cut follows their physical order, and an update to an unrelated column of a
+    # row (its embedding) changed the answers. They rank as the final score will: the text score
     # scaled to the best one's plus the bonus of the name the question spells, so an
     # object it names (`GET` -> `requests.get`) is not cut for the length of its doc.
     named_bonus = ("coalesce((CAST(:bonuses AS real[]))"
@@ -305,13 +307,13 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
         f"WHERE {selects('tsq')} {where} {others} LIMIT {CANDIDATES}) {own} "
         f"{named}), "
         f"pre AS (SELECT id, source_id, name, {vectors}, ({cheap}) * {boost} AS pre FROM m), "
-        f"c AS (SELECT id, source_id, name, {vectors} FROM pre ORDER BY {with_bonus('pre')} DESC "
-        f"LIMIT {PREFILTER}), "
+        f"c AS (SELECT id, source_id, name, {vectors} FROM pre "
+        f"ORDER BY {with_bonus('pre')} DESC, id LIMIT {PREFILTER}), "
         # Materialized: each rank is computed (and the vector read) once per row, not once
         # per mention in the score.
         f"r AS MATERIALIZED (SELECT id, source_id, name, length(tsv) AS len, {ranks} FROM c), "
         f"s AS (SELECT id, name, ({score}) * {boost} AS score FROM r), "
-        f"p AS (SELECT id, score FROM s ORDER BY {with_bonus('score')} DESC "
+        f"p AS (SELECT id, score FROM s ORDER BY {with_bonus('score')} DESC, id "
         f"LIMIT {POOL}) SELECT p.score, {HEAD} FROM p JOIN doc_objects o ON o.id = p.id"
     )
     params: dict[str, Any] = {"tsq": tsquery, "own": own_query, "w": WEIGHTS, "exact": exact_query,
