@@ -289,3 +289,12 @@ def test_a_lone_message_differing_in_a_constant_word_stays_apart() -> None:
         }
     )
     assert len(clusters) == 3
+
+
+def test_an_empty_bracket_or_parenthesis_becomes_a_variable_inside_its_brackets() -> None:
+    assert _mask(["queue [] is empty", "args () given", "queue [12] is full", "end []"]) == [
+        "queue [<*>] is empty",
+        "args (<*>) given",
+        "queue [<*>] is full",
+        "end [<*>]",
+    ]

@@ -53,7 +53,7 @@ _DIGITS = r"[\w.@#+-]*\d[\w.@#+-]*"
 _RUN = rf"(?:<\*>|{_DIGITS})+"
 _NUMBERS = rf"{_RUN}(?:\s*\({_RUN}\))?"
 # An empty "()" or "[]" token is a variable that happened to be empty.
-_EMPTY = r"(^|\s)(\(|\[)(?:\)|\])(\s|$)"
+_EMPTY = r"(^|\s)(\(|\[)(\)|\])(\s|$)"
 # A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable. The
 # unit ends at a word boundary, which takes no character: two quantities in a row ("12 ms
 # 3.5 GB") both match, where a consumed space would hide the second one's start.
@@ -70,5 +70,5 @@ def mask_expr(expr: pl.Expr) -> pl.Expr:
         expr.str.replace_all(_VARIABLE, "${p}${k}${q}" + WILDCARD + "${t}")
         .str.replace_all(_QUANTITY, "${p}" + WILDCARD)
         .str.replace_all(_NUMBERS, WILDCARD)
-        .str.replace_all(_EMPTY, "$1$2" + WILDCARD + "$3")
+        .str.replace_all(_EMPTY, "${1}${2}" + WILDCARD + "${3}${4}")
     )
