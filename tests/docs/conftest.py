@@ -85,13 +85,19 @@ def crunch(values, scale=2):
 '''
 
 
-def make_tiny_venv(root: Path) -> tuple[Path, Path]:
-    """A virtualenv (no pip) with `tinypkg` 1.0 (source) and `fastmod` 0.1 (no source)."""
+def bare_venv(root: Path) -> tuple[Path, Path]:
+    """A new virtualenv without pip: its python and its site-packages folder."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
     python = root / "bin" / "python"
     site = Path(subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True).stdout.strip())
+    return python, site
+
+
+def make_tiny_venv(root: Path) -> tuple[Path, Path]:
+    """A virtualenv (no pip) with `tinypkg` 1.0 (source) and `fastmod` 0.1 (no source)."""
+    python, site = bare_venv(root)
     package = site / "tinypkg"
     package.mkdir()
     (package / "__init__.py").write_text(textwrap.dedent(TINY_V1))

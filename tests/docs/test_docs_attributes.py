@@ -4,13 +4,12 @@ decorator class, properties built by a call) are stored with the text that says 
 from __future__ import annotations
 
 import py_compile
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from agent.docs.extract import DocRecord, extract_package
 from agent.docs.introspect import inspect_modules
+from tests.docs.conftest import bare_venv
 
 API = '''
     """A web framework's globals, the way Flask's are written."""
@@ -267,11 +266,7 @@ LIMIT = 10
 def test_inspection_reads_property_docs_inherited_members_and_the_class_of_an_instance(
         tmp_path: Path) -> None:
     root = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
-    python = root / "bin" / "python"
-    site = Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True).stdout.strip())
+    python, site = bare_venv(root)
     source = tmp_path / "stamps.py"
     source.write_text(COMPILED)
     py_compile.compile(str(source), cfile=str(site / "stamps.pyc"), doraise=True)

@@ -14,7 +14,7 @@ from agent.docs.environment import read_environment
 from agent.docs.indexer import name_words
 from db.docs import list_sources
 from db.models import DocObject
-from tests.docs.conftest import FRAMES, write_dist
+from tests.docs.conftest import FRAMES, bare_venv, write_dist
 
 
 def objects(sessions, prefix: str) -> dict[str, DocObject]:
@@ -202,8 +202,6 @@ def test_an_editable_install_is_read_from_its_project_and_again_when_its_source_
     # changes while its author edits the code.
     import json
     import os
-    import subprocess
-    import sys
 
     from sqlalchemy import delete
 
@@ -211,11 +209,7 @@ def test_an_editable_install_is_read_from_its_project_and_again_when_its_source_
     from db.models import DocSource
 
     root = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
-    python = root / "bin" / "python"
-    site = Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True).stdout.strip())
+    python, site = bare_venv(root)
     src = tmp_path / "project" / "src"
     (src / "editpkg").mkdir(parents=True)
     module = src / "editpkg" / "__init__.py"
