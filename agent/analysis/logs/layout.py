@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agent.analysis.logs.fields import TIMESTAMP
+from agent.analysis.logs.tokensplit import Piece
 
 HEAD_CHARS = 320
 MAX_TOKENS = 14
@@ -59,6 +60,8 @@ class Layout:
     time_groups: tuple[str, ...]
     share: float
     signature: str
+    # The positions, for the token split (tokensplit).
+    pieces: tuple[Piece, ...] = ()
 
 
 def tokens(line: str) -> list[tuple[str, str]]:
@@ -241,6 +244,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
     """Turn the agreed prefix into a regex, each position allowing the types seen there."""
     agreeing = [(k, t) for k, t in parsed if tuple(k[: len(prefix)]) == prefix]
     parts: list[str] = []
+    pieces: list[Piece] = []
     time_groups: list[str] = []
     level_done = component_done = False
     for pos, kind in enumerate(prefix):
@@ -272,9 +276,21 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                     level_done = True
                     level = rf"\s*(?P<level>(?i:{_LEVELS}))?"
                 time = rf"\[(?P<{name}>{'|'.join(shapes)})[\s:,]+{level}[^\]]*\]"
+                tokens = 0
             else:
                 time = rf"(?P<{name}>\[?(?:{'|'.join(shapes)})\]?)"
-            parts.append(rf"(?:{time}" + (f"|{other})" if other else ")"))
+                # Each shape spans its spaces plus one tokens; others span one.
+                spans = {s.count(r"\s+") + 1 for s in shapes}
+                tokens = spans.pop() if len(spans) == 1 else 0
+                if other and (tokens != 1 or not _splittable(allowed - {"T"})):
+                    tokens = 0
+            part = rf"(?:{time}" + (f"|{other})" if other else ")")
+            parts.append(part)
+            bracket = "B" in allowed
+            longest = other is None and len(shapes) == 1
+            pieces.append(
+                Piece(part, tokens, name, time if other else None, bracket=bracket, longest=longest)
+            )
         elif "L" in allowed and not level_done:
             level_done = True
             # Any word in a fixed level position is the level field's value; after a run of
@@ -283,15 +299,38 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
-            parts.append(f"(?:{level}" + (f"|{other})" if other else ")"))
+            part = f"(?:{level}" + (f"|{other})" if other else ")")
+            parts.append(part)
+            tokens = 1 if _splittable(allowed - {"L"}) else 0
+            bracket = "B" in allowed
+            longest = other is None and not after_run
+            pieces.append(
+                Piece(part, tokens, "level", level if other else None, True, bracket, 1, longest)
+            )
         elif kind == "C" and not component_done and allowed == {"C"}:
             component_done = True
             parts.append(r"(?P<component>[^\s|]*[^\s|:]):")
+            pieces.append(Piece(parts[-1], 1, "component", longest=True))
         else:
-            parts.append(_generic(allowed, max(len(x) for x in texts)))
+            words = max(len(x) for x in texts)
+            parts.append(_generic(allowed, words))
+            # A run of words is split only as the whole position; among others it is not.
+            tokens = 1 if _splittable(allowed) and (words == 1 or allowed == {"W"}) else 0
+            # One type's first match is its longest (a run of words tried on one token is
+            # its first word).
+            longest = len(allowed) == 1
+            pieces.append(
+                Piece(parts[-1], tokens, bracket="B" in allowed, words=words, longest=longest)
+            )
     pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] == "S" else r"(?:\s+|$)")
     share = len(agreeing) / len(parsed)
-    return Layout(pattern, tuple(time_groups), share, "".join(prefix))
+    return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
+
+
+def _splittable(allowed: set[str]) -> bool:
+    """Whether the token split can take a position of these types: a key=value may quote
+    spaces, and a generic time may hold them (see tokensplit)."""
+    return not allowed & {"K", "T"}
 
 
 def _generic(allowed: set[str], words: int) -> str:
