@@ -207,6 +207,7 @@ _FIELD_NAMES = {
     "B": "[block]",
     "C": "component:",
     "S": "separator",
+    "H": "tab",
     "K": "key=value",
     "W": "word",
 }

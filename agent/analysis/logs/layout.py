@@ -1,7 +1,7 @@
 """Learn a file's header layout from a sample: typed tokens, the prefix most lines agree on.
 
 Each sample line's head is split into typed tokens (T timestamp, L level, N number, B bracketed
-block, C `component:`, S separator, K key=value, W word). Runs of words collapse into one W.
+block, C `component:`, S separator, H tab, K key=value, W word). Runs of words collapse into one W.
 The header is the longest typed prefix that most lines share and that ends on a field, not a
 word; it stops at the first `component:`. The result is a regex (Rust syntax, for polars) with
 one group per timestamp part, the level and the component; the message is what follows.
@@ -35,12 +35,15 @@ _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
 _TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
+# A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
+# the space before tokens excludes it.
 _TOKEN = re.compile(
-    r"\s*(?:"
+    r"[^\S\t]*(?:"
     r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
+    r"|(?P<H>\t\s*)"
     r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$))"
     r"|(?P<N>[+-]?\d+(?:\.\d+)?)(?=[\s,;|]|$)"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
@@ -49,7 +52,7 @@ _TOKEN = re.compile(
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Field types that may end a header; a word may only sit between them (a host, a program).
-_ANCHORS = set("TLNBCSK")
+_ANCHORS = set("TLNBCSKH")
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
         return True
     after = prefix[prefix.index("L") + 1 :]
     return (
-        after.count("W") <= 1
+        _free_words(after) <= 1
         and _numbers_closed(after, ended=ended, leading=False)
         and not set(after) & {"L", "K"}
     )
@@ -183,7 +186,12 @@ def _after_time_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
     if "L" in after:
         after = after[: after.index("L")]
         ended = False
-    return after.count("W") <= 2 and _numbers_closed(after, ended=ended, leading=True)
+    return _free_words(after) <= 2 and _numbers_closed(after, ended=ended, leading=True)
+
+
+def _free_words(kinds: tuple[str, ...]) -> int:
+    """Word runs in kinds, but for those a tab closes: between tabs a word is a field."""
+    return sum(kind == "W" and kinds[i + 1 : i + 2] != ("H",) for i, kind in enumerate(kinds))
 
 
 def _numbers_closed(kinds: tuple[str, ...], *, ended: bool, leading: bool) -> bool:
@@ -195,7 +203,7 @@ def _numbers_closed(kinds: tuple[str, ...], *, ended: bool, leading: bool) -> bo
         if i + 1 == len(kinds):
             if ended:
                 return False
-        elif kinds[i + 1] != "S":
+        elif kinds[i + 1] not in "SH":
             return False
     return True
 
@@ -209,6 +217,10 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
         runs = Counter(len(texts[pos]) for texts in agreeing)
         length, count = runs.most_common(1)[0]
         if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
+            return False
+        if prefix[pos + 1 : pos + 2] == ("H",) and length > 1:
+            # A field between tabs is one word (a logger, a caller); words with spaces before a
+            # tab are a message that holds a tab.
             return False
     return True
 
@@ -322,15 +334,16 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             pieces.append(
                 Piece(parts[-1], tokens, bracket="B" in allowed, words=words, longest=longest)
             )
-    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] == "S" else r"(?:\s+|$)")
+    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] in "SH" else r"(?:\s+|$)")
     share = len(agreeing) / len(parsed)
     return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
 
 
 def _splittable(allowed: set[str]) -> bool:
     """Whether the token split can take a position of these types: a key=value may quote
-    spaces, and a generic time may hold them (see tokensplit)."""
-    return not allowed & {"K", "T"}
+    spaces, a generic time may hold them, and a tab is no space-separated token (see
+    tokensplit)."""
+    return not allowed & {"K", "T", "H"}
 
 
 def _generic(allowed: set[str], words: int) -> str:
@@ -338,6 +351,7 @@ def _generic(allowed: set[str], words: int) -> str:
     pieces = {
         "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
         "S": r"(?:-{1,3}|\||::|:|>>|\u00bb)",
+        "H": r"\t",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
         "C": r"[^\s|]*[^\s|:]:",
         "K": r'[\w.-]+=(?:"[^"]*"|\S*)',
