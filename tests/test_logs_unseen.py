@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import polars as pl
 import pytest
 
 from agent.analysis.logs import LogReport, analyze_log
-from agent.analysis.logs.fields import infer_years
+from agent.analysis.logs.fields import infer_dates, infer_years
 
 
 def _log(lines: list[str]) -> LogReport:
@@ -450,3 +451,30 @@ def test_words_separated_by_tabs_inside_the_message_stay_in_it() -> None:
         f"2024-03-05 22:14:{s:02d} INFO user{s} downloaded\treport-{s}.csv" for s in range(12)
     ]
     assert _log(lines).records["message"].iloc[2] == "user2 downloaded\treport-2.csv"
+
+
+def test_times_without_a_date_run_forward_across_midnight_ending_today() -> None:
+    lines = [f"23:59:5{s} INFO tick {s}" for s in range(5)]
+    lines += [f"00:00:0{s} INFO tock {s}" for s in range(5)]
+    report = _log(lines)
+    stamps = report.records["timestamp"]
+    today = pd.Timestamp(dt.date.today())
+    assert stamps.iloc[-1] == today + pd.Timedelta(seconds=4)
+    assert stamps.iloc[0] == today - pd.Timedelta(seconds=10)
+    assert stamps.is_monotonic_increasing
+    assert any("no date" in w for w in report.warnings)
+    assert not any("backwards" in w for w in report.warnings)
+
+
+def test_inferred_dates_step_a_day_only_when_time_jumps_back_over_an_hour() -> None:
+    clock = ["1970-01-01 22:00:00", "1970-01-01 21:59:00", "1970-01-01 03:00:00", None,
+             "1970-01-01 02:00:00", "1970-01-01 00:30:00", "1970-01-01 04:00:00"]  # fmt: skip
+    stamps = pl.Series(clock).str.to_datetime()
+    fixed = infer_dates(stamps, today=dt.date(2030, 3, 2)).to_list()
+    # Back a minute: the same day; back 19 hours: the next; back exactly an hour: the same;
+    # back an hour and a half: the next. The last record is on today's date.
+    assert fixed == [
+        dt.datetime(2030, 2, 28, 22), dt.datetime(2030, 2, 28, 21, 59),
+        dt.datetime(2030, 3, 1, 3), None, dt.datetime(2030, 3, 1, 2),
+        dt.datetime(2030, 3, 2, 0, 30), dt.datetime(2030, 3, 2, 4),
+    ]  # fmt: skip

@@ -274,7 +274,8 @@ def parse_timestamps(
         if other is not None:
             clock = norm.str.to_time(layout, strict=False)
             return other.dt.date().dt.combine(clock).cast(pl.Datetime("us"))
-        # A time with no date: anchor it on 1970-01-01 so ordering and spans still work.
+        # A time with no date: anchored on 1970-01-01 until the whole file is read, when the
+        # dates are inferred (see infer_dates).
         norm = pl.lit("1970-01-01 ") + norm
         layout = "%Y-%m-%d " + layout
     if not has_time_of_day(layout):
@@ -313,6 +314,22 @@ def infer_years(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
         pieces.append(stamps.slice(start, length).dt.offset_by(f"{shift}y"))
         start += length
     return pl.concat(pieces).alias(stamps.name)
+
+
+NEW_DAY = dt.timedelta(hours=1)
+
+
+def infer_dates(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
+    """Give times anchored on 1970-01-01 (file order, no date written) dates so time runs
+    forward: a step back of more than an hour is the next day, the last record is today."""
+    today = today or dt.date.today()
+    filled = stamps.fill_null(strategy="forward")
+    ahead = (filled < filled.shift(1) - NEW_DAY).fill_null(False).cast(pl.Int32).cum_sum()
+    if filled.drop_nulls().is_empty():
+        return stamps
+    shift = (today - dt.date(1970, 1, 1)).days - int(ahead[-1] or 0) + ahead
+    frame = pl.DataFrame({"t": stamps, "d": shift})
+    return frame.select(pl.col("t") + pl.duration(days=pl.col("d"))).to_series().alias(stamps.name)
 
 
 # Words that give a record without a level field its severity, most severe first.
