@@ -142,6 +142,18 @@ def rare_forms(terms: list[str], forms: dict[str, set[str]], df: dict[str, int],
     return chosen
 
 
+def kept_terms(terms: list[str], df: dict[str, int], alternative: frozenset[str]
+               ) -> list[str]:
+    """The `MAX_TERMS` terms a search uses: found in the index, the question's own words
+    first (a rare alternative spelling must not push one out), then the rarest.
+
+    Ties in frequency go by the lexeme: a set's order changes with each process's string
+    hashing, and which of two equally rare terms made the cut changed the answers.
+    """
+    return sorted((t for t in set(terms) if df.get(t)),
+                  key=lambda t: (t in alternative, df[t], t))[:MAX_TERMS]
+
+
 def candidate_query(terms: list[str], df: dict[str, int], total: int,
                     budget: int = BUDGET) -> str | None:
     """A tsquery matching the objects that hold enough of the query's information.
@@ -222,9 +234,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     forms = forms or {}
     df, total, avg_len = store.term_statistics(
         session, [*terms, *(f for t in terms for f in forms.get(t, ()))])
-    # The question's own words first: a rare alternative spelling must not push one out.
-    terms = sorted((t for t in set(terms) if df.get(t)),
-                   key=lambda t: (t in alternative, df[t]))[:MAX_TERMS]
+    terms = kept_terms(terms, df, alternative)
     tsquery = candidate_query(terms, df, total, budget_for(sizes.get("sources"), total))
     if tsquery is None:
         return {}
