@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from agent.docs import names
-from agent.docs.vocabulary import expansions
+from agent.docs.vocabulary import acronyms, expansions
 from db import docs as store
 
 K1 = 1.2
@@ -106,7 +106,8 @@ def query_terms(session: Session, query: str
     """`query_lexemes`, and the written forms (as `=form`) of the stems the stemmer
     changed, by stem: paired by position, both vectors coming from one parser."""
     words = names.WORD.findall(query.replace(".", " "))
-    extra = expansions(words)
+    extra = expansions(words) + [a for a in acronyms(query)
+                                 if a not in {w.lower() for w in words}]
     rows = session.execute(text(
         "WITH q AS (SELECT translate(:q, '.', ' ') AS q) "
         "SELECT lexeme, NULL AS form FROM q, unnest(to_tsvector('english'::regconfig, q)) "
