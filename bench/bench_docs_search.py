@@ -2,13 +2,15 @@
 on the held-out and fresh ones, and latency (median and p95, wall and CPU) over all of them.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_docs .venv/bin/python \
-        -m bench.bench_docs_search [--misses] [--rounds N]
+        -m bench.bench_docs_search [--misses] [--rounds N] [--unseen]
 
 Build the index first (bench/bench_docs.py, or `agent.docs.index_environment`). Every
 question is asked once to warm the caches, then `--rounds` times (default 3) measured.
 CPU is this process's (user+sys) plus the database backend's, read from /proc when the
 server runs on this machine. `--misses` lists the tuned questions missed, with the top 5;
 held-out and fresh questions are only ever counted, never listed, so nobody tunes on them.
+`--unseen` also counts the hits on tests/docs_unseen.py's UNSEEN, asked once and left out of
+the latency figures (so those stay comparable with runs without it); never listed either.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy.orm import Session
 from agent.docs import search_docs
 from db.engine import make_engine, make_sessionmaker, normalize_url
 from tests.docs_questions import FRESH, HELD_OUT, HELD_OUT_SECOND, QUESTIONS, answers
+from tests.docs_unseen import UNSEEN
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -65,7 +68,7 @@ def main() -> None:
         packages = session.scalar(text("SELECT count(*) FROM doc_sources"))
         print(f"index: {packages} sources, {total:,} objects")
         pid = session.scalar(text("SELECT pg_backend_pid()"))
-        found = {kind: 0 for kind in ("tuned", "held", "second", "fresh")}
+        found = {kind: 0 for kind in ("tuned", "held", "second", "fresh", "unseen")}
         misses: list[tuple[str, list[str]]] = []
         for question, expected, kind in questions:  # warm-up round, also the hit rate
             hits = search_docs(session, question, k=5)
@@ -74,6 +77,10 @@ def main() -> None:
                 found["second"] += question in second
             elif kind == "tuned":
                 misses.append((question, [h.qualname for h in hits]))
+        if "--unseen" in sys.argv:
+            found["unseen"] = sum(
+                any(answers(h.qualname, expected) for h in search_docs(session, question, k=5))
+                for question, expected in UNSEEN)
         wall: list[float] = []
         cpu_own, cpu_db = own_cpu(), backend_cpu(pid)
         for _ in range(rounds):
@@ -98,6 +105,9 @@ def report(session: Session, found: dict[str, int], misses: list[tuple[str, list
     first = found["held"] - found["second"]
     print(f"  of which written first:           {first}/{len(HELD_OUT) - len(HELD_OUT_SECOND)}, "
           f"written in the second round:  {found['second']}/{len(HELD_OUT_SECOND)}")
+    if "--unseen" in sys.argv:
+        print(f"top-5 hit rate, unseen questions:   {found['unseen'] / len(UNSEEN):.0%} "
+              f"({found['unseen']}/{len(UNSEEN)})")
     print(f"search wall ms over {searches} searches: median {statistics.median(wall):.1f}, "
           f"p95 {percentile(wall, 0.95):.1f}, max {max(wall):.1f}")
     print(f"search CPU ms per search: app {cpu_own * 1000 / searches:.1f}, "

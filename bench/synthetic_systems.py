@@ -619,6 +619,43 @@ GOLOG = System(
     ),
 )
 
+ZAP = System(
+    "ZapConsole",
+    (
+        # zap's console encoder: time, level, logger and caller, each followed by a tab; a
+        # logger logs many events, and an event comes from several loggers.
+        Event("Starting workers", source="controller"),
+        Event("Reconciling object {uuid}", "DEBUG", "controller"),
+        Event("Served request in {godur}", source="http"),
+        Event("Lease renewal failed, retrying in {godur}", "WARN", "leader"),
+        Event("Failed to sync {word} from {hostport}", "ERROR", "controller"),
+        Event("Opened database at {path}", source="store"),
+        Event("Compacted {int} keys", "DEBUG", "store"),
+    ),
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z\t{e.level}\t"
+        f"{r.choice(['manager', 'manager.' + e.source, e.source])}\t"
+        f"{e.source}/{r.choice(['run', 'sync', 'lease'])}.go:{r.randint(20, 400)}\t{m}"
+    ),
+)
+
+DOTNET_US = System(
+    "DotNetUS",
+    (
+        # An unpadded US date and a 12-hour clock, as .NET's default culture writes them.
+        Event("Application started. Press Ctrl+C to shut down.", source="Microsoft.Hosting.Lifetime"),
+        Event("Request starting HTTP/1.1 GET /api/orders/{int}", source="Microsoft.AspNetCore.Hosting"),
+        Event("Executed endpoint '{word}Controller.Get'", source="Microsoft.AspNetCore.Routing"),
+        Event("Slow query took {ms} ms", "WARN", "App.Data.Repository"),
+        Event("Unhandled exception for user {user}", "ERROR", "App.Api.ErrorHandler"),
+        Event("Cache entry {uuid} evicted", "DEBUG", "App.Cache"),
+    ),
+    lambda r, t, e, m: (
+        f"{t.month}/{t.day}/{t.year} {t.hour % 12 or 12}:{t:%M:%S} "
+        f"{'PM' if t.hour >= 12 else 'AM'} [{e.level}] {e.source}: {m}"
+    ),
+)
+
 _VOCAB = ["cache", "connection", "session", "worker", "queue", "request", "buffer", "index", "snapshot", "replica", "lease", "token", "channel", "segment", "manifest", "checkpoint", "shard", "volume", "mount", "route", "policy", "quota", "schema", "table", "opened", "closed", "flushed", "rebuilt", "expired", "evicted", "renewed", "dropped", "accepted", "rejected", "stalled", "resumed", "paused", "merged", "split", "promoted", "demoted", "scheduled", "skipped", "for", "from", "to", "on", "with", "after", "before", "while", "during", "into", "the", "a", "new", "old", "stale", "primary", "local", "remote", "pending", "active"]
 _SLOTS = ("int", "ip", "path", "dur", "size", "hex", "uuid", "hostport", "user", "pct")
 
@@ -651,5 +688,5 @@ LONG_TAIL = System(
 SYSTEMS = (
     HADOOP, ZOOKEEPER, OPENSTACK, THUNDERBIRD, WINDOWS, ANDROID, HPC, PROXIFIER,
     SPRING, REDIS, SQLSERVER, PYTHON, LOGBACK, CASSANDRA, BRACKETED, SYSLOG_ISO, GOLOG,
-    LONG_TAIL,
+    ZAP, DOTNET_US, LONG_TAIL,
 )  # fmt: skip

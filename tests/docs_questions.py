@@ -5,6 +5,8 @@ about PACKAGES (the ones its small index holds), the benches ask all of them of 
 HELD_OUT were written before any ranking change was tried on them and are only ever
 scored as a whole (bench/bench_docs_search.py): a figure for questions nobody tuned on.
 FRESH is a third such set, on other packages (PIL, alembic, jinja2, altair, ...) and phrasings.
+UNSEEN (tests/docs_unseen.py) is a fourth, never asked of the search while it was written:
+bench_docs_search --unseen counts its hits and nothing else.
 An expected name starting with `*.` matches any qualname ending with the rest.
 """
 

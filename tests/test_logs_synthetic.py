@@ -36,6 +36,8 @@ GA_FLOORS = {
     "Bracketed": 0.98,
     "SyslogISO": 0.98,
     "GoLogfmt": 0.98,
+    "ZapConsole": 0.98,
+    "DotNetUS": 0.98,
     "LongTail": 0.98,
 }
 MEAN_GA_FLOOR = 0.99

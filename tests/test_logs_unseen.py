@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import polars as pl
 import pytest
 
 from agent.analysis.logs import LogReport, analyze_log
-from agent.analysis.logs.fields import infer_years
+from agent.analysis.logs.fields import infer_dates, infer_years
 
 
 def _log(lines: list[str]) -> LogReport:
@@ -399,3 +400,81 @@ def test_mongodb_json_gives_time_from_a_nested_date_and_level_from_its_severity(
     records = _log(lines).records
     assert records["timestamp"].iloc[2] == pd.Timestamp("2023-04-01 09:00:02.125")
     assert records["level"].tolist() == ["INFO", "WARN", "ERROR", "DEBUG", "INFO"]
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # .NET and Windows tools: an unpadded US date and a 12-hour clock.
+        ("3/5/2024 {h}:14:{s:02d} PM", "2024-03-05 {H}:14:{s:02d}"),
+        ("03/05/2024 {h:02d}:14:{s:02d} PM -", "2024-03-05 {H}:14:{s:02d}"),
+        ("2024-03-05 {h:02d}:14:{s:02d}pm", "2024-03-05 {H}:14:{s:02d}"),
+    ],
+)
+def test_a_twelve_hour_clock_reads_pm_as_the_afternoon(head: str, expected: str) -> None:
+    hours = [9, 10, 11, 12, 1, 2]
+    lines = [
+        head.format(h=hours[s % 6], s=s) + f" WARN worker {s} processed batch {s * 7}"
+        for s in range(12)
+    ]
+    stamps = _log(lines).records["timestamp"]
+    # 12 PM is noon, 1 PM is 13:00.
+    assert stamps.iloc[3] == pd.Timestamp(expected.format(H=12, s=3))
+    assert stamps.iloc[4] == pd.Timestamp(expected.format(H=13, s=4))
+    assert stamps.iloc[0] == pd.Timestamp(expected.format(H=21, s=0))
+
+
+def test_twelve_am_is_midnight_and_a_bare_clock_reads_am_and_pm() -> None:
+    lines = [f"{h}:30:0{s} {m} job {s} started" for s, (h, m) in enumerate(
+        [(11, "PM"), (12, "AM"), (1, "AM"), (11, "AM"), (12, "PM"), (1, "PM")])]
+    stamps = _log(lines).records["timestamp"].dt.time.astype(str).tolist()
+    assert stamps == ["23:30:00", "00:30:01", "01:30:02", "11:30:03", "12:30:04", "13:30:05"]
+
+
+def test_tab_separated_fields_after_the_level_are_header_not_message() -> None:
+    # zap's console encoder: time, level, logger and caller, each closed by a tab.
+    loggers, callers = ["server", "db.pool", "tls"], ["server/main.go", "db/pool.go"]
+    lines = [
+        f"2024-03-05T22:14:{s:02d}.073Z\t{['INFO', 'WARN'][s % 2]}\t{loggers[s % 3]}\t"
+        f"{callers[s % 2]}:{40 + s}\tworker {s} finished batch {s * 7}"
+        for s in range(12)
+    ]
+    report = _log(lines)
+    assert report.records["message"].iloc[4] == "worker 4 finished batch 28"
+    assert report.records["level"].iloc[5] == "WARN"
+    assert len(report.templates) == 1
+
+
+def test_words_separated_by_tabs_inside_the_message_stay_in_it() -> None:
+    # Only tabs the file's lines agree on are header: a message's own tab is kept.
+    lines = [
+        f"2024-03-05 22:14:{s:02d} INFO user{s} downloaded\treport-{s}.csv" for s in range(12)
+    ]
+    assert _log(lines).records["message"].iloc[2] == "user2 downloaded\treport-2.csv"
+
+
+def test_times_without_a_date_run_forward_across_midnight_ending_today() -> None:
+    lines = [f"23:59:5{s} INFO tick {s}" for s in range(5)]
+    lines += [f"00:00:0{s} INFO tock {s}" for s in range(5)]
+    report = _log(lines)
+    stamps = report.records["timestamp"]
+    today = pd.Timestamp(dt.date.today())
+    assert stamps.iloc[-1] == today + pd.Timedelta(seconds=4)
+    assert stamps.iloc[0] == today - pd.Timedelta(seconds=10)
+    assert stamps.is_monotonic_increasing
+    assert any("no date" in w for w in report.warnings)
+    assert not any("backwards" in w for w in report.warnings)
+
+
+def test_inferred_dates_step_a_day_only_when_time_jumps_back_over_an_hour() -> None:
+    clock = ["1970-01-01 22:00:00", "1970-01-01 21:59:00", "1970-01-01 03:00:00", None,
+             "1970-01-01 02:00:00", "1970-01-01 00:30:00", "1970-01-01 04:00:00"]  # fmt: skip
+    stamps = pl.Series(clock).str.to_datetime()
+    fixed = infer_dates(stamps, today=dt.date(2030, 3, 2)).to_list()
+    # Back a minute: the same day; back 19 hours: the next; back exactly an hour: the same;
+    # back an hour and a half: the next. The last record is on today's date.
+    assert fixed == [
+        dt.datetime(2030, 2, 28, 22), dt.datetime(2030, 2, 28, 21, 59),
+        dt.datetime(2030, 3, 1, 3), None, dt.datetime(2030, 3, 1, 2),
+        dt.datetime(2030, 3, 2, 0, 30), dt.datetime(2030, 3, 2, 4),
+    ]  # fmt: skip

@@ -21,7 +21,8 @@ TIMESTAMP = ascii_digits(
             r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
             r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"\d{2}/\d{2}/\d{2,4}[ ,] ?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
+            r"\d{1,2}/\d{1,2}/\d{2,4}[ ,] ?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/[A-Z][a-z]{2}/\d{4}[: ]\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
             # A month name and day, maybe joined by a dash (nextflow's `Apr-01`).
             # date(1) puts a zone before the year: the zone only with a year after it.
@@ -37,11 +38,12 @@ TIMESTAMP = ascii_digits(
             r"(?:[.,]\d+)?",
             r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
-            r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"1\d{9}(?:\.\d+)?",
         ]
     )
-    + ")"
+    # A 12-hour clock's AM or PM belongs to the time it follows.
+    + ")(?: ?[AaPp][Mm])?"
 )
 
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
@@ -102,7 +104,7 @@ _FORMATS = (
     "%Y/%m/%d",
 )
 # Layouts without a year: parsed in a leap year (so 29 Feb parses), the year set later.
-YEARLESS = (
+_YEARLESS_24 = (
     "%b %d %H:%M:%S%.f",
     "%b-%d %H:%M:%S%.f",
     "%a %b %d %H:%M:%S%.f",
@@ -112,6 +114,8 @@ YEARLESS = (
 )
 PLACEHOLDER_YEAR = 2000
 TIME_ONLY = "%H:%M:%S%.f"
+TIME_ONLY_12 = "%I:%M:%S%.f %p"
+_MERIDIEM = r"[0-9] ?[AaPp][Mm]$"
 EPOCHS = ("epoch", "epoch-ms", "epoch-us", "tai64n")
 _EPOCH_RE = {
     "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
@@ -125,6 +129,15 @@ _EPOCH_RE = {
 def has_time_of_day(layout: str | None) -> bool:
     """Whether a layout gives the time of day (not a date alone)."""
     return layout is not None and (layout in EPOCHS or "%H" in layout or "%I" in layout)
+
+
+def _twelve_hour(layout: str) -> str:
+    """The layout read with a 12-hour clock and AM/PM after the time."""
+    return layout.replace("%H", "%I") + " %p"
+
+
+_TWELVE = tuple(_twelve_hour(f) for f in _FORMATS if "%H" in f)
+YEARLESS = _YEARLESS_24 + tuple(_twelve_hour(f) for f in _YEARLESS_24)
 
 
 def has_year(layout: str | None) -> bool:
@@ -170,6 +183,11 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         expr = expr.str.replace(r"(:[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2})$", "${1}00")
     if needed("Z"):
         expr = expr.str.replace(r"Z$", "+0000")
+    if needed(_MERIDIEM, literal=False):
+        # AM/PM in any case, with or without a space: one spelling, as `%p` reads it.
+        expr = expr.str.replace(r"([0-9]) ?[Aa][Mm]$", "$1 AM").str.replace(
+            r"([0-9]) ?[Pp][Mm]$", "$1 PM"
+        )
     return expr
 
 
@@ -181,7 +199,11 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
         return None
     best, best_count = None, 0
     year = f"{PLACEHOLDER_YEAR} "
-    candidates = [(f, f, "") for f in _FORMATS] + [(f, "%Y " + f, year) for f in YEARLESS]
+    # A 12-hour clock is read as one only where the sample says AM or PM.
+    twelve = values.str.contains(_MERIDIEM).any()
+    formats = (_TWELVE + _FORMATS) if twelve else _FORMATS
+    yearless = YEARLESS if twelve else _YEARLESS_24
+    candidates = [(f, f, "") for f in formats] + [(f, "%Y " + f, year) for f in yearless]
     for name, layout, prefix in candidates:
         parsed = (prefix + values if prefix else values).str.to_datetime(layout, strict=False)
         # "%Y" also reads "17" as the year 17: only plausible years count.
@@ -195,8 +217,10 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
         if values.str.contains(pattern).sum() > best_count:
             return name
     if best is None:
-        time_only = values.str.contains(r"^\d{1,2}:\d{2}:\d{2}(?:\.\d+)?$").sum()
-        return TIME_ONLY if time_only else None
+        clock = r"^\d{1,2}:\d{2}:\d{2}(?:\.\d+)?"
+        if values.str.contains(clock + " [AP]M$").sum():
+            return TIME_ONLY_12
+        return TIME_ONLY if values.str.contains(clock + "$").sum() else None
     return best
 
 
@@ -246,13 +270,14 @@ def parse_timestamps(
         if other is None:
             return parsed
         return parsed.dt.offset_by(pl.format("{}y", other.dt.year() - PLACEHOLDER_YEAR))
-    if layout == TIME_ONLY:
+    if layout in (TIME_ONLY, TIME_ONLY_12):
         if other is not None:
-            clock = norm.str.to_time(TIME_ONLY, strict=False)
+            clock = norm.str.to_time(layout, strict=False)
             return other.dt.date().dt.combine(clock).cast(pl.Datetime("us"))
-        # A time with no date: anchor it on 1970-01-01 so ordering and spans still work.
+        # A time with no date: anchored on 1970-01-01 until the whole file is read, when the
+        # dates are inferred (see infer_dates).
         norm = pl.lit("1970-01-01 ") + norm
-        layout = "%Y-%m-%d %H:%M:%S%.f"
+        layout = "%Y-%m-%d " + layout
     if not has_time_of_day(layout):
         norm = norm + pl.lit(" 00:00:00")
         layout += " %H:%M:%S"
@@ -289,6 +314,22 @@ def infer_years(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
         pieces.append(stamps.slice(start, length).dt.offset_by(f"{shift}y"))
         start += length
     return pl.concat(pieces).alias(stamps.name)
+
+
+NEW_DAY = dt.timedelta(hours=1)
+
+
+def infer_dates(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
+    """Give times anchored on 1970-01-01 (file order, no date written) dates so time runs
+    forward: a step back of more than an hour is the next day, the last record is today."""
+    today = today or dt.date.today()
+    filled = stamps.fill_null(strategy="forward")
+    ahead = (filled < filled.shift(1) - NEW_DAY).fill_null(False).cast(pl.Int32).cum_sum()
+    if filled.drop_nulls().is_empty():
+        return stamps
+    shift = (today - dt.date(1970, 1, 1)).days - int(ahead[-1] or 0) + ahead
+    frame = pl.DataFrame({"t": stamps, "d": shift})
+    return frame.select(pl.col("t") + pl.duration(days=pl.col("d"))).to_series().alias(stamps.name)
 
 
 # Words that give a record without a level field its severity, most severe first.

@@ -1,7 +1,7 @@
 """Learn a file's header layout from a sample: typed tokens, the prefix most lines agree on.
 
 Each sample line's head is split into typed tokens (T timestamp, L level, N number, B bracketed
-block, C `component:`, S separator, K key=value, W word). Runs of words collapse into one W.
+block, C `component:`, S separator, H tab, K key=value, W word). Runs of words collapse into one W.
 The header is the longest typed prefix that most lines share and that ends on a field, not a
 word; it stops at the first `component:`. The result is a regex (Rust syntax, for polars) with
 one group per timestamp part, the level and the component; the message is what follows.
@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agent.analysis.logs.fields import TIMESTAMP
+from agent.analysis.logs.tokensplit import Piece
 
 HEAD_CHARS = 320
 MAX_TOKENS = 14
@@ -34,12 +35,15 @@ _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
 _TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
+# A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
+# the space before tokens excludes it.
 _TOKEN = re.compile(
-    r"\s*(?:"
+    r"[^\S\t]*(?:"
     r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
+    r"|(?P<H>\t\s*)"
     r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$))"
     r"|(?P<N>[+-]?\d+(?:\.\d+)?)(?=[\s,;|]|$)"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
@@ -48,7 +52,7 @@ _TOKEN = re.compile(
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Field types that may end a header; a word may only sit between them (a host, a program).
-_ANCHORS = set("TLNBCSK")
+_ANCHORS = set("TLNBCSKH")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class Layout:
     time_groups: tuple[str, ...]
     share: float
     signature: str
+    # The positions, for the token split (tokensplit).
+    pieces: tuple[Piece, ...] = ()
 
 
 def tokens(line: str) -> list[tuple[str, str]]:
@@ -160,7 +166,7 @@ def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
         return True
     after = prefix[prefix.index("L") + 1 :]
     return (
-        after.count("W") <= 1
+        _free_words(after) <= 1
         and _numbers_closed(after, ended=ended, leading=False)
         and not set(after) & {"L", "K"}
     )
@@ -180,7 +186,12 @@ def _after_time_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
     if "L" in after:
         after = after[: after.index("L")]
         ended = False
-    return after.count("W") <= 2 and _numbers_closed(after, ended=ended, leading=True)
+    return _free_words(after) <= 2 and _numbers_closed(after, ended=ended, leading=True)
+
+
+def _free_words(kinds: tuple[str, ...]) -> int:
+    """Word runs in kinds, but for those a tab closes: between tabs a word is a field."""
+    return sum(kind == "W" and kinds[i + 1 : i + 2] != ("H",) for i, kind in enumerate(kinds))
 
 
 def _numbers_closed(kinds: tuple[str, ...], *, ended: bool, leading: bool) -> bool:
@@ -192,7 +203,7 @@ def _numbers_closed(kinds: tuple[str, ...], *, ended: bool, leading: bool) -> bo
         if i + 1 == len(kinds):
             if ended:
                 return False
-        elif kinds[i + 1] != "S":
+        elif kinds[i + 1] not in "SH":
             return False
     return True
 
@@ -206,6 +217,10 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
         runs = Counter(len(texts[pos]) for texts in agreeing)
         length, count = runs.most_common(1)[0]
         if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
+            return False
+        if prefix[pos + 1 : pos + 2] == ("H",) and length > 1:
+            # A field between tabs is one word (a logger, a caller); words with spaces before a
+            # tab are a message that holds a tab.
             return False
     return True
 
@@ -241,6 +256,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
     """Turn the agreed prefix into a regex, each position allowing the types seen there."""
     agreeing = [(k, t) for k, t in parsed if tuple(k[: len(prefix)]) == prefix]
     parts: list[str] = []
+    pieces: list[Piece] = []
     time_groups: list[str] = []
     level_done = component_done = False
     for pos, kind in enumerate(prefix):
@@ -272,9 +288,21 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                     level_done = True
                     level = rf"\s*(?P<level>(?i:{_LEVELS}))?"
                 time = rf"\[(?P<{name}>{'|'.join(shapes)})[\s:,]+{level}[^\]]*\]"
+                tokens = 0
             else:
                 time = rf"(?P<{name}>\[?(?:{'|'.join(shapes)})\]?)"
-            parts.append(rf"(?:{time}" + (f"|{other})" if other else ")"))
+                # Each shape spans its spaces plus one tokens; others span one.
+                spans = {s.count(r"\s+") + 1 for s in shapes}
+                tokens = spans.pop() if len(spans) == 1 else 0
+                if other and (tokens != 1 or not _splittable(allowed - {"T"})):
+                    tokens = 0
+            part = rf"(?:{time}" + (f"|{other})" if other else ")")
+            parts.append(part)
+            bracket = "B" in allowed
+            longest = other is None and len(shapes) == 1
+            pieces.append(
+                Piece(part, tokens, name, time if other else None, bracket=bracket, longest=longest)
+            )
         elif "L" in allowed and not level_done:
             level_done = True
             # Any word in a fixed level position is the level field's value; after a run of
@@ -283,15 +311,39 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
-            parts.append(f"(?:{level}" + (f"|{other})" if other else ")"))
+            part = f"(?:{level}" + (f"|{other})" if other else ")")
+            parts.append(part)
+            tokens = 1 if _splittable(allowed - {"L"}) else 0
+            bracket = "B" in allowed
+            longest = other is None and not after_run
+            pieces.append(
+                Piece(part, tokens, "level", level if other else None, True, bracket, 1, longest)
+            )
         elif kind == "C" and not component_done and allowed == {"C"}:
             component_done = True
             parts.append(r"(?P<component>[^\s|]*[^\s|:]):")
+            pieces.append(Piece(parts[-1], 1, "component", longest=True))
         else:
-            parts.append(_generic(allowed, max(len(x) for x in texts)))
-    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] == "S" else r"(?:\s+|$)")
+            words = max(len(x) for x in texts)
+            parts.append(_generic(allowed, words))
+            # A run of words is split only as the whole position; among others it is not.
+            tokens = 1 if _splittable(allowed) and (words == 1 or allowed == {"W"}) else 0
+            # One type's first match is its longest (a run of words tried on one token is
+            # its first word).
+            longest = len(allowed) == 1
+            pieces.append(
+                Piece(parts[-1], tokens, bracket="B" in allowed, words=words, longest=longest)
+            )
+    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] in "SH" else r"(?:\s+|$)")
     share = len(agreeing) / len(parsed)
-    return Layout(pattern, tuple(time_groups), share, "".join(prefix))
+    return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
+
+
+def _splittable(allowed: set[str]) -> bool:
+    """Whether the token split can take a position of these types: a key=value may quote
+    spaces, a generic time may hold them, and a tab is no space-separated token (see
+    tokensplit)."""
+    return not allowed & {"K", "T", "H"}
 
 
 def _generic(allowed: set[str], words: int) -> str:
@@ -299,6 +351,7 @@ def _generic(allowed: set[str], words: int) -> str:
     pieces = {
         "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
         "S": r"(?:-{1,3}|\||::|:|>>|\u00bb)",
+        "H": r"\t",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
         "C": r"[^\s|]*[^\s|:]:",
         "K": r'[\w.-]+=(?:"[^"]*"|\S*)',

@@ -9,8 +9,12 @@ import polars as pl
 
 from agent.analysis.logs.continuation import split_unclaimed
 from agent.analysis.logs.fields import (
+    TIME_ONLY,
+    TIME_ONLY_12,
     YEARLESS,
     choose_timestamp_format,
+    has_year,
+    infer_dates,
     infer_level,
     infer_years,
     normalise_levels,
@@ -32,7 +36,8 @@ _EMPTY_RECORDS = pl.DataFrame(
     schema={
         "line": pl.UInt32,
         "timestamp": pl.Datetime("us"),
-        "year_guessed": pl.Boolean,
+        # What the timestamp lacked and was guessed later: "year", "date" or null.
+        "guessed": pl.String,
         "level": pl.String,
         "component": pl.String,
         "message": pl.String,
@@ -211,7 +216,7 @@ class ParsedLog:
         return parsed.select(
             "line",
             "timestamp",
-            pl.lit(layout in YEARLESS and donor is None).alias("year_guessed"),
+            pl.lit(_guessed(layout, donor), dtype=pl.String).alias("guessed"),
             pl.col("norm_level").alias("level"),
             "component",
             # A line that is all header is its own message: a message is never empty.
@@ -264,25 +269,38 @@ class ParsedLog:
                 new = new.with_columns(pl.col("mid") + base)
                 records = pl.concat([records.filter(~unlabelled), new]).sort("line")
                 masks.append(new_masks)
-        return assign_templates(_years(records, state), pl.concat(masks))
+        return assign_templates(_guess_dates(records, state), pl.concat(masks))
 
 
-def _years(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
-    """Set the year of timestamps written without one, so that time runs forward."""
-    guessed = records["year_guessed"].fill_null(False)
-    if guessed.any():
-        state.warnings.append(
-            "Timestamps carry no year: years were inferred so that time runs forward, "
-            "ending in the current year."
-        )
+def _guessed(layout: str | None, donor: str | None) -> str | None:
+    """What a layout's timestamps lack, to be guessed once the whole file is read."""
+    if layout in YEARLESS and donor is None:
+        return "year"
+    if layout in (TIME_ONLY, TIME_ONLY_12) and not has_year(donor):
+        return "date"
+    return None
+
+
+def _guess_dates(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
+    """Set the year, or the date, of timestamps written without one, so time runs forward."""
+    for kind, infer, warning in (
+        ("year", infer_years, "Timestamps carry no year: years were inferred so that time runs "
+         "forward, ending in the current year."),
+        ("date", infer_dates, "Timestamps carry no date: dates were inferred so that time runs "
+         "forward, ending today."),
+    ):
+        guessed = records["guessed"].eq(kind).fill_null(False)
+        if not guessed.any():
+            continue
+        state.warnings.append(warning)
         stamps = (
             records["timestamp"].set(~guessed, None) if not guessed.all() else records["timestamp"]
         )
-        fixed = infer_years(stamps)
+        fixed = infer(stamps)
         records = records.with_columns(
             pl.when(guessed).then(fixed).otherwise(pl.col("timestamp")).alias("timestamp")
         )
-    return records.drop("year_guessed")
+    return records.drop("guessed")
 
 
 def _refill(parsed: pl.DataFrame, full: pl.Expr) -> pl.DataFrame:
