@@ -39,6 +39,8 @@ _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 _TOKEN = re.compile(
     r"[^\S\t]*(?:"
     r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+    # A quoted field (CSV and quoted TSV exports), with the comma that may close it.
+    r'|(?P<Q>"[^"\n]{1,80}",?)'
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -75,17 +77,26 @@ def tokens(line: str) -> list[tuple[str, str]]:
             break
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
-        if kind == "B":
+        if kind == "Q":
+            # Typed by what it holds, like a bracket; any other quoted text is a word.
+            inner = text.rstrip(",")[1:-1].strip()
+            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else "W"
+        elif kind == "B":
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
-            elif re.fullmatch(rf"(?i:{_LEVELS})", inner):
+            elif _is_level(inner):
                 kind = "L"
             elif match.group("bc"):
                 kind = "C"
         out.append((kind or "W", text))
         pos = match.end()
     return out
+
+
+def _is_level(text: str) -> bool:
+    """Whether a text is a level word."""
+    return re.fullmatch(rf"(?i:{_LEVELS})", text) is not None
 
 
 def _bracket_time(text: str) -> str | None:
@@ -215,7 +226,8 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
         length, count = runs.most_common(1)[0]
         if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
             return False
-        if prefix[pos + 1 : pos + 2] == ("H",) and length > 1:
+        spaced = sum(" " in " ".join(t[pos]) for t in agreeing) > 0.5 * len(agreeing)
+        if prefix[pos + 1 : pos + 2] == ("H",) and (length > 1 or spaced):
             # A field between tabs is one word (a logger, a caller); words with spaces before a
             # tab are a message that holds a tab.
             return False
@@ -295,13 +307,18 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
+            if any(t[0].startswith('"') for t in texts):
+                level = rf'"\s*(?P<level>{word})\s*",?'  # a quoted level field
             parts.append(f"(?:{level}" + (f"|{other})" if other else ")"))
         elif kind == "C" and not component_done and allowed == {"C"}:
             component_done = True
             parts.append(r"(?P<component>[^\s|]*[^\s|:]):")
         else:
             parts.append(_generic(allowed, max(len(x) for x in texts)))
-    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] in "SH" else r"(?:\s+|$)")
+    # A header ends at white space, unless its last token closes itself: a separator, a tab,
+    # or the comma after a quoted field.
+    closed = prefix[-1] in "SH" or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
     share = len(agreeing) / len(parsed)
     return Layout(pattern, tuple(time_groups), share, "".join(prefix))
 
@@ -319,6 +336,8 @@ def _generic(allowed: set[str], words: int) -> str:
         "L": r"[\[<(]?[A-Za-z]+[0-9]?[\]>)]?:?",
     }
     word = r"[^\s|:]+(?::[^\s|:]+)*" + (rf"(?:\s+[^\s|]+){{0,{words - 1}}}?" if words > 1 else "")
+    # A quoted field is one word, spaces and all.
+    word = rf'(?:"[^"\n]*",?|{word})'
     options = [pieces[k] for k in sorted(allowed) if k in pieces]
     if "W" in allowed:
         options.append(word)
