@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from agent.docs import names
-from agent.docs.vocabulary import expansions
+from agent.docs.vocabulary import acronyms, expansions
 from db import docs as store
 
 K1 = 1.2
@@ -106,7 +106,8 @@ def query_terms(session: Session, query: str
     """`query_lexemes`, and the written forms (as `=form`) of the stems the stemmer
     changed, by stem: paired by position, both vectors coming from one parser."""
     words = names.WORD.findall(query.replace(".", " "))
-    extra = expansions(words)
+    extra = expansions(words) + [a for a in acronyms(query)
+                                 if a not in {w.lower() for w in words}]
     rows = session.execute(text(
         "WITH q AS (SELECT translate(:q, '.', ' ') AS q) "
         "SELECT lexeme, NULL AS form FROM q, unnest(to_tsvector('english'::regconfig, q)) "
@@ -140,6 +141,18 @@ def rare_forms(terms: list[str], forms: dict[str, set[str]], df: dict[str, int],
     while chosen and sum(df[f] for f in chosen.values()) > budget:
         del chosen[max(chosen, key=lambda t: df[chosen[t]])]
     return chosen
+
+
+def kept_terms(terms: list[str], df: dict[str, int], alternative: frozenset[str]
+               ) -> list[str]:
+    """The `MAX_TERMS` terms a search uses: found in the index, the question's own words
+    first (a rare alternative spelling must not push one out), then the rarest.
+
+    Ties in frequency go by the lexeme: a set's order changes with each process's string
+    hashing, and which of two equally rare terms made the cut changed the answers.
+    """
+    return sorted((t for t in set(terms) if df.get(t)),
+                  key=lambda t: (t in alternative, df[t], t))[:MAX_TERMS]
 
 
 def candidate_query(terms: list[str], df: dict[str, int], total: int,
@@ -222,9 +235,7 @@ def text_scores(session: Session, terms: list[str], sources: list[int] | None,
     forms = forms or {}
     df, total, avg_len = store.term_statistics(
         session, [*terms, *(f for t in terms for f in forms.get(t, ()))])
-    # The question's own words first: a rare alternative spelling must not push one out.
-    terms = sorted((t for t in set(terms) if df.get(t)),
-                   key=lambda t: (t in alternative, df[t]))[:MAX_TERMS]
+    terms = kept_terms(terms, df, alternative)
     tsquery = candidate_query(terms, df, total, budget_for(sizes.get("sources"), total))
     if tsquery is None:
         return {}

@@ -8,6 +8,8 @@ lower weight than the words themselves. Generic vocabulary of code, not of any o
 
 from __future__ import annotations
 
+import re
+
 PAIRS = (
     ("integer", "int"), ("string", "str"), ("dictionary", "dict"), ("directory", "dir"),
     ("configuration", "config"), ("argument", "arg"), ("arguments", "args"),
@@ -67,6 +69,32 @@ def agent_nouns(word: str) -> list[str]:
     if word[-1] not in VOWELS | {"w", "x"} and word[-2] in VOWELS and word[-3] not in VOWELS:
         forms.append(word + word[-1] + "er")  # format -> formatter, wrap -> wrapper
     return [f for f in forms if f not in NOT_AGENTS]
+
+
+# Words that start no term a code name abbreviates ("set an environment" is no `sae`).
+NOT_INITIAL = frozenset({"a", "an", "the", "to", "of", "in", "on", "for", "with", "and", "or",
+                         "by", "as", "at", "is", "it", "my", "how", "do", "i", "from", "into"})
+ACRONYM_WORDS = (3, 4)
+LINKS = frozenset({"to", "of", "and"})  # inside a term: "time to live", "point of sale"
+TOKEN = re.compile(r"[A-Za-z0-9_]+")
+
+
+def acronyms(question: str) -> list[str]:
+    """The initials of each run of three or four words of the question, in its order, that
+    starts and ends with a word of content: names abbreviate multi-word terms so ("random
+    number generator" -> `rng`, "time-to-live" -> `ttl`, "JSON Web Token" -> `jwt`)."""
+    words = TOKEN.findall(question)
+    found: list[str] = []
+    for size in ACRONYM_WORDS:
+        for start in range(len(words) - size + 1):
+            run = [w.lower() for w in words[start:start + size]]
+            if run[0] in NOT_INITIAL or run[-1] in NOT_INITIAL or not all(
+                    w.isalpha() and (w not in NOT_INITIAL or w in LINKS) for w in run):
+                continue
+            initials = "".join(w[0] for w in run)
+            if initials not in found:
+                found.append(initials)
+    return found
 
 
 def expansions(words: list[str]) -> list[str]:

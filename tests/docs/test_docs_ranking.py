@@ -53,6 +53,10 @@ OBJECTS = [
               "Whether an item can be sold."),
     DocRecord("shopkit.stock", "function", "stock(item)",
               "How many of an item are left in stock: check before selling it."),
+    # A name abbreviating a term of several words, with no docstring to say the words.
+    DocRecord("shopkit.default_rng", "function", "default_rng(seed=None)", ""),
+    DocRecord("shopkit.shuffle", "function", "shuffle(items, seed=None)",
+              "Put the items in a random order: the same seed gives the same order."),
 ]
 
 
@@ -159,6 +163,12 @@ def test_a_spelled_name_shared_by_many_objects_goes_to_the_public_one_first(
         scores = search.name_scores(session, "what does empty_basket return", [source.id],
                                     heads=heads)
     assert [heads[oid].qualname for oid in scores] == ["shopkit.empty_basket"]
+
+
+def test_a_name_made_of_the_initials_of_words_the_question_says_in_a_row_is_found(
+        shop) -> None:
+    # `default_rng` has no docstring: only its name's `rng` says what the question says.
+    assert "shopkit.default_rng" in ranked(shop, "a random number generator")
 
 
 def test_prepositions_bring_no_agent_noun() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from agent.docs import index_folder, search_docs
 from agent.docs.embeddings import fuse_embeddings, rrf
-from agent.docs.search import BUDGET, budget_for, candidate_query, distinct
+from agent.docs.search import BUDGET, budget_for, candidate_query, distinct, kept_terms
 from db.docs import delete_sources, has_vector, list_sources
 from tests.docs_questions import PACKAGES, QUESTIONS, about, hit_rate
 
@@ -101,6 +101,17 @@ def test_several_paths_to_one_object_take_one_place_among_the_hits() -> None:
               row(5, "p.a", 1, 20, None), row(6, "p.b", 1, 21, None), row(7, "p.c", 1, 22, "d3")]
     assert [r.id for r in distinct(ranked, 3)] == [1, 3, 5]
     assert [r.id for r in distinct(ranked, 9)] == [1, 3, 5, 6, 7]
+
+
+def test_equally_rare_terms_make_the_cut_in_the_same_order_in_every_process() -> None:
+    # Which of two equally rare terms a search keeps must not follow a set's order, which
+    # string hashing changes from one process to the next: twenty ties all broken by the
+    # lexeme would be a 1 in a million chance.
+    for n in range(20):
+        first, second = f"a{n}x", f"b{n}x"
+        df = {"own": 5, first: 29, second: 29}
+        kept = kept_terms(["own", second, first], df, frozenset({first, second}))
+        assert kept == ["own", first, second]
 
 
 def test_copies_whose_docs_differ_only_further_down_take_one_place() -> None:

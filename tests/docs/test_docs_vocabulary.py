@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from agent.docs.names import Catalog
 from agent.docs.search import DEPRECATED, currency_prior, reexported
-from agent.docs.vocabulary import agent_nouns, expansions
+from agent.docs.vocabulary import acronyms, agent_nouns, expansions
 
 
 def test_a_verb_brings_the_name_of_what_does_it() -> None:
@@ -28,6 +28,14 @@ def test_synonyms_expand_both_ways_and_never_repeat_a_word_of_the_question() -> 
     assert "normalize" in expansions(["canonicalize"])
     extra = expansions(["remove", "delete", "key"])
     assert "remove" not in extra and "delete" not in extra and "del" in extra
+
+
+def test_runs_of_words_of_content_bring_their_initials() -> None:
+    assert "rng" in acronyms("make a random number generator with a seed")
+    assert "ttl" in acronyms("a cache whose entries have a time-to-live")
+    assert "jwt" in acronyms("decode a JSON Web Token")
+    # An article or a question word inside a run, or at either end, makes no term.
+    assert "mar" not in acronyms("make a random number generator")
 
 
 def row(qualname: str, *, deprecated: bool = False, file: str | None = None,

@@ -18,6 +18,7 @@ from agent.analysis.logs.fields import (
     has_year,
 )
 from agent.analysis.logs.layout import learn_layout
+from agent.analysis.logs.tokensplit import Piece, split_tokens, usable
 
 LEVEL_WORD = (
     r"(?i:trace|debug|info|information|informational|notice|warn|warning|error|err|severe"
@@ -119,6 +120,8 @@ JSON_KEYS = {
     ),
     "msg": ("message", "msg", "event", "text", "log", "@message"),
 }
+# Lines, spread over those to split, on which the token split is tried first.
+PROBE_LINES = 200
 # A format must explain at least this share of the sample lines to be chosen.
 MIN_RATE = 0.3
 _LOGFMT_LINE = r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s*){2,}$'
@@ -133,6 +136,8 @@ class LogFormat:
     keys: tuple[tuple[str, str], ...] = ()
     # For a learned layout: the groups holding the timestamp and the part that completes it.
     times: tuple[str | None, str | None] = (None, None)
+    # For a learned layout the token split can take: its positions (see tokensplit).
+    pieces: tuple[Piece, ...] = ()
 
 
 def detect_format(sample: list[str]) -> LogFormat:
@@ -222,7 +227,8 @@ def learn_format(lines: list[str]) -> LogFormat | None:
     }
     primary, donor = _time_parts(found)
     name = "learned: " + " ".join(_FIELD_NAMES.get(k, k) for k in layout.signature)
-    return LogFormat(name, layout.pattern, times=(primary, donor))
+    pieces = layout.pieces if usable(layout.pieces) else ()
+    return LogFormat(name, layout.pattern, times=(primary, donor), pieces=pieces)
 
 
 def _time_parts(found: dict[str, str | None]) -> tuple[str | None, str | None]:
@@ -330,7 +336,40 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
 
 
 def _split_learned(lines: pl.Series, fmt: LogFormat) -> pl.DataFrame:
-    """Split lines by a learned layout: its time parts become ts and ts2."""
+    """Split lines by a learned layout: its time parts become ts and ts2.
+
+    Lines the token split proves go its cheap way; the others through the capture regex.
+    """
+    if not fmt.pieces:
+        return _capture_learned(lines, fmt)
+    # Where most lines fail the token split (their fields glued, not spaced), it is not tried.
+    probe = split_tokens(lines.gather_every(max(1, len(lines) // PROBE_LINES)), fmt.pieces)
+    if probe["ok"].mean() < 0.5:
+        return _capture_learned(lines, fmt)
+    fast = split_tokens(lines, fmt.pieces)
+    primary, donor = fmt.times
+    nothing = pl.lit(None, dtype=pl.String)
+    fields = [
+        (pl.col(primary) if primary else nothing).alias("ts"),
+        (pl.col(donor) if donor else nothing).alias("ts2"),
+        *[pl.col(c) for c in ("level", "component") if c in fast.columns],
+        # The message is never empty: a line that is all header is its own message.
+        pl.when(pl.col("rest").str.len_bytes() > 0)
+        .then(pl.col("rest"))
+        .otherwise(pl.lit(lines))
+        .alias("msg"),
+    ]
+    split = fast.select(fields)
+    missed = ~fast["ok"]
+    if not missed.any():
+        return split
+    rows = missed.arg_true()
+    slow = _capture_learned(lines.gather(rows), fmt)
+    return split.with_columns(split[c].scatter(rows, slow[c]) for c in split.columns)
+
+
+def _capture_learned(lines: pl.Series, fmt: LogFormat) -> pl.DataFrame:
+    """Split lines by a learned layout with its capture regex (see _split_learned)."""
     assert fmt.pattern is not None
     header = "^(?P<header>" + fmt.pattern[1:] + ")"
     groups = lines.str.extract_groups(header).struct.unnest()

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agent.analysis.logs.fields import TIMESTAMP
+from agent.analysis.logs.tokensplit import Piece
 
 HEAD_CHARS = 320
 MAX_TOKENS = 14
@@ -64,6 +65,8 @@ class Layout:
     time_groups: tuple[str, ...]
     share: float
     signature: str
+    # The positions, for the token split (tokensplit).
+    pieces: tuple[Piece, ...] = ()
 
 
 def tokens(line: str) -> list[tuple[str, str]]:
@@ -265,6 +268,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
     """Turn the agreed prefix into a regex, each position allowing the types seen there."""
     agreeing = [(k, t) for k, t in parsed if tuple(k[: len(prefix)]) == prefix]
     parts: list[str] = []
+    pieces: list[Piece] = []
     time_groups: list[str] = []
     level_done = component_done = False
     for pos, kind in enumerate(prefix):
@@ -296,9 +300,21 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                     level_done = True
                     level = rf"\s*(?P<level>(?i:{_LEVELS}))?"
                 time = rf"\[(?P<{name}>{'|'.join(shapes)})[\s:,]+{level}[^\]]*\]"
+                tokens = 0
             else:
                 time = rf"(?P<{name}>\[?(?:{'|'.join(shapes)})\]?)"
-            parts.append(rf"(?:{time}" + (f"|{other})" if other else ")"))
+                # Each shape spans its spaces plus one tokens; others span one.
+                spans = {s.count(r"\s+") + 1 for s in shapes}
+                tokens = spans.pop() if len(spans) == 1 else 0
+                if other and (tokens != 1 or not _splittable(allowed - {"T"})):
+                    tokens = 0
+            part = rf"(?:{time}" + (f"|{other})" if other else ")")
+            parts.append(part)
+            bracket = "B" in allowed
+            longest = other is None and len(shapes) == 1
+            pieces.append(
+                Piece(part, tokens, name, time if other else None, bracket=bracket, longest=longest)
+            )
         elif "L" in allowed and not level_done:
             level_done = True
             # Any word in a fixed level position is the level field's value; after a run of
@@ -307,20 +323,48 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
-            if any(t[0].startswith('"') for t in texts):
-                level = rf'"\s*(?P<level>{word})\s*",?'  # a quoted level field
-            parts.append(f"(?:{level}" + (f"|{other})" if other else ")"))
+            quoted = any(t[0].startswith('"') for t in texts)
+            if quoted:
+                level = rf'"\s*(?P<level>{word})\s*",?'
+            part = f"(?:{level}" + (f"|{other})" if other else ")")
+            parts.append(part)
+            # The token split knows the bracketed spelling of a level only.
+            tokens = 1 if _splittable(allowed - {"L"}) and not quoted else 0
+            bracket = "B" in allowed
+            longest = other is None and not after_run
+            pieces.append(
+                Piece(part, tokens, "level", level if other else None, True, bracket, 1, longest)
+            )
         elif kind == "C" and not component_done and allowed == {"C"}:
             component_done = True
             parts.append(r"(?P<component>[^\s|]*[^\s|:]):")
+            pieces.append(Piece(parts[-1], 1, "component", longest=True))
         else:
-            parts.append(_generic(allowed, max(len(x) for x in texts)))
+            words = max(len(x) for x in texts)
+            parts.append(_generic(allowed, words))
+            # A run of words is split only as the whole position; among others it is not.
+            tokens = 1 if _splittable(allowed) and (words == 1 or allowed == {"W"}) else 0
+            # One type's first match is its longest (a run of words tried on one token is
+            # its first word).
+            longest = len(allowed) == 1
+            pieces.append(
+                Piece(parts[-1], tokens, bracket="B" in allowed, words=words, longest=longest)
+            )
     # A header ends at white space, unless its last token closes itself: a separator, a tab,
     # or the comma after a quoted field.
     closed = prefix[-1] in "SH" or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
     pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
+    if closed and prefix[-1] not in "SH":
+        pieces = []  # the token split cuts at spaces only
     share = len(agreeing) / len(parsed)
-    return Layout(pattern, tuple(time_groups), share, "".join(prefix))
+    return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
+
+
+def _splittable(allowed: set[str]) -> bool:
+    """Whether the token split can take a position of these types: a key=value may quote
+    spaces, a generic time may hold them, and a tab is no space-separated token (see
+    tokensplit)."""
+    return not allowed & {"K", "T", "H"}
 
 
 def _generic(allowed: set[str], words: int) -> str:
@@ -336,8 +380,6 @@ def _generic(allowed: set[str], words: int) -> str:
         "L": r"[\[<(]?[A-Za-z]+[0-9]?[\]>)]?:?",
     }
     word = r"[^\s|:]+(?::[^\s|:]+)*" + (rf"(?:\s+[^\s|]+){{0,{words - 1}}}?" if words > 1 else "")
-    # A quoted field is one word, spaces and all.
-    word = rf'(?:"[^"\n]*",?|{word})'
     options = [pieces[k] for k in sorted(allowed) if k in pieces]
     if "W" in allowed:
         options.append(word)
