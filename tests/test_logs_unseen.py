@@ -478,3 +478,19 @@ def test_inferred_dates_step_a_day_only_when_time_jumps_back_over_an_hour() -> N
         dt.datetime(2030, 3, 1, 3), None, dt.datetime(2030, 3, 1, 2),
         dt.datetime(2030, 3, 2, 0, 30), dt.datetime(2030, 3, 2, 4),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("sep", ["\t", ",", " "])
+def test_quoted_time_and_level_fields_are_read_and_a_quoted_message_stays_the_message(
+    sep: str,
+) -> None:
+    # Quoted TSV and CSV exports: each field in double quotes.
+    levels = ["INFO", "WARN", "ERROR"]
+    lines = [
+        sep.join([f'"2024-03-05 22:14:{s:02d}"', f'"{levels[s % 3]}"', f'"job {s} done in {s}s"'])
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[7] == pd.Timestamp("2024-03-05 22:14:07")
+    assert records["level"].tolist() == [levels[s % 3] for s in range(12)]
+    assert records["message"].iloc[4] == '"job 4 done in 4s"'

@@ -155,6 +155,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         return values is None or bool(values.str.contains(pattern, literal=literal).any())
 
     expr = expr.str.strip_chars()
+    if needed('"'):
+        # A quoted field, maybe with the comma after it (CSV).
+        expr = expr.str.strip_chars_end(",").str.strip_chars('"').str.strip_chars()
     if needed(r"^\[|[\],:]$", literal=False):
         # A bracketed timestamp, or one followed by its separator.
         expr = expr.str.strip_chars("[]").str.strip_chars_end(",:").str.strip_chars()

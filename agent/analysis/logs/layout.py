@@ -40,6 +40,8 @@ _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 _TOKEN = re.compile(
     r"[^\S\t]*(?:"
     r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+    # A quoted field (CSV and quoted TSV exports), with the comma that may close it.
+    r'|(?P<Q>"[^"\n]{1,80}",?)'
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -78,17 +80,26 @@ def tokens(line: str) -> list[tuple[str, str]]:
             break
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
-        if kind == "B":
+        if kind == "Q":
+            # Typed by what it holds, like a bracket; any other quoted text is a word.
+            inner = text.rstrip(",")[1:-1].strip()
+            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else "W"
+        elif kind == "B":
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
-            elif re.fullmatch(rf"(?i:{_LEVELS})", inner):
+            elif _is_level(inner):
                 kind = "L"
             elif match.group("bc"):
                 kind = "C"
         out.append((kind or "W", text))
         pos = match.end()
     return out
+
+
+def _is_level(text: str) -> bool:
+    """Whether a text is a level word."""
+    return re.fullmatch(rf"(?i:{_LEVELS})", text) is not None
 
 
 def _bracket_time(text: str) -> str | None:
@@ -218,7 +229,8 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
         length, count = runs.most_common(1)[0]
         if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
             return False
-        if prefix[pos + 1 : pos + 2] == ("H",) and length > 1:
+        spaced = sum(" " in " ".join(t[pos]) for t in agreeing) > 0.5 * len(agreeing)
+        if prefix[pos + 1 : pos + 2] == ("H",) and (length > 1 or spaced):
             # A field between tabs is one word (a logger, a caller); words with spaces before a
             # tab are a message that holds a tab.
             return False
@@ -311,9 +323,13 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
+            quoted = any(t[0].startswith('"') for t in texts)
+            if quoted:
+                level = rf'"\s*(?P<level>{word})\s*",?'
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
-            tokens = 1 if _splittable(allowed - {"L"}) else 0
+            # The token split knows the bracketed spelling of a level only.
+            tokens = 1 if _splittable(allowed - {"L"}) and not quoted else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
@@ -334,7 +350,12 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             pieces.append(
                 Piece(parts[-1], tokens, bracket="B" in allowed, words=words, longest=longest)
             )
-    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] in "SH" else r"(?:\s+|$)")
+    # A header ends at white space, unless its last token closes itself: a separator, a tab,
+    # or the comma after a quoted field.
+    closed = prefix[-1] in "SH" or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
+    if closed and prefix[-1] not in "SH":
+        pieces = []  # the token split cuts at spaces only
     share = len(agreeing) / len(parsed)
     return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
 
