@@ -494,3 +494,25 @@ def test_quoted_time_and_level_fields_are_read_and_a_quoted_message_stays_the_me
     assert records["timestamp"].iloc[7] == pd.Timestamp("2024-03-05 22:14:07")
     assert records["level"].tolist() == [levels[s % 3] for s in range(12)]
     assert records["message"].iloc[4] == '"job 4 done in 4s"'
+
+
+def test_an_access_log_of_an_unknown_shape_takes_levels_from_the_status_after_the_request() -> None:
+    # A cloud store's access log: owner, bucket and time before the request, fields after it.
+    statuses = [200, 404, 503, 200, 301, 500]
+    lines = [
+        f"79a59df9 bucket1 [06/Feb/2019:00:00:{s:02d} +0000] 192.0.2.{s} REST.GET.OBJECT k{s} "
+        f'"GET /bucket1/k{s} HTTP/1.1" {statuses[s % 6]} - {100 + s} 7 "-" "S3Console/0.4"'
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    expected = {200: "INFO", 301: "INFO", 404: "WARN", 500: "ERROR", 503: "ERROR"}
+    assert records["level"].tolist() == [expected[statuses[s % 6]] for s in range(12)]
+    assert not records["level_inferred"].any()
+
+
+def test_a_request_quoted_in_a_few_messages_does_not_make_a_log_an_access_log() -> None:
+    lines = [f"2024-03-05 22:14:{s:02d} worker {s} failed to start" for s in range(10)]
+    lines.append('2024-03-05 22:14:59 proxy saw "GET /x HTTP/1.1" 404 from upstream')
+    records = _log(lines).records
+    assert records["level"].iloc[0] == "ERROR"
+    assert records["level_inferred"].all()

@@ -37,11 +37,7 @@ _TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
 # the space before tokens excludes it.
-_TOKEN = re.compile(
-    r"[^\S\t]*(?:"
-    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
-    # A quoted field (CSV and quoted TSV exports), with the comma that may close it.
-    r'|(?P<Q>"[^"\n]{1,80}",?)'
+_OTHER_TOKENS = (
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -52,6 +48,13 @@ _TOKEN = re.compile(
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
 )
+_BRACKET = (
+    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+)
+# A quoted field (CSV and quoted TSV exports), with the comma that may close it. It is a token
+# only when it holds a time or a level; other quoted text is tokenised as if unquoted.
+_TOKEN = re.compile(r"[^\S\t]*(?:" + _BRACKET + r'|(?P<Q>"[^"\n]{1,80}",?)' + _OTHER_TOKENS)
+_UNQUOTED = re.compile(r"[^\S\t]*(?:" + _BRACKET + _OTHER_TOKENS)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Field types that may end a header; a word may only sit between them (a host, a program).
 _ANCHORS = set("TLNBCSKH")
@@ -81,10 +84,15 @@ def tokens(line: str) -> list[tuple[str, str]]:
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
         if kind == "Q":
-            # Typed by what it holds, like a bracket; any other quoted text is a word.
             inner = text.rstrip(",")[1:-1].strip()
-            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else "W"
-        elif kind == "B":
+            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else None
+            if kind is None:
+                match = _UNQUOTED.match(head, pos)
+                if match is None or match.end() == pos:
+                    break
+                kind = match.lastgroup if match.lastgroup != "bc" else "B"
+                text = match.group(kind or "W")
+        if kind == "B":
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
@@ -229,8 +237,7 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
         length, count = runs.most_common(1)[0]
         if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
             return False
-        spaced = sum(" " in " ".join(t[pos]) for t in agreeing) > 0.5 * len(agreeing)
-        if prefix[pos + 1 : pos + 2] == ("H",) and (length > 1 or spaced):
+        if prefix[pos + 1 : pos + 2] == ("H",) and length > 1:
             # A field between tabs is one word (a logger, a caller); words with spaces before a
             # tab are a message that holds a tab.
             return False
