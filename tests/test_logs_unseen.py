@@ -516,3 +516,38 @@ def test_a_request_quoted_in_a_few_messages_does_not_make_a_log_an_access_log() 
     records = _log(lines).records
     assert records["level"].iloc[0] == "ERROR"
     assert records["level_inferred"].all()
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # A game server's log4j pattern: the thread and the level share a bracket.
+        "[22:14:{s:02d}] [Server thread/{lv}]: ",
+        # log4j's ddMMMyyyy date, then thread/level and a logger bracket.
+        "[05Mar2024 22:14:{s:02d}.073] [Worker-Main-{s}/{lv}] [minecraft/Server]: ",
+        # VMware's bracket: a thread id, the level, a logger and an operation id.
+        "2024-03-05T22:14:{s:02d}.073Z [7F3B4F7C{s:04d} {lv_lower} 'Default' opID=9a{s}] ",
+    ],
+)
+def test_a_level_sharing_a_bracket_with_other_words_is_the_level(shape: str) -> None:
+    levels = ["INFO", "WARN", "ERROR", "DEBUG"]
+    lines = [
+        shape.format(s=s, lv=levels[s % 4], lv_lower=levels[s % 4].lower())
+        + f"worker {s} processed batch {s * 7}"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == [levels[s % 4] for s in range(12)]
+    assert not records["level_inferred"].any()
+    assert records["message"].iloc[3] == "worker 3 processed batch 21"
+    assert records["timestamp"].iloc[5].second == 5
+
+
+def test_a_bracket_whose_words_only_contain_a_level_word_is_not_a_level() -> None:
+    lines = [
+        f"2024-03-05 22:14:{s:02d} [error-reporter-{s}] INFO flushed {s} reports"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["level"].eq("INFO").all()
+    assert records["message"].iloc[2] == "flushed 2 reports"

@@ -96,7 +96,7 @@ def tokens(line: str) -> list[tuple[str, str]]:
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
-            elif _is_level(inner):
+            elif _is_level(inner) or _holds_level(inner):
                 kind = "L"
             elif match.group("bc"):
                 kind = "C"
@@ -108,6 +108,15 @@ def tokens(line: str) -> list[tuple[str, str]]:
 def _is_level(text: str) -> bool:
     """Whether a text is a level word."""
     return re.fullmatch(rf"(?i:{_LEVELS})", text) is not None
+
+
+def _holds_level(inner: str) -> bool:
+    """Whether a bracket's words, split at spaces and slashes, include a level word
+    (`[Server thread/INFO]`, `[7F3B4F7C0700 info 'Default' opID=1]`)."""
+    return any(len(w) >= 3 and _is_level(w) for w in _BRACKET_WORDS.split(inner))
+
+
+_BRACKET_WORDS = re.compile(r"[\s/|]+")
 
 
 def _bracket_time(text: str) -> str | None:
@@ -331,12 +340,17 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
             quoted = any(t[0].startswith('"') for t in texts)
+            shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
+                       for t in texts if t[0].startswith("[")) > len(texts) / 2
             if quoted:
                 level = rf'"\s*(?P<level>{word})\s*",?'
+            elif shared:
+                # The level is one word of the bracket: the first level word in it.
+                level = rf"\[(?:[^\]]*?[\s/|])?(?P<level>(?i:{_LEVELS}))(?:[\s/|][^\]]*)?\]:?"
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
             # The token split knows the bracketed spelling of a level only.
-            tokens = 1 if _splittable(allowed - {"L"}) and not quoted else 0
+            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared) else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
