@@ -159,6 +159,15 @@ def _build_report(
         pl.when(inferred).then(pl.col("word_level")).otherwise("level").alias("level"),
         inferred.alias("level_inferred"),
     ).drop("word_level")
+    # Converting the records makes a Python object of every text and holds the GIL; the
+    # aggregates below run in polars, which releases it, so the two overlap.
+    converter = ThreadPoolExecutor(max_workers=1)
+    table = converter.submit(
+        records.select(
+            "line", "timestamp", "level", "level_inferred", "component", "message", "template_id"
+        ).to_pandas
+    )
+    converter.shutdown(wait=False)
     timed = records["timestamp"]
     start, end = timed.min(), timed.max()
     if timed.null_count() == len(timed):
@@ -216,9 +225,7 @@ def _build_report(
     bucket = choose_bucket(end - start) if start is not None else None
     return LogReport(
         format=fmt,
-        records=records.select(
-            "line", "timestamp", "level", "level_inferred", "component", "message", "template_id"
-        ).to_pandas(),
+        records=table.result(),
         templates=templates.to_pandas(),
         level_counts=level_counts,
         start=pd.Timestamp(start) if start is not None else None,

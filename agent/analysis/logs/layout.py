@@ -37,9 +37,7 @@ _TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
 # the space before tokens excludes it.
-_TOKEN = re.compile(
-    r"[^\S\t]*(?:"
-    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+_OTHER_TOKENS = (
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -50,6 +48,13 @@ _TOKEN = re.compile(
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
 )
+_BRACKET = (
+    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+)
+# A quoted field (CSV and quoted TSV exports), with the comma that may close it. It is a token
+# only when it holds a time or a level; other quoted text is tokenised as if unquoted.
+_TOKEN = re.compile(r"[^\S\t]*(?:" + _BRACKET + r'|(?P<Q>"[^"\n]{1,80}",?)' + _OTHER_TOKENS)
+_UNQUOTED = re.compile(r"[^\S\t]*(?:" + _BRACKET + _OTHER_TOKENS)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Field types that may end a header; a word may only sit between them (a host, a program).
 _ANCHORS = set("TLNBCSKH")
@@ -78,17 +83,40 @@ def tokens(line: str) -> list[tuple[str, str]]:
             break
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
+        if kind == "Q":
+            inner = text.rstrip(",")[1:-1].strip()
+            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else None
+            if kind is None:
+                match = _UNQUOTED.match(head, pos)
+                if match is None or match.end() == pos:
+                    break
+                kind = match.lastgroup if match.lastgroup != "bc" else "B"
+                text = match.group(kind or "W")
         if kind == "B":
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
-            elif re.fullmatch(rf"(?i:{_LEVELS})", inner):
+            elif _is_level(inner) or _holds_level(inner):
                 kind = "L"
             elif match.group("bc"):
                 kind = "C"
         out.append((kind or "W", text))
         pos = match.end()
     return out
+
+
+def _is_level(text: str) -> bool:
+    """Whether a text is a level word."""
+    return re.fullmatch(rf"(?i:{_LEVELS})", text) is not None
+
+
+def _holds_level(inner: str) -> bool:
+    """Whether a bracket's words, split at spaces and slashes, include a level word
+    (`[Server thread/INFO]`, `[7F3B4F7C0700 info 'Default' opID=1]`)."""
+    return any(len(w) >= 3 and _is_level(w) for w in _BRACKET_WORDS.split(inner))
+
+
+_BRACKET_WORDS = re.compile(r"[\s/|]+")
 
 
 def _bracket_time(text: str) -> str | None:
@@ -311,9 +339,18 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
+            quoted = any(t[0].startswith('"') for t in texts)
+            shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
+                       for t in texts if t[0].startswith("[")) > len(texts) / 2
+            if quoted:
+                level = rf'"\s*(?P<level>{word})\s*",?'
+            elif shared:
+                # The level is one word of the bracket: the first level word in it.
+                level = rf"\[(?:[^\]]*?[\s/|])?(?P<level>(?i:{_LEVELS}))(?:[\s/|][^\]]*)?\]:?"
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
-            tokens = 1 if _splittable(allowed - {"L"}) else 0
+            # The token split knows the bracketed spelling of a level only.
+            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared) else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
@@ -334,7 +371,12 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             pieces.append(
                 Piece(parts[-1], tokens, bracket="B" in allowed, words=words, longest=longest)
             )
-    pattern = "^" + r"\s*".join(parts) + (r"\s*" if prefix[-1] in "SH" else r"(?:\s+|$)")
+    # A header ends at white space, unless its last token closes itself: a separator, a tab,
+    # or the comma after a quoted field.
+    closed = prefix[-1] in "SH" or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
+    if closed and prefix[-1] not in "SH":
+        pieces = []  # the token split cuts at spaces only
     share = len(agreeing) / len(parsed)
     return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
 
