@@ -494,3 +494,80 @@ def test_quoted_time_and_level_fields_are_read_and_a_quoted_message_stays_the_me
     assert records["timestamp"].iloc[7] == pd.Timestamp("2024-03-05 22:14:07")
     assert records["level"].tolist() == [levels[s % 3] for s in range(12)]
     assert records["message"].iloc[4] == '"job 4 done in 4s"'
+
+
+def test_an_access_log_of_an_unknown_shape_takes_levels_from_the_status_after_the_request() -> None:
+    # A cloud store's access log: owner, bucket and time before the request, fields after it.
+    statuses = [200, 404, 503, 200, 301, 500]
+    lines = [
+        f"79a59df9 bucket1 [06/Feb/2019:00:00:{s:02d} +0000] 192.0.2.{s} REST.GET.OBJECT k{s} "
+        f'"GET /bucket1/k{s} HTTP/1.1" {statuses[s % 6]} - {100 + s} 7 "-" "S3Console/0.4"'
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    expected = {200: "INFO", 301: "INFO", 404: "WARN", 500: "ERROR", 503: "ERROR"}
+    assert records["level"].tolist() == [expected[statuses[s % 6]] for s in range(12)]
+    assert not records["level_inferred"].any()
+
+
+def test_a_request_quoted_in_a_few_messages_does_not_make_a_log_an_access_log() -> None:
+    lines = [f"2024-03-05 22:14:{s:02d} worker {s} failed to start" for s in range(10)]
+    lines.append('2024-03-05 22:14:59 proxy saw "GET /x HTTP/1.1" 404 from upstream')
+    records = _log(lines).records
+    assert records["level"].iloc[0] == "ERROR"
+    assert records["level_inferred"].all()
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # A game server's log4j pattern: the thread and the level share a bracket.
+        "[22:14:{s:02d}] [Server thread/{lv}]: ",
+        # log4j's ddMMMyyyy date, then thread/level and a logger bracket.
+        "[05Mar2024 22:14:{s:02d}.073] [Worker-Main-{s}/{lv}] [minecraft/Server]: ",
+        # VMware's bracket: a thread id, the level, a logger and an operation id.
+        "2024-03-05T22:14:{s:02d}.073Z [7F3B4F7C{s:04d} {lv_lower} 'Default' opID=9a{s}] ",
+    ],
+)
+def test_a_level_sharing_a_bracket_with_other_words_is_the_level(shape: str) -> None:
+    levels = ["INFO", "WARN", "ERROR", "DEBUG"]
+    lines = [
+        shape.format(s=s, lv=levels[s % 4], lv_lower=levels[s % 4].lower())
+        + f"worker {s} processed batch {s * 7}"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == [levels[s % 4] for s in range(12)]
+    assert not records["level_inferred"].any()
+    assert records["message"].iloc[3] == "worker 3 processed batch 21"
+    assert records["timestamp"].iloc[5].second == 5
+
+
+def test_a_bracket_whose_words_only_contain_a_level_word_is_not_a_level() -> None:
+    lines = [
+        f"2024-03-05 22:14:{s:02d} [error-reporter-{s}] INFO flushed {s} reports"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    assert records["level"].eq("INFO").all()
+    assert records["message"].iloc[2] == "flushed 2 reports"
+
+
+def test_a_go_panic_and_its_goroutine_dump_join_the_record_before_it() -> None:
+    lines = [
+        "2022-02-02 10:00:00 ERROR svc: worker crashed",
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a0b2c]",
+        "",
+        "goroutine 1 [running]:",
+        "main.(*Server).handle(0x0, {0x7f0, 0xc0001})",
+        "\t/app/server.go:42 +0x2c",
+        "net/http.HandlerFunc.ServeHTTP(0xc000010000)",
+        "\t/usr/local/go/src/net/http/server.go:2136 +0x29",
+        "created by net/http.(*Server).Serve in goroutine 1",
+        "2022-02-02 10:00:01 INFO svc: worker restarted",
+    ]
+    records = _log(lines).records
+    assert records["line"].tolist() == [1, 11]
+    assert records["message"].iloc[0].endswith("created by net/http.(*Server).Serve in goroutine 1")
+    assert records["level"].iloc[0] == "ERROR"

@@ -24,6 +24,8 @@ QUESTION_WORDS = frozenset([
     "without",
 ])
 
+# Words that introduce the package a question works with, an article at most between.
+TOOL_WORDS = frozenset({"with", "in", "using", "via", "for", "from"})
 ARTICLES = frozenset({"a", "an", "the", "my", "its", "their", "your", "some", "each"})
 
 
@@ -140,7 +142,14 @@ class Catalog:
             key = normal(word)
             if key in self.sources and key not in seen:
                 seen.append(key)
-        return seen
+        # Of several, the ones it does something "with", "in" or "using" are the tools
+        # asked about; the others name what is worked on ("requests" as a noun, "an
+        # OpenAI model"), or are words of the question spelled like a package.
+        lowered = [w.lower() for w in words]
+        tools = [key for key in seen if any(
+            normal(w) == key and any(p in TOOL_WORDS for p in lowered[max(0, i - 2):i])
+            for i, w in enumerate(words))]
+        return tools if len(seen) > 1 and tools else seen
 
     def size(self, sources: list[int] | None) -> int | None:
         """How many objects these sources hold (None: every source)."""

@@ -38,6 +38,16 @@ def test_runs_of_words_of_content_bring_their_initials() -> None:
     assert "mar" not in acronyms("make a random number generator")
 
 
+def test_of_several_packages_a_question_names_the_ones_it_works_with() -> None:
+    catalog = Catalog(sources={"requests": [1], "httpx": [2], "starlette": [3]})
+    # "requests" is a noun here; the package is the one it does something with or in.
+    assert catalog.mentioned("make asynchronous HTTP requests with httpx") == ["httpx"]
+    assert catalog.mentioned("allow cross-origin requests in a starlette app") == ["starlette"]
+    # One package named, or none of several introduced so, are all taken at their word.
+    assert catalog.mentioned("send requests") == ["requests"]
+    assert catalog.mentioned("httpx or requests") == ["httpx", "requests"]
+
+
 def row(qualname: str, *, deprecated: bool = False, file: str | None = None,
         source_id: int = 1) -> SimpleNamespace:
     return SimpleNamespace(qualname=qualname, deprecated=deprecated, file=file,

@@ -34,7 +34,8 @@ TIMESTAMP = ascii_digits(
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
-            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -][A-Z][a-z]{2}[ -]\d{4}[ :]\d{2}:\d{2}:\d{2}"
+            # log4j's ddMMMyyyy writes them with nothing between (05Mar2024).
+            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z][a-z]{2}[ -]?\d{4}[ :]\d{2}:\d{2}:\d{2}"
             r"(?:[.,]\d+)?",
             r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
@@ -96,6 +97,7 @@ _FORMATS = (
     "%Y.%m.%d %H:%M:%S%.f",
     "%d %b %Y %H:%M:%S%.f",
     "%d-%b-%Y %H:%M:%S%.f",
+    "%d%b%Y %H:%M:%S%.f",
     "%a, %d %b %Y %H:%M:%S%.f",
     "%d %b %Y:%H:%M:%S%.f",
     # Dates alone: a time-of-day elsewhere in the header completes them, or they stand alone.

@@ -27,6 +27,14 @@ LEVEL_WORD = (
 )
 LEVEL = rf"(?:{LEVEL_WORD}|[TVDIWEF])"
 THREAD = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+# A quoted HTTP request line and the status code right after it (the Common Log Format's
+# order, which most access logs keep).
+HTTP_STATUS = (
+    r'"(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND) [^"\s]+ HTTP/[0-9.]+" '
+    r"([1-5][0-9]{2})(?:\s|$)"
+)
+# Share of a sample's lines that must hold one for the log to count as an access log.
+HTTP_SHARE = 0.8
 COMPONENT = r"[A-Za-z_][\w$.\-/()]*(?:\[\d+\])?"
 
 # Formats whose header sits after a free-form head of at most so many characters: (limit, tail).
@@ -138,6 +146,8 @@ class LogFormat:
     # For a learned layout the token split can take: its positions (see tokensplit). Not part
     # of what makes two formats the same: the pattern is.
     pieces: tuple[Piece, ...] = dataclasses.field(default=(), compare=False)
+    # For a learned layout without a level: the message holds an HTTP request and its status.
+    http_status: bool = False
 
 
 def detect_format(sample: list[str]) -> LogFormat:
@@ -231,7 +241,10 @@ def learn_format(lines: list[str]) -> LogFormat | None:
     if pieces and split_tokens(series, pieces)["ok"].mean() < 0.5:
         # Most lines fail the token split (fields glued, not spaced): it would only add work.
         pieces = ()
-    return LogFormat(name, layout.pattern, times=(primary, donor), pieces=pieces)
+    # An access log of a shape no format knows (a CDN's, a load balancer's, a cloud store's):
+    # its records take their level from the status after the request, as a known one does.
+    http = "L" not in layout.signature and series.str.contains(HTTP_STATUS).mean() >= HTTP_SHARE
+    return LogFormat(name, layout.pattern, times=(primary, donor), pieces=pieces, http_status=http)
 
 
 def _time_parts(found: dict[str, str | None]) -> tuple[str | None, str | None]:
@@ -317,6 +330,8 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
         groups = pl.DataFrame({"msg": pl.select(pl.when(starts).then(lines)).to_series()})
     elif fmt.name.startswith("learned"):
         groups = _split_learned(lines, fmt)
+        if fmt.http_status:
+            groups = groups.with_columns(pl.col("msg").str.extract(HTTP_STATUS).alias("status"))
     else:
         header = "^(?P<header>" + fmt.pattern[1:] + ")"
         groups = lines.str.extract_groups(header).struct.unnest()

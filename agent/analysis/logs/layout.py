@@ -37,11 +37,7 @@ _TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
 # the space before tokens excludes it.
-_TOKEN = re.compile(
-    r"[^\S\t]*(?:"
-    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
-    # A quoted field (CSV and quoted TSV exports), with the comma that may close it.
-    r'|(?P<Q>"[^"\n]{1,80}",?)'
+_OTHER_TOKENS = (
     rf"|(?P<T>{_TS}){_END}"
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -52,6 +48,13 @@ _TOKEN = re.compile(
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
 )
+_BRACKET = (
+    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+)
+# A quoted field (CSV and quoted TSV exports), with the comma that may close it. It is a token
+# only when it holds a time or a level; other quoted text is tokenised as if unquoted.
+_TOKEN = re.compile(r"[^\S\t]*(?:" + _BRACKET + r'|(?P<Q>"[^"\n]{1,80}",?)' + _OTHER_TOKENS)
+_UNQUOTED = re.compile(r"[^\S\t]*(?:" + _BRACKET + _OTHER_TOKENS)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Field types that may end a header; a word may only sit between them (a host, a program).
 _ANCHORS = set("TLNBCSKH")
@@ -81,14 +84,19 @@ def tokens(line: str) -> list[tuple[str, str]]:
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
         if kind == "Q":
-            # Typed by what it holds, like a bracket; any other quoted text is a word.
             inner = text.rstrip(",")[1:-1].strip()
-            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else "W"
-        elif kind == "B":
+            kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else None
+            if kind is None:
+                match = _UNQUOTED.match(head, pos)
+                if match is None or match.end() == pos:
+                    break
+                kind = match.lastgroup if match.lastgroup != "bc" else "B"
+                text = match.group(kind or "W")
+        if kind == "B":
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
-            elif _is_level(inner):
+            elif _is_level(inner) or _holds_level(inner):
                 kind = "L"
             elif match.group("bc"):
                 kind = "C"
@@ -100,6 +108,15 @@ def tokens(line: str) -> list[tuple[str, str]]:
 def _is_level(text: str) -> bool:
     """Whether a text is a level word."""
     return re.fullmatch(rf"(?i:{_LEVELS})", text) is not None
+
+
+def _holds_level(inner: str) -> bool:
+    """Whether a bracket's words, split at spaces and slashes, include a level word
+    (`[Server thread/INFO]`, `[7F3B4F7C0700 info 'Default' opID=1]`)."""
+    return any(len(w) >= 3 and _is_level(w) for w in _BRACKET_WORDS.split(inner))
+
+
+_BRACKET_WORDS = re.compile(r"[\s/|]+")
 
 
 def _bracket_time(text: str) -> str | None:
@@ -229,8 +246,7 @@ def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
         length, count = runs.most_common(1)[0]
         if count < 0.75 * len(agreeing) or max(runs) > MAX_WORD_RUN:
             return False
-        spaced = sum(" " in " ".join(t[pos]) for t in agreeing) > 0.5 * len(agreeing)
-        if prefix[pos + 1 : pos + 2] == ("H",) and (length > 1 or spaced):
+        if prefix[pos + 1 : pos + 2] == ("H",) and length > 1:
             # A field between tabs is one word (a logger, a caller); words with spaces before a
             # tab are a message that holds a tab.
             return False
@@ -324,12 +340,17 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
             quoted = any(t[0].startswith('"') for t in texts)
+            shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
+                       for t in texts if t[0].startswith("[")) > len(texts) / 2
             if quoted:
                 level = rf'"\s*(?P<level>{word})\s*",?'
+            elif shared:
+                # The level is one word of the bracket: the first level word in it.
+                level = rf"\[(?:[^\]]*?[\s/|])?(?P<level>(?i:{_LEVELS}))(?:[\s/|][^\]]*)?\]:?"
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
             # The token split knows the bracketed spelling of a level only.
-            tokens = 1 if _splittable(allowed - {"L"}) and not quoted else 0
+            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared) else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
