@@ -81,18 +81,26 @@ def split_tokens(lines: pl.Series, pieces: tuple[Piece, ...]) -> pl.DataFrame:
     else:
         # The run takes the fewest extra words after which the rest of the header matches; the
         # rest must be unable to start after any fewer (see the module docstring).
-        pick = pl.lit(None, dtype=pl.Int32)
         later: list[dict[str, pl.Expr]] = []
+        # Each test once, as a column: the clauses below share them.
+        tests = [ok.alias("fixed")]
+        for j in range(extra + 1):
+            after, found, _ = _checks(pieces[run + 1 :], at + j, last)
+            later.append(found)
+            tests.append(after.alias(f"after{j}"))
+            tests.append(_cannot_start(pieces[run + 1], pl.col(f"f{at + j}")).alias(f"stop{j}"))
+            if j:
+                tests.append(pl.col(f"f{at + j - 1}").str.contains(RUN_WORD).alias(f"word{j}"))
+        frame = frame.with_columns(tests)
         clauses: list[pl.Expr] = []
-        words = ok
+        words = pl.col("fixed")
         blocked = pl.lit(True)
         for j in range(extra + 1):
             if j:
-                words = words & pl.col(f"f{at + j - 1}").str.contains(RUN_WORD)
-            after, found, _ = _checks(pieces[run + 1 :], at + j, last)
-            clauses.append(blocked & words & after)
-            later.append(found)
-            blocked = blocked & _cannot_start(pieces[run + 1], pl.col(f"f{at + j}"))
+                words = words & pl.col(f"word{j}")
+            clauses.append(blocked & words & pl.col(f"after{j}"))
+            blocked = blocked & pl.col(f"stop{j}")
+        pick = pl.lit(None, dtype=pl.Int32)
         for j in reversed(range(extra + 1)):
             pick = pl.when(clauses[j].fill_null(False)).then(pl.lit(j, pl.Int32)).otherwise(pick)
         frame = frame.with_columns(pick.alias("pick"))
