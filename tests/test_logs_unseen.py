@@ -551,3 +551,45 @@ def test_a_bracket_whose_words_only_contain_a_level_word_is_not_a_level() -> Non
     records = _log(lines).records
     assert records["level"].eq("INFO").all()
     assert records["message"].iloc[2] == "flushed 2 reports"
+
+
+def test_a_go_panic_and_its_goroutine_dump_join_the_record_before_it() -> None:
+    lines = [
+        "2022-02-02 10:00:00 ERROR svc: worker crashed",
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a0b2c]",
+        "",
+        "goroutine 1 [running]:",
+        "main.(*Server).handle(0x0, {0x7f0, 0xc0001})",
+        "\t/app/server.go:42 +0x2c",
+        "net/http.HandlerFunc.ServeHTTP(0xc000010000)",
+        "\t/usr/local/go/src/net/http/server.go:2136 +0x29",
+        "created by net/http.(*Server).Serve in goroutine 1",
+        "2022-02-02 10:00:01 INFO svc: worker restarted",
+    ]
+    records = _log(lines).records
+    assert records["line"].tolist() == [1, 11]
+    assert records["message"].iloc[0].endswith("created by net/http.(*Server).Serve in goroutine 1")
+    assert records["level"].iloc[0] == "ERROR"
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        # A container runtime's log file: its time, the stream and a full-line flag.
+        "2024-03-05T22:14:{s:02d}.073456123Z stderr F ",
+        # kubectl logs --timestamps.
+        "2024-03-05T22:14:{s:02d}.073456123Z ",
+    ],
+)
+def test_glog_lines_behind_another_header_give_their_level(prefix: str) -> None:
+    letters = ["I", "W", "E", "I"]
+    lines = [
+        prefix.format(s=s) + f"{letters[s % 4]}0305 22:14:{s:02d}.073456       1 "
+        f"controller.go:{40 + s}] worker {s} synced"
+        for s in range(12)
+    ]
+    records = _log(lines).records
+    names = {"I": "INFO", "W": "WARN", "E": "ERROR"}
+    assert records["level"].tolist() == [names[letters[s % 4]] for s in range(12)]
+    assert records["timestamp"].iloc[3] == pd.Timestamp("2024-03-05 22:14:03.073456")

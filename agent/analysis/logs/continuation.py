@@ -18,6 +18,10 @@ CONTINUATION = (
     r"|\[\w+\]\s*$"
     r"|[}\])\"'>,;]+\s*$"
     r"|[A-Za-z_][\w.]*(?:Error|Exception|Warning)(?::|$)"
+    # A Go panic: its first line, the signal, each goroutine's heading and frames (the call,
+    # then its file indented below it).
+    r"|panic: |fatal error: |\[signal |goroutine [0-9]+ \[[^\]]*\]:$|created by "
+    r"|[\w.\-/]+\.(?:\(\*?\w+\)\.)?[\w$]+\(.*\)$"
     r")"
 )
 # A record whose message ends so announces more lines (a body, a dump, a statement).

@@ -92,6 +92,10 @@ def tokens(line: str) -> list[tuple[str, str]]:
                     break
                 kind = match.lastgroup if match.lastgroup != "bc" else "B"
                 text = match.group(kind or "W")
+        if kind == "W" and _GLOG.fullmatch(text) and _TIME_AHEAD.match(head, match.end()):
+            # glog's level letter glued to the month and day (`I0305 22:14:09.073`), here
+            # after another header (a container runtime's, kubectl's): its level.
+            kind = "L"
         if kind == "B":
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
@@ -102,6 +106,10 @@ def tokens(line: str) -> list[tuple[str, str]]:
                 kind = "C"
         out.append((kind or "W", text))
         pos = match.end()
+    for i in range(len(out) - 1):
+        if out[i][0] == out[i + 1][0] == "L" and len(out[i][1].rstrip(":")) == 1:
+            # A lone letter before a level is a flag (a container runtime's F or P), not one.
+            out[i] = ("W", out[i][1])
     return out
 
 
@@ -117,6 +125,8 @@ def _holds_level(inner: str) -> bool:
 
 
 _BRACKET_WORDS = re.compile(r"[\s/|]+")
+_GLOG = re.compile(r"[IWEF][01]\d[0-3]\d")
+_TIME_AHEAD = re.compile(r" \d{2}:\d{2}:\d{2}")
 
 
 def _bracket_time(text: str) -> str | None:
@@ -342,7 +352,10 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             quoted = any(t[0].startswith('"') for t in texts)
             shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
                        for t in texts if t[0].startswith("[")) > len(texts) / 2
-            if quoted:
+            glog = sum(bool(_GLOG.fullmatch(t[0])) for t in texts) > len(texts) / 2
+            if glog:
+                level = r"(?P<level>[IWEF])[01][0-9][0-3][0-9]"
+            elif quoted:
                 level = rf'"\s*(?P<level>{word})\s*",?'
             elif shared:
                 # The level is one word of the bracket: the first level word in it.
@@ -350,7 +363,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
             # The token split knows the bracketed spelling of a level only.
-            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared) else 0
+            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared or glog) else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
