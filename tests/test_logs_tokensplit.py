@@ -80,16 +80,14 @@ def test_a_run_of_words_before_the_level_ends_where_the_capture_regex_ends_it() 
     assert not proven[len(WORDY) :].any()
 
 
-def test_a_header_of_glued_fields_is_not_token_split_but_still_split() -> None:
+def test_a_header_of_glued_fields_is_left_to_the_capture_regex() -> None:
     lines = [
         f"20240305-10:00:{i % 60:02d}:{i:03d}|Step_{i % 3}|300{i:05d}|step {i}" for i in range(50)
     ]
     fmt = learn_format(lines)
-    assert fmt is not None and fmt.pieces
-    assert not split_tokens(pl.Series(lines), fmt.pieces)["ok"].any()
-    fast, slow = _both_ways(fmt, lines)
-    assert_frame_equal(fast, slow)
-    assert slow["msg"].null_count() == 0
+    assert fmt is not None and not fmt.pieces
+    split = _split_learned(pl.Series(lines), fmt)
+    assert split["msg"].to_list() == [f"step {i}" for i in range(50)]
 
 
 def test_a_bracket_holding_a_space_is_left_to_the_capture_regex() -> None:

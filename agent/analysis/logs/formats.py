@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -128,8 +129,6 @@ JSON_KEYS = {
     ),
     "msg": ("message", "msg", "event", "text", "log", "@message"),
 }
-# Lines, spread over those to split, on which the token split is tried first.
-PROBE_LINES = 200
 # A format must explain at least this share of the sample lines to be chosen.
 MIN_RATE = 0.3
 _LOGFMT_LINE = r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s*){2,}$'
@@ -144,8 +143,9 @@ class LogFormat:
     keys: tuple[tuple[str, str], ...] = ()
     # For a learned layout: the groups holding the timestamp and the part that completes it.
     times: tuple[str | None, str | None] = (None, None)
-    # For a learned layout the token split can take: its positions (see tokensplit).
-    pieces: tuple[Piece, ...] = ()
+    # For a learned layout the token split can take: its positions (see tokensplit). Not part
+    # of what makes two formats the same: the pattern is.
+    pieces: tuple[Piece, ...] = dataclasses.field(default=(), compare=False)
     # For a learned layout without a level: the message holds an HTTP request and its status.
     http_status: bool = False
 
@@ -238,6 +238,9 @@ def learn_format(lines: list[str]) -> LogFormat | None:
     primary, donor = _time_parts(found)
     name = "learned: " + " ".join(_FIELD_NAMES.get(k, k) for k in layout.signature)
     pieces = layout.pieces if usable(layout.pieces) else ()
+    if pieces and split_tokens(series, pieces)["ok"].mean() < 0.5:
+        # Most lines fail the token split (fields glued, not spaced): it would only add work.
+        pieces = ()
     # An access log of a shape no format knows (a CDN's, a load balancer's, a cloud store's):
     # its records take their level from the status after the request, as a known one does.
     http = "L" not in layout.signature and series.str.contains(HTTP_STATUS).mean() >= HTTP_SHARE
@@ -356,10 +359,6 @@ def _split_learned(lines: pl.Series, fmt: LogFormat) -> pl.DataFrame:
     Lines the token split proves go its cheap way; the others through the capture regex.
     """
     if not fmt.pieces:
-        return _capture_learned(lines, fmt)
-    # Where most lines fail the token split (their fields glued, not spaced), it is not tried.
-    probe = split_tokens(lines.gather_every(max(1, len(lines) // PROBE_LINES)), fmt.pieces)
-    if probe["ok"].mean() < 0.5:
         return _capture_learned(lines, fmt)
     fast = split_tokens(lines, fmt.pieces)
     primary, donor = fmt.times
