@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from synthetic_systems import Event, System, fill
+from synthetic_systems import Event, System, _ip, fill
 
 _LETTER = {"TRACE": "D", "DEBUG": "D", "INFO": "I", "WARN": "W", "ERROR": "E"}
 
@@ -175,4 +175,74 @@ VMW = System(
     ),
 )
 
-SYSTEMS = (CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW)
+_APP_EVENTS = (
+    Event("Starting worker pool with {small} threads", "INFO", "main"),
+    Event("Loaded {int} entries from {path}", "DEBUG", "Worker-Main-{small}"),
+    Event("Can't keep up! Is the server overloaded? Running {ms}ms behind", "WARN", "Server thread"),
+    Event("Failed to save chunk at {small}, {small}: {exc}", "ERROR", "Server-Worker-{small}"),
+    Event("{user} joined the game", "INFO", "Server thread"),
+    Event("Saved the game in {ms} ms", "INFO", "Server thread"),
+)
+
+GAME_SERVER = System(
+    "GameServer",
+    # log4j's ddMMMyyyy date, then the thread and the level sharing one bracket.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"[{t:%d%b%Y %H:%M:%S}.{t.microsecond // 1000:03d}] [{fill(e.source, r)}/{e.level}] "
+        f"[{r.choice(['minecraft/DedicatedServer', 'minecraft/MinecraftServer', 'FML'])}]: {m}"
+    ),
+)
+
+QUOTED_TSV = System(
+    "QuotedTSV",
+    # An access manager's export: every field quoted, tab-separated, the message third.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f'"{t:%Y-%m-%d %H:%M:%S}"\t"{e.level}"\t"{m}"\t"cn={r.choice(["amadmin", "dsameuser"])},'
+        f'ou=DSAME Users,dc=example,dc=com"\t"{_hex8(r)}"'
+    ),
+)
+
+CRI_GLOG = System(
+    "ContainerGlog",
+    # A container runtime's log file (time, stream, full-line flag) around glog lines.
+    tuple(Event(e.template, e.level if e.level != "DEBUG" else "INFO", e.source) for e in _APP_EVENTS),
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond:06d}{r.randint(100, 999)}Z "
+        f"{r.choice(['stdout', 'stderr'])} F {e.level[0]}{t:%m%d %H:%M:%S}.{t.microsecond:06d}"
+        f"{r.randint(1, 40):>8} {r.choice(['controller.go', 'reflector.go'])}:{r.randint(20, 400)}] {m}"
+    ),
+)
+
+ZAP_TSV = System(
+    "ZapTSV",
+    # zap's console encoder: tab-separated time, level, logger and caller.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z\t{e.level}\t"
+        f"{r.choice(['api', 'api.store', 'worker'])}\t{r.choice(['store/db.go', 'cmd/main.go'])}:"
+        f"{r.randint(20, 400)}\t{m}"
+    ),
+)
+
+CLOUD_ACCESS = System(
+    "CloudStoreAccess",
+    # A cloud store's access log: owner, bucket, bracketed time, then the request and status.
+    (
+        Event('REST.GET.OBJECT {word}.csv "GET /bucket1/{word}.csv HTTP/1.1" 200 - {int} {int} {small} {small} "-" "aws-cli/2.15"', "INFO"),
+        Event('REST.PUT.OBJECT {word}.json "PUT /bucket1/{word}.json HTTP/1.1" 200 - - {int} {small} {small} "-" "Boto3/1.34"', "INFO"),
+        Event('REST.GET.OBJECT {word}.bin "GET /bucket1/{word}.bin HTTP/1.1" 404 NoSuchKey {int} - {small} - "-" "curl/8.4"', "WARN"),
+        Event('REST.GET.BUCKET - "GET /bucket1?list-type=2 HTTP/1.1" 403 AccessDenied {int} - {small} - "-" "aws-cli/2.15"', "WARN"),
+        Event('REST.PUT.OBJECT {word}.log "PUT /bucket1/{word}.log HTTP/1.1" 503 SlowDown {int} - {small} - "-" "Boto3/1.34"', "ERROR"),
+    ),
+    lambda r, t, e, m: (
+        f"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bucket1 "
+        f"[{t:%d/%b/%Y:%H:%M:%S} +0000] {_ip(r)} - {_hex8(r).upper()}{_hex8(r).upper()} {m}"
+    ),
+)
+
+SYSTEMS = (
+    CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW,
+    GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS,
+)  # fmt: skip

@@ -298,3 +298,17 @@ def test_an_empty_bracket_or_parenthesis_becomes_a_variable_inside_its_brackets(
         "queue [<*>] is full",
         "end [<*>]",
     ]
+
+
+def test_fields_after_a_tab_that_ends_a_message_are_one_variable() -> None:
+    assert _mask(
+        [
+            '"Saved the game"\t"cn=amadmin,ou=Users"\t"863f"',
+            "Worker started\t{\"attempt\": 4, \"pool\": \"db\"}",
+        ]
+    ) == ['"Saved the game" <*>', "Worker started <*>"]
+
+
+def test_columns_after_a_single_token_keep_their_own_masking() -> None:
+    # A line of columns (Zeek's) is not a message with fields.
+    assert _mask(["1320279566.45\tCwFs\tGET\t/index.html"]) == ["<*>\tCwFs\tGET\t/index.html"]

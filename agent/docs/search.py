@@ -51,6 +51,10 @@ ALTERNATIVE_WEIGHT = 0.6  # an abbreviation the question did not write counts le
 DEPRECATED = 0.6
 LEGACY_PARTS = frozenset({"v1", "compat", "legacy", "deprecated"})
 MEMBERS = frozenset({"method", "function", "attribute", "property"})
+RETURNS_BONUS = 0.15
+PLAIN_TYPES = frozenset({"bool", "str", "int", "float", "bytes", "none", "list", "dict", "tuple",
+                         "set", "frozenset", "object", "any", "self", "iterator", "iterable",
+                         "sequence", "mapping", "optional", "union", "callable", "type"})
 REEXPORTED = 0.75  # another package's object under this one's name (litellm.Field)
 
 
@@ -61,6 +65,7 @@ CANONICAL_FIRST = ("strpos(qualname, '._') > 0, "
 # What ranking reads of an object besides its score: enough to apply priors and
 # tell two paths to one object apart, without its text (only its first lines).
 HEAD = ("o.id, o.source_id, o.qualname, o.name, o.kind, o.file, o.line, "
+        "o.meta->>'returns' AS returns, "
         "NULLIF(octet_length(o.doc), 0) AS doc_size, "
         # The opening words, to tell copies whose docs differ further down (sync and async
         # APIs, a fork of a package) from objects that share a name.
@@ -384,7 +389,22 @@ def name_scores(session: Session, query: str, sources: list[int] | None,
             value /= 2
         if value > bonus.get(row.id, 0.0):
             bonus[row.id] = value
+        if row.kind in ("function", "method") and returns_said(row.returns, said):
+            bonus[row.id] = bonus.get(row.id, 0.0) + RETURNS_BONUS
     return bonus
+
+
+def returns_said(returns: str | None, said: set[str]) -> bool:
+    """True when a function returns a type named by words the question says: a factory
+    is named by how it makes the thing ("make a random number generator" ->
+    `default_rng() -> Generator`, "connect ... an engine" -> `create_engine`)."""
+    if not returns:
+        return False
+    kind = re.split(r"[\[|( ]", returns, maxsplit=1)[0].rsplit(".", 1)[-1]
+    if kind.lower() in PLAIN_TYPES:
+        return False
+    own = names.identifier_words(kind) - names.QUESTION_WORDS
+    return bool(own) and own <= said
 
 
 def said_bonus(row: Any, wanted: dict[str, str], said: set[str]) -> float:

@@ -57,6 +57,11 @@ OBJECTS = [
     DocRecord("shopkit.default_rng", "function", "default_rng(seed=None)", ""),
     DocRecord("shopkit.shuffle", "function", "shuffle(items, seed=None)",
               "Put the items in a random order: the same seed gives the same order."),
+    # Factories named by when they act, told apart only by what they return.
+    DocRecord("shopkit.start_day", "function", "start_day() -> CashRegister",
+              "Begin or close the day's takings.", meta={"returns": "shopkit.CashRegister"}),
+    DocRecord("shopkit.end_day", "function", "end_day() -> Receipt",
+              "Begin or close the day's takings.", meta={"returns": "shopkit.Receipt"}),
 ]
 
 
@@ -169,6 +174,17 @@ def test_a_name_made_of_the_initials_of_words_the_question_says_in_a_row_is_foun
         shop) -> None:
     # `default_rng` has no docstring: only its name's `rng` says what the question says.
     assert "shopkit.default_rng" in ranked(shop, "a random number generator")
+
+
+def test_a_function_returning_what_the_question_asks_for_comes_first(shop) -> None:
+    # Same docs, names as telling: only the return type says it makes a cash register.
+    assert ranked(shop, "a cash register for the day")[0] == "shopkit.start_day"
+
+
+def test_a_plain_return_type_names_nothing_the_question_says() -> None:
+    said = question_words("split a string into a list of words")
+    assert not search.returns_said("str", said) and not search.returns_said("list[str]", said)
+    assert search.returns_said("shop.WordList | None", said)
 
 
 def test_prepositions_bring_no_agent_noun() -> None:

@@ -64,10 +64,17 @@ _QUANTITY = (
 )
 
 
+# A tab after text of several words ends the message: what follows is fields (an export's
+# further columns, zap's JSON context), one variable whatever they hold. A line of columns
+# whose first is one token (Zeek's) is not a message with fields: its columns stay.
+_TAB_TAIL = r"^([^\t]*[^\s\t] [^\t]*?)\s*\t.*"
+
+
 def mask_expr(expr: pl.Expr) -> pl.Expr:
     """Replace variable parts of a message by <*> (vectorized)."""
     return (
-        expr.str.replace_all(_VARIABLE, "${p}${k}${q}" + WILDCARD + "${t}")
+        expr.str.replace(_TAB_TAIL, "${1} " + WILDCARD)
+        .str.replace_all(_VARIABLE, "${p}${k}${q}" + WILDCARD + "${t}")
         .str.replace_all(_QUANTITY, "${p}" + WILDCARD)
         .str.replace_all(_NUMBERS, WILDCARD)
         .str.replace_all(_EMPTY, "${1}${2}" + WILDCARD + "${3}${4}")
