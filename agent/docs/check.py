@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.docs.environment import resolve_python
+from agent.docs.introspect import missing_attributes
 from db.models import DocObject, DocSource
 
 MAX_CODE_CHARS = 200_000
@@ -74,6 +75,9 @@ class Checker(ast.NodeVisitor):
         self.names: dict[str, Ref] = {}
         self.findings: list[Finding] = []
         self.reported: set[tuple[int, int, str]] = set()
+        # Names of modules whose member list cannot tell (a `__getattr__`, an unread star
+        # import): asked of the module itself once the code is read (see check_code).
+        self.unsure: list[tuple[ast.AST, DocObject, DocSource, str, list[str]]] = []
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -192,7 +196,13 @@ class Checker(ast.NodeVisitor):
         members = meta.get("members")
         if members is None or attr in members or self.index.get(child) is not None:
             return Ref(child) if not base.instance or self.index.get(child) else None
-        if not meta.get("complete") or attr.startswith("__"):
+        if attr.startswith("__"):
+            return None
+        if obj.kind == "module" and (meta.get("dynamic") or not meta.get("complete")):
+            if node is not None:
+                self.unsure.append((node, obj, source, attr, members))
+            return None
+        if not meta.get("complete"):
             return None
         # Instances get attributes in any method (`self.x = ...` outside `__init__`), which
         # static reading may not see; a method call on them is what can be told for sure.
@@ -209,7 +219,8 @@ class Checker(ast.NodeVisitor):
         return None
 
     def report(self, node: ast.AST, obj: DocObject, source: DocSource, attr: str,
-               members: list[str]) -> None:
+               members: list[str], reason: str = "") -> None:
+        """A finding for `obj.attr`; `reason` is what the package itself says of the name."""
         line, column = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
         if (line, column, attr) in self.reported:
             return
@@ -220,10 +231,16 @@ class Checker(ast.NodeVisitor):
         close = difflib.get_close_matches(attr, public, n=1, cutoff=SUGGEST_CUTOFF) or sorted(
             (m for m in public if len(m) >= 4 and (m in attr or attr in m)),
             key=lambda m: (-len(m), m))[:1]  # beta_columns -> columns
+        message = f"`{name}` does not exist in {source.name} {source.version}"
         suggestion = f"{obj.qualname}.{close[0]}" if close else self.suggest(
             f"{short} {attr}", source.name, attr)
-        message = f"`{name}` does not exist in {source.name} {source.version}"
-        if suggestion:
+        if reason:
+            # The package's own word (numpy and Streamlit name what replaced each removed
+            # name) beats a guess from names that look alike; the guess stays if it agrees.
+            message += f": {reason}"
+            if suggestion and not re.search(rf"\b{re.escape(suggestion.split('.')[-1])}\b", reason):
+                suggestion = None
+        elif suggestion:
             message += f"; did you mean `{suggestion}`?"
         self.findings.append(Finding(line, column, name, source.name, source.version,
                                      message, suggestion))
@@ -260,4 +277,9 @@ def check_code(session: Session, code: str, *, python: str | os.PathLike[str] | 
 
     checker = Checker(Index(session, environment), suggest)
     checker.visit(tree)
+    gone = missing_attributes(
+        environment, sorted({(obj.qualname, attr) for _, obj, _, attr, _ in checker.unsure}))
+    for node, obj, source, attr, members in checker.unsure:
+        if (obj.qualname, attr) in gone:
+            checker.report(node, obj, source, attr, members, gone[obj.qualname, attr])
     return sorted(checker.findings, key=lambda f: (f.line, f.column))

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Sequence
+from typing import Any
 
 from agent.docs.extract import DOC_CHARS, MEMBER_NAMES, SIGNATURE_CHARS, DocRecord
 
@@ -112,23 +114,70 @@ OUT.write(json.dumps(out))
 """
 
 
+# Which attributes modules lack, asked of the modules themselves: a module-level `__getattr__`
+# (numpy's, for the aliases 2.0 removed) answers names no member list shows.
+PROBE = r"""
+import importlib, json, sys
+OUT, sys.stdout = sys.stdout, sys.stderr
+missing = []
+for module, attr in json.loads(sys.argv[1]):
+    try:
+        getattr(importlib.import_module(module), attr)
+    except AttributeError as exc:
+        # What the module says of the name (`np.alltrue` was removed ... Use `np.all`).
+        missing.append([module, attr, str(exc)[:500]])
+    except BaseException:
+        continue  # an import or a hook that fails otherwise tells nothing
+OUT.write(json.dumps(missing))
+"""
+PROBE_TIMEOUT_S = 10
+
+
+def _run(python: str, script: str, args: Sequence[str], timeout_s: float, what: str) -> Any:
+    """The JSON `script` prints when `python` runs it in isolation, None on any failure."""
+    try:
+        done = subprocess.run([python, "-I", "-c", script, *args], capture_output=True,
+                              text=True, timeout=timeout_s,
+                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.info("%s stopped: %s", what, exc)
+        return None
+    try:
+        return json.loads(done.stdout or "null")
+    except json.JSONDecodeError:
+        log.info("%s gave no result: %s", what, done.stderr[-300:])
+        return None
+
+
 def inspect_modules(python: str, modules: Sequence[str],
                     timeout_s: float = INSPECT_TIMEOUT_S) -> list[DocRecord]:
     """The public objects of compiled `modules`, as `python` imports them; [] on failure."""
     if not modules:
         return []
-    args = [python, "-I", "-c", SCRIPT, str(DOC_CHARS), str(SIGNATURE_CHARS),
-            str(MEMBER_NAMES), *modules]
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout_s,
-                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-                              stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.info("inspecting %s stopped: %s", ", ".join(modules), exc)
-        return []
-    try:
-        items = json.loads(done.stdout or "[]")
-    except json.JSONDecodeError:
-        log.info("inspecting %s gave no result: %s", ", ".join(modules), done.stderr[-300:])
-        return []
-    return [DocRecord(**item) for item in items]
+    args = [str(DOC_CHARS), str(SIGNATURE_CHARS), str(MEMBER_NAMES), *modules]
+    items = _run(python, SCRIPT, args, timeout_s, f"inspecting {', '.join(modules)}")
+    return [DocRecord(**item) for item in items or []]
+
+
+def missing_attributes(python: str, pairs: Sequence[tuple[str, str]],
+                       timeout_s: float = PROBE_TIMEOUT_S) -> dict[tuple[str, str], str]:
+    """The (module, attribute) pairs `python`'s modules surely lack, each with what the module
+    says of it beyond "has no attribute" (often the replacement); empty on any failure."""
+    if not pairs:
+        return {}
+    found = _run(python, PROBE, [json.dumps(list(pairs))], timeout_s, "probing attributes")
+    return {(module, attr): _reason(text) for module, attr, text in found or []}
+
+
+def _reason(text: str, limit: int = 240) -> str:
+    """An AttributeError's message without its generic first sentence: its first paragraph,
+    cut at a sentence end when long."""
+    text = re.sub(r"^module '[^']*' has no attribute '[^']*'\.?\s*", "", text).strip()
+    text = text.split("\n")[0].strip()
+    if len(text.split()) < 3:
+        return ""  # the name alone (click's `AttributeError(name)`) says nothing more
+    if len(text) > limit:
+        end = text.rfind(". ", 0, limit)
+        text = text[: end + 1] if end > 0 else text[:limit].rstrip() + "…"
+    return text

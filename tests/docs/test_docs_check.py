@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 import textwrap
 from pathlib import Path
 
 from agent.docs import check_code, index_environment
 from tests.conftest import ROOT
+from tests.docs.conftest import write_dist
 
 REMOVED = '''
 import tinypkg
@@ -117,3 +119,54 @@ def test_apis_removed_from_or_misspelled_for_the_installed_packages_are_found(
     assert found["flask.jsonfy"].suggestion == "flask.jsonify"
     assert found["click.get_terminal_size"].message == (
         f"`click.get_terminal_size` does not exist in click {version('click')}")
+
+
+LAZY = '''
+import importlib
+
+def total(values):
+    """Add the values up."""
+    return sum(values)
+
+_REMOVED = {"summ": "`lazypkg.summ` was removed in lazypkg 2.0. Use `lazypkg.total` instead."}
+
+def __getattr__(name):
+    if name == "extras":  # a submodule imported on first use
+        return importlib.import_module("lazypkg.extras")
+    if name in _REMOVED:
+        raise AttributeError(_REMOVED[name])
+    raise AttributeError(f"module 'lazypkg' has no attribute {name!r}")
+'''
+USES_LAZY = '''
+import lazypkg
+from lazypkg import summ
+lazypkg.total([1])
+lazypkg.extras.helper()
+lazypkg.summ([1])
+lazypkg.nothere
+'''
+
+
+def test_a_module_with_a_getattr_hook_is_asked_which_names_it_lacks(clean_env, tiny_venv) -> None:
+    python, site = tiny_venv
+    package = site / "lazypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(LAZY)
+    (package / "extras.py").write_text("def helper():\n    return 1\n")
+    write_dist(site, "lazypkg", "2.0", ["lazypkg"])
+    try:
+        with clean_env() as session:
+            index_environment(session, python)
+            findings = check_code(session, USES_LAZY, python=python)
+    finally:
+        shutil.rmtree(package)
+        shutil.rmtree(site / "lazypkg-2.0.dist-info")
+    found = {(f.line, f.name): f for f in findings}
+    # The submodule the hook imports is no finding; the names it refuses are.
+    assert set(found) == {(3, "lazypkg.summ"), (6, "lazypkg.summ"), (7, "lazypkg.nothere")}
+    removed = found[(6, "lazypkg.summ")]
+    assert removed.message == (
+        "`lazypkg.summ` does not exist in lazypkg 2.0: `lazypkg.summ` was removed in lazypkg "
+        "2.0. Use `lazypkg.total` instead.")
+    assert found[(7, "lazypkg.nothere")].message == (
+        "`lazypkg.nothere` does not exist in lazypkg 2.0")
