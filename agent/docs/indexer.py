@@ -136,6 +136,11 @@ def read_distribution(tops: tuple[str, ...], paths: list[Path], python: str) -> 
         compiled = list(part.compiled)
         if part.records and top not in compiled and has_compiled(top, paths):
             compiled.append(top)
+        # A stub beside a compiled module gives names and types but no docs: the docs are in
+        # the compiled module (numpy.random.default_rng's), so it is inspected too.
+        stubs = {r.file for r in part.records if not r.doc and r.file and r.file.endswith(".pyi")}
+        compiled += sorted({m for m in (stubbed_module(f, paths) for f in stubs) if m}
+                           - set(compiled))
         for record in inspect_modules(python, compiled):
             public = public_path(record.qualname, part.aliases)
             if public is None:
@@ -147,6 +152,21 @@ def read_distribution(tops: tuple[str, ...], paths: list[Path], python: str) -> 
             elif not known.doc and record.doc:
                 known.doc = record.doc
     return list(records.values())
+
+
+def stubbed_module(stub_file: str, paths: list[Path]) -> str | None:
+    """The module a stub (.pyi) describes, when a compiled module sits beside it."""
+    stub = Path(stub_file)
+    for base in paths:
+        try:
+            names = os.listdir(base / stub.parent)
+        except OSError:
+            continue
+        # A module without source: an extension, or bytecode alone.
+        if any(n.startswith(stub.stem + ".") and n.endswith((".so", ".pyd", ".pyc"))
+               for n in names):
+            return ".".join((*stub.parent.parts, stub.stem))
+    return None
 
 
 def has_compiled(top: str, paths: list[Path]) -> bool:

@@ -3,6 +3,8 @@ re-indexing only what changed."""
 
 from __future__ import annotations
 
+import py_compile
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -253,3 +255,26 @@ def test_an_editable_install_is_read_from_its_project_and_again_when_its_source_
         with sessions() as session:
             session.execute(delete(DocSource).where(DocSource.environment == str(python)))
             session.commit()
+
+
+def test_a_stub_beside_a_module_without_source_gets_the_modules_docs(
+        clean_env, tiny_venv, tmp_path) -> None:
+    # Like numpy.random: names and types in a .pyi stub, the docs only in the compiled module.
+    python, site = tiny_venv
+    package = site / "stubbed"
+    package.mkdir()
+    (package / "__init__.py").write_text("from stubbed._core import spin\n")
+    (package / "_core.pyi").write_text("def spin(turns: int) -> int: ...\n")
+    source = tmp_path / "_core.py"
+    source.write_text('def spin(turns):\n    """Spin the wheel so many turns."""\n    return 1\n')
+    py_compile.compile(str(source), cfile=str(package / "_core.pyc"), doraise=True)
+    write_dist(site, "stubbed", "1.0", ["stubbed"])
+    try:
+        with clean_env() as session:
+            index_environment(session, python, packages=["stubbed"])
+        spin = objects(clean_env, "stubbed")["stubbed.spin"]
+    finally:
+        shutil.rmtree(package)
+        shutil.rmtree(site / "stubbed-1.0.dist-info")
+    assert spin.signature == "spin(turns: int) -> int"  # the stub's, typed
+    assert spin.doc == "Spin the wheel so many turns."  # the module's own
