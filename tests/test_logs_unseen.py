@@ -593,3 +593,27 @@ def test_glog_lines_behind_another_header_give_their_level(prefix: str) -> None:
     names = {"I": "INFO", "W": "WARN", "E": "ERROR"}
     assert records["level"].tolist() == [names[letters[s % 4]] for s in range(12)]
     assert records["timestamp"].iloc[3] == pd.Timestamp("2024-03-05 22:14:03.073456")
+
+
+@pytest.mark.parametrize("number", ["{i:>4}: ", "{i:>6}\t", "  [{i}] "])
+def test_a_listing_with_every_line_indented_before_its_number_is_read_as_the_log(
+    number: str,
+) -> None:
+    # `cat -n`, `nl` or a pasted listing: the indent is the file's, not a continuation's.
+    lines = [
+        number.format(i=i) + f"2024-03-05 22:14:{i:02d} {['INFO', 'WARN'][i % 2]} job {i} done"
+        for i in range(12)
+    ]
+    report = _log(lines)
+    assert len(report.records) == 12
+    assert report.records["timestamp"].iloc[4] == pd.Timestamp("2024-03-05 22:14:04")
+    assert report.records["level"].iloc[5] == "WARN"
+
+
+def test_pretty_printed_json_keeps_its_indented_lines_as_continuations() -> None:
+    lines = []
+    for i in range(6):
+        lines += ["2024-03-05 22:14:0%d INFO payload:" % i, "{"]
+        lines += [f'    "field_{k}": {k * i},' for k in range(30)] + ["}"]
+    report = _log(lines)
+    assert len(report.records) == 6

@@ -28,6 +28,8 @@ from agent.analysis.logs.templates import cluster_templates
 MAX_MESSAGE_CHARS = 65536
 MAX_FORMATS = 12
 SAMPLE_LINES = 2000
+# Share of lines indented above which indentation is the file's style (see _add).
+INDENTED_SHARE = 0.95
 # Lines, spread over a chunk, that a format must all claim to be split without a match test.
 PROBE_LINES = 200
 
@@ -97,6 +99,10 @@ class ParsedLog:
         if b"\x1b" in chunk:
             # Colour codes (ANSI escapes) are presentation, not content.
             lines = lines.str.replace_all(r"\x1b\[[0-9;]*[A-Za-z]", "")
+        if _indented_throughout(lines):
+            # Every line indented before a number or a bracket (a listing with line numbers,
+            # a pasted block): the indent is the file's, not a sign of continuation.
+            lines = lines.str.strip_chars_start()
         frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=offset + 1)
         frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
         long = frame["raw"].str.len_bytes() > MAX_MESSAGE_CHARS
@@ -270,6 +276,17 @@ class ParsedLog:
                 records = pl.concat([records.filter(~unlabelled), new]).sort("line")
                 masks.append(new_masks)
         return assign_templates(_guess_dates(records, state), pl.concat(masks))
+
+
+def _indented_throughout(lines: pl.Series) -> bool:
+    """Whether nearly all of a sample of the lines are indented before a number or bracket."""
+    sample = lines.gather_every(max(1, len(lines) // SAMPLE_LINES))
+    sample = sample.filter(sample.str.len_bytes() > 0)
+    if len(sample) < 2:
+        return False
+    indented = sample.str.contains(r"^\s").mean() or 0.0
+    numbered = sample.str.contains(r"^\s*[0-9\[]").mean() or 0.0
+    return indented >= INDENTED_SHARE and numbered >= 0.8
 
 
 def _guessed(layout: str | None, donor: str | None) -> str | None:
