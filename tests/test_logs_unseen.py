@@ -613,7 +613,7 @@ def test_a_listing_with_every_line_indented_before_its_number_is_read_as_the_log
 def test_pretty_printed_json_keeps_its_indented_lines_as_continuations() -> None:
     lines = []
     for i in range(6):
-        lines += ["2024-03-05 22:14:0%d INFO payload:" % i, "{"]
+        lines += [f"2024-03-05 22:14:0{i} INFO payload:", "{"]
         lines += [f'    "field_{k}": {k * i},' for k in range(30)] + ["}"]
     report = _log(lines)
     assert len(report.records) == 6
