@@ -21,7 +21,7 @@ from agent.analysis.logs.fields import (
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.masking import mask_messages
 from agent.analysis.logs.read import ReadState, count_lines, split_chunk
 from agent.analysis.logs.templates import cluster_templates
 
@@ -351,10 +351,9 @@ def label_messages(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     Returns the records with a mid column, and the masked forms: mid, masked, len (records).
     """
-    distinct = (
-        records.group_by("message")
-        .len()
-        .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
+    distinct = records.group_by("message").len()
+    distinct = distinct.with_columns(
+        mask_messages(distinct["message"].str.strip_chars()).alias("masked")
     )
     masks = (
         distinct.group_by("masked")
