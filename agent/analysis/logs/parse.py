@@ -23,7 +23,7 @@ from agent.analysis.logs.fields import (
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.masking import mask_messages
 from agent.analysis.logs.read import ReadState, count_lines, split_chunk
 from agent.analysis.logs.templates import cluster_templates
 
@@ -372,11 +372,15 @@ def _refill(parsed: pl.DataFrame, full: pl.Expr) -> pl.DataFrame:
 def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:
     """Add expr's column, computed once per distinct combination of keys when they repeat."""
     # Second-resolution timestamps and levels repeat a lot; sub-second timestamps may not, and
-    # then a unique and a join cost more than computing expr on every row.
-    sample = frame.select(keys).head(SAMPLE_LINES)
-    if not keys or sample.n_unique() > 0.5 * len(sample):
+    # then a unique and a join cost more than computing expr on every row. The distinct keys
+    # are counted over the whole frame (a hash pass, a few percent of expr's cost): the first
+    # lines of a chunk need not repeat as the rest does (a busy second, a file appended).
+    if not keys:
         return frame.with_columns(expr)
-    distinct = frame.select(keys).unique().with_columns(expr)
+    distinct = frame.select(keys).unique()
+    if len(distinct) > 0.5 * len(frame):
+        return frame.with_columns(expr)
+    distinct = distinct.with_columns(expr)
     return frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
@@ -385,10 +389,9 @@ def label_messages(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     Returns the records with a mid column, and the masked forms: mid, masked, len (records).
     """
-    distinct = (
-        records.group_by("message")
-        .len()
-        .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
+    distinct = records.group_by("message").len()
+    distinct = distinct.with_columns(
+        mask_messages(distinct["message"].str.strip_chars()).alias("masked")
     )
     masks = (
         distinct.group_by("masked")
