@@ -752,3 +752,83 @@ def test_a_level_word_deep_in_a_message_or_in_lower_case_is_no_label() -> None:
     records = _log(lines).records
     assert records["level"].iloc[1] == "INFO"
     assert records["level_inferred"].all()
+
+
+@pytest.mark.parametrize(
+    ("shape", "first"),
+    [
+        ("[{letter} 2024-03-05 14:22:0{i}.123 ServerApp] kernel {i} up", "2024-03-05 14:22:00.123"),
+        ("[{letter} 240305 14:22:0{i} web:{i}39] 200 GET /api/{i} ({i}.2ms)", "2024-03-05 14:22"),
+    ],
+)
+def test_a_bracket_with_the_level_before_the_time_gives_both(shape: str, first: str) -> None:
+    letters = "IWEDII"
+    lines = [shape.format(i=i, letter=letters[i]) for i in range(6)]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[0] == pd.Timestamp(first)
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
+    assert not records["level_inferred"].any()
+
+
+def test_fields_glued_by_pipes_give_their_level() -> None:
+    levels = ["INFO", "WARN", "ERROR", "INFO", "DEBUG", "INFO"]
+    lines = [
+        f"2024-03-05T14:22:0{i}.1234567Z|{levels[i]}|api.worker|job {i} took {i + 2} ms"
+        for i in range(6)
+    ]
+    assert _log(lines).records["level"].tolist() == levels
+
+
+def test_a_json_time_held_in_an_object_of_numbers_is_read() -> None:
+    # log4j2's JsonLayout: the instant as epoch seconds and nanoseconds.
+    base = int(dt.datetime(2024, 3, 5, 14, 22, 1, tzinfo=dt.UTC).timestamp())
+    lines = [
+        json.dumps(
+            {
+                "instant": {"epochSecond": base + i, "nanoOfSecond": 123000000},
+                "thread": "main",
+                "level": "INFO",
+                "loggerName": "com.example.Job",
+                "message": f"job {i} done",
+            }
+        )
+        for i in range(6)
+    ]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[2] == pd.Timestamp("2024-03-05 14:22:03")
+
+
+def test_a_date_in_the_style_of_email_headers_with_its_zone_is_read() -> None:
+    lines = [f"Tue, 05 Mar 2024 16:22:0{i} +0200 - INFO - sent message {i}" for i in range(6)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[0] == pd.Timestamp("2024-03-05 14:22:00")
+
+
+def test_ruby_frames_without_indentation_join_their_error() -> None:
+    lines = []
+    for i in range(4):
+        lines.append(f"E, [2024-03-05T14:22:0{i}.123456 #123] ERROR -- : undefined method `x'")
+        lines += [f"app/models/user.rb:{10 + i}:in `save'", "gems/rack-3.0/lib/rack.rb:6:in `call'"]
+    records = _log(lines).records
+    assert len(records) == 4
+    assert records["message"].iloc[0].endswith("lib/rack.rb:6:in `call'")
+
+
+def test_a_php_stack_trace_joins_its_error() -> None:
+    lines = []
+    for i in range(4):
+        lines.append(f"[05-Mar-2024 14:22:0{i} UTC] PHP Fatal error:  Uncaught Exception: boom")
+        lines += ["Stack trace:", f"#0 /var/www/index.php(2{i}): run()", "#1 {main}"]
+        lines.append(f"[05-Mar-2024 14:22:0{i} UTC] PHP Notice:  Undefined index: id")
+    records = _log(lines).records
+    assert len(records) == 8
+    assert records["message"].iloc[0].endswith("#1 {main}")
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2024-03-05 14:22:01")
+
+
+def test_a_zone_after_the_time_inside_its_bracket_is_not_left_in_the_message() -> None:
+    lines = []
+    for i in range(4):
+        lines += [f"[05-Mar-2024 14:22:0{i} UTC] cron run {i} failed", "Stack trace:", "#0 {main}"]
+    records = _log(lines).records
+    assert records["message"].str.startswith("cron run").all()

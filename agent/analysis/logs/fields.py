@@ -36,6 +36,8 @@ TIMESTAMP = ascii_digits(
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
+            # Tornado's two-digit year, month and day before the clock (`240305 14:22:01`).
+            r"\d{6} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
             # log4j's ddMMMyyyy writes them with nothing between (05Mar2024).
             r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z][a-z]{2}[ -]?\d{4}[ :]\d{2}:\d{2}:\d{2}"
@@ -102,12 +104,14 @@ _FORMATS = (
     "%Y%m%dT%H%M%S%z",
     "%Y%m%dT%H%M%S",
     "%y%m%d %H%M%S",
+    "%y%m%d %H:%M:%S%.f",
     "%Y.%m.%d %H:%M:%S%.f",
     "%d.%m.%Y %H:%M:%S%.f",
     "%d %b %Y %H:%M:%S%.f",
     "%d-%b-%Y %H:%M:%S%.f",
     "%d%b%Y %H:%M:%S%.f",
     "%a, %d %b %Y %H:%M:%S%.f",
+    "%a, %d %b %Y %H:%M:%S%.f %z",
     "%d %b %Y:%H:%M:%S%.f",
     # Dates alone: a time-of-day elsewhere in the header completes them, or they stand alone.
     "%Y.%m.%d",

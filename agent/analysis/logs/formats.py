@@ -92,7 +92,9 @@ _PATTERNS: dict[str, str] = {
         rf"(?:\s*(?P<pid>\d+)\s*\|)?\s*"
     ),
     "timestamp-message": (
-        rf"^[\[(]?(?P<ts>{TIMESTAMP})[\])]?\s*[|,:-]?\s*"
+        # A zone may follow the time inside its bracket (PHP's `[05-Mar-2024 14:22:01 UTC]`).
+        rf"^[\[(]?(?P<ts>{TIMESTAMP}(?: ?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}}|[A-Z]{{3,4}}))?)[\])]?"
+        rf"\s*[|,:-]?\s*"
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)?"
     ),
     **{name: rf"^(?P<head>.{{0,{limit}}}?){tail}" for name, (limit, tail) in _HEADED.items()},
@@ -120,7 +122,7 @@ _SPECIFIC = {
 JSON_KEYS = {
     "ts": (
         "timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t",
-        "__realtime_timestamp",
+        "__realtime_timestamp", "instant",
     ),
     # MongoDB's structured log says its severity in "s" (I, W, E, F, D1..D5).
     "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level", "s"),
@@ -492,12 +494,13 @@ def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
 
 
 def _json_field(key: str) -> pl.Expr:
-    """Extract a top-level JSON key as text; an object's first text value stands for it
-    (MongoDB's `"t": {"$date": "..."}`)."""
+    """Extract a top-level JSON key as text; an object's first scalar value stands for it
+    (MongoDB's `"t": {"$date": "..."}`, log4j2's `"instant": {"epochSecond": 1709648521}`)."""
     value = pl.col("line").str.json_path_match(f"$['{key}']")
+    first = r'^\{\s*"[^"]*"\s*:\s*(?:"([^"]*)"|(-?[0-9][0-9.eE+-]*))'
     return (
         pl.when(value.str.starts_with("{"))
-        .then(value.str.extract(r'^\{\s*"[^"]*"\s*:\s*"([^"]*)"'))
+        .then(pl.coalesce(value.str.extract(first, 1), value.str.extract(first, 2)))
         .otherwise(value)
     )
 

@@ -44,7 +44,7 @@ _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # the space before tokens excludes it.
 _OTHER_TOKENS = (
     rf"|(?P<T>{_TS}){_END}"
-    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
+    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=[\s|]|$|::)"
     # A capitalised level glued to what follows it: logcat's `D/Tag(`, logrus' `INFO[0000]`.
     rf"|(?P<G>{_GLUED_LEVELS})(?=[/\[][^\s/\[])"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -149,11 +149,23 @@ _TIME_AHEAD = re.compile(r" \d{2}:\d{2}:\d{2}")
 
 
 def _bracket_time(text: str) -> str | None:
-    """The time a bracket starts with when it holds more after it (`[<time> #1234]`)."""
+    """The time a bracket starts with when it holds more after it (`[<time> #1234]`), maybe
+    after a level (Jupyter's and Tornado's `[I 2024-03-05 14:22:01.123 ServerApp]`)."""
     if not text.startswith("[") or re.fullmatch(_TS, text[1:-1].strip()):
         return None
-    match = re.match(rf"(?:{_TS})(?=[\s:,]+\S)", text[1:-1])
-    return match.group() if match else None
+    match = _HELD_TIME.match(text[1:-1])
+    return match.group("time") if match else None
+
+
+def _bracket_lead(text: str) -> bool:
+    """Whether a bracket holding a time starts with a level before it."""
+    match = _HELD_TIME.match(text[1:-1])
+    return match is not None and match.group("lead") is not None
+
+
+_HELD_TIME = re.compile(
+    rf"(?P<lead>(?:(?i:{_LEVELS})|[TVDIWEF])\s+)?(?P<time>{_TS})(?=[\s:,]+\S)"
+)
 
 
 def _mostly_levels(texts: list[str]) -> bool:
@@ -337,7 +349,14 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             name = f"t{len(time_groups)}"
             time_groups.append(name)
             other = _generic(allowed - {"T"}, 1) if allowed - {"T"} else None
-            if all(held):
+            leads = [_bracket_lead(x) for x in stamps]
+            if all(held) and all(leads) and "L" not in prefix and not level_done:
+                # The level first, then the time and more (`[I 2024-03-05 14:22:01 app:12]`).
+                level_done = True
+                lead = rf"(?P<level>(?i:{_LEVELS})|[TVDIWEF])"
+                time = rf"\[{lead}\s+(?P<{name}>{'|'.join(shapes)})[\s:,]+[^\]]*\]"
+                tokens = 0
+            elif all(held) and not any(leads):
                 # The rest may start with the level (`: INFO/MainProcess]`).
                 tails = [x[len(h) + 1 : -1] for h, x in zip(held, stamps, strict=True) if h]
                 level = ""
