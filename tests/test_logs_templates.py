@@ -354,3 +354,20 @@ def test_fields_after_a_tab_that_ends_a_message_are_one_variable() -> None:
 def test_columns_after_a_single_token_keep_their_own_masking() -> None:
     # A line of columns (Zeek's) is not a message with fields.
     assert _mask(["1320279566.45\tCwFs\tGET\t/index.html"]) == ["<*>\tCwFs\tGET\t/index.html"]
+
+
+
+def test_a_signed_quantity_with_its_unit_is_one_variable_as_an_unsigned_one_is() -> None:
+    signed, unsigned, offset = _mask(
+        ["skew of -37 ms against peer", "skew of 37 ms against peer", "offset +2.5 s applied"]
+    )
+    assert signed == unsigned == "skew of <*> against peer"
+    assert offset == "offset <*> applied"
+
+
+def test_a_windows_path_with_spaces_in_its_folders_is_one_variable() -> None:
+    spaced, plain = _mask(
+        [r"opened C:\Program Files\Acme App\data\orders.db with 64MB cache",
+         r"opened C:\data\x.db with 64MB cache"]
+    )
+    assert spaced == plain == "opened <*> with <*> cache"

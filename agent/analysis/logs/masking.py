@@ -40,6 +40,9 @@ _VARIABLE = (
             r"[0-9]+:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?",
             r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
             r"(?:[\w-]+\.)+[A-Za-z]{2,}:\d+",
+            # A Windows path may hold spaces inside its folders' names (`C:\Program Files\`):
+            # a folder is known by the backslash after it.
+            r"[A-Za-z]:\\(?:[\w.@%+~$()-]+(?: [\w.@%+~$()-]+)*\\)+[\w.@%+~$-]*",
             r"(?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?",
             r"0[xX][0-9a-fA-F]+",
         ]
@@ -56,11 +59,12 @@ _RUN = rf"(?:<\*>|{_DIGITS})+"
 _NUMBERS = rf"{_RUN}(?:\s*\({_RUN}\))?"
 # An empty "()" or "[]" token is a variable that happened to be empty.
 _EMPTY = r"(^|\s)(\(|\[)(\)|\])(\s|$)"
-# A quantity with its unit (sizes, durations, rates), maybe with a bound: one variable. The
-# unit ends at a word boundary, which takes no character: two quantities in a row ("12 ms
-# 3.5 GB") both match, where a consumed space would hide the second one's start.
+# A quantity with its unit (sizes, durations, rates; signed, as an offset is), maybe with a
+# bound: one variable. The unit ends at a word boundary, which takes no character: two
+# quantities in a row ("12 ms 3.5 GB") both match, where a consumed space would hide the second
+# one's start.
 _QUANTITY = (
-    r"(?P<p>^|[\s(\[=:,])[<>~]?=?[0-9]+(?:[.,][0-9]+)?\s?"
+    r"(?P<p>^|[\s(\[=:,])[<>~]?=?[+-]?[0-9]+(?:[.,][0-9]+)?\s?"
     r"(?:(?i:KB/s|MB/s|[KMGTP]i?B|bytes?|B|[mun\u00b5]s|s|secs?|seconds?|mins?|minutes?|h|hrs?"
     r"|hours?|days?)(?-u:\b)|%)"
 )
