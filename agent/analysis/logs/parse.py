@@ -12,11 +12,13 @@ from agent.analysis.logs.fields import (
     TIME_ONLY,
     TIME_ONLY_12,
     YEARLESS,
+    after_label,
     choose_timestamp_format,
     has_year,
     infer_dates,
     infer_level,
     infer_years,
+    labelled_level,
     normalise_levels,
     parse_timestamps,
 )
@@ -30,6 +32,9 @@ MAX_FORMATS = 12
 SAMPLE_LINES = 2000
 # Share of lines indented above which indentation is the file's style (see _add).
 INDENTED_SHARE = 0.95
+# Share of a format's sample messages that must start with a level label for the words up
+# to the label to count as header (see ParsedLog.labelled).
+LABELLED_SHARE = 0.8
 # Lines, spread over a chunk, that a format must all claim to be split without a match test.
 PROBE_LINES = 200
 
@@ -55,6 +60,9 @@ class ParsedLog:
         self.layouts: dict[str, tuple[str | None, str | None]] = {}
         # Each format's timestamps in the detection sample.
         self.samples: dict[str, pl.Series] = {}
+        # Formats whose messages nearly all start with a level label after a few words: those
+        # words and the label are header (a PostgreSQL log_line_prefix), the rest the message.
+        self.labelled: set[str] = set()
         self.records: dict[int, pl.DataFrame] = {}
         # Per chunk: the distinct masked messages (mid, masked, len); records point at them.
         self.masks: dict[int, pl.DataFrame] = {}
@@ -219,6 +227,16 @@ class ParsedLog:
             if parsed[c].null_count() < len(parsed)
         ]
         parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
+        if fmt.name in self.labelled:
+            parsed = parsed.with_columns(
+                pl.coalesce(labelled_level(pl.col("msg")), "norm_level").alias("norm_level"),
+                after_label(pl.col("msg")).alias("msg"),
+            )
+        elif "level" not in levels:
+            # No level field: a level the message states as a label is the record's own.
+            parsed = parsed.with_columns(
+                pl.coalesce("norm_level", labelled_level(pl.col("msg"))).alias("norm_level")
+            )
         return parsed.select(
             "line",
             "timestamp",
@@ -240,6 +258,18 @@ class ParsedLog:
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
         self.samples[fmt.name] = fields["ts"].drop_nulls()
+        messages = fields.filter(pl.col("level").is_null())["msg"].drop_nulls()
+        if (
+            fields["level"].is_null().all()
+            and len(messages)
+            and float(
+                messages.to_frame()
+                .select(labelled_level(pl.col("msg")).is_not_null().mean())
+                .item()
+            )
+            >= LABELLED_SHARE
+        ):
+            self.labelled.add(fmt.name)
 
     @property
     def format_name(self) -> str:
@@ -301,10 +331,18 @@ def _guessed(layout: str | None, donor: str | None) -> str | None:
 def _guess_dates(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
     """Set the year, or the date, of timestamps written without one, so time runs forward."""
     for kind, infer, warning in (
-        ("year", infer_years, "Timestamps carry no year: years were inferred so that time runs "
-         "forward, ending in the current year."),
-        ("date", infer_dates, "Timestamps carry no date: dates were inferred so that time runs "
-         "forward, ending today."),
+        (
+            "year",
+            infer_years,
+            "Timestamps carry no year: years were inferred so that time runs "
+            "forward, ending in the current year.",
+        ),
+        (
+            "date",
+            infer_dates,
+            "Timestamps carry no date: dates were inferred so that time runs "
+            "forward, ending today.",
+        ),
     ):
         guessed = records["guessed"].eq(kind).fill_null(False)
         if not guessed.any():
