@@ -242,7 +242,64 @@ CLOUD_ACCESS = System(
     ),
 )
 
+WEBSPHERE = System(
+    "WebSphere",
+    # A US date with a two-digit year and milliseconds after a colon, a hex thread id (sometimes
+    # all digits), a padded component, then the level as one capital.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"[{t.month}/{t.day}/{t:%y} {t:%H:%M:%S}:{t.microsecond // 1000:03d} UTC] "
+        f"{r.randint(1, 300):08x} {e.source.split('-')[0].title():<13} {e.level[0]} {m}"
+    ),
+)
+
+# Requests of an access log. Paths are masked (the issue's templates): the method tells them apart.
+_REQUESTS = (
+    Event('"GET https://shop.example.com:443/items/{int} HTTP/1.1" "curl/8.4.0"', "INFO"),
+    Event('"POST https://shop.example.com:443/cart HTTP/1.1" "Mozilla/5.0"', "INFO"),
+    Event('"PUT https://shop.example.com:443/missing/{word} HTTP/1.1" "curl/8.4.0"', "WARN"),
+    Event('"DELETE https://shop.example.com:443/orders/{int} HTTP/1.1" "Boto3/1.34"', "ERROR"),
+)
+_STATUS = {
+    "INFO": lambda r: r.choice(["200", "200", "201", "302"]),
+    "WARN": lambda r: r.choice(["404", "403"]),
+    "ERROR": lambda r: r.choice(["502", "503"]),
+}
+
+LOGCAT_TIME = System(
+    "LogcatTime",
+    # `logcat -v time`: the level letter glued to the tag by a slash.
+    tuple(Event(e.template, e.level, e.source.split("-")[0].title().replace(" ", "")) for e in _APP_EVENTS),
+    lambda r, t, e, m: f"{t:%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} {e.level[0]}/{e.source}({r.randint(100, 9999):>5}): {m}",
+    parts="no-year",
+)
+
+NGINX_JSON = System(
+    "NginxJSON",
+    # A JSON log_format: the time under a key of no usual name, levels from the status.
+    _REQUESTS,
+    lambda r, t, e, m: (
+        '{"time_local":"' + f"{t:%d/%b/%Y:%H:%M:%S} +0000" + '","remote_addr":"' + _ip(r)
+        + '","request":"' + m.split('"')[1] + '","status":"' + _STATUS[e.level](r)
+        + '","body_bytes_sent":"' + str(r.randint(0, 99999)) + '"}'
+    ),
+)
+
+_PG_LEVEL = {"DEBUG": "DEBUG1", "INFO": "LOG", "WARN": "WARNING", "ERROR": "ERROR"}
+PG_PREFIX = System(
+    "PostgresPrefix",
+    # PostgreSQL with a log_line_prefix of session id, line number, user@database and pid:
+    # the level label follows a prefix of varying shape.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC {_hex8(r)}.{r.randint(256, 9999):x} "
+        f"{r.randint(0, 99)} {r.choice(['app@orders', '[unknown]@[unknown]', 'report@stats'])} "
+        f"{r.randint(100, 99999)} {_PG_LEVEL[e.level]}:  {m}"
+    ),
+)
+
 SYSTEMS = (
     CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW,
-    GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS,
+    GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS, WEBSPHERE, LOGCAT_TIME, NGINX_JSON,
+    PG_PREFIX,
 )  # fmt: skip

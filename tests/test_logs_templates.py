@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import polars as pl
+import pytest
 
 from agent.analysis.logs import analyze_log
-from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.masking import ascii_classes, mask_expr, mask_messages
 from agent.analysis.logs.templates import _glob_matches, cluster_templates
 
 
@@ -140,6 +142,46 @@ def test_labels_before_dot_leaders_are_constants_however_many_a_table_has() -> N
 
 
 # --- masking -----------------------------------------------------------------------------------
+
+
+def test_ascii_spellings_mask_ascii_messages_exactly_as_the_unicode_patterns_do() -> None:
+    # Made-up messages from the pieces masking tells apart, with every ASCII character
+    # sprinkled in: a spelling that drifts from the Unicode pattern shows as a difference.
+    pieces = list("0123456789abcdefXYZ.:/-_=\"'()[] <>~%@#+,\t?") + [
+        "KB", "ms", " s ", "bytes", "12:30:45", "2024-01-02 ", "Jan 02 ", "0x1f", "://",
+        "..", "MB/s", "a=b", "10.0.0.1:80", "fe80::1:2:3:4", "/var/log/x.log",
+    ]  # fmt: skip
+    every = [chr(i) for i in range(1, 128)]
+    draw = random.Random(7)
+    messages = [
+        "".join(
+            draw.choice(pieces) if draw.random() < 0.8 else draw.choice(every)
+            for _ in range(draw.randint(1, 25))
+        )
+        for _ in range(20_000)
+    ]
+    frame = pl.DataFrame({"m": messages})
+    unicode = frame.select(mask_expr(pl.col("m")))["m"]
+    ascii = frame.select(mask_expr(pl.col("m"), ascii=True))["m"]
+    assert (unicode != ascii).sum() == 0
+
+
+def test_messages_with_other_scripts_keep_the_unicode_patterns() -> None:
+    # Arabic-Indic digits are digits to the Unicode patterns, not to the ASCII spellings.
+    messages = pl.Series("m", ["retry \u0663\u0664 done", "retry 34 done", "caf\u00e9 5 open"])
+    assert mask_messages(messages).to_list() == [
+        "retry <*> done",
+        "retry <*> done",
+        "caf\u00e9 <*> open",
+    ]
+
+
+def test_ascii_spellings_refuse_what_they_cannot_spell() -> None:
+    assert ascii_classes(r"[^\w.-]\s\D") == r"[^0-9A-Za-z_.-][\t\n\x0B\x0C\r ][^0-9]"
+    with pytest.raises(ValueError):
+        ascii_classes(r"[^\S ]")
+    with pytest.raises(ValueError):
+        ascii_classes(r"\p{Greek}")
 
 
 def test_a_quoted_token_with_structure_is_one_variable() -> None:
@@ -312,3 +354,20 @@ def test_fields_after_a_tab_that_ends_a_message_are_one_variable() -> None:
 def test_columns_after_a_single_token_keep_their_own_masking() -> None:
     # A line of columns (Zeek's) is not a message with fields.
     assert _mask(["1320279566.45\tCwFs\tGET\t/index.html"]) == ["<*>\tCwFs\tGET\t/index.html"]
+
+
+
+def test_a_signed_quantity_with_its_unit_is_one_variable_as_an_unsigned_one_is() -> None:
+    signed, unsigned, offset = _mask(
+        ["skew of -37 ms against peer", "skew of 37 ms against peer", "offset +2.5 s applied"]
+    )
+    assert signed == unsigned == "skew of <*> against peer"
+    assert offset == "offset <*> applied"
+
+
+def test_a_windows_path_with_spaces_in_its_folders_is_one_variable() -> None:
+    spaced, plain = _mask(
+        [r"opened C:\Program Files\Acme App\data\orders.db with 64MB cache",
+         r"opened C:\data\x.db with 64MB cache"]
+    )
+    assert spaced == plain == "opened <*> with <*> cache"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import polars as pl
@@ -617,3 +618,217 @@ def test_pretty_printed_json_keeps_its_indented_lines_as_continuations() -> None
         lines += [f'    "field_{k}": {k * i},' for k in range(30)] + ["}"]
     report = _log(lines)
     assert len(report.records) == 6
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["[{epoch}] HOST CHECK:", "({date}) [worker[main]] [poll] (0x0400):"],
+)
+def test_a_time_in_brackets_or_parentheses_is_read_as_any_other_time(head: str) -> None:
+    start = dt.datetime(2024, 3, 5, 14, 22, 1)
+    lines = []
+    for i in range(6):
+        moment = start + dt.timedelta(seconds=7 * i)
+        epoch = int(moment.replace(tzinfo=dt.UTC).timestamp())
+        date = f"{moment:%a %b} {moment.day:>2} {moment:%H:%M:%S %Y}"
+        lines.append(head.format(epoch=epoch, date=date) + f" probe {i} answered in {i + 3} ms")
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.tolist() == [pd.Timestamp(start + dt.timedelta(seconds=7 * i)) for i in range(6)]
+
+
+def test_a_date_written_day_first_with_dots_is_read_day_first() -> None:
+    lines = [
+        f"{d:02d}.03.2024 14:22:0{d % 10},{d}21 INFO sync: batch {d} stored" for d in range(9, 15)
+    ]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[0] == pd.Timestamp("2024-03-09 14:22:09.921")
+    assert stamps.dt.month.eq(3).all()
+
+
+def test_a_two_digit_year_and_a_one_capital_level_after_words_are_read() -> None:
+    # WebSphere's shape: milliseconds after a colon, a hex thread id that is sometimes all
+    # digits, a padded component, then the level as one capital.
+    threads = ["000000f8", "00000031", "0000002b", "00000107", "000000ad", "00000042"]
+    letters = ["I", "W", "E", "I", "A", "I"]
+    lines = [
+        f"[3/{5 + i}/24 14:22:0{i}:1{i}3 UTC] {threads[i]} {'Client':<13} {letters[i]} "
+        f"request {i} finished after {i * 7} ms"
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[1] == pd.Timestamp("2024-03-06 14:22:01.113")
+    assert records["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]
+    assert not records["level_inferred"].iloc[:3].any()
+
+
+def test_an_access_log_with_its_status_before_the_request_takes_levels_from_that_column() -> None:
+    statuses = [200, 503, 404, 200, 302, 200]
+    lines = [
+        f"https 2024-03-05T14:22:0{i}.123456Z app/lb-1/50dc6c495c0c9188 10.0.0.{i}:4{i}21 "
+        f"10.0.1.{i}:80 0.00{i} 0.012 0.000 {s} {s} {120 + i} {4000 + 17 * i} "
+        f'"GET https://shop.example.com:443/items/{i} HTTP/1.1" "curl/8.4.0" - -'
+        for i, s in enumerate(statuses)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["INFO", "ERROR", "WARN", "INFO", "INFO", "INFO"]
+    assert not records["level_inferred"].any()
+
+
+def test_an_access_log_keeps_the_request_in_the_message_whatever_comes_before_it() -> None:
+    lines = [
+        f'[2024-03-05T14:22:0{i}.123Z] "GET /api/items/{i} HTTP/1.1" {[200, 404][i % 2]} - 0 '
+        f'{100 + i} {i + 3} {i + 2} "10.0.0.{i}" "curl/8.4.0"'
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["message"].str.startswith('"GET /api/items/').all()
+    assert records["level"].tolist()[:2] == ["INFO", "WARN"]
+
+
+@pytest.mark.parametrize(
+    ("shape", "levels"),
+    [
+        ("03-05 14:22:0{i}.123 {letter}/ActivityManager( 1{i}34): start proc {i}", "DIWE"),
+        ("{word}[000{i}] worker {i} ready", "DIWE"),
+    ],
+)
+def test_a_level_glued_to_what_follows_it_is_the_level(shape: str, levels: str) -> None:
+    words = {"D": "DEBU", "I": "INFO", "W": "WARN", "E": "ERRO"}
+    lines = [
+        shape.format(i=i, letter=levels[i % 4], word=words[levels[i % 4]]) for i in range(8)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
+    assert not records["level_inferred"].any()
+
+
+def test_json_lines_take_their_time_from_a_key_of_any_name_and_levels_from_an_http_status() -> None:
+    lines = [
+        json.dumps(
+            {
+                "time_local": f"05/Mar/2024:14:22:0{i} +0000",
+                "remote_addr": f"10.0.0.{i}",
+                "request": f"GET /items/{i} HTTP/1.1",
+                "status": str([200, 500, 404, 200, 200, 301][i]),
+            }
+        )
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2024-03-05 14:22:02")
+    assert records["level"].tolist()[:3] == ["INFO", "ERROR", "WARN"]
+
+
+def test_a_json_status_that_is_no_http_status_gives_no_level() -> None:
+    lines = [
+        json.dumps({"ts": f"2024-03-05T14:22:0{i}Z", "msg": f"job {i} done", "status": i % 2})
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level_inferred"].all()
+
+
+def test_a_level_stated_as_a_label_after_a_prefix_of_varying_length_is_the_records_level() -> None:
+    # PostgreSQL with a log_line_prefix of session id, user, database and pid.
+    labels = ["LOG", "DEBUG1", "WARNING", "ERROR", "LOG", "FATAL"]
+    users = ["app@orders", "[unknown]@[unknown]", "app@orders", "report@stats", "app@orders", "x@y"]
+    lines = [
+        f"2024-03-05 14:22:0{i}.123 UTC 65e72c1{i}.1a2{i} {i} {users[i]} {3000 + i} "
+        f"{labels[i]}:  statement {i} took {i + 1}.5 ms"
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["INFO", "DEBUG", "WARN", "ERROR", "INFO", "FATAL"]
+    assert not records["level_inferred"].any()
+
+
+def test_a_level_word_deep_in_a_message_or_in_lower_case_is_no_label() -> None:
+    lines = [
+        f"2024-03-05 14:22:0{i} worker-{i} picked job {i} from the queue and then ERROR: nothing"
+        if i == 0
+        else f"2024-03-05 14:22:0{i} worker-{i} debug: job {i} picked"
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level"].iloc[1] == "INFO"
+    assert records["level_inferred"].all()
+
+
+@pytest.mark.parametrize(
+    ("shape", "first"),
+    [
+        ("[{letter} 2024-03-05 14:22:0{i}.123 ServerApp] kernel {i} up", "2024-03-05 14:22:00.123"),
+        ("[{letter} 240305 14:22:0{i} web:{i}39] 200 GET /api/{i} ({i}.2ms)", "2024-03-05 14:22"),
+    ],
+)
+def test_a_bracket_with_the_level_before_the_time_gives_both(shape: str, first: str) -> None:
+    letters = "IWEDII"
+    lines = [shape.format(i=i, letter=letters[i]) for i in range(6)]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[0] == pd.Timestamp(first)
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
+    assert not records["level_inferred"].any()
+
+
+def test_fields_glued_by_pipes_give_their_level() -> None:
+    levels = ["INFO", "WARN", "ERROR", "INFO", "DEBUG", "INFO"]
+    lines = [
+        f"2024-03-05T14:22:0{i}.1234567Z|{levels[i]}|api.worker|job {i} took {i + 2} ms"
+        for i in range(6)
+    ]
+    assert _log(lines).records["level"].tolist() == levels
+
+
+def test_a_json_time_held_in_an_object_of_numbers_is_read() -> None:
+    # log4j2's JsonLayout: the instant as epoch seconds and nanoseconds.
+    base = int(dt.datetime(2024, 3, 5, 14, 22, 1, tzinfo=dt.UTC).timestamp())
+    lines = [
+        json.dumps(
+            {
+                "instant": {"epochSecond": base + i, "nanoOfSecond": 123000000},
+                "thread": "main",
+                "level": "INFO",
+                "loggerName": "com.example.Job",
+                "message": f"job {i} done",
+            }
+        )
+        for i in range(6)
+    ]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[2] == pd.Timestamp("2024-03-05 14:22:03")
+
+
+def test_a_date_in_the_style_of_email_headers_with_its_zone_is_read() -> None:
+    lines = [f"Tue, 05 Mar 2024 16:22:0{i} +0200 - INFO - sent message {i}" for i in range(6)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.iloc[0] == pd.Timestamp("2024-03-05 14:22:00")
+
+
+def test_ruby_frames_without_indentation_join_their_error() -> None:
+    lines = []
+    for i in range(4):
+        lines.append(f"E, [2024-03-05T14:22:0{i}.123456 #123] ERROR -- : undefined method `x'")
+        lines += [f"app/models/user.rb:{10 + i}:in `save'", "gems/rack-3.0/lib/rack.rb:6:in `call'"]
+    records = _log(lines).records
+    assert len(records) == 4
+    assert records["message"].iloc[0].endswith("lib/rack.rb:6:in `call'")
+
+
+def test_a_php_stack_trace_joins_its_error() -> None:
+    lines = []
+    for i in range(4):
+        lines.append(f"[05-Mar-2024 14:22:0{i} UTC] PHP Fatal error:  Uncaught Exception: boom")
+        lines += ["Stack trace:", f"#0 /var/www/index.php(2{i}): run()", "#1 {main}"]
+        lines.append(f"[05-Mar-2024 14:22:0{i} UTC] PHP Notice:  Undefined index: id")
+    records = _log(lines).records
+    assert len(records) == 8
+    assert records["message"].iloc[0].endswith("#1 {main}")
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2024-03-05 14:22:01")
+
+
+def test_a_zone_after_the_time_inside_its_bracket_is_not_left_in_the_message() -> None:
+    lines = []
+    for i in range(4):
+        lines += [f"[05-Mar-2024 14:22:0{i} UTC] cron run {i} failed", "Stack trace:", "#0 {main}"]
+    records = _log(lines).records
+    assert records["message"].str.startswith("cron run").all()

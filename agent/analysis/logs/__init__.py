@@ -179,15 +179,19 @@ def _build_report(
         warnings.extend(_backwards(records))
     # One pass groups the records by template, level and whether it was inferred; the level
     # counts, the templates and the top errors all add up those few groups, not the records.
-    groups = records.with_row_index("row").group_by("template_id", "level", "level_inferred")
+    groups = records.select("template_id", "level", "level_inferred", "timestamp")
+    groups = groups.with_row_index("row").group_by("template_id", "level", "level_inferred")
     groups = groups.agg(
         pl.len().alias("count"),
         pl.col("timestamp").min().alias("first_seen"),
         pl.col("timestamp").max().alias("last_seen"),
         pl.col("row").first(),
-        pl.col("template").first(),
-        pl.col("message").first().alias("example"),
-        pl.col("line").first().alias("first_line"),
+    )
+    # The texts of each group's first record, fetched for the few groups, not carried through
+    # the grouping of every record.
+    first = records.select("template", "message", "line")[groups["row"]]
+    groups = groups.with_columns(
+        first["template"], first["message"].alias("example"), first["line"].alias("first_line")
     )
     level_counts = {
         lvl: n

@@ -15,6 +15,9 @@ CONTINUATION = (
     r"|at [\w$.<>/]+\("
     r"|\.\.\. ?[0-9]* ?more"
     r"|#[0-9]+ "
+    # The heading of a trace (PHP's `Stack trace:`), and Ruby's frames (`app/x.rb:12:in `save'`).
+    r"|(?i:stack ?trace|backtrace|call stack):?\s*$"
+    r"|[^:\s][^:]*:[0-9]+:in [`']"
     r"|\[\w+\]\s*$"
     r"|[}\])\"'>,;]+\s*$"
     r"|[A-Za-z_][\w.]*(?:Error|Exception|Warning)(?::|$)"

@@ -22,7 +22,10 @@ TIMESTAMP = ascii_digits(
             r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
-            r"\d{1,2}/\d{1,2}/\d{2,4}[ ,] ?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            # Some write the milliseconds after a colon (`3/5/24 14:22:01:123`).
+            r"\d{1,2}/\d{1,2}/\d{2,4}[ ,] ?\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
+            # Day first with dots, as much of Europe writes dates (`05.03.2024 14:22:01`).
+            r"\d{1,2}\.\d{1,2}\.\d{4}[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/[A-Z][a-z]{2}/\d{4}[: ]\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
             # A month name and day, maybe joined by a dash (nextflow's `Apr-01`).
             # date(1) puts a zone before the year: the zone only with a year after it.
@@ -33,6 +36,8 @@ TIMESTAMP = ascii_digits(
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
+            # Tornado's two-digit year, month and day before the clock (`240305 14:22:01`).
+            r"\d{6} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
             # log4j's ddMMMyyyy writes them with nothing between (05Mar2024).
             r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z][a-z]{2}[ -]?\d{4}[ :]\d{2}:\d{2}:\d{2}"
@@ -50,15 +55,20 @@ TIMESTAMP = ascii_digits(
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 
 _LEVEL_MAP = {
-    **dict.fromkeys(("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC"), "TRACE"),
-    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG"), "DEBUG"),
+    # logrus writes its levels cut to four letters (DEBU, ERRO, FATA, PANI).
+    **dict.fromkeys(("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC"), "TRACE"),
+    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU"), "DEBUG"),
     # MySQL calls its informational level Note.
-    **dict.fromkeys(("INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "NOTE", "I", "INF"), "INFO"),
+    # PostgreSQL's LOG is its everyday informational level.
+    **dict.fromkeys(
+        ("INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "NOTE", "I", "INF", "LOG"), "INFO"
+    ),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
     **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO"), "ERROR"),
     **dict.fromkeys(
-        ("FATAL", "F", "CRITICAL", "CRIT", "EMERG", "EMERGENCY", "ALERT", "PANIC"), "FATAL"
+        ("FATAL", "F", "CRITICAL", "CRIT", "EMERG", "EMERGENCY", "ALERT", "PANIC", "FATA", "PANI"),
+        "FATAL",
     ),
     # Numeric levels used by pino and bunyan.
     "10": "TRACE",
@@ -94,11 +104,14 @@ _FORMATS = (
     "%Y%m%dT%H%M%S%z",
     "%Y%m%dT%H%M%S",
     "%y%m%d %H%M%S",
+    "%y%m%d %H:%M:%S%.f",
     "%Y.%m.%d %H:%M:%S%.f",
+    "%d.%m.%Y %H:%M:%S%.f",
     "%d %b %Y %H:%M:%S%.f",
     "%d-%b-%Y %H:%M:%S%.f",
     "%d%b%Y %H:%M:%S%.f",
     "%a, %d %b %Y %H:%M:%S%.f",
+    "%a, %d %b %Y %H:%M:%S%.f %z",
     "%d %b %Y:%H:%M:%S%.f",
     # Dates alone: a time-of-day elsewhere in the header completes them, or they stand alone.
     "%Y.%m.%d",
@@ -160,9 +173,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed('"'):
         # A quoted field, maybe with the comma after it (CSV).
         expr = expr.str.strip_chars_end(",").str.strip_chars('"').str.strip_chars()
-    if needed(r"^\[|[\],:]$", literal=False):
-        # A bracketed timestamp, or one followed by its separator.
-        expr = expr.str.strip_chars("[]").str.strip_chars_end(",:").str.strip_chars()
+    if needed(r"^[\[(]|[\]),:]$", literal=False):
+        # A bracketed or parenthesised timestamp, or one followed by its separator.
+        expr = expr.str.strip_chars("[]()").str.strip_chars_end(",:").str.strip_chars()
     if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
         # A zone named before the year (date(1)): the wall clock is kept, as below.
         expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
@@ -211,8 +224,12 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
     candidates = [(f, f, "") for f in formats] + [(f, "%Y " + f, year) for f in yearless]
     for name, layout, prefix in candidates:
         parsed = (prefix + values if prefix else values).str.to_datetime(layout, strict=False)
-        # "%Y" also reads "17" as the year 17: only plausible years count.
-        count = int(parsed.dt.year().is_between(1970, 2100).sum())
+        # "%Y" also reads "17" as the year 17: only plausible years count. A two-digit year
+        # is written with both digits: `7/11/17` is a month first, not the year 2007.
+        plausible = parsed.dt.year().is_between(1970, 2100)
+        if layout.startswith("%y"):
+            plausible &= ~values.str.contains(r"^[0-9][^0-9]")
+        count = int(plausible.sum())
         if count > best_count:
             best, best_count = name, count
             if count == len(values):
@@ -231,7 +248,8 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
 
 def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
     """Epoch seconds, milli- or microseconds or a TAI64N label as a UTC datetime."""
-    text = expr.str.strip_chars()
+    # An epoch may sit in brackets or quotes like any other timestamp (`[1709648521]`).
+    text = expr.str.strip_chars().str.strip_chars('[]()"')
     if layout == "tai64n":
         # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
@@ -335,6 +353,27 @@ def infer_dates(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
     shift = (today - dt.date(1970, 1, 1)).days - int(ahead[-1] or 0) + ahead
     frame = pl.DataFrame({"t": stamps, "d": shift})
     return frame.select(pl.col("t") + pl.duration(days=pl.col("d"))).to_series().alias(stamps.name)
+
+
+# A level written as a label, in capitals and with its colon, among a message's first words
+# (PostgreSQL's `12345 ERROR:  ...` after a prefix of varying length, a program's
+# `WARNING: ...`): the record's own level where its header has no level field.
+_LABEL = (
+    r"^(?:\S+\s+){0,5}?(TRACE|DEBUG[1-5]?|INFO|NOTICE|LOG|WARN|WARNING|ERROR|SEVERE|FATAL"
+    r"|CRITICAL|PANIC):\s"
+)
+
+
+def after_label(message: pl.Expr) -> pl.Expr:
+    """The message after its level label and the words before it; unchanged without one."""
+    rest = message.str.replace(_LABEL + r"\s*", "")
+    return pl.when(rest.str.len_bytes() > 0).then(rest).otherwise(message)
+
+
+def labelled_level(message: pl.Expr) -> pl.Expr:
+    """The level a message states as a label (see _LABEL), normalised; null if none."""
+    label = message.str.extract(_LABEL).str.replace(r"[0-9]$", "")
+    return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
 
 
 # Words that give a record without a level field its severity, most severe first.

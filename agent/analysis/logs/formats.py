@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,8 +18,9 @@ from agent.analysis.logs.fields import (
     choose_timestamp_format,
     has_time_of_day,
     has_year,
+    parse_timestamps,
 )
-from agent.analysis.logs.layout import learn_layout
+from agent.analysis.logs.layout import HTTP_REQUEST, learn_layout
 from agent.analysis.logs.tokensplit import Piece, split_tokens, usable
 
 LEVEL_WORD = (
@@ -35,6 +37,7 @@ HTTP_STATUS = (
 )
 # Share of a sample's lines that must hold one for the log to count as an access log.
 HTTP_SHARE = 0.8
+STATUS_CODE = re.compile(r"[1-5][0-9]{2}")
 COMPONENT = r"[A-Za-z_][\w$.\-/()]*(?:\[\d+\])?"
 
 # Formats whose header sits after a free-form head of at most so many characters: (limit, tail).
@@ -89,7 +92,9 @@ _PATTERNS: dict[str, str] = {
         rf"(?:\s*(?P<pid>\d+)\s*\|)?\s*"
     ),
     "timestamp-message": (
-        rf"^[\[(]?(?P<ts>{TIMESTAMP})[\])]?\s*[|,:-]?\s*"
+        # A zone may follow the time inside its bracket (PHP's `[05-Mar-2024 14:22:01 UTC]`).
+        rf"^[\[(]?(?P<ts>{TIMESTAMP}(?: ?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}}|[A-Z]{{3,4}}))?)[\])]?"
+        rf"\s*[|,:-]?\s*"
         rf"(?:(?P<component>{COMPONENT})(?:\[(?P<pid>\d+)\])?:\s+)?"
     ),
     **{name: rf"^(?P<head>.{{0,{limit}}}?){tail}" for name, (limit, tail) in _HEADED.items()},
@@ -117,7 +122,7 @@ _SPECIFIC = {
 JSON_KEYS = {
     "ts": (
         "timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t",
-        "__realtime_timestamp",
+        "__realtime_timestamp", "instant",
     ),
     # MongoDB's structured log says its severity in "s" (I, W, E, F, D1..D5).
     "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level", "s"),
@@ -127,8 +132,14 @@ JSON_KEYS = {
         "logger", "logger_name", "name", "component", "module", "service", "source",
         "syslog_identifier",
     ),
-    "msg": ("message", "msg", "event", "text", "log", "@message"),
+    # A JSON access log without a message: its request line is what happened.
+    "msg": ("message", "msg", "event", "text", "log", "@message", "request"),
+    # A JSON access log (nginx's or a proxy's log_format): levels come from the status.
+    "status": ("status", "status_code", "statuscode", "http_status", "response_status"),
 }
+# Share of the sample's objects whose value under a key must read as a time for a key of
+# another name to be taken as the event's time (`time_local`, `eventTime`, `created_at`).
+TIME_KEY_SHARE = 0.8
 # A format must explain at least this share of the sample lines to be chosen.
 MIN_RATE = 0.3
 _LOGFMT_LINE = r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s*){2,}$'
@@ -146,8 +157,10 @@ class LogFormat:
     # For a learned layout the token split can take: its positions (see tokensplit). Not part
     # of what makes two formats the same: the pattern is.
     pieces: tuple[Piece, ...] = dataclasses.field(default=(), compare=False)
-    # For a learned layout without a level: the message holds an HTTP request and its status.
+    # For a learned layout without a level: the line holds an HTTP request and its status,
+    # right after the request, or in this whitespace-separated column before it.
     http_status: bool = False
+    status_column: int | None = None
 
 
 def detect_format(sample: list[str]) -> LogFormat:
@@ -243,8 +256,42 @@ def learn_format(lines: list[str]) -> LogFormat | None:
         pieces = ()
     # An access log of a shape no format knows (a CDN's, a load balancer's, a cloud store's):
     # its records take their level from the status after the request, as a known one does.
-    http = "L" not in layout.signature and series.str.contains(HTTP_STATUS).mean() >= HTTP_SHARE
-    return LogFormat(name, layout.pattern, times=(primary, donor), pieces=pieces, http_status=http)
+    http, column = status_place(series) if "L" not in layout.signature else (False, None)
+    return LogFormat(
+        name,
+        layout.pattern,
+        times=(primary, donor),
+        pieces=pieces,
+        http_status=http,
+        status_column=column,
+    )
+
+
+def status_place(lines: pl.Series) -> tuple[bool, int | None]:
+    """Whether most lines are an access log's, and the column holding the status when it is
+    not right after the quoted request (the Common Log Format's order) but in a fixed
+    whitespace-separated column before it (load balancers write the request last)."""
+    if lines.str.contains(HTTP_STATUS).mean() >= HTTP_SHARE:
+        return True, None
+    heads = [
+        line[: match.start()].split()
+        for line in lines.to_list()
+        if (match := HTTP_REQUEST.search(line)) is not None
+    ]
+    if not heads or len(heads) < HTTP_SHARE * len(lines):
+        return False, None
+    for column in range(max(len(h) for h in heads)):
+        codes = sum(len(h) > column and STATUS_CODE.fullmatch(h[column]) is not None for h in heads)
+        if codes >= HTTP_SHARE * len(heads):
+            return True, column
+    return False, None
+
+
+def status_of(lines: pl.Series, column: int | None) -> pl.Series:
+    """The HTTP status of each line: after its request, or in the given column."""
+    if column is None:
+        return lines.str.extract(HTTP_STATUS)
+    return lines.str.extract(rf"^\s*(?:\S+\s+){{{column}}}([1-5][0-9]{{2}})(?:\s|$)")
 
 
 def _time_parts(found: dict[str, str | None]) -> tuple[str | None, str | None]:
@@ -280,7 +327,10 @@ def _detect_structured(lines: list[str]) -> LogFormat | None:
                 objects.append(value)
     if len(objects) >= 0.8 * min(len(lines), 500):
         seen = {k for obj in objects for k in obj}
-        return LogFormat("json", keys=_pick_keys(seen))
+        keys = _pick_keys(seen)
+        if "ts" not in dict(keys):
+            keys += _time_key(objects)
+        return LogFormat("json", keys=keys)
     logfmt = pl.Series(lines[:500]).str.contains(_LOGFMT_LINE)
     if float(logfmt.mean() or 0) >= 0.8:
         seen = set()
@@ -300,6 +350,22 @@ def _pick_keys(seen: set[str]) -> tuple[tuple[str, str], ...]:
                 picked.append((field, lower[candidate]))
                 break
     return tuple(picked)
+
+
+def _time_key(objects: list[dict]) -> tuple[tuple[str, str], ...]:
+    """The key whose values read as times in most objects, when no key has a usual name."""
+    for key in objects[0]:
+        values = [str(o[key]) for o in objects if isinstance(o.get(key), str | int | float)]
+        if len(values) < TIME_KEY_SHARE * len(objects):
+            continue
+        sample = pl.Series(values[:500], dtype=pl.String)
+        layout = choose_timestamp_format(sample)
+        if layout is None:
+            continue
+        parsed = pl.select(parse_timestamps(pl.lit(sample), layout)).to_series()
+        if parsed.is_not_null().sum() >= TIME_KEY_SHARE * len(objects[:500]):
+            return (("ts", key),)
+    return ()
 
 
 def starts_record(fmt: LogFormat, lines: pl.Series) -> pl.Series:
@@ -331,7 +397,7 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
     elif fmt.name.startswith("learned"):
         groups = _split_learned(lines, fmt)
         if fmt.http_status:
-            groups = groups.with_columns(pl.col("msg").str.extract(HTTP_STATUS).alias("status"))
+            groups = groups.with_columns(status_of(lines, fmt.status_column).alias("status"))
     else:
         header = "^(?P<header>" + fmt.pattern[1:] + ")"
         groups = lines.str.extract_groups(header).struct.unnest()
@@ -428,12 +494,13 @@ def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
 
 
 def _json_field(key: str) -> pl.Expr:
-    """Extract a top-level JSON key as text; an object's first text value stands for it
-    (MongoDB's `"t": {"$date": "..."}`)."""
+    """Extract a top-level JSON key as text; an object's first scalar value stands for it
+    (MongoDB's `"t": {"$date": "..."}`, log4j2's `"instant": {"epochSecond": 1709648521}`)."""
     value = pl.col("line").str.json_path_match(f"$['{key}']")
+    first = r'^\{\s*"[^"]*"\s*:\s*(?:"([^"]*)"|(-?[0-9][0-9.eE+-]*))'
     return (
         pl.when(value.str.starts_with("{"))
-        .then(value.str.extract(r'^\{\s*"[^"]*"\s*:\s*"([^"]*)"'))
+        .then(pl.coalesce(value.str.extract(first, 1), value.str.extract(first, 2)))
         .otherwise(value)
     )
 
@@ -459,6 +526,10 @@ def _split_keyed(lines: pl.Series, fmt: LogFormat, getter) -> pl.DataFrame:  # n
         (getter(keys[f]) if f in keys else pl.lit(None, dtype=pl.String)).alias(f)
         for f in ("ts", "level", "component", "pri")
     ]
+    if "status" in keys:
+        # Only an HTTP status: a job's exit status or a state name says nothing of severity.
+        status = getter(keys["status"]).str.extract(r"^\s*([1-5][0-9]{2})\s*$")
+        exprs.append(status.alias("status"))
     msg = getter(keys["msg"]) if "msg" in keys else pl.col("line")
     # A line that is not structured is a continuation (e.g. a traceback printed raw).
     is_record = pl.col("line").str.contains(r"^\s*\{" if fmt.name == "json" else r"=")

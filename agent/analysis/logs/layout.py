@@ -27,7 +27,12 @@ LEARN_LINES = 400
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
     r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note"
-    r"|fine|finer|finest)"
+    r"|fine|finer|finest"
+    # PostgreSQL's informational level, in capitals only: "log" is a common word.
+    r"|(?-i:LOG))"
+)
+_GLUED_LEVELS = (
+    r"(?:TRACE|TRAC|DEBUG|DEBU|INFO|WARNING|WARN|ERROR|ERRO|FATAL|FATA|PANIC|PANI|[VDIWEF])"
 )
 # Timestamps as whole tokens: the shared shapes, dotted or bare dates, epochs, TAI64N labels,
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
@@ -39,11 +44,15 @@ _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # the space before tokens excludes it.
 _OTHER_TOKENS = (
     rf"|(?P<T>{_TS}){_END}"
-    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=\s|$|::)"
+    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=[\s|]|$|::)"
+    # A capitalised level glued to what follows it: logcat's `D/Tag(`, logrus' `INFO[0000]`.
+    rf"|(?P<G>{_GLUED_LEVELS})(?=[/\[][^\s/\[])"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
     r"|(?P<H>\t\s*)"
     r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$))"
-    r"|(?P<N>[+-]?\d+(?:\.\d+)?)(?=[\s,;|]|$)"
+    # Zero-padded digits of some length are an id that may as well hold letters (a thread's
+    # hex `0000002b` beside `000000f8`), not a quantity: typed as a word, like its peers.
+    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$)"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
@@ -56,6 +65,11 @@ _BRACKET = (
 _TOKEN = re.compile(r"[^\S\t]*(?:" + _BRACKET + r'|(?P<Q>"[^"\n]{1,80}",?)' + _OTHER_TOKENS)
 _UNQUOTED = re.compile(r"[^\S\t]*(?:" + _BRACKET + _OTHER_TOKENS)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A quoted HTTP request: an access log's message starts there at the latest, whatever fields
+# its server writes before it (a request of three words would pass for a header's word run).
+HTTP_REQUEST = re.compile(
+    r'"(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND) [^"\s]+ HTTP/[0-9.]+"'
+)
 # Field types that may end a header; a word may only sit between them (a host, a program).
 _ANCHORS = set("TLNBCSKH")
 
@@ -76,6 +90,9 @@ def tokens(line: str) -> list[tuple[str, str]]:
     """Typed tokens of a line's head: (type, text), a bracket typed by what it holds."""
     out: list[tuple[str, str]] = []
     head = line[:HEAD_CHARS]
+    request = HTTP_REQUEST.search(head)
+    if request is not None:
+        head = head[: request.start()]
     pos = 0
     while pos < len(head) and len(out) < MAX_TOKENS:
         match = _TOKEN.match(head, pos)
@@ -83,6 +100,8 @@ def tokens(line: str) -> list[tuple[str, str]]:
             break
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
+        if kind == "G":
+            kind = "L"
         if kind == "Q":
             inner = text.rstrip(",")[1:-1].strip()
             kind = "T" if re.fullmatch(_TS, inner) else "L" if _is_level(inner) else None
@@ -130,11 +149,23 @@ _TIME_AHEAD = re.compile(r" \d{2}:\d{2}:\d{2}")
 
 
 def _bracket_time(text: str) -> str | None:
-    """The time a bracket starts with when it holds more after it (`[<time> #1234]`)."""
+    """The time a bracket starts with when it holds more after it (`[<time> #1234]`), maybe
+    after a level (Jupyter's and Tornado's `[I 2024-03-05 14:22:01.123 ServerApp]`)."""
     if not text.startswith("[") or re.fullmatch(_TS, text[1:-1].strip()):
         return None
-    match = re.match(rf"(?:{_TS})(?=[\s:,]+\S)", text[1:-1])
-    return match.group() if match else None
+    match = _HELD_TIME.match(text[1:-1])
+    return match.group("time") if match else None
+
+
+def _bracket_lead(text: str) -> bool:
+    """Whether a bracket holding a time starts with a level before it."""
+    match = _HELD_TIME.match(text[1:-1])
+    return match is not None and match.group("lead") is not None
+
+
+_HELD_TIME = re.compile(
+    rf"(?P<lead>(?:(?i:{_LEVELS})|[TVDIWEF])\s+)?(?P<time>{_TS})(?=[\s:,]+\S)"
+)
 
 
 def _mostly_levels(texts: list[str]) -> bool:
@@ -318,7 +349,14 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             name = f"t{len(time_groups)}"
             time_groups.append(name)
             other = _generic(allowed - {"T"}, 1) if allowed - {"T"} else None
-            if all(held):
+            leads = [_bracket_lead(x) for x in stamps]
+            if all(held) and all(leads) and "L" not in prefix and not level_done:
+                # The level first, then the time and more (`[I 2024-03-05 14:22:01 app:12]`).
+                level_done = True
+                lead = rf"(?P<level>(?i:{_LEVELS})|[TVDIWEF])"
+                time = rf"\[{lead}\s+(?P<{name}>{'|'.join(shapes)})[\s:,]+[^\]]*\]"
+                tokens = 0
+            elif all(held) and not any(leads):
                 # The rest may start with the level (`: INFO/MainProcess]`).
                 tails = [x[len(h) + 1 : -1] for h, x in zip(held, stamps, strict=True) if h]
                 level = ""
@@ -347,6 +385,10 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             # words only a level word can tell where the run ends.
             after_run = pos > 0 and prefix[pos - 1] == "W"
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
+            if after_run and sum(len(t[0].rstrip(":")) == 1 for t in texts) > len(texts) / 2:
+                # Levels written as one capital (WebSphere's `Client  W`), after words: any
+                # capital there is the level field's value, known (W) or not (A for audit).
+                word = rf"(?:{word}|[A-Z])"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
             quoted = any(t[0].startswith('"') for t in texts)

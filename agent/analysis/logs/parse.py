@@ -12,16 +12,18 @@ from agent.analysis.logs.fields import (
     TIME_ONLY,
     TIME_ONLY_12,
     YEARLESS,
+    after_label,
     choose_timestamp_format,
     has_year,
     infer_dates,
     infer_level,
     infer_years,
+    labelled_level,
     normalise_levels,
     parse_timestamps,
 )
 from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
-from agent.analysis.logs.masking import mask_expr
+from agent.analysis.logs.masking import mask_messages
 from agent.analysis.logs.read import ReadState, count_lines, split_chunk
 from agent.analysis.logs.templates import cluster_templates
 
@@ -30,6 +32,9 @@ MAX_FORMATS = 12
 SAMPLE_LINES = 2000
 # Share of lines indented above which indentation is the file's style (see _add).
 INDENTED_SHARE = 0.95
+# Share of a format's sample messages that must start with a level label for the words up
+# to the label to count as header (see ParsedLog.labelled).
+LABELLED_SHARE = 0.8
 # Lines, spread over a chunk, that a format must all claim to be split without a match test.
 PROBE_LINES = 200
 
@@ -55,6 +60,9 @@ class ParsedLog:
         self.layouts: dict[str, tuple[str | None, str | None]] = {}
         # Each format's timestamps in the detection sample.
         self.samples: dict[str, pl.Series] = {}
+        # Formats whose messages nearly all start with a level label after a few words: those
+        # words and the label are header (a PostgreSQL log_line_prefix), the rest the message.
+        self.labelled: set[str] = set()
         self.records: dict[int, pl.DataFrame] = {}
         # Per chunk: the distinct masked messages (mid, masked, len); records point at them.
         self.masks: dict[int, pl.DataFrame] = {}
@@ -219,6 +227,16 @@ class ParsedLog:
             if parsed[c].null_count() < len(parsed)
         ]
         parsed = _per_distinct(parsed, levels, normalise_levels(parsed).alias("norm_level"))
+        if fmt.name in self.labelled:
+            parsed = parsed.with_columns(
+                pl.coalesce(labelled_level(pl.col("msg")), "norm_level").alias("norm_level"),
+                after_label(pl.col("msg")).alias("msg"),
+            )
+        elif "level" not in levels:
+            # No level field: a level the message states as a label is the record's own.
+            parsed = parsed.with_columns(
+                pl.coalesce("norm_level", labelled_level(pl.col("msg"))).alias("norm_level")
+            )
         return parsed.select(
             "line",
             "timestamp",
@@ -240,6 +258,18 @@ class ParsedLog:
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
         self.samples[fmt.name] = fields["ts"].drop_nulls()
+        messages = fields.filter(pl.col("level").is_null())["msg"].drop_nulls()
+        if (
+            fields["level"].is_null().all()
+            and len(messages)
+            and float(
+                messages.to_frame()
+                .select(labelled_level(pl.col("msg")).is_not_null().mean())
+                .item()
+            )
+            >= LABELLED_SHARE
+        ):
+            self.labelled.add(fmt.name)
 
     @property
     def format_name(self) -> str:
@@ -301,10 +331,18 @@ def _guessed(layout: str | None, donor: str | None) -> str | None:
 def _guess_dates(records: pl.DataFrame, state: ReadState) -> pl.DataFrame:
     """Set the year, or the date, of timestamps written without one, so time runs forward."""
     for kind, infer, warning in (
-        ("year", infer_years, "Timestamps carry no year: years were inferred so that time runs "
-         "forward, ending in the current year."),
-        ("date", infer_dates, "Timestamps carry no date: dates were inferred so that time runs "
-         "forward, ending today."),
+        (
+            "year",
+            infer_years,
+            "Timestamps carry no year: years were inferred so that time runs "
+            "forward, ending in the current year.",
+        ),
+        (
+            "date",
+            infer_dates,
+            "Timestamps carry no date: dates were inferred so that time runs "
+            "forward, ending today.",
+        ),
     ):
         guessed = records["guessed"].eq(kind).fill_null(False)
         if not guessed.any():
@@ -334,11 +372,15 @@ def _refill(parsed: pl.DataFrame, full: pl.Expr) -> pl.DataFrame:
 def _per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr) -> pl.DataFrame:
     """Add expr's column, computed once per distinct combination of keys when they repeat."""
     # Second-resolution timestamps and levels repeat a lot; sub-second timestamps may not, and
-    # then a unique and a join cost more than computing expr on every row.
-    sample = frame.select(keys).head(SAMPLE_LINES)
-    if not keys or sample.n_unique() > 0.5 * len(sample):
+    # then a unique and a join cost more than computing expr on every row. The distinct keys
+    # are counted over the whole frame (a hash pass, a few percent of expr's cost): the first
+    # lines of a chunk need not repeat as the rest does (a busy second, a file appended).
+    if not keys:
         return frame.with_columns(expr)
-    distinct = frame.select(keys).unique().with_columns(expr)
+    distinct = frame.select(keys).unique()
+    if len(distinct) > 0.5 * len(frame):
+        return frame.with_columns(expr)
+    distinct = distinct.with_columns(expr)
     return frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
@@ -347,10 +389,9 @@ def label_messages(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     Returns the records with a mid column, and the masked forms: mid, masked, len (records).
     """
-    distinct = (
-        records.group_by("message")
-        .len()
-        .with_columns(mask_expr(pl.col("message").str.strip_chars()).alias("masked"))
+    distinct = records.group_by("message").len()
+    distinct = distinct.with_columns(
+        mask_messages(distinct["message"].str.strip_chars()).alias("masked")
     )
     masks = (
         distinct.group_by("masked")
