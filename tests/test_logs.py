@@ -374,6 +374,20 @@ def test_a_gzip_cut_in_its_header_is_refused() -> None:
         analyze_log(gzip.compress(b"hello\n")[:10])
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_text_with_a_byte_order_mark_is_read_in_its_encoding(encoding: str) -> None:
+    # Windows PowerShell writes redirected output as UTF-16 with a byte order mark.
+    text = "".join(f"2024-05-01 10:00:0{i} WARN café: retry {i}\r\n" for i in range(4))
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    report = analyze_log(gzip.compress(data) if encoding == "utf-32" else data)
+    assert report.records["timestamp"].iloc[0] == pd.Timestamp("2024-05-01 10:00:00")
+    assert report.records["level"].eq("WARN").all()
+    assert report.records["message"].iloc[3] == "retry 3"
+    assert report.records["component"].iloc[0] == "café"
+
+
 def test_mixed_line_endings_give_one_record_per_line() -> None:
     report = analyze_log(
         b"2024-05-01 10:00:00 INFO a: one\r\n2024-05-01 10:00:01 INFO a: two\r"
@@ -464,6 +478,12 @@ def test_timestamps_that_go_backwards_are_reported_with_the_line() -> None:
         "2024-05-01 10:00:09 INFO a: three\n"
     )
     assert "Timestamps go backwards at line 2." in report.warnings
+
+
+def test_a_log_written_newest_first_is_said_to_be_in_reverse_order() -> None:
+    lines = [f"2024-05-01 10:{59 - i:02d}:00 INFO a: job {i}" for i in range(30)]
+    report = _log("\n".join(lines) + "\n")
+    assert report.warnings == ["The records run newest first: the file is in reverse time order."]
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path) -> None:  # noqa: ANN001

@@ -15,9 +15,16 @@ SNIFF_BYTES = 8192
 # Text may hold tabs, newlines, form feeds, carriage returns and ESC (colour codes in logs).
 _TEXT_CONTROLS = frozenset((9, 10, 12, 13, 27))
 _MAX_CONTROL_SHARE = 0.05
-# UTF-16/32 text is full of NUL bytes; its byte order mark says it is text.
-TEXT_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
-             codecs.BOM_UTF16_BE)
+# UTF-16/32 text is full of NUL bytes; its byte order mark says it is text, and which codec
+# reads it (UTF-32's marks first: they start with UTF-16's).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+TEXT_BOMS = tuple(bom for bom, _ in _BOMS)
 
 # Formats people upload by mistake, so an error can say what the file is.
 KNOWN_BINARIES: tuple[tuple[bytes, str], ...] = (
@@ -30,6 +37,11 @@ KNOWN_BINARIES: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3", "an SQLite database"),
     (b"\x7fELF", "an executable program"),
 )
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The codec a byte order mark at the head names (which drops the mark), if there is one."""
+    return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), None)
 
 
 def is_gzip(head: bytes) -> bool:

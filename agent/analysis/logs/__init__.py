@@ -274,12 +274,20 @@ def _named_levels(grouped: pl.DataFrame) -> pl.DataFrame:
     return named.with_columns(pl.col("names").alias("levels")).drop("names")
 
 
+# Share of the steps between timed records that go back for a file to read as newest first.
+NEWEST_FIRST = 0.9
+
+
 def _backwards(records: pl.DataFrame) -> list[str]:
     """Note where timestamps go back in time (out-of-order or concatenated logs)."""
     timed = records.select("line", "timestamp").drop_nulls()
     back = timed.filter(pl.col("timestamp") < pl.col("timestamp").shift(1))
     if back.is_empty():
         return []
+    forward = timed.select((pl.col("timestamp") > pl.col("timestamp").shift(1)).sum()).item()
+    if len(back) >= NEWEST_FIRST * (len(back) + forward) and len(back) >= 10:
+        # An export written newest first: every step goes back, which says one thing only.
+        return ["The records run newest first: the file is in reverse time order."]
     first = back.row(0, named=True)
     more = f" ({len(back):,} times in all)" if len(back) > 1 else ""
     return [f"Timestamps go backwards at line {first['line']}{more}."]

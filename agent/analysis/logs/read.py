@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import itertools
 import re
 import zlib
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from agent.analysis.sniff import ZIP_MAGIC, is_gzip, known_binary, looks_binary
+from agent.analysis.sniff import ZIP_MAGIC, bom_encoding, is_gzip, known_binary, looks_binary
 
 CHUNK_BYTES = 16 * 1024 * 1024
 READ_BYTES = 1024 * 1024
@@ -80,10 +82,29 @@ def iter_chunks(
     try:
         head = raw.read(2)
         blocks = _gunzip(head, raw, state) if is_gzip(head) else _plain(head, raw)
-        yield from _lines(blocks, raw, state)
+        yield from _lines(_as_utf8(blocks), raw, state)
     finally:
         if isinstance(source, str | Path):
             raw.close()
+
+
+def _as_utf8(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """The blocks as UTF-8: a byte order mark dropped, UTF-16 or UTF-32 text (what Windows
+    PowerShell writes when output is redirected) transcoded as it streams."""
+    first = b""
+    for block in blocks:
+        first += block
+        if len(first) >= 4:
+            break
+    encoding = bom_encoding(first)
+    if encoding is None:
+        yield first
+        yield from blocks
+        return
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for block in itertools.chain([first], blocks):
+        yield decoder.decode(block).encode()
+    yield decoder.decode(b"", final=True).encode()
 
 
 def _plain(head: bytes, raw: BinaryIO) -> Iterator[bytes]:

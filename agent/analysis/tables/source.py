@@ -13,19 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from agent.analysis.sniff import ZIP_MAGIC, is_gzip, known_binary, looks_binary
+from agent.analysis.sniff import ZIP_MAGIC, bom_encoding, is_gzip, known_binary, looks_binary
 
 HEAD_BYTES = 1 << 20
 COPY_CHUNK = 1 << 22
 GUNZIP_SLICE = 1 << 16
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 CsvInput = str | Path | bytes | bytearray | memoryview | BinaryIO
 
@@ -196,9 +188,8 @@ def _reject_non_text(head: bytes) -> None:
 
 def _sniff_encoding(head: bytes) -> str:
     """BOM first, then strict UTF-8 on the head, else Latin-1 (which decodes any byte)."""
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return encoding
+    if encoding := bom_encoding(head):
+        return encoding
     try:
         # The head may end inside a multi-byte character: ignore an incomplete tail only.
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < HEAD_BYTES)
