@@ -10,6 +10,7 @@ seven-digit fractions. Times are the instant (UTC) where the header gives a zone
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 from synthetic_systems import Event, System, _ip, fill
@@ -298,8 +299,51 @@ PG_PREFIX = System(
     ),
 )
 
+_LEVEL_LETTER = {"DEBUG": "D", "INFO": "I", "WARN": "W", "ERROR": "E"}
+JUPYTER = System(
+    "Jupyter",
+    # The level's letter first in the bracket, then the time and the application.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"[{_LEVEL_LETTER[e.level]} {t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} "
+        f"{r.choice(['ServerApp', 'LabApp', 'NotebookApp'])}] {m}"
+    ),
+)
+
+TORNADO = System(
+    "Tornado",
+    # Tornado's default: the level's letter, a two-digit year, and the module and line.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"[{_LEVEL_LETTER[e.level]} {t:%y%m%d %H:%M:%S} "
+        f"{r.choice(['web', 'ioloop', 'httpserver'])}:{r.randint(10, 3000)}] {m}"
+    ),
+)
+
+LOG4J2_JSON = System(
+    "Log4j2Json",
+    # log4j2's JsonLayout: the instant as an object of epoch seconds and nanoseconds.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        '{"instant":{"epochSecond":' + str(int(t.replace(tzinfo=dt.UTC).timestamp()))
+        + ',"nanoOfSecond":' + str(t.microsecond * 1000) + '},"thread":"'
+        + fill(e.source, r) + '","level":"' + e.level + '","loggerName":"com.example.Server",'
+        + '"message":' + json.dumps(m) + ',"endOfBatch":false}'
+    ),
+)
+
+PIPE_EXPORT = System(
+    "PipeExport",
+    # Fields glued by pipes, seven-digit fractions.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond:06d}{r.randint(0, 9)}Z|{e.level}|"
+        f"{r.choice(['api', 'worker', 'scheduler'])}|{m}"
+    ),
+)
+
 SYSTEMS = (
     CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW,
     GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS, WEBSPHERE, LOGCAT_TIME, NGINX_JSON,
-    PG_PREFIX,
+    PG_PREFIX, JUPYTER, TORNADO, LOG4J2_JSON, PIPE_EXPORT,
 )  # fmt: skip
