@@ -89,7 +89,7 @@ def run(path: Path) -> dict[str, float]:
                 break
             parsed.add(chunk, parsed.reserve(chunk), state)
         records = parsed.finish(state)
-        logs._build_report(parsed.format_name, records, parsed.joined, state)
+        logs._build_report(parsed.format_name, records, parsed.joined, parsed.templates, state)
         clock.spent["TOTAL"] = time.process_time() - start
     finally:
         for owner, name, fn in saved:

@@ -122,15 +122,15 @@ def analyze_log(
     report(0.8, "Mining message templates")
     records = parsed.finish(state)
     report(0.9, "Summarising")
-    result = _build_report(parsed.format_name, records, parsed.joined, state)
+    result = _build_report(parsed.format_name, records, parsed.joined, parsed.templates, state)
     report(1.0, "Done")
     return result
 
 
 def _build_report(
-    fmt: str, records: pl.DataFrame, extra: pl.DataFrame, state: ReadState
+    fmt: str, records: pl.DataFrame, extra: pl.DataFrame, texts: pl.Series, state: ReadState
 ) -> LogReport:
-    """Compute the aggregates and convert to pandas."""
+    """Compute the aggregates and convert to pandas; texts holds template id i's text at i."""
     warnings = state.warnings
     if fmt == "plain":
         warnings.append("No known log format was recognised: each line is read as a message.")
@@ -189,9 +189,11 @@ def _build_report(
     )
     # The texts of each group's first record, fetched for the few groups, not carried through
     # the grouping of every record.
-    first = records.select("template", "message", "line")[groups["row"]]
+    first = records.select("message", "line")[groups["row"]]
     groups = groups.with_columns(
-        first["template"], first["message"].alias("example"), first["line"].alias("first_line")
+        texts.gather(groups["template_id"]),
+        first["message"].alias("example"),
+        first["line"].alias("first_line"),
     )
     level_counts = {
         lvl: n

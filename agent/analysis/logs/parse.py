@@ -39,12 +39,14 @@ LABELLED_SHARE = 0.8
 PROBE_LINES = 200
 
 
+# An enum, not text: it is compared on every record once the file is read.
+GUESSED = pl.Enum(["year", "date"])
 _EMPTY_RECORDS = pl.DataFrame(
     schema={
         "line": pl.UInt32,
         "timestamp": pl.Datetime("us"),
         # What the timestamp lacked and was guessed later: "year", "date" or null.
-        "guessed": pl.String,
+        "guessed": GUESSED,
         "level": pl.String,
         "component": pl.String,
         "message": pl.String,
@@ -73,6 +75,8 @@ class ParsedLog:
         self.lock = threading.Condition()
         self.unfinished: set[int] = set()
         self.joined = pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
+        # The templates' texts, once finished: the text of template id i at row i.
+        self.templates = pl.Series("template", [], dtype=pl.String)
         self.lines = 0
         self.bad_utf8 = False
         self.long_lines: list[tuple[int, int]] = []
@@ -240,7 +244,7 @@ class ParsedLog:
         return parsed.select(
             "line",
             "timestamp",
-            pl.lit(_guessed(layout, donor), dtype=pl.String).alias("guessed"),
+            pl.lit(_guessed(layout, donor), dtype=GUESSED).alias("guessed"),
             pl.col("norm_level").alias("level"),
             "component",
             # A line that is all header is its own message: a message is never empty.
@@ -279,7 +283,8 @@ class ParsedLog:
         return "mixed: " + ", ".join(f.name for f in self.formats) if self.formats else "plain"
 
     def finish(self, state: ReadState) -> pl.DataFrame:
-        """Concatenate records, attach continuation lines and assign templates."""
+        """Concatenate records, attach continuation lines and assign templates (their texts
+        are left in self.templates)."""
         chunks, masks, base = [], [], 0
         for key in sorted(self.records):
             # Number the masked forms of all chunks in one sequence.
@@ -305,7 +310,8 @@ class ParsedLog:
                 new = new.with_columns(pl.col("mid") + base)
                 records = pl.concat([records.filter(~unlabelled), new]).sort("line")
                 masks.append(new_masks)
-        return assign_templates(_guess_dates(records, state), pl.concat(masks))
+        records, self.templates = assign_templates(_guess_dates(records, state), pl.concat(masks))
+        return records
 
 
 def _indented_throughout(lines: pl.Series) -> bool:
@@ -404,8 +410,13 @@ def label_messages(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return records, masks
 
 
-def assign_templates(records: pl.DataFrame, masks: pl.DataFrame) -> pl.DataFrame:
-    """Cluster the distinct masked forms; give each record its template id and word level."""
+def assign_templates(
+    records: pl.DataFrame, masks: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Cluster the distinct masked forms; give each record its template id and word level.
+
+    Returns the records and the templates' texts, the text of template id i at row i.
+    """
     # Each distinct form keeps the ids (mids) of the chunks' forms behind it: the labels reach
     # every mid by exploding them, not by joining all the forms' text again.
     masked = masks.group_by("masked").agg(pl.col("len").sum(), pl.col("mid")).sort("masked")
@@ -419,8 +430,9 @@ def assign_templates(records: pl.DataFrame, masks: pl.DataFrame) -> pl.DataFrame
     by_mid = masked.select("mid", ids, "word_level").explode("mid").sort("mid")
     table = pl.Series("template", templates, dtype=pl.String)
     mids = records["mid"]
-    return records.drop("mid").with_columns(
-        by_mid["template_id"].gather(mids),
-        table.gather(by_mid["template_id"].gather(mids)),
-        by_mid["word_level"].gather(mids),
+    # The texts stay in the table: a column of them for every record would be gathered only
+    # for the report to take one per template.
+    records = records.drop("mid").with_columns(
+        by_mid["template_id"].gather(mids), by_mid["word_level"].gather(mids)
     )
+    return records, table
