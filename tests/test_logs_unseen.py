@@ -832,3 +832,20 @@ def test_a_zone_after_the_time_inside_its_bracket_is_not_left_in_the_message() -
         lines += [f"[05-Mar-2024 14:22:0{i} UTC] cron run {i} failed", "Stack trace:", "#0 {main}"]
     records = _log(lines).records
     assert records["message"].str.startswith("cron run").all()
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("20240305T1422{s:02d}.123Z", "2024-03-05 14:22:{s:02d}.123"),
+        ("2024.03.05-14.22.{s:02d}", "2024-03-05 14:22:{s:02d}"),
+        ("05.03.24 14:22:{s:02d}", "2024-03-05 14:22:{s:02d}"),
+        ("03-05-2024 14:22:{s:02d}", "2024-03-05 14:22:{s:02d}"),
+        ("Mar 5, 2024 @ 14:22:{s:02d}.123", "2024-03-05 14:22:{s:02d}.123"),
+        ("Tuesday, March 5, 2024 2:22:{s:02d} PM", "2024-03-05 14:22:{s:02d}"),
+    ],
+)
+def test_timestamps_written_in_less_common_ways_are_read(stamp: str, expected: str) -> None:
+    lines = [f"{stamp.format(s=s)} INFO sync: batch {s} stored" for s in range(6)]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.tolist() == [pd.Timestamp(expected.format(s=s)) for s in range(6)]

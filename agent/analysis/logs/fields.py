@@ -19,20 +19,25 @@ TIMESTAMP = ascii_digits(
         [
             r"\d{4}-\d{2}-\d{2}(?:[T ]|, )\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
             r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
-            r"\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
+            r"\d{4}[-.]\d{2}[-.]\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
             # Some write the milliseconds after a colon (`3/5/24 14:22:01:123`).
             r"\d{1,2}/\d{1,2}/\d{2,4}[ ,] ?\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
             # Day first with dots, as much of Europe writes dates (`05.03.2024 14:22:01`).
-            r"\d{1,2}\.\d{1,2}\.\d{4}[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            r"\d{1,2}\.\d{1,2}\.\d{2}(?:\d{2})?[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
+            # Month first with dashes and the year last (`03-05-2024 14:22:01`).
+            r"\d{2}-\d{2}-\d{4}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"\d{2}/[A-Z][a-z]{2}/\d{4}[: ]\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
             # A month name and day, maybe joined by a dash (nextflow's `Apr-01`).
             # date(1) puts a zone before the year: the zone only with a year after it.
             r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2}(?: +|-)\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
             r"(?: [A-Z]{3,4} \d{4}| \d{4})?",
-            # The year after the day (Cisco; java.util.logging's `Apr 01, 2023 9:00:25 AM`).
-            r"[A-Z][a-z]{2} +\d{1,2},? \d{4} \d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?: [AP]M)?",
+            # The year after the day (Cisco; java.util.logging's `Apr 01, 2023 9:00:25 AM`),
+            # the month maybe in full after a weekday (`Tuesday, March 5, 2024 2:22:01 PM`),
+            # the time maybe after an at sign (Kibana's exports: `Mar 5, 2024 @ 14:22:01.123`).
+            r"(?:[A-Z][a-z]+day, )?[A-Z][a-z]{2,8} +\d{1,2},? \d{4},? (?:@ )?\d{1,2}:\d{2}:\d{2}"
+            r"(?:\.\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
@@ -85,6 +90,10 @@ _FORMATS = (
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S%.f%z",
     "%Y-%m-%d-%H.%M.%S%.f",
+    "%Y.%m.%d-%H.%M.%S%.f",
+    "%m-%d-%Y %H:%M:%S%.f",
+    "%d-%m-%Y %H:%M:%S%.f",
+    "%B %d, %Y %H:%M:%S%.f",
     "%Y/%m/%d %H:%M:%S%.f",
     "%Y/%m/%d-%H:%M:%S%.f",
     "%y/%m/%d %H:%M:%S%.f",
@@ -102,11 +111,13 @@ _FORMATS = (
     "%Y%m%d %H:%M:%S%.f",
     "%Y%m%d%H%M%S",
     "%Y%m%dT%H%M%S%z",
+    "%Y%m%dT%H%M%S%.f%z",
     "%Y%m%dT%H%M%S",
     "%y%m%d %H%M%S",
     "%y%m%d %H:%M:%S%.f",
     "%Y.%m.%d %H:%M:%S%.f",
     "%d.%m.%Y %H:%M:%S%.f",
+    "%d.%m.%y %H:%M:%S%.f",
     "%d %b %Y %H:%M:%S%.f",
     "%d-%b-%Y %H:%M:%S%.f",
     "%d%b%Y %H:%M:%S%.f",
@@ -186,6 +197,12 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # Every run of white space becomes one space; a run that is one space already is left
         # alone, so most timestamps cost no replacement at all.
         expr = expr.str.replace_all(r"\s\s+|[^\S ]", " ")
+    if needed("day, "):
+        # A weekday in full before the month (`Tuesday, March 5, 2024`): the date says it.
+        expr = expr.str.replace(r"^[A-Z][a-z]+day, ", "")
+    if needed(" @ "):
+        # Kibana writes an at sign between date and time.
+        expr = expr.str.replace(" @ ", " ", literal=True)
     if needed(", "):
         # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
