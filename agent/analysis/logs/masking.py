@@ -114,7 +114,19 @@ _ASCII_CLASSES = {"w": "0-9A-Za-z_", "d": "0-9", "s": r"\t\n\x0B\x0C\r "}
 
 @functools.cache
 def ascii_classes(pattern: str) -> str:
-    """The pattern with \\w, \\d, \\s (and their negations, and \\b) spelt for ASCII text."""
+    """The pattern with \\w, \\d, \\s (and their negations, and \\b) spelt for ASCII text.
+
+    A pattern holding what this does not spell (a negated class inside a class, a nested class,
+    a Unicode property) is returned as it is: slower, never different.
+    """
+    try:
+        return _spell_ascii(pattern)
+    except ValueError:
+        return pattern
+
+
+def _spell_ascii(pattern: str) -> str:
+    """ascii_classes' work; ValueError where it cannot spell the pattern."""
     out: list[str] = []
     at, start = 0, -1  # start: where the open class's items begin (-1: outside a class)
     while at < len(pattern):
