@@ -892,3 +892,57 @@ def test_a_two_line_format_keeps_its_level_line_with_the_timed_line_above() -> N
     records = _log(lines).records
     assert len(records) == 6
     assert records["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]
+
+
+def test_a_container_runtimes_full_line_flag_is_no_level() -> None:
+    lines = [
+        f"2024-03-05T14:22:0{i}.123456789Z {'stdout' if i % 3 else 'stderr'} F "
+        f"listening on port {8000 + i} with {i} workers"
+        for i in range(8)
+    ]
+    records = _log(lines).records
+    assert records["level"].eq("INFO").all()
+    assert records["level_inferred"].all()
+    assert records["message"].iloc[0] == "listening on port 8000 with 0 workers"
+
+
+@pytest.mark.parametrize(
+    "head", ["2024-03-05T14:22:0{i}.123456789Z stdout F ", "Mar  5 14:22:0{i} web-01 api[42]: "]
+)
+def test_a_json_message_behind_another_header_gives_its_level(head: str) -> None:
+    levels = ["info", "warn", "error", "debug", "info", "info"]
+    lines = [
+        head.format(i=i) + json.dumps({"level": levels[i], "msg": f"job {i} done"})
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
+    assert not records["level_inferred"].any()
+
+
+def test_json_keys_of_serilog_and_nested_ecs_give_time_level_and_message() -> None:
+    levels = [None, "Warning", "Error", None, "Debug", None]
+    clef = [
+        json.dumps(
+            {"@t": f"2024-03-05T14:22:0{i}.1234567Z", "@mt": f"job {i} done"}
+            | ({"@l": levels[i]} if levels[i] else {})
+        )
+        for i in range(6)
+    ]
+    records = _log(clef).records
+    assert records["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 14:22:00.123456")
+    assert records["level"].tolist()[1:3] == ["WARN", "ERROR"]
+    assert records["message"].iloc[0] == "job 0 done"
+    ecs = [
+        json.dumps(
+            {
+                "@timestamp": f"2024-03-05T14:22:0{i}Z",
+                "log": {"level": ["info", "warn", "error"][i % 3], "logger": "api"},
+                "message": f"job {i} done",
+            }
+        )
+        for i in range(6)
+    ]
+    records = _log(ecs).records
+    assert records["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]
+    assert records["message"].iloc[1] == "job 1 done"

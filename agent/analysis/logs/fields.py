@@ -387,6 +387,18 @@ def after_label(message: pl.Expr) -> pl.Expr:
     return pl.when(rest.str.len_bytes() > 0).then(rest).otherwise(message)
 
 
+# Keys a JSON message (an application's JSON line behind a container runtime's or syslog's
+# header) states its level under.
+_JSON_LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "log.level")
+
+
+def json_level(message: pl.Expr) -> pl.Expr:
+    """The level a message that is a JSON object states, normalised; null otherwise."""
+    raw = pl.coalesce([message.str.json_path_match(f"$['{key}']") for key in _JSON_LEVEL_KEYS])
+    level = raw.str.strip_chars().str.to_uppercase()
+    return level.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
+
+
 def labelled_level(message: pl.Expr) -> pl.Expr:
     """The level a message states as a label (see _LABEL), normalised; null if none."""
     label = message.str.extract(_LABEL).str.replace(r"[0-9]$", "")

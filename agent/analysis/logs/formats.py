@@ -137,10 +137,13 @@ _SPECIFIC = {
 JSON_KEYS = {
     "ts": (
         "timestamp", "@timestamp", "time", "ts", "datetime", "date", "asctime", "t",
-        "__realtime_timestamp", "instant",
+        "__realtime_timestamp", "instant", "@t",
     ),
     # MongoDB's structured log says its severity in "s" (I, W, E, F, D1..D5).
-    "level": ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level", "s"),
+    # Serilog's compact JSON says @l (and leaves it out for Information).
+    "level": (
+        "level", "severity", "levelname", "lvl", "loglevel", "log.level", "log_level", "s", "@l",
+    ),
     # A syslog priority or severity number (journald's PRIORITY).
     "pri": ("priority", "pri"),
     "component": (
@@ -148,7 +151,10 @@ JSON_KEYS = {
         "syslog_identifier",
     ),
     # A JSON access log without a message: its request line is what happened.
-    "msg": ("message", "msg", "event", "text", "log", "@message", "request"),
+    "msg": (
+        "message", "msg", "event", "text", "log", "@message", "@m", "@mt", "textpayload",
+        "request",
+    ),
     # A JSON access log (nginx's or a proxy's log_format): levels come from the status.
     "status": ("status", "status_code", "statuscode", "http_status", "response_status"),
 }
@@ -367,8 +373,8 @@ def _detect_structured(lines: list[str]) -> LogFormat | None:
             if isinstance(value, dict):
                 objects.append(value)
     if len(objects) >= 0.8 * min(len(lines), 500):
-        seen = {k for obj in objects for k in obj}
-        keys = _pick_keys(seen)
+        paths, holders = _json_paths(objects)
+        keys = _pick_keys(set(paths), paths, holders)
         if "ts" not in dict(keys):
             keys += _time_key(objects)
         return LogFormat("json", keys=keys)
@@ -381,16 +387,39 @@ def _detect_structured(lines: list[str]) -> LogFormat | None:
     return None
 
 
-def _pick_keys(seen: set[str]) -> tuple[tuple[str, str], ...]:
-    """Map each header field to the first conventional key present in the data."""
-    lower = {k.lower(): k for k in seen}
+def _pick_keys(
+    seen: set[str], paths: dict[str, str] | None = None, holders: frozenset[str] = frozenset()
+) -> tuple[tuple[str, str], ...]:
+    """Map each header field to the first conventional key present in the data. `paths` says
+    where a JSON key is read (nested ones by a JSON path); `holders` are keys that only ever
+    hold an object, which may stand for a time (read as its first value) but for no text."""
+    lower = {k.lower(): k for k in seen | holders}
     picked = []
     for field, candidates in JSON_KEYS.items():
         for candidate in candidates:
-            if candidate in lower:
-                picked.append((field, lower[candidate]))
-                break
+            name = lower.get(candidate)
+            if name is None or (name in holders and field != "ts"):
+                continue
+            picked.append((field, (paths or {}).get(name, name)))
+            break
     return tuple(picked)
+
+
+def _json_paths(objects: list[dict]) -> tuple[dict[str, str], frozenset[str]]:
+    """The keys of JSON records, each to where it is read: top-level keys by their name, an
+    object's keys one level down as `parent.key` (ECS nests `log.level`); and the keys that
+    only ever hold an object (MongoDB's `"t": {"$date": ...}`)."""
+    paths: dict[str, str] = {}
+    holders: set[str] = set()
+    for obj in objects[:200]:
+        for key, value in obj.items():
+            if isinstance(value, dict):
+                holders.add(key)
+                for inner in value:
+                    paths.setdefault(f"{key}.{inner}", f"$['{key}']['{inner}']")
+            else:
+                paths.setdefault(key, key)
+    return paths, frozenset(holders - set(paths))
 
 
 def _time_key(objects: list[dict]) -> tuple[tuple[str, str], ...]:
@@ -537,7 +566,7 @@ def _split_headed(lines: pl.Series, limit: int, tail: str) -> pl.DataFrame:
 def _json_field(key: str) -> pl.Expr:
     """Extract a top-level JSON key as text; an object's first scalar value stands for it
     (MongoDB's `"t": {"$date": "..."}`, log4j2's `"instant": {"epochSecond": 1709648521}`)."""
-    value = pl.col("line").str.json_path_match(f"$['{key}']")
+    value = pl.col("line").str.json_path_match(key if key.startswith("$") else f"$['{key}']")
     first = r'^\{\s*"[^"]*"\s*:\s*(?:"([^"]*)"|(-?[0-9][0-9.eE+-]*))'
     return (
         pl.when(value.str.starts_with("{"))

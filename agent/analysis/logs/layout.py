@@ -93,6 +93,10 @@ def tokens(line: str) -> list[tuple[str, str]]:
     request = HTTP_REQUEST.search(head)
     if request is not None:
         head = head[: request.start()]
+    # A JSON object is a message (an application's JSON line behind a runtime's header).
+    structured = _JSON_START.search(head)
+    if structured is not None:
+        head = head[: structured.start()]
     pos = 0
     while pos < len(head) and len(out) < MAX_TOKENS:
         match = _TOKEN.match(head, pos)
@@ -130,6 +134,9 @@ def tokens(line: str) -> list[tuple[str, str]]:
             # A lone letter before a level is a flag (a container runtime's F or P), not one.
             out[i] = ("W", out[i][1])
     return out
+
+
+_JSON_START = re.compile(r'(?:^|\s)\{"')
 
 
 def _is_level(text: str) -> bool:
@@ -379,7 +386,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             pieces.append(
                 Piece(part, tokens, name, time if other else None, bracket=bracket, longest=longest)
             )
-        elif "L" in allowed and not level_done:
+        elif "L" in allowed and not level_done and not _constant_flag(texts):
             level_done = True
             # Any word in a fixed level position is the level field's value; after a run of
             # words only a level word can tell where the run ends.
@@ -434,6 +441,13 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
         pieces = []  # the token split cuts at spaces only
     share = len(agreeing) / len(parsed)
     return Layout(pattern, tuple(time_groups), share, "".join(prefix), tuple(pieces))
+
+
+def _constant_flag(texts: list[list[str]]) -> bool:
+    """Whether a level position holds one severe letter on every line: a flag (a container
+    runtime's F for a full line), since no log is FATAL or ERROR on every record."""
+    letters = {t[0].rstrip(":") for t in texts}
+    return len(letters) == 1 and letters <= {"F", "E", "W"}
 
 
 def _splittable(allowed: set[str]) -> bool:

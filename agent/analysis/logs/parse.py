@@ -18,6 +18,7 @@ from agent.analysis.logs.fields import (
     infer_dates,
     infer_level,
     infer_years,
+    json_level,
     labelled_level,
     normalise_levels,
     parse_timestamps,
@@ -246,10 +247,12 @@ class ParsedLog:
                 after_label(pl.col("msg")).alias("msg"),
             )
         elif "level" not in levels:
-            # No level field: a level the message states as a label is the record's own.
-            parsed = parsed.with_columns(
-                pl.coalesce("norm_level", labelled_level(pl.col("msg"))).alias("norm_level")
-            )
+            # No level field: a level the message states as a label, or as a JSON object's
+            # key, is the record's own.
+            stated = [labelled_level(pl.col("msg"))]
+            if parsed["msg"].str.starts_with("{").any():
+                stated.append(json_level(pl.col("msg")))
+            parsed = parsed.with_columns(pl.coalesce("norm_level", *stated).alias("norm_level"))
         return parsed.select(
             "line",
             "timestamp",
