@@ -849,3 +849,46 @@ def test_timestamps_written_in_less_common_ways_are_read(stamp: str, expected: s
     lines = [f"{stamp.format(s=s)} INFO sync: batch {s} stored" for s in range(6)]
     stamps = _log(lines).records["timestamp"]
     assert stamps.tolist() == [pd.Timestamp(expected.format(s=s)) for s in range(6)]
+
+
+def test_a_slow_query_log_gives_one_timed_record_per_query() -> None:
+    lines = ["/usr/sbin/mysqld, Version: 8.0.36. started with:", "Tcp port: 3306"]
+    for i in range(6):
+        lines += [
+            f"# Time: 2024-03-05T14:22:0{i}.123456Z",
+            f"# User@Host: app[app] @ localhost []  Id:    1{i}",
+            f"# Query_time: {i}.000123  Lock_time: 0.000012 Rows_sent: 1  Rows_examined: 9{i}",
+            f"SET timestamp=170964852{i};",
+            f"SELECT * FROM orders WHERE customer_id = {i};",
+        ]
+    records = _log(lines).records
+    assert len(records) == 2 + 6
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2024-03-05 14:22:00.123456")
+    assert records["message"].iloc[2].endswith("WHERE customer_id = 0;")
+
+
+def test_a_time_alone_on_its_line_heads_the_lines_after_it() -> None:
+    # An Oracle alert log: the time on a line of its own, then what happened.
+    lines = []
+    for i in range(6):
+        lines += [
+            f"Tue Mar 05 14:22:0{i} 2024",
+            f"Thread 1 advanced to log sequence {100 + i} (LGWR switch)",
+            f"  Current log# 2 seq# {100 + i} mem# 0: /u01/oradata/redo02.log",
+        ]
+    records = _log(lines).records
+    assert len(records) == 6
+    assert "log sequence 101" in records["message"].iloc[1]
+
+
+def test_a_two_line_format_keeps_its_level_line_with_the_timed_line_above() -> None:
+    # java.util.logging's SimpleFormatter: the time and source, then the level and message.
+    lines = []
+    for i in range(6):
+        lines += [
+            f"Mar 05, 2024 2:22:0{i} PM com.example.Server start",
+            f"{['INFO', 'WARNING', 'SEVERE'][i % 3]}: step {i} done",
+        ]
+    records = _log(lines).records
+    assert len(records) == 6
+    assert records["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]

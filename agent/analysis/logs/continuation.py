@@ -29,6 +29,9 @@ CONTINUATION = (
 )
 # A record whose message ends so announces more lines (a body, a dump, a statement).
 _OPENS = r"[:{\[(=]\s*$"
+# A line that states a level as its label (java.util.logging's second line, `WARNING: ...`):
+# the body of a record above whose header gave no level.
+_LEVEL_BODY = r"^(?:SEVERE|WARNING|WARN|INFO|CONFIG|FINE|FINER|FINEST|DEBUG|ERROR|FATAL|TRACE): "
 
 
 def looks_continued(lines: pl.Expr) -> pl.Expr:
@@ -37,27 +40,32 @@ def looks_continued(lines: pl.Expr) -> pl.Expr:
 
 
 def split_unclaimed(
-    records: pl.DataFrame, extra: pl.DataFrame
+    records: pl.DataFrame, extra: pl.DataFrame, *, blocks: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Sort header-less lines into continuations and records; return records and joined text.
 
     A line continues the record above when it looks like a continuation, or when it follows a
     record that announces more lines (its message ends with ':' or '{') together with the other
-    header-less lines after it. Any other line is a record of its own: nothing is glued on
-    because it merely lacks the header.
+    header-less lines after it, or when the log's records are multi-line by nature (`blocks`:
+    a slow-query log, a two-line format). Any other line is a record of its own: nothing is
+    glued on because it merely lacks the header.
     """
+    opens = pl.col("message").str.contains(_OPENS)
     starts = records.select(
-        pl.col("line").alias("start"), pl.col("message").str.contains(_OPENS).alias("opens")
+        pl.col("line").alias("start"),
+        (opens | blocks).alias("opens"),
+        pl.col("level").is_null().alias("levelless"),
     )
     extra = extra.with_columns(looks_continued(pl.col("raw")).alias("looks"))
     extra = extra.join_asof(
         starts.with_columns(pl.col("start").alias("line")), on="line", strategy="backward"
     )
-    own = ~pl.col("looks") & ~pl.col("opens").fill_null(False)
+    body = pl.col("raw").str.contains(_LEVEL_BODY) & pl.col("levelless").fill_null(False)
+    own = ~pl.col("looks") & ~pl.col("opens").fill_null(False) & ~body
     new = extra.filter(own).select("line", pl.col("raw").alias("message"))
     if not new.is_empty():
         records = pl.concat([records, new], how="diagonal").sort("line")
-    rest = extra.filter(~own).drop("start", "opens")
+    rest = extra.filter(~own).drop("start", "opens", "levelless")
     if rest.is_empty():
         return records, pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
     owners = records.select(pl.col("line").alias("start"), pl.col("line"))

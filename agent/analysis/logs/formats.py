@@ -105,6 +105,21 @@ _PATTERNS: dict[str, str] = {
     ),
 }
 _PATTERNS = {name: ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
+# A block log's record starts at a line that holds its time, maybe after a comment mark and a
+# label (MySQL's slow log: `# Time: 2024-03-05T14:22:01.123456Z`), and runs over the lines
+# after it that hold none. Tried only where no format fits most lines.
+BLOCK_PATTERN = ascii_digits(
+    rf"^#?\s*(?:[A-Za-z][\w@ -]{{0,24}}:\s*)?[\[(]?(?P<ts>{TIMESTAMP}"
+    r"(?: ?(?:Z|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4}))?)[\])]?(?:\s+|$)"
+)
+# Share of a block log's sample lines that start a block, at least: below it, a few times
+# among text are not its records' heads.
+BLOCK_RATE = 0.05
+# What makes records multi-line by nature: most are followed by lines without the header,
+# in short runs (a build log with a time now and then is not a block log).
+BLOCK_SHARE = 0.8
+BLOCK_RUN = 10
+BLOCK_HEADED = 0.5
 
 # A timestamp that starts a token (not the tail of a file name such as app.log.2017-05-16_13:53).
 _TOKEN_TIMESTAMP = rf"(?:^|[\s\[(])({TIMESTAMP})"
@@ -199,6 +214,8 @@ def detect_format(sample: list[str]) -> LogFormat:
             best, best_fmt = key, fmt
     learned = learn_format(lines)
     if learned is None:
+        if best_fmt.name == "plain":
+            return _block_format(sample)
         return best_fmt
     rate, _ = _fit(learned, series, rich_from=2.0)
     if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - 0.02:
@@ -207,6 +224,30 @@ def detect_format(sample: list[str]) -> LogFormat:
     if rate >= MIN_RATE and rate >= best[0] - 0.05:
         return learned
     return best_fmt
+
+
+def _block_format(sample: list[str]) -> LogFormat:
+    """The block format when the sample's lines that hold a time head multi-line records."""
+    lines = pl.Series("line", [line for line in sample if line.strip()], dtype=pl.String)
+    fmt = LogFormat("timestamp-block", BLOCK_PATTERN)
+    starts = starts_record(fmt, lines)
+    if starts.sum() < 3 or starts.mean() < BLOCK_RATE or not multi_line(starts):
+        return LogFormat("plain")
+    return fmt
+
+
+def multi_line(starts: pl.Series) -> bool:
+    """Whether the records that start where `starts` is true (lines in file order) are
+    multi-line by nature: most lines lack the header, and most records are followed by such
+    lines, in short runs. Where most lines have the header, one without is a record of its
+    own however regularly such lines come."""
+    if float(starts.mean() or 0) >= BLOCK_HEADED:
+        return False
+    runs = pl.DataFrame({"start": starts}).select(pl.col("start").cum_sum().alias("record"))
+    sizes = runs.filter(pl.col("record") > 0).group_by("record").len()["len"] - 1
+    if sizes.is_empty():
+        return False
+    return float((sizes > 0).mean() or 0) >= BLOCK_SHARE and float(sizes.median() or 0) <= BLOCK_RUN
 
 
 def _fit(fmt: LogFormat, series: pl.Series, *, rich_from: float = MIN_RATE) -> tuple[float, float]:

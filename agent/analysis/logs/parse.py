@@ -22,7 +22,13 @@ from agent.analysis.logs.fields import (
     normalise_levels,
     parse_timestamps,
 )
-from agent.analysis.logs.formats import LogFormat, detect_format, split_lines, starts_record
+from agent.analysis.logs.formats import (
+    LogFormat,
+    detect_format,
+    multi_line,
+    split_lines,
+    starts_record,
+)
 from agent.analysis.logs.masking import mask_messages
 from agent.analysis.logs.read import Chunk, ReadState, count_lines, split_chunk
 from agent.analysis.logs.templates import cluster_templates
@@ -65,6 +71,9 @@ class ParsedLog:
         # Formats whose messages nearly all start with a level label after a few words: those
         # words and the label are header (a PostgreSQL log_line_prefix), the rest the message.
         self.labelled: set[str] = set()
+        # A block log (see formats.multi_line): every line without a header continues the
+        # record above it.
+        self.blocks = False
         self.records: dict[int, pl.DataFrame] = {}
         # Per chunk: the distinct masked messages (mid, masked, len); records point at them.
         self.masks: dict[int, pl.DataFrame] = {}
@@ -164,7 +173,7 @@ class ParsedLog:
                     known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
                     if known or (fmt.name == "plain" and self.formats):
                         break
-                    self._adopt(fmt, candidates.head(SAMPLE_LINES), state)
+                    self._adopt(fmt, candidates.head(SAMPLE_LINES), state, rest["raw"])
                     self.lock.notify_all()
             fmt = self.formats[index]
             index += 1
@@ -254,14 +263,20 @@ class ParsedLog:
             .alias("message"),
         )
 
-    def _adopt(self, fmt: LogFormat, sample: pl.Series, state: ReadState) -> None:
-        """Start using a newly detected format, with the timestamp layout of its sample."""
+    def _adopt(
+        self, fmt: LogFormat, sample: pl.Series, state: ReadState, lines: pl.Series
+    ) -> None:
+        """Start using a newly detected format, with the timestamp layout of its sample
+        (`lines`: the lines it was drawn from, indented ones included)."""
         self.formats.append(fmt)
         fields = split_lines(fmt, sample)
         layout = choose_timestamp_format(fields["ts"])
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
         self.samples[fmt.name] = fields["ts"].drop_nulls()
+        if len(self.formats) == 1 and 0 < fields["msg"].null_count() < len(sample):
+            # Records whose lines without a header follow each of them: a block log.
+            self.blocks = multi_line(starts_record(fmt, lines.head(SAMPLE_LINES)))
         messages = fields.filter(pl.col("level").is_null())["msg"].drop_nulls()
         if (
             fields["level"].is_null().all()
@@ -300,7 +315,7 @@ class ParsedLog:
             )
         if self.extra:
             extra = pl.concat([self.extra[k] for k in sorted(self.extra)])
-            records, self.joined = split_unclaimed(records, extra)
+            records, self.joined = split_unclaimed(records, extra, blocks=self.blocks)
             self.extra = {}
             unlabelled = records["mid"].is_null()
             if unlabelled.any():
