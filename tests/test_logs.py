@@ -11,7 +11,7 @@ import pytest
 
 from agent.analysis.logs import LogAnalysisError, LogReport, analyze_log
 from agent.analysis.logs.figures import timeline_figure, top_templates_figure
-from agent.analysis.logs.read import split_chunk
+from agent.analysis.logs.read import ReadState, iter_chunks, split_chunk
 
 
 def _log(text: str) -> LogReport:
@@ -422,6 +422,18 @@ def test_small_read_chunks_give_the_same_records_as_one_chunk(monkeypatch) -> No
     monkeypatch.setattr("agent.analysis.logs.read.READ_BYTES", 13)
     pd.testing.assert_frame_equal(analyze_log(data).records, whole)
     assert analyze_log(gzip.compress(data)).records["message"].tolist() == whole["message"].tolist()
+
+
+def test_a_chunk_ends_at_the_last_line_break_of_its_read_and_a_long_line_stays_whole(
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    monkeypatch.setattr("agent.analysis.logs.read.CHUNK_BYTES", 8)
+    data = b"one\ntwo\nthree-is-long\nfour\n"
+    for source in (data, io.BytesIO(data)):
+        chunks = [bytes(chunk) for chunk in iter_chunks(source, ReadState())]
+        # The first read takes 8 bytes after the 2 sniffed for gzip; "three-is-long" spans two
+        # reads without a line break and goes whole into the next chunk.
+        assert chunks == [b"one\ntwo\n", b"three-is-long\n", b"four\n"]
 
 
 def test_formats_adopted_while_other_chunks_wait_give_the_same_result_every_run(

@@ -31,7 +31,7 @@ from agent.analysis.logs.formats import (
     starts_record,
 )
 from agent.analysis.logs.masking import mask_messages
-from agent.analysis.logs.read import ReadState, count_lines, split_chunk
+from agent.analysis.logs.read import Chunk, ReadState, count_lines, split_chunk
 from agent.analysis.logs.templates import cluster_templates
 
 MAX_MESSAGE_CHARS = 65536
@@ -91,7 +91,7 @@ class ParsedLog:
         self.bad_utf8 = False
         self.long_lines: list[tuple[int, int]] = []
 
-    def reserve(self, chunk: bytes) -> int:
+    def reserve(self, chunk: Chunk) -> int:
         """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
         offset = self.lines
         self.lines += count_lines(chunk)
@@ -99,7 +99,7 @@ class ParsedLog:
             self.unfinished.add(offset)
         return offset
 
-    def add(self, chunk: bytes, offset: int, state: ReadState) -> None:
+    def add(self, chunk: Chunk, offset: int, state: ReadState) -> None:
         """Parse one chunk of whole lines whose first line follows line number offset."""
         try:
             self._add(chunk, offset, state)
@@ -108,7 +108,7 @@ class ParsedLog:
                 self.unfinished.discard(offset)
                 self.lock.notify_all()
 
-    def _add(self, chunk: bytes, offset: int, state: ReadState) -> None:
+    def _add(self, chunk: Chunk, offset: int, state: ReadState) -> None:
         """Split a chunk into lines and parse them (see add)."""
         lines, replaced = split_chunk(chunk)
         if replaced:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import itertools
 import re
@@ -27,6 +28,8 @@ SNIFF_BYTES = 8192
 NEWLINE, CR = ord("\n"), ord("\r")
 # Arrow string views hold texts of up to 12 bytes inline.
 INLINE = 12
+# A chunk of whole lines: bytes, or the buffer it was read into (see _read_lines).
+Chunk = bytes | bytearray
 
 
 class LogAnalysisError(ValueError):
@@ -75,17 +78,76 @@ def _check_text(head: bytes) -> None:
 
 def iter_chunks(
     source: str | Path | bytes | bytearray | BinaryIO, state: ReadState
-) -> Iterator[bytes]:
+) -> Iterator[Chunk]:
     """Yield chunks of whole lines (LF line endings), decompressing gzip on the fly."""
     raw, size = _open(source)
     state.total_bytes = size
     try:
         head = raw.read(2)
-        blocks = _gunzip(head, raw, state) if is_gzip(head) else _plain(head, raw)
-        yield from _lines(_as_utf8(blocks), raw, state)
+        if is_gzip(head):
+            yield from _lines(_as_utf8(_gunzip(head, raw, state)), raw, state)
+        else:
+            yield from _read_lines(head, raw, state)
     finally:
         if isinstance(source, str | Path):
             raw.close()
+
+
+def _read_lines(head: bytes, raw: BinaryIO, state: ReadState) -> Iterator[Chunk]:
+    """The chunks _lines would cut from an uncompressed stream, each read into its own buffer.
+
+    A chunk's text is read once, into the buffer it is analysed in (its lines are views of
+    it), instead of into a block and then again into the chunk, which doubled the memory
+    written and the page faults it takes. The cuts are _lines' ones, so the chunks are the
+    same: a round reads CHUNK_BYTES more (the first counts the head too) and cuts at its last
+    line break; a round that reaches the end of the stream short of that ends it instead.
+    """
+    carry, counted = head, len(head)
+    checked = False
+    while True:
+        buffer = bytearray(len(carry) + CHUNK_BYTES)
+        buffer[: len(carry)] = carry
+        filled = len(carry) + _fill(raw, buffer, len(carry))
+        del buffer[filled:]
+        if not checked:
+            if bom_encoding(bytes(buffer[:4])) is not None:
+                # Text to transcode goes the way of blocks, from the same first block.
+                rest = iter(functools.partial(raw.read, CHUNK_BYTES), b"")
+                yield from _lines(_as_utf8(itertools.chain([bytes(buffer)], rest)), raw, state)
+                return
+            _check_text(bytes(buffer[:SNIFF_BYTES]))
+            checked = True
+        state.bytes_read = raw.tell()
+        if filled - len(carry) + counted < CHUNK_BYTES:
+            if buffer:
+                yield _normalise(buffer)
+            return
+        counted = 0
+        # The carry holds no line break (the head may, and the first cut may fall in it).
+        cut = buffer.rfind(b"\n") + 1
+        if not cut:
+            carry = bytes(buffer)
+            continue
+        carry = bytes(buffer[cut:])
+        del buffer[cut:]
+        yield _normalise(buffer)
+
+
+def _fill(raw: BinaryIO, buffer: bytearray, start: int) -> int:
+    """Read into buffer from start until it is full or the stream ends; the bytes read."""
+    got = 0
+    with memoryview(buffer) as view:
+        while start + got < len(buffer):
+            if hasattr(raw, "readinto"):
+                count = raw.readinto(view[start + got :]) or 0
+            else:
+                data = raw.read(len(buffer) - start - got)
+                count = len(data)
+                view[start + got : start + got + count] = data
+            if not count:
+                break
+            got += count
+    return got
 
 
 def _as_utf8(blocks: Iterator[bytes]) -> Iterator[bytes]:
@@ -105,13 +167,6 @@ def _as_utf8(blocks: Iterator[bytes]) -> Iterator[bytes]:
     for block in itertools.chain([first], blocks):
         yield decoder.decode(block).encode()
     yield decoder.decode(b"", final=True).encode()
-
-
-def _plain(head: bytes, raw: BinaryIO) -> Iterator[bytes]:
-    """Blocks of an uncompressed stream."""
-    yield head
-    while block := raw.read(CHUNK_BYTES):
-        yield block
 
 
 def _gunzip(head: bytes, raw: BinaryIO, state: ReadState) -> Iterator[bytes]:
@@ -144,7 +199,7 @@ def _gunzip(head: bytes, raw: BinaryIO, state: ReadState) -> Iterator[bytes]:
     state.warnings.append(GZIP_DAMAGED)
 
 
-def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator[bytes]:
+def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator[Chunk]:
     """Regroup blocks into chunks of about CHUNK_BYTES that end at a line break."""
     carry = b""
     checked = False
@@ -180,7 +235,7 @@ def _lines(blocks: Iterator[bytes], raw: BinaryIO, state: ReadState) -> Iterator
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-def _normalise(data: bytes) -> bytes:
+def _normalise(data: Chunk) -> Chunk:
     """Turn lone CR line endings (old Mac, or mixed with others) into LF."""
     # CRLF alone is left for the line splitter, which strips a trailing CR more cheaply.
     if b"\r" in data and _LONE_CR.search(data):
@@ -188,13 +243,13 @@ def _normalise(data: bytes) -> bytes:
     return data
 
 
-def count_lines(chunk: bytes) -> int:
+def count_lines(chunk: Chunk) -> int:
     """Lines in a chunk: its line breaks, and a last line without one."""
     breaks = int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == NEWLINE))
     return breaks + (0 if chunk.endswith(b"\n") else 1)
 
 
-def split_chunk(chunk: bytes) -> tuple[pl.Series, bool]:
+def split_chunk(chunk: Chunk) -> tuple[pl.Series, bool]:
     """The chunk's lines (no line breaks) as a string Series, and whether bad UTF-8 was replaced.
 
     The lines are arrow string views over the chunk's bytes, built without decoding in Python
@@ -220,7 +275,7 @@ def split_chunk(chunk: bytes) -> tuple[pl.Series, bool]:
     return pl.Series("raw", pl.from_arrow(_line_views(chunk))), replaced
 
 
-def _line_views(chunk: bytes) -> pa.Array:
+def _line_views(chunk: Chunk) -> pa.Array:
     """An arrow string-view array over the chunk, one string per line without its line break.
 
     A view is 16 bytes: the length, then either the text itself (up to 12 bytes) or its first
@@ -256,7 +311,7 @@ def _line_views(chunk: bytes) -> pa.Array:
     )
 
 
-def _line_array(chunk: bytes) -> pa.Array:
+def _line_array(chunk: Chunk) -> pa.Array:
     """An arrow string array over the chunk, one string per line with its line break."""
     ends = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord("\n")) + 1
     if not len(ends) or ends[-1] != len(chunk):
