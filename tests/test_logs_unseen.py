@@ -960,3 +960,19 @@ def test_key_value_lines_with_single_quoted_values_are_read_as_logfmt() -> None:
     assert records["timestamp"].iloc[1] == pd.Timestamp("2024-03-05 14:22:01.123456")
     assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
     assert records["message"].iloc[0] == "job 0 done for o\\'brien"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "05-Mar-2024 14:22:0{i}.123 queries: {level}: client 10.0.0.{i}#53 query {i}",
+        "2024-03-05 14:22:0{i},123 fail2ban.filter  [12{i}]: {LEVEL}    [sshd] found 10.0.0.{i}",
+        "[Mar  5 14:22:0{i}] {LEVEL}[12{i}][C-0000000{i}]: chan.c:{i}2 in read: frame {i} late",
+    ],
+)
+def test_a_level_after_a_component_or_glued_to_its_pid_is_read(shape: str) -> None:
+    levels = ["debug", "notice", "warning", "error", "info", "info"]
+    lines = [shape.format(i=i, level=levels[i], LEVEL=levels[i].upper()) for i in range(6)]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
+    assert not records["level_inferred"].any()

@@ -32,7 +32,8 @@ _LEVELS = (
     r"|(?-i:LOG))"
 )
 _GLUED_LEVELS = (
-    r"(?:TRACE|TRAC|DEBUG|DEBU|INFO|WARNING|WARN|ERROR|ERRO|FATAL|FATA|PANIC|PANI|[VDIWEF])"
+    r"(?:TRACE|TRAC|DEBUG|DEBU|VERBOSE|INFO|NOTICE|WARNING|WARN|ERROR|ERRO|FATAL|FATA|PANIC|PANI"
+    r"|[VDIWEF])"
 )
 # Timestamps as whole tokens: the shared shapes, dotted or bare dates, epochs, TAI64N labels,
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
@@ -223,7 +224,13 @@ def learn_layout(sample: list[str]) -> Layout | None:
         if prefix[-1] in _ANCHORS and closed and fields and _words_consistent(prefix, parsed):
             best = prefix
             if prefix[-1] == "C":
-                # A `component:` closes the header: what follows is the message.
+                # A `component:` closes the header: what follows is the message, unless it is
+                # a level on most lines (BIND's `queries: info:`, fail2ban's `[pid]: INFO`).
+                level = (*prefix, "L")
+                if "L" not in prefix and sum(
+                    tuple(kinds[: len(level)]) == level for kinds, _ in parsed
+                ) >= MIN_SHARE * len(parsed):
+                    best = level
                 break
     if best is None:
         return None
