@@ -946,3 +946,17 @@ def test_json_keys_of_serilog_and_nested_ecs_give_time_level_and_message() -> No
     records = _log(ecs).records
     assert records["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]
     assert records["message"].iloc[1] == "job 1 done"
+
+
+def test_key_value_lines_with_single_quoted_values_are_read_as_logfmt() -> None:
+    # structlog's KeyValueRenderer writes Python's repr of each value.
+    levels = ["info", "warning", "error", "debug", "info", "info"]
+    lines = [
+        f"timestamp='2024-03-05T14:22:0{i}.123456Z' level='{levels[i]}' "
+        f"event='job {i} done for o\\'brien' logger='jobs' attempt={i}"
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[1] == pd.Timestamp("2024-03-05 14:22:01.123456")
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
+    assert records["message"].iloc[0] == "job 0 done for o\\'brien"

@@ -163,7 +163,10 @@ JSON_KEYS = {
 TIME_KEY_SHARE = 0.8
 # A format must explain at least this share of the sample lines to be chosen.
 MIN_RATE = 0.3
-_LOGFMT_LINE = r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s*){2,}$'
+# Values may be quoted either way: structlog's key-value renderer writes Python's repr ('x').
+_LOGFMT_LINE = (
+    r'^\s*(?:[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|(?:[^\s"\'][^\s"]*)?)\s*){2,}$'
+)
 
 
 @dataclass(frozen=True)
@@ -577,10 +580,10 @@ def _json_field(key: str) -> pl.Expr:
 
 def _logfmt_field(key: str) -> pl.Expr:
     """Extract a logfmt key's value, quoted or bare."""
-    pattern = rf'(?:^|\s){_escape(key)}=(?:"((?:[^"\\]|\\.)*)"|([^\s"]*))'
-    return pl.coalesce(
-        pl.col("line").str.extract(pattern, 1), pl.col("line").str.extract(pattern, 2)
-    )
+    values = r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|((?:[^\s"\'][^\s"]*)?)'
+    pattern = rf"(?:^|\s){_escape(key)}=(?:{values})"
+    line = pl.col("line")
+    return pl.coalesce(*(line.str.extract(pattern, group) for group in (1, 2, 3)))
 
 
 def _escape(text: str) -> str:
