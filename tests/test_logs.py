@@ -436,6 +436,31 @@ def test_a_chunk_ends_at_the_last_line_break_of_its_read_and_a_long_line_stays_w
         assert chunks == [b"one\ntwo\n", b"three-is-long\n", b"four\n"]
 
 
+def test_levels_stated_as_labels_are_found_as_the_label_pattern_finds_them() -> None:
+    import polars as pl
+
+    from agent.analysis.logs.fields import labelled_level, labelled_levels
+
+    messages = pl.Series(
+        "m",
+        [
+            "12345 ERROR:  relation missing",
+            "WARNING: disk nearly full",
+            "a b c d e f WARN: too deep for a label",
+            "one two three four five NOTICE: five words in",
+            "DEBUG3: verbose",
+            "INFO:glued",
+            "xERROR: inside a word",
+            "no label ERROR here",
+            "",
+            None,
+        ],
+    )
+    expected = messages.to_frame().select(labelled_level(pl.col("m"))).to_series()
+    assert labelled_levels(messages).to_list() == expected.to_list()
+    assert expected.drop_nulls().to_list() == ["ERROR", "WARN", "INFO", "DEBUG"]
+
+
 def test_formats_adopted_while_other_chunks_wait_give_the_same_result_every_run(
     monkeypatch,  # noqa: ANN001
 ) -> None:

@@ -20,6 +20,7 @@ from agent.analysis.logs.fields import (
     infer_years,
     json_level,
     labelled_level,
+    labelled_levels,
     normalise_levels,
     parse_timestamps,
 )
@@ -249,7 +250,7 @@ class ParsedLog:
         elif "level" not in levels:
             # No level field: a level the message states as a label, or as a JSON object's
             # key, is the record's own.
-            stated = [labelled_level(pl.col("msg"))]
+            stated = [labelled_levels(parsed["msg"])]
             if parsed["msg"].str.starts_with("{").any():
                 stated.append(json_level(pl.col("msg")))
             parsed = parsed.with_columns(pl.coalesce("norm_level", *stated).alias("norm_level"))
