@@ -342,8 +342,30 @@ PIPE_EXPORT = System(
     ),
 )
 
+CRI_JSON = System(
+    "ContainerJSON",
+    # A Kubernetes container log: the runtime's time, stream and full-line flag around an
+    # application's JSON line.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond:06d}{r.randint(100, 999)}Z "
+        f"{r.choice(['stdout', 'stderr'])} F "
+        + json.dumps({"level": e.level.lower(), "msg": m, "caller": f"{fill(e.source, r)}.go:12"})
+    ),
+)
+
+BIND = System(
+    "BindQueries",
+    # BIND's log channels: the category as a component, then the severity.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%d-%b-%Y %H:%M:%S}.{t.microsecond // 1000:03d} "
+        f"{r.choice(['queries', 'general', 'resolver'])}: {e.level.lower()}: {m}"
+    ),
+)
+
 SYSTEMS = (
     CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW,
     GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS, WEBSPHERE, LOGCAT_TIME, NGINX_JSON,
-    PG_PREFIX, JUPYTER, TORNADO, LOG4J2_JSON, PIPE_EXPORT,
+    PG_PREFIX, JUPYTER, TORNADO, LOG4J2_JSON, PIPE_EXPORT, CRI_JSON, BIND,
 )  # fmt: skip
