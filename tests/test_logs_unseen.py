@@ -976,3 +976,44 @@ def test_a_level_after_a_component_or_glued_to_its_pid_is_read(shape: str) -> No
     records = _log(lines).records
     assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
     assert not records["level_inferred"].any()
+
+
+def test_lines_holding_only_a_time_head_the_lines_after_them() -> None:
+    # A shell history: each command after an epoch line of its own.
+    start = int(dt.datetime(2024, 3, 5, 14, 22, 1, tzinfo=dt.UTC).timestamp())
+    lines = []
+    for i in range(6):
+        lines += [f"#+{start + 60 * i}", f"git commit -m 'fix {i}'"]
+    records = _log(lines).records
+    assert len(records) == 6
+    assert records["timestamp"].iloc[1] == pd.Timestamp("2024-03-05 14:23:01")
+    assert records["message"].iloc[1].endswith("git commit -m 'fix 1'")
+
+
+def test_a_time_at_the_end_of_a_line_heads_the_untimed_lines_after_it() -> None:
+    lines = []
+    for i in range(4):
+        lines += [
+            f"/dev/disk0s{i}: check started at Tue Mar  5 14:2{i}:01 2024",
+            f"/dev/disk0s{i}: ** checking volume {i}",
+            "   Executing check (version 366.1.1).",
+            "FILESYSTEM CLEAN",
+            f"========== report written at Tue Mar  5 14:2{i}:02 UTC 2024 ==========",
+        ]
+    records = _log(lines).records
+    assert len(records) == 8
+    assert records["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 14:20:01")
+    assert records["message"].iloc[0].endswith("FILESYSTEM CLEAN")
+
+
+def test_a_label_glued_to_a_twelve_hour_time_with_milliseconds_and_a_zone_is_read() -> None:
+    lines = []
+    for i in range(6):
+        lines += [
+            f"amSession:03/05/2024 02:2{i}:01:123 PM UTC: Thread[http-8080-{i},5,main]",
+            f"session {i} created",
+            "--------------------------------",
+        ]
+    records = _log(lines).records
+    assert len(records) == 6
+    assert records["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 14:20:01.123")

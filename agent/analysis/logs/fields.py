@@ -190,9 +190,10 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
         # A zone named before the year (date(1)): the wall clock is kept, as below.
         expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
-    if needed(r"[0-9] ?[A-Z]{3,4}$", literal=False):
-        # A zone named by abbreviation is ambiguous (IST, CST): the wall clock is kept.
-        expr = expr.str.replace(r"([0-9]) ?[A-Z]{3,4}$", "$1")
+    if needed(r"(?:[0-9]|[AaPp][Mm]) ?[A-Z]{3,4}$", literal=False):
+        # A zone named by abbreviation is ambiguous (IST, CST): the wall clock is kept. It may
+        # follow a 12-hour clock's AM or PM.
+        expr = expr.str.replace(r"([0-9]|[AaPp][Mm]) ?[A-Z]{3,4}$", "$1")
     if needed(r"[^\S ]|\s\s", literal=False):
         # Every run of white space becomes one space; a run that is one space already is left
         # alone, so most timestamps cost no replacement at all.
@@ -212,7 +213,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         expr = expr.str.replace(r"(\d{2}:\d{2}:\d{2}),(\d+)", "$1.$2")
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
         # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
-        expr = expr.str.replace(r"([0-9]:[0-9]{1,2}:[0-9]{1,2}):([0-9]+)$", "$1.$2")
+        expr = expr.str.replace(
+            r"([0-9]:[0-9]{1,2}:[0-9]{1,2}):([0-9]+)( ?[AaPp][Mm])?$", "$1.$2$3"
+        )
     if needed(r":[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2}$", literal=False):
         # An offset in whole hours after a time (`12:00:00,123+02`), not a date's day.
         expr = expr.str.replace(r"(:[0-9]{2}(?:[.,][0-9]+)?[+-][0-9]{2})$", "${1}00")

@@ -105,19 +105,20 @@ _PATTERNS: dict[str, str] = {
     ),
 }
 _PATTERNS = {name: ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
-# A block log's record starts at a line that holds its time, maybe after a comment mark and a
-# label (MySQL's slow log: `# Time: 2024-03-05T14:22:01.123456Z`), and runs over the lines
-# after it that hold none. Tried only where no format fits most lines.
+# A block log's record starts at a line that holds a time near its start (MySQL's slow log:
+# `# Time: 2024-03-05T14:22:01.123456Z`, tcsh's history `#+1709648521`, a banner's `... dump
+# at Tue Mar  5 14:22:01 UTC 2024 ===`), and runs over the lines after it that hold none; the
+# whole line is its message. Tried only where no format fits most lines.
 BLOCK_PATTERN = ascii_digits(
-    rf"^#?\s*(?:[A-Za-z][\w@ -]{{0,24}}:\s*)?[\[(]?(?P<ts>{TIMESTAMP}"
-    r"(?: ?(?:Z|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4}))?)[\])]?(?:\s+|$)"
+    rf"^(?:#\+?\s*(?:[A-Za-z][\w@ -]{{0,24}}:\s*)?|[A-Za-z][\w@-]{{0,24}}:|.{{0,80}}?[\s\[(])?"
+    rf"(?P<ts>{TIMESTAMP}(?: ?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}}|[A-Z]{{3,4}}))?)(?:[\s\])=:,]|$)"
 )
 # Share of a block log's sample lines that start a block, at least: below it, a few times
 # among text are not its records' heads.
 BLOCK_RATE = 0.05
 # What makes records multi-line by nature: most are followed by lines without the header,
 # in short runs (a build log with a time now and then is not a block log).
-BLOCK_SHARE = 0.8
+BLOCK_SHARE = 0.5
 BLOCK_RUN = 10
 BLOCK_HEADED = 0.5
 
@@ -222,17 +223,15 @@ def detect_format(sample: list[str]) -> LogFormat:
         if rate >= MIN_RATE and key > best:
             best, best_fmt = key, fmt
     learned = learn_format(lines)
-    if learned is None:
-        if best_fmt.name == "plain":
-            return _block_format(sample)
-        return best_fmt
-    rate, _ = _fit(learned, series, rich_from=2.0)
-    if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - 0.02:
-        return best_fmt
-    # A learned layout says where this file's header ends; the generic patterns only guess.
-    if rate >= MIN_RATE and rate >= best[0] - 0.05:
-        return learned
-    return best_fmt
+    if learned is not None:
+        rate, _ = _fit(learned, series, rich_from=2.0)
+        if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - 0.02:
+            return best_fmt
+        # A learned layout says where this file's header ends; the generic patterns only guess.
+        if rate >= MIN_RATE and rate >= best[0] - 0.05:
+            return learned
+    # No format fits most lines: the lines holding a time may head blocks.
+    return best_fmt if best_fmt.name != "plain" else _block_format(sample)
 
 
 def _block_format(sample: list[str]) -> LogFormat:
@@ -240,17 +239,22 @@ def _block_format(sample: list[str]) -> LogFormat:
     lines = pl.Series("line", [line for line in sample if line.strip()], dtype=pl.String)
     fmt = LogFormat("timestamp-block", BLOCK_PATTERN)
     starts = starts_record(fmt, lines)
-    if starts.sum() < 3 or starts.mean() < BLOCK_RATE or not multi_line(starts):
+    if starts.sum() < 3 or starts.mean() < BLOCK_RATE:
         return LogFormat("plain")
-    return fmt
+    # Lines that hold nothing but their time (tcsh's `#+1709648521`, an alert log's date line)
+    # head what follows, however many lines they are.
+    rest = lines.filter(starts).str.replace(BLOCK_PATTERN, "").str.strip_chars(" =-*#:|")
+    bare = float((rest.str.len_chars() == 0).mean() or 0) >= BLOCK_SHARE
+    return fmt if multi_line(starts, headings=bare) else LogFormat("plain")
 
 
-def multi_line(starts: pl.Series) -> bool:
+def multi_line(starts: pl.Series, *, headings: bool = False) -> bool:
     """Whether the records that start where `starts` is true (lines in file order) are
-    multi-line by nature: most lines lack the header, and most records are followed by such
-    lines, in short runs. Where most lines have the header, one without is a record of its
-    own however regularly such lines come."""
-    if float(starts.mean() or 0) >= BLOCK_HEADED:
+    multi-line by nature: most lines lack the header (or the headed lines are headings that
+    hold nothing else), and most records are followed by such lines, in short runs. Where
+    most lines have a header and a message, one without is a record of its own however
+    regularly such lines come."""
+    if float(starts.mean() or 0) >= BLOCK_HEADED and not headings:
         return False
     runs = pl.DataFrame({"start": starts}).select(pl.col("start").cum_sum().alias("record"))
     sizes = runs.filter(pl.col("record") > 0).group_by("record").len()["len"] - 1
@@ -478,6 +482,9 @@ def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
         if fmt.name == "apache-access":
             # The header ends inside the quoted request, which belongs to the message.
             start = start - 1
+        elif fmt.name == "timestamp-block":
+            # A block's first line is all message: its time may sit anywhere in it.
+            start = pl.lit(0)
         groups = groups.with_columns(lines.alias("raw")).with_columns(
             pl.when(pl.col("header").is_not_null())
             .then(pl.col("raw").str.slice(start))

@@ -278,7 +278,10 @@ class ParsedLog:
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
         self.samples[fmt.name] = fields["ts"].drop_nulls()
-        if len(self.formats) == 1 and 0 < fields["msg"].null_count() < len(sample):
+        if fmt.name == "timestamp-block":
+            # Detected as blocks (see formats._block_format).
+            self.blocks = True
+        elif len(self.formats) == 1 and 0 < fields["msg"].null_count() < len(sample):
             # Records whose lines without a header follow each of them: a block log.
             self.blocks = multi_line(starts_record(fmt, lines.head(SAMPLE_LINES)))
         messages = fields.filter(pl.col("level").is_null())["msg"].drop_nulls()
