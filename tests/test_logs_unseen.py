@@ -1017,3 +1017,22 @@ def test_a_label_glued_to_a_twelve_hour_time_with_milliseconds_and_a_zone_is_rea
     records = _log(lines).records
     assert len(records) == 6
     assert records["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 14:20:01.123")
+
+
+def test_a_blocks_template_is_that_of_all_its_lines() -> None:
+    lines = []
+    for i in range(8):
+        statement = (
+            f"SELECT * FROM orders WHERE customer_id = {i};"
+            if i % 2
+            else f"UPDATE stock SET n = n - 1 WHERE id = {i};"
+        )
+        lines += [
+            f"# Time: 2024-03-05T14:22:0{i}.123456Z",
+            f"# Query_time: {i}.000123  Lock_time: 0.000012",
+            statement,
+        ]
+    report = _log(lines)
+    assert len(report.records) == 8
+    assert report.records["template_id"].nunique() == 2
+    assert report.records["message"].iloc[0].startswith("# Time: 2024-03-05T14:22:00")

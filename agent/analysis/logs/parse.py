@@ -324,12 +324,32 @@ class ParsedLog:
             extra = pl.concat([self.extra[k] for k in sorted(self.extra)])
             records, self.joined = split_unclaimed(records, extra, blocks=self.blocks)
             self.extra = {}
+            whole = None
+            if self.blocks and not self.joined.is_empty():
+                # A block's template is that of all its lines (a slow query's statement, an
+                # alert log's event): its first line is often its time and little else.
+                whole = records.join(self.joined, on="line").select(
+                    "line", (pl.col("message") + "\n" + pl.col("more")).alias("whole")
+                )
+                records = records.with_columns(
+                    pl.when(pl.col("line").is_in(whole["line"].implode()))
+                    .then(None)
+                    .otherwise(pl.col("mid"))
+                    .alias("mid")
+                )
             unlabelled = records["mid"].is_null()
             if unlabelled.any():
-                # Lines without a header that are records of their own.
-                new, new_masks = label_messages(records.filter(unlabelled).drop("mid"))
+                # Lines without a header that are records of their own, and blocks.
+                todo = records.filter(unlabelled).drop("mid")
+                if whole is not None:
+                    todo = todo.join(whole, on="line", how="left").with_columns(
+                        pl.coalesce("whole", "message").alias("message")
+                    )
+                new, new_masks = label_messages(todo.drop("whole", strict=False))
+                new = new.with_columns(
+                    pl.col("mid") + base, records.filter(unlabelled)["message"].alias("message")
+                )
                 new_masks = new_masks.with_columns(pl.col("mid") + base)
-                new = new.with_columns(pl.col("mid") + base)
                 records = pl.concat([records.filter(~unlabelled), new]).sort("line")
                 masks.append(new_masks)
         records, self.templates = assign_templates(_guess_dates(records, state), pl.concat(masks))
