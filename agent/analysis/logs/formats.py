@@ -429,11 +429,17 @@ def _json_paths(objects: list[dict]) -> tuple[dict[str, str], frozenset[str]]:
     return paths, frozenset(holders - set(paths))
 
 
+_TIME_START = re.compile(rf"\s*[\[(]?(?:{TIMESTAMP})")
+
+
 def _time_key(objects: list[dict]) -> tuple[tuple[str, str], ...]:
     """The key whose values read as times in most objects, when no key has a usual name."""
     for key in objects[0]:
         values = [str(o[key]) for o in objects if isinstance(o.get(key), str | int | float)]
         if len(values) < TIME_KEY_SHARE * len(objects):
+            continue
+        # A cheap look at a few values first: most keys hold no time at all.
+        if sum(_TIME_START.match(v) is not None for v in values[:20]) < len(values[:20]) / 2:
             continue
         sample = pl.Series(values[:500], dtype=pl.String)
         layout = choose_timestamp_format(sample)
