@@ -1036,3 +1036,28 @@ def test_a_blocks_template_is_that_of_all_its_lines() -> None:
     assert len(report.records) == 8
     assert report.records["template_id"].nunique() == 2
     assert report.records["message"].iloc[0].startswith("# Time: 2024-03-05T14:22:00")
+
+
+@pytest.mark.parametrize("stamp", ["03/05/2024-14:22:0{s}.123456", "03/05-14:22:0{s}.123456"])
+def test_a_month_first_date_joined_to_its_time_by_a_dash_is_read(stamp: str) -> None:
+    # Suricata's and Snort's fast alert logs (Snort's has no year).
+    lines = [
+        f"{stamp.format(s=s)}  [**] [1:2013028:7] rule {s} matched [**] {{TCP}} 10.0.0.{s}:53 -> "
+        f"10.0.1.{s}:80"
+        for s in range(6)
+    ]
+    stamps = _log(lines).records["timestamp"]
+    assert stamps.dt.strftime("%m-%d %H:%M:%S.%f").tolist() == [
+        f"03-05 14:22:0{s}.123456" for s in range(6)
+    ]
+
+
+def test_a_one_letter_level_in_brackets_after_a_source_location_is_read() -> None:
+    letters = "IWEDII"
+    lines = [
+        f"2024/03/05 14:22:0{i} ...s/graceful/server.go:6{i}:NewServer() [{letters[i]}] "
+        f"started worker {i}"
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]

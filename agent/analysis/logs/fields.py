@@ -23,7 +23,9 @@ TIMESTAMP = ascii_digits(
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
             # Some write the milliseconds after a colon (`3/5/24 14:22:01:123`).
-            r"\d{1,2}/\d{1,2}/\d{2,4}[ ,] ?\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
+            # Intrusion detectors join date and time with a dash (`03/05/2024-14:22:01`).
+            r"\d{1,2}/\d{1,2}/\d{2,4}(?:[ ,] ?|-)\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
+            r"\d{2}/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             # Day first with dots, as much of Europe writes dates (`05.03.2024 14:22:01`).
             r"\d{1,2}\.\d{1,2}\.\d{2}(?:\d{2})?[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # Month first with dashes and the year last (`03-05-2024 14:22:01`).
@@ -137,6 +139,7 @@ _YEARLESS_24 = (
     "%m-%d %H:%M:%S%.f",
     "%m.%d %H:%M:%S%.f",
     "%m%d %H:%M:%S%.f",
+    "%m/%d %H:%M:%S%.f",
 )
 PLACEHOLDER_YEAR = 2000
 TIME_ONLY = "%H:%M:%S%.f"
@@ -204,6 +207,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(" @ "):
         # Kibana writes an at sign between date and time.
         expr = expr.str.replace(" @ ", " ", literal=True)
+    if needed("/"):
+        # A dash between a month-first date and the time (Snort's `03/05-14:22:01`).
+        expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?)-([0-9])", "$1 $2")
     if needed(", "):
         # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")

@@ -124,7 +124,8 @@ def tokens(line: str) -> list[tuple[str, str]]:
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
-            elif _is_level(inner) or _holds_level(inner):
+            elif _is_level(inner) or _holds_level(inner) or _ONE_LETTER.fullmatch(inner):
+                # A level may be one capital in its bracket (`[I]`, `[W]`).
                 kind = "L"
             elif match.group("bc"):
                 kind = "C"
@@ -138,6 +139,7 @@ def tokens(line: str) -> list[tuple[str, str]]:
 
 
 _JSON_START = re.compile(r'(?:^|\s)\{"')
+_ONE_LETTER = re.compile(r"[TVDIWEF]")
 
 
 def _is_level(text: str) -> bool:
@@ -399,7 +401,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             # words only a level word can tell where the run ends.
             after_run = pos > 0 and prefix[pos - 1] == "W"
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
-            if after_run and sum(len(t[0].rstrip(":")) == 1 for t in texts) > len(texts) / 2:
+            if after_run and sum(len(t[0].strip("[]<>():")) == 1 for t in texts) > len(texts) / 2:
                 # Levels written as one capital (WebSphere's `Client  W`), after words: any
                 # capital there is the level field's value, known (W) or not (A for audit).
                 word = rf"(?:{word}|[A-Z])"
@@ -453,7 +455,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
 def _constant_flag(texts: list[list[str]]) -> bool:
     """Whether a level position holds one severe letter on every line: a flag (a container
     runtime's F for a full line), since no log is FATAL or ERROR on every record."""
-    letters = {t[0].rstrip(":") for t in texts}
+    letters = {t[0].strip("[]<>():") for t in texts}
     return len(letters) == 1 and letters <= {"F", "E", "W"}
 
 
