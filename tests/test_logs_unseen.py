@@ -1061,3 +1061,18 @@ def test_a_one_letter_level_in_brackets_after_a_source_location_is_read() -> Non
     ]
     records = _log(lines).records
     assert records["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "[2024-03-05T14:22:0{i}.123456+00:00] request.{LEVEL}: matched route {i} [] []",
+        "2024-03-05T14:22:0{i}Z {L}! gathered metrics from input {i}",
+    ],
+)
+def test_a_level_after_a_channel_and_dot_or_before_a_bang_is_stated(shape: str) -> None:
+    levels = ["DEBUG", "INFO", "WARNING", "ERROR", "INFO", "INFO"]
+    lines = [shape.format(i=i, LEVEL=levels[i], L=levels[i][0]) for i in range(6)]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
+    assert not records["level_inferred"].any()

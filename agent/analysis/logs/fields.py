@@ -450,7 +450,8 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
     """Map raw level text, syslog priority or HTTP status to TRACE..FATAL (null if unknown)."""
     exprs: list[pl.Expr] = []
     if frame["level"].null_count() < len(frame):
-        raw = pl.col("level").str.strip_chars().str.to_uppercase().str.replace(r"\d+$", "")
+        # Telegraf writes its levels as a letter and a bang (`E!`).
+        raw = pl.col("level").str.strip_chars(" !").str.to_uppercase().str.replace(r"\d+$", "")
         numeric = pl.col("level").str.strip_chars()
         exprs.append(
             pl.coalesce(
@@ -473,7 +474,8 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
         )
     if "component" in frame.columns and frame["component"].null_count() < len(frame):
         # A `component:` slot that holds a level word ("ERROR:" where others say "LOG:").
-        word = pl.col("component").str.strip_chars().str.to_uppercase()
+        # Monolog names a record by its channel and level (`request.WARNING:`): the last part.
+        word = pl.col("component").str.strip_chars().str.to_uppercase().str.replace(r"^.*\.", "")
         exprs.append(
             pl.when(word.str.len_chars() >= 3).then(
                 word.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)

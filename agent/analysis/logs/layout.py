@@ -45,7 +45,7 @@ _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # the space before tokens excludes it.
 _OTHER_TOKENS = (
     rf"|(?P<T>{_TS}){_END}"
-    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]):?(?=[\s|]|$|::)"
+    rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]!?):?(?=[\s|]|$|::)"
     # A capitalised level glued to what follows it: logcat's `D/Tag(`, logrus' `INFO[0000]`.
     rf"|(?P<G>{_GLUED_LEVELS})(?=[/\[][^\s/\[])"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
@@ -406,7 +406,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                 # capital there is the level field's value, known (W) or not (A for audit).
                 word = rf"(?:{word}|[A-Z])"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
-            level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?:?"
+            level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?[:!]?"
             quoted = any(t[0].startswith('"') for t in texts)
             shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
                        for t in texts if t[0].startswith("[")) > len(texts) / 2
