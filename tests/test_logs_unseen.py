@@ -1076,3 +1076,17 @@ def test_a_level_after_a_channel_and_dot_or_before_a_bang_is_stated(shape: str) 
     records = _log(lines).records
     assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
     assert not records["level_inferred"].any()
+
+
+@pytest.mark.parametrize(
+    ("stamp", "shape"),
+    [
+        ("March 5th 2024, 14:22:0{s}.123", "%Y-%m-%d %H:%M:%S"),
+        ("*Mar  5 14:22:0{s}.123:", "%m-%d %H:%M:%S"),
+    ],
+)
+def test_an_ordinal_day_and_a_clock_marked_unsure_are_read(stamp: str, shape: str) -> None:
+    lines = [f"{stamp.format(s=s)} %LINK-3-UPDOWN: interface {s} changed state" for s in range(6)]
+    stamps = _log(lines).records["timestamp"]
+    expected = [pd.Timestamp(f"2024-03-05 14:22:0{s}").strftime(shape) for s in range(6)]
+    assert stamps.dt.strftime(shape).tolist() == expected

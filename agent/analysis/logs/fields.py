@@ -33,12 +33,14 @@ TIMESTAMP = ascii_digits(
             r"\d{2}/[A-Z][a-z]{2}/\d{4}[: ]\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?",
             # A month name and day, maybe joined by a dash (nextflow's `Apr-01`).
             # date(1) puts a zone before the year: the zone only with a year after it.
-            r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2}(?: +|-)\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+            # Cisco marks a time its clock is not sure of with a star or a dot (`*Mar  5 ...`).
+            r"[*.]?(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2}(?: +|-)\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
             r"(?: [A-Z]{3,4} \d{4}| \d{4})?",
             # The year after the day (Cisco; java.util.logging's `Apr 01, 2023 9:00:25 AM`),
             # the month maybe in full after a weekday (`Tuesday, March 5, 2024 2:22:01 PM`),
             # the time maybe after an at sign (Kibana's exports: `Mar 5, 2024 @ 14:22:01.123`).
-            r"(?:[A-Z][a-z]+day, )?[A-Z][a-z]{2,8} +\d{1,2},? \d{4},? (?:@ )?\d{1,2}:\d{2}:\d{2}"
+            r"(?:[A-Z][a-z]+day, )?[A-Z][a-z]{2,8} +\d{1,2}(?:st|nd|rd|th)?,? \d{4},? (?:@ )?"
+            r"\d{1,2}:\d{2}:\d{2}"
             r"(?:\.\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
@@ -96,6 +98,7 @@ _FORMATS = (
     "%m-%d-%Y %H:%M:%S%.f",
     "%d-%m-%Y %H:%M:%S%.f",
     "%B %d, %Y %H:%M:%S%.f",
+    "%B %d %Y, %H:%M:%S%.f",
     "%Y/%m/%d %H:%M:%S%.f",
     "%Y/%m/%d-%H:%M:%S%.f",
     "%y/%m/%d %H:%M:%S%.f",
@@ -201,6 +204,11 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # Every run of white space becomes one space; a run that is one space already is left
         # alone, so most timestamps cost no replacement at all.
         expr = expr.str.replace_all(r"\s\s+|[^\S ]", " ")
+    if needed(r"^[*.]", literal=False):
+        expr = expr.str.strip_chars_start("*.")
+    if needed(r"[0-9](?:st|nd|rd|th)[ ,]", literal=False):
+        # An ordinal day (`March 5th 2024`).
+        expr = expr.str.replace(r"([0-9])(?:st|nd|rd|th)([ ,])", "$1$2")
     if needed("day, "):
         # A weekday in full before the month (`Tuesday, March 5, 2024`): the date says it.
         expr = expr.str.replace(r"^[A-Z][a-z]+day, ", "")
