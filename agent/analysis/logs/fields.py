@@ -215,7 +215,7 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(" @ "):
         # Kibana writes an at sign between date and time.
         expr = expr.str.replace(" @ ", " ", literal=True)
-    if needed("/"):
+    if needed(r"^[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?-[0-9]", literal=False):
         # A dash between a month-first date and the time (Snort's `03/05-14:22:01`).
         expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?)-([0-9])", "$1 $2")
     if needed(", "):
