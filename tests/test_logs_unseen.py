@@ -1090,3 +1090,27 @@ def test_an_ordinal_day_and_a_clock_marked_unsure_are_read(stamp: str, shape: st
     stamps = _log(lines).records["timestamp"]
     expected = [pd.Timestamp(f"2024-03-05 14:22:0{s}").strftime(shape) for s in range(6)]
     assert stamps.dt.strftime(shape).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("05-MAR-2024 14:22:0{s} * (CONNECT_DATA=(SID=orcl)) * establish * orcl * 0", "14:22:0{s}"),
+        ("2024-03-05-14.22.0{s}.123456+060 I1234E567  LEVEL: Warning  probe {s}", "14:22:0{s}"),
+    ],
+)
+def test_a_month_in_capitals_and_an_offset_in_minutes_are_read(line: str, expected: str) -> None:
+    stamps = _log([line.format(s=s) for s in range(6)]).records["timestamp"]
+    assert stamps.dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
+        "2024-03-05 " + expected.format(s=s) for s in range(6)
+    ]
+
+
+def test_a_level_in_brackets_after_a_components_name_is_stated() -> None:
+    levels = ["DEBUG", "INFO", "WARNING", "ERROR", "INFO", "INFO"]
+    lines = [
+        f"2024-03-05 14:22:0{i},123 - util.py[{levels[i]}]: read /proc/uptime {i}" for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
+    assert not records["level_inferred"].any()

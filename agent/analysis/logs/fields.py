@@ -19,7 +19,8 @@ TIMESTAMP = ascii_digits(
         [
             r"\d{4}-\d{2}-\d{2}(?:[T ]|, )\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
             r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
-            r"\d{4}[-.]\d{2}[-.]\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?",
+            # DB2 adds its offset in minutes (`+060`).
+            r"\d{4}[-.]\d{2}[-.]\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?(?:[+-]\d{3})?",
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
             # Some write the milliseconds after a colon (`3/5/24 14:22:01:123`).
@@ -49,7 +50,9 @@ TIMESTAMP = ascii_digits(
             r"\d{6} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
             # log4j's ddMMMyyyy writes them with nothing between (05Mar2024).
-            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z][a-z]{2}[ -]?\d{4}[ :]\d{2}:\d{2}:\d{2}"
+            # Oracle writes the month in capitals (05-MAR-2024).
+            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}[ :]"
+            r"\d{2}:\d{2}:\d{2}"
             r"(?:[.,]\d+)?",
             r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
@@ -204,6 +207,10 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # Every run of white space becomes one space; a run that is one space already is left
         # alone, so most timestamps cost no replacement at all.
         expr = expr.str.replace_all(r"\s\s+|[^\S ]", " ")
+    if needed(r"[0-9]\.[0-9]{2}\.[0-9]{2}(?:\.[0-9]+)?[+-][0-9]{3}$", literal=False):
+        # An offset in minutes (DB2's `-14.22.01.123456+060`): the wall clock is kept, as for
+        # a zone named by abbreviation.
+        expr = expr.str.replace(r"[+-][0-9]{3}$", "")
     if needed(r"^[*.]", literal=False):
         expr = expr.str.strip_chars_start("*.")
     if needed(r"[0-9](?:st|nd|rd|th)[ ,]", literal=False):
@@ -483,7 +490,9 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
     if "component" in frame.columns and frame["component"].null_count() < len(frame):
         # A `component:` slot that holds a level word ("ERROR:" where others say "LOG:").
         # Monolog names a record by its channel and level (`request.WARNING:`): the last part.
-        word = pl.col("component").str.strip_chars().str.to_uppercase().str.replace(r"^.*\.", "")
+        # cloud-init's `util.py[DEBUG]:` gives it in brackets after a name.
+        word = pl.col("component").str.strip_chars().str.to_uppercase()
+        word = pl.coalesce(word.str.extract(r"\[([A-Z]+)\]$"), word.str.replace(r"^.*\.", ""))
         exprs.append(
             pl.when(word.str.len_chars() >= 3).then(
                 word.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
