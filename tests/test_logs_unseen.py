@@ -1114,3 +1114,23 @@ def test_a_level_in_brackets_after_a_components_name_is_stated() -> None:
     records = _log(lines).records
     assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
     assert not records["level_inferred"].any()
+
+
+def test_a_level_in_angle_brackets_opening_a_syslog_message_is_stated() -> None:
+    levels = ["debug", "info", "warning", "err", "info", "notice"]
+    lines = [
+        f"Mar  5 14:22:0{i} gw01 dnsmasq[12{i}]: <{levels[i]}> lease {i} renewed"
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:4] == ["DEBUG", "INFO", "WARN", "ERROR"]
+    assert not records["level_inferred"].any()
+
+
+def test_dotnet_console_levels_and_powershell_verbose_labels_are_levels() -> None:
+    dotnet = ["dbug", "info", "warn", "fail", "info", "trce"]
+    lines = [f"{dotnet[i]}: Microsoft.Hosting.Lifetime[{i}] step {i} done" for i in range(6)]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["DEBUG", "INFO", "WARN", "ERROR", "INFO", "TRACE"]
+    lines = [f"2024-03-05 14:22:0{i} job-{i} VERBOSE: step {i} done" for i in range(6)]
+    assert _log(lines).records["level"].eq("TRACE").all()

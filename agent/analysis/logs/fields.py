@@ -68,8 +68,11 @@ LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 
 _LEVEL_MAP = {
     # logrus writes its levels cut to four letters (DEBU, ERRO, FATA, PANI).
-    **dict.fromkeys(("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC"), "TRACE"),
-    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU"), "DEBUG"),
+    **dict.fromkeys(
+        ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE"), "TRACE"
+    ),
+    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit.
+    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG"), "DEBUG"),
     # MySQL calls its informational level Note.
     # PostgreSQL's LOG is its everyday informational level.
     **dict.fromkeys(
@@ -77,7 +80,7 @@ _LEVEL_MAP = {
     ),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
-    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO"), "ERROR"),
+    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "FAIL"), "ERROR"),
     **dict.fromkeys(
         ("FATAL", "F", "CRITICAL", "CRIT", "EMERG", "EMERGENCY", "ALERT", "PANIC", "FATA", "PANI"),
         "FATAL",
@@ -400,7 +403,19 @@ def infer_dates(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
 # (PostgreSQL's `12345 ERROR:  ...` after a prefix of varying length, a program's
 # `WARNING: ...`): the record's own level where its header has no level field.
 _LABEL_WORD = (
-    r"(TRACE|DEBUG[1-5]?|INFO|NOTICE|LOG|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL|PANIC):\s"
+    r"(TRACE|VERBOSE|DEBUG[1-5]?|INFO|NOTICE|LOG|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL|PANIC):\s"
+)
+# Capitalised, a label only right after a `component:` (Unreal's `LogNet: Warning: ...`):
+# elsewhere in free text "Warning: retrying" or "DB Error: 1" are words, not a level field.
+_TITLE_LABEL = (
+    r"^[\w.-]+:\s+(Trace|Verbose|Debug|Info|Notice|Warn|Warning|Error|Severe|Fatal|Critical"
+    r"|Panic):\s"
+)
+# A level in brackets or angle brackets as a message's first word (`<info>`, `[error]`), where
+# the header has none: syslog-forwarded messages of programs that write their own.
+_BRACKETED_FIRST = (
+    r"^\s*[\[<]((?i:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|emerg"
+    r"|fatal))[\]>]\s"
 )
 _LABEL = r"^(?:\S+\s+){0,5}?" + _LABEL_WORD
 
@@ -425,15 +440,22 @@ def json_level(message: pl.Expr) -> pl.Expr:
 
 def labelled_level(message: pl.Expr) -> pl.Expr:
     """The level a message states as a label (see _LABEL), normalised; null if none."""
-    label = message.str.extract(_LABEL).str.replace(r"[0-9]$", "")
+    label = pl.coalesce(message.str.extract(_LABEL), message.str.extract(_TITLE_LABEL))
+    label = label.str.replace(r"[0-9]$", "").str.to_uppercase()
     return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
+
+
+def bracketed_level(message: pl.Expr) -> pl.Expr:
+    """The level a message states in brackets as its first word, normalised; null if none."""
+    word = message.str.extract(_BRACKETED_FIRST).str.to_uppercase()
+    return word.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
 
 
 def labelled_levels(messages: pl.Series) -> pl.Series:
     """labelled_level of each message, worked out only on those holding a label's word and
     colon somewhere: a label needs them, most messages hold none, and an unanchored test for
     them costs a fraction of the label's own pattern (which walks the first words of each)."""
-    rows = messages.str.contains(_LABEL_WORD).fill_null(False).arg_true()
+    rows = messages.str.contains("(?i)" + _LABEL_WORD).fill_null(False).arg_true()
     levels = pl.repeat(None, len(messages), dtype=pl.String, eager=True).alias(messages.name)
     if rows.is_empty():
         return levels

@@ -27,6 +27,7 @@ LEARN_LINES = 400
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
     r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note"
+    r"|dbug|trce|fail"
     r"|fine|finer|finest"
     # PostgreSQL's informational level, in capitals only: "log" is a common word.
     r"|(?-i:LOG))"

@@ -13,6 +13,7 @@ from agent.analysis.logs.fields import (
     TIME_ONLY_12,
     YEARLESS,
     after_label,
+    bracketed_level,
     choose_timestamp_format,
     has_year,
     infer_dates,
@@ -250,7 +251,7 @@ class ParsedLog:
         elif "level" not in levels:
             # No level field: a level the message states as a label, or as a JSON object's
             # key, is the record's own.
-            stated = [labelled_levels(parsed["msg"])]
+            stated = [labelled_levels(parsed["msg"]), bracketed_level(pl.col("msg"))]
             if parsed["msg"].str.starts_with("{").any():
                 stated.append(json_level(pl.col("msg")))
             parsed = parsed.with_columns(pl.coalesce("norm_level", *stated).alias("norm_level"))
