@@ -1134,3 +1134,21 @@ def test_dotnet_console_levels_and_powershell_verbose_labels_are_levels() -> Non
     assert records["level"].tolist() == ["DEBUG", "INFO", "WARN", "ERROR", "INFO", "TRACE"]
     lines = [f"2024-03-05 14:22:0{i} job-{i} VERBOSE: step {i} done" for i in range(6)]
     assert _log(lines).records["level"].eq("TRACE").all()
+
+
+def test_json_nanosecond_epochs_and_a_status_under_a_longer_name_are_read() -> None:
+    base = int(dt.datetime(2024, 3, 5, 14, 22, 1, tzinfo=dt.UTC).timestamp()) * 1_000_000_000
+    lines = [
+        json.dumps(
+            {
+                "ClientIP": f"10.0.0.{i}",
+                "EdgeStartTimestamp": base + i * 1_000_000_000 + 123_456_000,
+                "EdgeResponseStatus": [200, 502, 404, 200, 301, 200][i],
+                "ClientRequestURI": f"/items/{i}",
+            }
+        )
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[1] == pd.Timestamp("2024-03-05 14:22:02.123456")
+    assert records["level"].tolist()[:3] == ["INFO", "ERROR", "WARN"]

@@ -154,12 +154,14 @@ PLACEHOLDER_YEAR = 2000
 TIME_ONLY = "%H:%M:%S%.f"
 TIME_ONLY_12 = "%I:%M:%S%.f %p"
 _MERIDIEM = r"[0-9] ?[AaPp][Mm]$"
-EPOCHS = ("epoch", "epoch-ms", "epoch-us", "tai64n")
+EPOCHS = ("epoch", "epoch-ms", "epoch-us", "epoch-ns", "tai64n")
 _EPOCH_RE = {
     "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
     "epoch-ms": r"^1[0-9]{12}$",
     # journald's __REALTIME_TIMESTAMP.
     "epoch-us": r"^1[0-9]{15}$",
+    # Nanoseconds (Cloudflare's, OpenTelemetry's timestamps).
+    "epoch-ns": r"^1[0-9]{18}$",
     "tai64n": r"^@4000000[0-9a-f]{17}$",
 }
 
@@ -299,6 +301,8 @@ def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
         nanos = text.str.slice(17, 8).str.to_integer(base=16, strict=False)
         micros = seconds * 1_000_000 + nanos // 1000
+    elif layout == "epoch-ns":
+        micros = text.str.extract(r"^(1[0-9]{18})$").cast(pl.Int64, strict=False) // 1000
     elif layout == "epoch-us":
         micros = text.str.extract(r"^(1[0-9]{15})$").cast(pl.Int64, strict=False)
     elif layout == "epoch-ms":

@@ -409,6 +409,11 @@ def _pick_keys(
                 continue
             picked.append((field, (paths or {}).get(name, name)))
             break
+    if "status" not in dict(picked) and paths is not None:
+        # A JSON access log's status under a longer name (EdgeResponseStatus, http.status).
+        named = sorted(k for k in seen if k.lower().endswith("status") and k not in holders)
+        if named:
+            picked.append(("status", paths.get(named[0], named[0])))
     return tuple(picked)
 
 
