@@ -1152,3 +1152,22 @@ def test_json_nanosecond_epochs_and_a_status_under_a_longer_name_are_read() -> N
     records = _log(lines).records
     assert records["timestamp"].iloc[1] == pd.Timestamp("2024-03-05 14:22:02.123456")
     assert records["level"].tolist()[:3] == ["INFO", "ERROR", "WARN"]
+
+
+def test_json_keys_that_cannot_be_written_into_a_path_are_passed_over_not_fatal() -> None:
+    # Keys of an uploaded file are the uploader's: a quote or bracket in one must not break
+    # the analysis (they were written into a JSON path as they were).
+    lines = [
+        json.dumps(
+            {
+                "ti'me": f"2024-03-05T14:22:0{i}Z",
+                "a']['b status": 500,
+                "when": f"2024-03-05T15:22:0{i}Z",
+                "msg": f"job {i} done",
+            }
+        )
+        for i in range(6)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 15:22:00")
+    assert records["message"].iloc[0] == "job 0 done"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from agent.analysis.logs.fields import LABEL_WORD
+
 # Lines that continue a record by their own look: indented, stack frames of several languages,
 # the lines around them, and lone closing brackets.
 CONTINUATION = (
@@ -31,7 +33,7 @@ CONTINUATION = (
 _OPENS = r"[:{\[(=]\s*$"
 # A line that states a level as its label (java.util.logging's second line, `WARNING: ...`):
 # the body of a record above whose header gave no level.
-_LEVEL_BODY = r"^(?:SEVERE|WARNING|WARN|INFO|CONFIG|FINE|FINER|FINEST|DEBUG|ERROR|FATAL|TRACE): "
+_LEVEL_BODY = "^" + LABEL_WORD
 
 
 def looks_continued(lines: pl.Expr) -> pl.Expr:

@@ -406,8 +406,10 @@ def infer_dates(stamps: pl.Series, today: dt.date | None = None) -> pl.Series:
 # A level written as a label, in capitals and with its colon, among a message's first words
 # (PostgreSQL's `12345 ERROR:  ...` after a prefix of varying length, a program's
 # `WARNING: ...`): the record's own level where its header has no level field.
-_LABEL_WORD = (
-    r"(TRACE|VERBOSE|DEBUG[1-5]?|INFO|NOTICE|LOG|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL|PANIC):\s"
+LABEL_WORD = (
+    r"(TRACE|VERBOSE|DEBUG[1-5]?|INFO|NOTICE|LOG|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL|PANIC"
+    # java.util.logging's own levels.
+    r"|CONFIG|FINE|FINER|FINEST):\s"
 )
 # Capitalised, a label only right after a `component:` (Unreal's `LogNet: Warning: ...`):
 # elsewhere in free text "Warning: retrying" or "DB Error: 1" are words, not a level field.
@@ -421,7 +423,7 @@ _BRACKETED_FIRST = (
     r"^\s*[\[<]((?i:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|emerg"
     r"|fatal))[\]>]\s"
 )
-_LABEL = r"^(?:\S+\s+){0,5}?" + _LABEL_WORD
+_LABEL = r"^(?:\S+\s+){0,5}?" + LABEL_WORD
 
 
 def after_label(message: pl.Expr) -> pl.Expr:
@@ -459,7 +461,7 @@ def labelled_levels(messages: pl.Series) -> pl.Series:
     """labelled_level of each message, worked out only on those holding a label's word and
     colon somewhere: a label needs them, most messages hold none, and an unanchored test for
     them costs a fraction of the label's own pattern (which walks the first words of each)."""
-    rows = messages.str.contains("(?i)" + _LABEL_WORD).fill_null(False).arg_true()
+    rows = messages.str.contains("(?i)" + LABEL_WORD).fill_null(False).arg_true()
     levels = pl.repeat(None, len(messages), dtype=pl.String, eager=True).alias(messages.name)
     if rows.is_empty():
         return levels

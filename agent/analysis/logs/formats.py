@@ -425,21 +425,31 @@ def _json_paths(objects: list[dict]) -> tuple[dict[str, str], frozenset[str]]:
     holders: set[str] = set()
     for obj in objects[:200]:
         for key, value in obj.items():
+            if not _pathable(key):
+                continue
             if isinstance(value, dict):
                 holders.add(key)
-                for inner in value:
+                for inner in filter(_pathable, value):
                     paths.setdefault(f"{key}.{inner}", f"$['{key}']['{inner}']")
             else:
                 paths.setdefault(key, key)
     return paths, frozenset(holders - set(paths))
 
 
+def _pathable(key: str) -> bool:
+    """Whether a key of the upload's JSON can be written into a JSON path: a quote, backslash
+    or bracket in it would not compile (or would read another key), so such keys are never
+    read as fields."""
+    return not _PATH_BREAKERS.intersection(key)
+
+
+_PATH_BREAKERS = frozenset("'\\[]")
 _TIME_START = re.compile(rf"\s*[\[(]?(?:{TIMESTAMP})")
 
 
 def _time_key(objects: list[dict]) -> tuple[tuple[str, str], ...]:
     """The key whose values read as times in most objects, when no key has a usual name."""
-    for key in objects[0]:
+    for key in filter(_pathable, objects[0]):
         values = [str(o[key]) for o in objects if isinstance(o.get(key), str | int | float)]
         if len(values) < TIME_KEY_SHARE * len(objects):
             continue

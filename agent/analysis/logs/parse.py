@@ -285,18 +285,11 @@ class ParsedLog:
         elif len(self.formats) == 1 and 0 < fields["msg"].null_count() < len(sample):
             # Records whose lines without a header follow each of them: a block log.
             self.blocks = multi_line(starts_record(fmt, lines.head(SAMPLE_LINES)))
-        messages = fields.filter(pl.col("level").is_null())["msg"].drop_nulls()
-        if (
-            fields["level"].is_null().all()
-            and len(messages)
-            and float(
-                messages.to_frame()
-                .select(labelled_level(pl.col("msg")).is_not_null().mean())
-                .item()
-            )
-            >= LABELLED_SHARE
-        ):
-            self.labelled.add(fmt.name)
+        messages = fields["msg"].drop_nulls()
+        if fields["level"].is_null().all() and len(messages):
+            stated = labelled_levels(messages).is_not_null().mean() or 0.0
+            if float(stated) >= LABELLED_SHARE:
+                self.labelled.add(fmt.name)
 
     @property
     def format_name(self) -> str:
