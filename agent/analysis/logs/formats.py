@@ -31,10 +31,7 @@ LEVEL = rf"(?:{LEVEL_WORD}|[TVDIWEF])"
 THREAD = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
 # A quoted HTTP request line and the status code right after it (the Common Log Format's
 # order, which most access logs keep).
-HTTP_STATUS = (
-    r'"(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND) [^"\s]+ HTTP/[0-9.]+" '
-    r"([1-5][0-9]{2})(?:\s|$)"
-)
+HTTP_STATUS = HTTP_REQUEST.pattern + r" ([1-5][0-9]{2})(?:\s|$)"
 # Share of a sample's lines that must hold one for the log to count as an access log.
 HTTP_SHARE = 0.8
 STATUS_CODE = re.compile(r"[1-5][0-9]{2}")
