@@ -24,8 +24,9 @@ TIMESTAMP = ascii_digits(
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
             # Some write the milliseconds after a colon (`3/5/24 14:22:01:123`).
-            # Intrusion detectors join date and time with a dash (`03/05/2024-14:22:01`).
-            r"\d{1,2}/\d{1,2}/\d{2,4}(?:[ ,] ?|-)\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
+            # Intrusion detectors join date and time with a dash (`03/05/2024-14:22:01`), game
+            # servers with a spaced one (`03/05/2024 - 14:22:01`).
+            r"\d{1,2}/\d{1,2}/\d{2,4}(?:[ ,] ?|-| - )\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
             r"\d{2}/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             # Day first with dots, as much of Europe writes dates (`05.03.2024 14:22:01`).
             r"\d{1,2}\.\d{1,2}\.\d{2}(?:\d{2})?[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
@@ -44,20 +45,23 @@ TIMESTAMP = ascii_digits(
             r"\d{1,2}:\d{2}:\d{2}"
             r"(?:\.\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
-            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
+            # Zabbix joins the compact date and time with a colon (`20240305:142201.123`).
+            r"\d{8}[-T :]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
             # Tornado's two-digit year, month and day before the clock (`240305 14:22:01`).
             r"\d{6} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
             # log4j's ddMMMyyyy writes them with nothing between (05Mar2024).
-            # Oracle writes the month in capitals (05-MAR-2024).
-            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}[ :]"
+            # Oracle writes the month in capitals (05-MAR-2024); Erlang joins the date and the
+            # time with two colons (`5-Mar-2024::14:22:01`).
+            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}(?:::|[ :])"
             r"\d{2}:\d{2}:\d{2}"
             r"(?:[.,]\d+)?",
             r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"1\d{9}(?:\.\d+)?",
+            # An at sign marks a number as a time (`@1709648521.123`).
+            r"@?1\d{9}(?:\.\d+)?",
         ]
     )
     # A 12-hour clock's AM or PM belongs to the time it follows.
@@ -123,6 +127,7 @@ _FORMATS = (
     "%Y%m%d%H%M%S",
     "%Y%m%dT%H%M%S%z",
     "%Y%m%dT%H%M%S%.f%z",
+    "%Y%m%dT%H%M%S%.f",
     "%Y%m%dT%H%M%S",
     "%y%m%d %H%M%S",
     "%y%m%d %H:%M:%S%.f",
@@ -156,8 +161,8 @@ TIME_ONLY_12 = "%I:%M:%S%.f %p"
 _MERIDIEM = r"[0-9] ?[AaPp][Mm]$"
 EPOCHS = ("epoch", "epoch-ms", "epoch-us", "epoch-ns", "tai64n")
 _EPOCH_RE = {
-    "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
-    "epoch-ms": r"^1[0-9]{12}$",
+    "epoch": r"^@?1[0-9]{9}(?:\.[0-9]+)?$",
+    "epoch-ms": r"^@?1[0-9]{12}$",
     # journald's __REALTIME_TIMESTAMP.
     "epoch-us": r"^1[0-9]{15}$",
     # Nanoseconds (Cloudflare's, OpenTelemetry's timestamps).
@@ -227,9 +232,15 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(" @ "):
         # Kibana writes an at sign between date and time.
         expr = expr.str.replace(" @ ", " ", literal=True)
-    if needed(r"^[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?-[0-9]", literal=False):
+    if needed(r"^[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})? ?- ?[0-9]", literal=False):
         # A dash between a month-first date and the time (Snort's `03/05-14:22:01`).
-        expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?)-([0-9])", "$1 $2")
+        expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?) ?- ?([0-9])", "$1 $2")
+    if needed("::"):
+        # Erlang's two colons between date and time (`5-Mar-2024::14:22:01`).
+        expr = expr.str.replace(r"([0-9]{4})::([0-9])", "$1 $2")
+    if needed(r"^[0-9]{8}:[0-9]{6}", literal=False):
+        # Zabbix's colon between a compact date and time (`20240305:142201.123`).
+        expr = expr.str.replace(r"^([0-9]{8}):([0-9]{6})", "${1}T$2")
     if needed(", "):
         # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
@@ -296,6 +307,9 @@ def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
     """Epoch seconds, milli- or microseconds or a TAI64N label as a UTC datetime."""
     # An epoch may sit in brackets or quotes like any other timestamp (`[1709648521]`).
     text = expr.str.strip_chars().str.strip_chars('[]()"')
+    if layout != "tai64n":
+        # An at sign may mark the number as a time (`@1709648521`); TAI64N's is its own.
+        text = text.str.strip_chars_start("@")
     if layout == "tai64n":
         # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)

@@ -40,7 +40,7 @@ _GLUED_LEVELS = (
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
 _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
-_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
+_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|@?1\d{{12}}|@4000000[0-9a-f]{{17}})"
 _END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
 # the space before tokens excludes it.
@@ -51,10 +51,11 @@ _OTHER_TOKENS = (
     rf"|(?P<G>{_GLUED_LEVELS})(?=[/\[][^\s/\[])"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
     r"|(?P<H>\t\s*)"
-    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$))"
+    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$)|:(?=\d{8}:\d{6}))"
     # Zero-padded digits of some length are an id that may as well hold letters (a thread's
     # hex `0000002b` beside `000000f8`), not a quantity: typed as a word, like its peers.
-    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$)"
+    # Zabbix glues its process id to the compact date by a colon (`1234:20240305:142201.123`).
+    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$|:\d{8}:\d{6})"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
@@ -155,7 +156,8 @@ def _holds_level(inner: str) -> bool:
 
 
 _BRACKET_WORDS = re.compile(r"[\s/|]+")
-_GLOG = re.compile(r"[IWEF][01]\d[0-3]\d")
+# CockroachDB's glog header has the year too (`I240305`).
+_GLOG = re.compile(r"[IWEF](?:\d\d)?[01]\d[0-3]\d")
 _TIME_AHEAD = re.compile(r" \d{2}:\d{2}:\d{2}")
 
 
@@ -413,7 +415,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                        for t in texts if t[0].startswith("[")) > len(texts) / 2
             glog = sum(bool(_GLOG.fullmatch(t[0])) for t in texts) > len(texts) / 2
             if glog:
-                level = r"(?P<level>[IWEF])[01][0-9][0-3][0-9]"
+                level = r"(?P<level>[IWEF])(?:[0-9]{2})?[01][0-9][0-3][0-9]"
             elif quoted:
                 level = rf'"\s*(?P<level>{word})\s*",?'
             elif shared:

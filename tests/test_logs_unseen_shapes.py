@@ -1,0 +1,35 @@
+"""Header shapes of systems the other log tests never saw, each on a small file made here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from agent.analysis.logs import LogReport, analyze_log
+
+
+def _log(lines: list[str]) -> LogReport:
+    return analyze_log(("\n".join(lines) + "\n").encode())
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # A game server's spaced dash between date and time.
+        "L 03/05/2024 - 14:22:{s:02d}: World triggered round {s}",
+        # Erlang's two colons between date and time, heading a multi-line report.
+        "=INFO REPORT==== 5-Mar-2024::14:22:{s:02d} ===\naccepting connection {s}",
+        # Zabbix: the process id glued to a compact date and time by colons.
+        "{s:>6}:20240305:1422{s:02d}.123 housekeeper deleted {s} items",
+        # An at sign marks an epoch.
+        "@{epoch}.25 web-01 sshd[{s}]: session {s} opened",
+        # CockroachDB's glog header with the year, and its redaction mark.
+        "I240305 14:22:{s:02d}.123456 {s}77 server/server.go:1{s}2 \u22ee [n1] {s}  ready",
+    ],
+)
+def test_times_glued_or_spaced_in_less_common_ways_are_read(shape: str) -> None:
+    lines = [shape.format(s=s, epoch=1709648520 + s) for s in range(1, 7)]
+    records = _log("\n".join(lines).split("\n")).records
+    assert len(records) == len(lines)
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].dt.floor("s").tolist() == expected
