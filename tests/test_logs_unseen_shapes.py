@@ -33,3 +33,40 @@ def test_times_glued_or_spaced_in_less_common_ways_are_read(shape: str) -> None:
     assert len(records) == len(lines)
     expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
     assert records["timestamp"].dt.floor("s").tolist() == expected
+
+
+_LEVELS = ["info", "debug", "warn", "error", "info", "info"]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # Zigbee2MQTT: the level glued to the program's name by a colon.
+        "Zigbee2MQTT:{level:<5} 2024-03-05 14:22:{s:02d}: device {s} reported",
+        # Jetty: time, level and component glued by colons.
+        "2024-03-05 14:22:{s:02d}.123:{LEVEL}:oejs.Server:main: connector {s} started",
+        # A semicolon-separated export.
+        "05.03.2024 14:22:{s:02d};{LEVEL};cache;entry {s} stored",
+    ],
+)
+def test_a_level_glued_to_its_neighbours_by_punctuation_is_the_level(shape: str) -> None:
+    lines = [
+        shape.format(s=s, level=level, LEVEL=level.upper())
+        for s, level in enumerate(_LEVELS, start=1)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == [level.upper() for level in _LEVELS]
+    assert not records["level_inferred"].any()
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].dt.floor("s").tolist() == expected
+
+
+def test_a_capitalised_label_after_the_headers_component_is_the_level() -> None:
+    # Unreal: most records say Display (no level word), a few Verbose or Warning.
+    labels = ["Display", "Display", "Verbose", "Display", "Warning", "Display"]
+    lines = [
+        f"[2024.03.05-14.22.{s:02d}:123][{s:3d}]LogNet: {label}: channel {s} ticked"
+        for s, label in enumerate(labels, start=1)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["INFO", "INFO", "TRACE", "INFO", "WARN", "INFO"]

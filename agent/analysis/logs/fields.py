@@ -431,6 +431,9 @@ _TITLE_LABEL = (
     r"^[\w.-]+:\s+(Trace|Verbose|Debug|Info|Notice|Warn|Warning|Error|Severe|Fatal|Critical"
     r"|Panic):\s"
 )
+# The same label opening a message whose `component:` the header took (`LogNet: Verbose: ...`
+# split after `LogNet:`).
+_TITLE_FIRST = _TITLE_LABEL.replace(r"^[\w.-]+:\s+", "^", 1)
 # A level in brackets or angle brackets as a message's first word (`<info>`, `[error]`), where
 # the header has none: syslog-forwarded messages of programs that write their own.
 _BRACKETED_FIRST = (
@@ -462,6 +465,13 @@ def labelled_level(message: pl.Expr) -> pl.Expr:
     """The level a message states as a label (see _LABEL), normalised; null if none."""
     label = pl.coalesce(message.str.extract(_LABEL), message.str.extract(_TITLE_LABEL))
     label = label.str.replace(r"[0-9]$", "").str.to_uppercase()
+    return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
+
+
+def titled_level(message: pl.Expr) -> pl.Expr:
+    """The level a message states as a capitalised label right after its header's component
+    (see _TITLE_FIRST), normalised; null if none."""
+    label = message.str.extract(_TITLE_FIRST).str.to_uppercase()
     return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
 
 
