@@ -70,3 +70,18 @@ def test_a_capitalised_label_after_the_headers_component_is_the_level() -> None:
     ]
     records = _log(lines).records
     assert records["level"].tolist() == ["INFO", "INFO", "TRACE", "INFO", "WARN", "INFO"]
+
+
+def test_one_digit_levels_count_up_unless_a_value_past_four_says_they_are_syslogs() -> None:
+    def lines(levels: list[int]) -> list[str]:
+        return [
+            f'{{"time":"2024-03-05T14:22:{s:02d}+00:00","level":{level},"message":"job {s}"}}'
+            for s, level in enumerate(levels, start=1)
+        ]
+
+    # Nextcloud: 0 debug .. 4 fatal.
+    ascending = _log(lines([1, 1, 0, 2, 3, 4, 1])).records["level"].tolist()
+    assert ascending == ["INFO", "INFO", "DEBUG", "WARN", "ERROR", "FATAL", "INFO"]
+    # GELF: syslog severities, 6 informational.
+    syslog = _log(lines([6, 6, 7, 4, 3, 6, 6])).records["level"].tolist()
+    assert syslog == ["INFO", "INFO", "DEBUG", "WARN", "ERROR", "INFO", "INFO"]

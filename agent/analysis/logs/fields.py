@@ -513,6 +513,29 @@ def infer_level(message: pl.Expr) -> pl.Expr:
     return expr.otherwise(pl.lit("INFO"))
 
 
+# Levels written as one digit count either way. Syslog's severities count down (0 emergency ..
+# 7 debug; GELF and journald write them) and a log's everyday records sit at 5 to 7; other
+# scales count up from debug (Nextcloud's 0 debug .. 4 fatal). Numbers that never pass 4 are
+# the second kind: a syslog-scale log of nothing but emergencies, errors and warnings is rare.
+_ASCENDING = ("DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+SMALL_ASCENDING_MAX = len(_ASCENDING) - 1
+
+
+def _small_level_scale(levels: pl.Series) -> dict[str, str]:
+    """The level names of a level field's numbers: pino's and bunyan's tens, and one-digit
+    levels read on the scale their largest value tells (see _ASCENDING)."""
+    scale = {k: v for k, v in _LEVEL_MAP.items() if k.isdigit()}
+    digits = levels.drop_nulls().str.strip_chars()
+    digits = digits.filter(digits.str.contains(r"^[0-7]$"))
+    if digits.is_empty():
+        return scale
+    if int(digits.cast(pl.Int64).max() or 0) <= SMALL_ASCENDING_MAX:
+        scale.update({str(i): name for i, name in enumerate(_ASCENDING)})
+    else:
+        scale.update({str(i): name for i, name in enumerate(_SYSLOG_SEVERITY)})
+    return scale
+
+
 def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
     """Map raw level text, syslog priority or HTTP status to TRACE..FATAL (null if unknown)."""
     exprs: list[pl.Expr] = []
@@ -523,7 +546,9 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
         exprs.append(
             pl.coalesce(
                 raw.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String),
-                numeric.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String),
+                numeric.replace_strict(
+                    _small_level_scale(frame["level"]), default=None, return_dtype=pl.String
+                ),
             )
         )
     if frame["pri"].null_count() < len(frame):
