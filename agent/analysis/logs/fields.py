@@ -42,7 +42,7 @@ TIMESTAMP = ascii_digits(
             # the time maybe after an at sign (Kibana's exports: `Mar 5, 2024 @ 14:22:01.123`).
             r"(?:[A-Z][a-z]+day, )?[A-Z][a-z]{2,8} +\d{1,2}(?:st|nd|rd|th)?,? \d{4},? (?:@ )?"
             r"\d{1,2}:\d{2}:\d{2}"
-            r"(?:\.\d+)?(?: [AP]M)?",
+            r"(?:[.,]\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
@@ -54,7 +54,8 @@ TIMESTAMP = ascii_digits(
             r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}[ :]"
             r"\d{2}:\d{2}:\d{2}"
             r"(?:[.,]\d+)?",
-            r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            # go-ethereum joins month-day and time with a pipe (`[03-05|14:22:01.123]`).
+            r"\d{2}-\d{2}[ |]\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             r"1\d{9}(?:\.\d+)?",
@@ -71,7 +72,8 @@ _LEVEL_MAP = {
     **dict.fromkeys(
         ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE"), "TRACE"
     ),
-    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit.
+    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit;
+    # go-ethereum's are TRCE, DBUG, INFO, WARN, EROR, CRIT.
     **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG"), "DEBUG"),
     # MySQL calls its informational level Note.
     # PostgreSQL's LOG is its everyday informational level.
@@ -80,7 +82,7 @@ _LEVEL_MAP = {
     ),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
-    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "FAIL"), "ERROR"),
+    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "EROR", "FAIL"), "ERROR"),
     **dict.fromkeys(
         ("FATAL", "F", "CRITICAL", "CRIT", "EMERG", "EMERGENCY", "ALERT", "PANIC", "FATA", "PANI"),
         "FATAL",
@@ -198,9 +200,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed('"'):
         # A quoted field, maybe with the comma after it (CSV).
         expr = expr.str.strip_chars_end(",").str.strip_chars('"').str.strip_chars()
-    if needed(r"^[\[(]|[\]),:]$", literal=False):
+    if needed(r"^[\[(<]|[\]),:>]$", literal=False):
         # A bracketed or parenthesised timestamp, or one followed by its separator.
-        expr = expr.str.strip_chars("[]()").str.strip_chars_end(",:").str.strip_chars()
+        expr = expr.str.strip_chars("[]()<>").str.strip_chars_end(",:").str.strip_chars()
     if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
         # A zone named before the year (date(1)): the wall clock is kept, as below.
         expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
@@ -230,13 +232,15 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(r"^[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?-[0-9]", literal=False):
         # A dash between a month-first date and the time (Snort's `03/05-14:22:01`).
         expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?)-([0-9])", "$1 $2")
+    if needed(r"^[0-9]{2}-[0-9]{2}\|", literal=False):
+        expr = expr.str.replace(r"^([0-9]{2}-[0-9]{2})\|", "$1 ")
     if needed(", "):
         # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):
-        expr = expr.str.replace(r"(\d{2}:\d{2}:\d{2}),(\d+)", "$1.$2")
+        expr = expr.str.replace(r"(\d{1,2}:\d{2}:\d{2}),(\d+)", "$1.$2")
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
         # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
         expr = expr.str.replace(
