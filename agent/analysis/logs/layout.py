@@ -40,8 +40,9 @@ _GLUED_LEVELS = (
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
 _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
-_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
-_END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
+_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|@?1\d{{12}}|@4000000[0-9a-f]{{17}})"
+# A time may be glued by a colon to the level after it (Jetty's `14:22:01.123:INFO:`).
+_END = rf"(?=[\s,;\]|)]|::?(?:\s|$)|::|$|:(?i:{_LEVELS}):)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
 # the space before tokens excludes it.
 _OTHER_TOKENS = (
@@ -53,12 +54,13 @@ _OTHER_TOKENS = (
     rf"|(?P<g>(?i:{_LEVELS}))(?=/[A-Za-z][^\s/]*:(?:\s|$))"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
     r"|(?P<H>\t\s*)"
-    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$)"
+    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$)|:(?=\d{8}:\d{6})"
     # A run of one punctuation mark glued to a bracket is decoration (`####<...>`), not a word.
     r"|(?P<deco>[#*=~])(?P=deco)+(?=[\[<(]))"
     # Zero-padded digits of some length are an id that may as well hold letters (a thread's
     # hex `0000002b` beside `000000f8`), not a quantity: typed as a word, like its peers.
-    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$)"
+    # Zabbix glues its process id to the compact date by a colon (`1234:20240305:142201.123`).
+    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$|:\d{8}:\d{6})"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
@@ -124,6 +126,9 @@ def tokens(line: str) -> list[tuple[str, str]]:
                     break
                 kind = match.lastgroup if match.lastgroup != "bc" else "B"
                 text = match.group(kind or "W")
+        if kind in ("W", "C") and _GLUED_LEVEL.fullmatch(text):
+            # A level glued by punctuation to the fields around it: its own field.
+            kind = "L"
         if kind == "W" and _GLOG.fullmatch(text) and _TIME_AHEAD.match(head, match.end()):
             # glog's level letter glued to the month and day (`I0305 22:14:09.073`), here
             # after another header (a container runtime's, kubectl's): its level.
@@ -148,6 +153,10 @@ def tokens(line: str) -> list[tuple[str, str]]:
 
 _JSON_START = re.compile(r'(?:^|\s)\{"')
 _DECORATED = re.compile(r"#{2,}[\[<(]")
+# A level word glued to the fields beside it by one punctuation mark (Zigbee2MQTT's
+# `Zigbee2MQTT:info`, Jetty's `:INFO:oejs.Server:main:`, an export's `;WARN;cache;...`): the
+# same mark on both sides, or only before it.
+_GLUED_LEVEL = re.compile(rf"[^\s|:;,]*([:;,|])(?i:{_LEVELS})(?:\1\S*)?")
 _ONE_LETTER = re.compile(r"[TVDIWEF]")
 
 
@@ -163,7 +172,8 @@ def _holds_level(inner: str) -> bool:
 
 
 _BRACKET_WORDS = re.compile(r"[\s/|]+")
-_GLOG = re.compile(r"[IWEF][01]\d[0-3]\d")
+# CockroachDB's glog header has the year too (`I240305`).
+_GLOG = re.compile(r"[IWEF](?:\d\d)?[01]\d[0-3]\d")
 _TIME_AHEAD = re.compile(r" \d{2}:\d{2}:\d{2}")
 
 
@@ -393,7 +403,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
     parts: list[str] = []
     pieces: list[Piece] = []
     time_groups: list[str] = []
-    level_done = component_done = False
+    level_done = component_done = glued_end = False
     for pos, kind in enumerate(prefix):
         # Types other lines show here when they agree everywhere else (a label that is
         # sometimes "-", an optional word): the position accepts those too.
@@ -461,8 +471,22 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
                        for t in texts if t[0].startswith("[")) > len(texts) / 2
             glog = sum(bool(_GLOG.fullmatch(t[0])) for t in texts) > len(texts) / 2
-            if glog:
-                level = r"(?P<level>[IWEF])[01][0-9][0-3][0-9]"
+            marks = Counter(m.group(1) for t in texts if (m := _GLUED_LEVEL.fullmatch(t[0])))
+            glued = sum(marks.values()) > len(texts) / 2
+            if glued:
+                char = marks.most_common(1)[0][0]
+                mark = re.escape(char)
+                level = rf"[^\s|:;,]*{mark}(?P<level>(?i:{_LEVELS}))"
+                named = sum(t[0].endswith(char) for t in texts) > len(texts) / 2
+                if char == ":" and named and "C" not in prefix and not component_done:
+                    # Jetty's `:INFO:oejs.Server:main:`: a component between the marks.
+                    component_done = True
+                    level += r":(?P<component>[^\s|]*[^\s|:]):"
+                else:
+                    level += rf"(?:{mark}|\s|$)"
+                glued_end = pos == len(prefix) - 1
+            elif glog:
+                level = r"(?P<level>[IWEF])(?:[0-9]{2})?[01][0-9][0-3][0-9]"
             elif quoted:
                 level = rf'"\s*(?P<level>{word})\s*",?'
             elif shared:
@@ -471,7 +495,8 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
             # The token split knows the bracketed spelling of a level only.
-            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared or glog) else 0
+            plain = not (quoted or shared or glog or glued)
+            tokens = 1 if _splittable(allowed - {"L"}) and plain else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
@@ -494,7 +519,11 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             )
     # A header ends at white space, unless its last token closes itself: a separator, a tab,
     # or the comma after a quoted field.
-    closed = prefix[-1] in "SH" or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    closed = (
+        prefix[-1] in "SH"
+        or glued_end
+        or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    )
     pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
     if closed and prefix[-1] not in "SH":
         pieces = []  # the token split cuts at spaces only
