@@ -43,7 +43,7 @@ TIMESTAMP = ascii_digits(
             # the time maybe after an at sign (Kibana's exports: `Mar 5, 2024 @ 14:22:01.123`).
             r"(?:[A-Z][a-z]+day, )?[A-Z][a-z]{2,8} +\d{1,2}(?:st|nd|rd|th)?,? \d{4},? (?:@ )?"
             r"\d{1,2}:\d{2}:\d{2}"
-            r"(?:\.\d+)?(?: [AP]M)?",
+            r"(?:[.,]\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
             # Zabbix joins the compact date and time with a colon (`20240305:142201.123`).
             r"\d{8}[-T :]?\d{6}(?:[.,]\d+)?Z?",
@@ -57,7 +57,8 @@ TIMESTAMP = ascii_digits(
             r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}(?:::|[ :])"
             r"\d{2}:\d{2}:\d{2}"
             r"(?:[.,]\d+)?",
-            r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            # go-ethereum joins month-day and time with a pipe (`[03-05|14:22:01.123]`).
+            r"\d{2}-\d{2}[ |]\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # An at sign marks a number as a time (`@1709648521.123`).
@@ -73,10 +74,12 @@ LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 _LEVEL_MAP = {
     # logrus writes its levels cut to four letters (DEBU, ERRO, FATA, PANI).
     **dict.fromkeys(
-        ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE"), "TRACE"
+        ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE", "BLAT"), "TRACE"
     ),
-    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit.
-    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG"), "DEBUG"),
+    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit;
+    # go-ethereum's are TRCE, DBUG, INFO, WARN, EROR, CRIT.
+    # supervisord's: BLAT (blather), TRAC, DEBG, INFO, WARN, ERRO, CRIT.
+    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG", "DEBG"), "DEBUG"),
     # MySQL calls its informational level Note.
     # PostgreSQL's LOG is its everyday informational level.
     **dict.fromkeys(
@@ -84,7 +87,7 @@ _LEVEL_MAP = {
     ),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
-    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "FAIL"), "ERROR"),
+    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "EROR", "FAIL"), "ERROR"),
     **dict.fromkeys(
         ("FATAL", "F", "CRITICAL", "CRIT", "EMERG", "EMERGENCY", "ALERT", "PANIC", "FATA", "PANI"),
         "FATAL",
@@ -206,9 +209,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed('"'):
         # A quoted field, maybe with the comma after it (CSV).
         expr = expr.str.strip_chars_end(",").str.strip_chars('"').str.strip_chars()
-    if needed(r"^[\[(]|[\]),:]$", literal=False):
+    if needed(r"^[\[(<]|[\]),:>]$", literal=False):
         # A bracketed or parenthesised timestamp, or one followed by its separator.
-        expr = expr.str.strip_chars("[]()").str.strip_chars_end(",:").str.strip_chars()
+        expr = expr.str.strip_chars("[]()<>").str.strip_chars_end(",:").str.strip_chars()
     if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
         # A zone named before the year (date(1)): the wall clock is kept, as below.
         expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
@@ -244,13 +247,15 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(r"^[0-9]{8}:[0-9]{6}", literal=False):
         # Zabbix's colon between a compact date and time (`20240305:142201.123`).
         expr = expr.str.replace(r"^([0-9]{8}):([0-9]{6})", "${1}T$2")
+    if needed(r"^[0-9]{2}-[0-9]{2}\|", literal=False):
+        expr = expr.str.replace(r"^([0-9]{2}-[0-9]{2})\|", "$1 ")
     if needed(", "):
         # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):
-        expr = expr.str.replace(r"(\d{2}:\d{2}:\d{2}),(\d+)", "$1.$2")
+        expr = expr.str.replace(r"(\d{1,2}:\d{2}:\d{2}),(\d+)", "$1.$2")
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
         # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
         expr = expr.str.replace(
@@ -451,6 +456,12 @@ _BRACKETED_FIRST = (
     r"|fatal))[\]>]\s"
 )
 _LABEL = r"^(?:\S+\s+){0,5}?" + LABEL_WORD
+# In lower case, a label only as the message's first word (Slurm's `debug:  backfill: ...`,
+# git's `fatal: ...`): elsewhere "error: " is as likely a quoted word of free text.
+_LOWER_FIRST = (
+    r"^(trace|debug[1-5]?|info|notice|note|warn|warning|error|severe|fatal|critical|crit|panic)"
+    r":\s"
+)
 
 
 def after_label(message: pl.Expr) -> pl.Expr:
@@ -473,7 +484,11 @@ def json_level(message: pl.Expr) -> pl.Expr:
 
 def labelled_level(message: pl.Expr) -> pl.Expr:
     """The level a message states as a label (see _LABEL), normalised; null if none."""
-    label = pl.coalesce(message.str.extract(_LABEL), message.str.extract(_TITLE_LABEL))
+    label = pl.coalesce(
+        message.str.extract(_LABEL),
+        message.str.extract(_TITLE_LABEL),
+        message.str.extract(_LOWER_FIRST),
+    )
     label = label.str.replace(r"[0-9]$", "").str.to_uppercase()
     return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
 

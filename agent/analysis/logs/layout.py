@@ -27,7 +27,7 @@ LEARN_LINES = 400
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
     r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note"
-    r"|dbug|trce|fail"
+    r"|dbug|trce|eror|fail"
     r"|fine|finer|finest"
     # PostgreSQL's informational level, in capitals only: "log" is a common word.
     r"|(?-i:LOG))"
@@ -50,9 +50,13 @@ _OTHER_TOKENS = (
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]!?):?(?=[\s|]|$|::)"
     # A capitalised level glued to what follows it: logcat's `D/Tag(`, logrus' `INFO[0000]`.
     rf"|(?P<G>{_GLUED_LEVELS})(?=[/\[][^\s/\[])"
+    # A level word in any case before a slash and a component (Icinga's `warning/Checker:`).
+    rf"|(?P<g>(?i:{_LEVELS}))(?=/[A-Za-z][^\s/]*:(?:\s|$))"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
     r"|(?P<H>\t\s*)"
-    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$)|:(?=\d{8}:\d{6}))"
+    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$)|:(?=\d{8}:\d{6})"
+    # A run of one punctuation mark glued to a bracket is decoration (`####<...>`), not a word.
+    r"|(?P<deco>[#*=~])(?P=deco)+(?=[\[<(]))"
     # Zero-padded digits of some length are an id that may as well hold letters (a thread's
     # hex `0000002b` beside `000000f8`), not a quantity: typed as a word, like its peers.
     # Zabbix glues its process id to the compact date by a colon (`1234:20240305:142201.123`).
@@ -62,7 +66,10 @@ _OTHER_TOKENS = (
     r")"
 )
 _BRACKET = (
-    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>"
+    # An angle bracket may hold a time with spaces in it (WebLogic's `<Mar 5, 2024 2:22:01 PM
+    # UTC>`); other spaced angle text is not one token (`<<WLS Kernel>>`, markup).
+    rf"|<(?:{_TS})>)(?P<bc>:)?"
 )
 # A quoted field (CSV and quoted TSV exports), with the comma that may close it. It is a token
 # only when it holds a time or a level; other quoted text is tokenised as if unquoted.
@@ -108,7 +115,7 @@ def tokens(line: str) -> list[tuple[str, str]]:
             break
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
-        if kind == "G":
+        if kind in ("G", "g"):
             kind = "L"
         if kind == "Q":
             inner = text.rstrip(",")[1:-1].strip()
@@ -145,6 +152,7 @@ def tokens(line: str) -> list[tuple[str, str]]:
 
 
 _JSON_START = re.compile(r'(?:^|\s)\{"')
+_DECORATED = re.compile(r"#{2,}[\[<(]")
 # A level word glued to the fields beside it by one punctuation mark (Zigbee2MQTT's
 # `Zigbee2MQTT:info`, Jetty's `:INFO:oejs.Server:main:`, an export's `;WARN;cache;...`): the
 # same mark on both sides, or only before it.
@@ -211,15 +219,18 @@ def _collapse(toks: list[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
 def learn_layout(sample: list[str]) -> Layout | None:
     """The header most sample lines share, as a regex; None when no header is common enough."""
     # Indented lines continue records and `#` lines are directives or comments: neither votes.
+    # A run of `#` glued to a bracket is a record's decoration (WebLogic's `####<...>`).
     lines = [
-        _ANSI.sub("", ln) for ln in sample if ln.strip() and not ln[0].isspace() and ln[0] != "#"
+        _ANSI.sub("", ln)
+        for ln in sample
+        if ln.strip() and not ln[0].isspace() and (ln[0] != "#" or _DECORATED.match(ln))
     ]
     if len(lines) < 2:
         return None
     if len(lines) > LEARN_LINES:
         step = len(lines) / LEARN_LINES
         lines = [lines[int(i * step)] for i in range(LEARN_LINES)]
-    parsed = [_collapse(tokens(ln)) for ln in lines]
+    parsed = _own_levels([_collapse(tokens(ln)) for ln in lines])
     best: tuple[str, ...] | None = None
     for end in range(1, MAX_TOKENS + 1):
         prefixes = Counter(tuple(kinds[:end]) for kinds, _ in parsed if len(kinds) >= end)
@@ -249,6 +260,49 @@ def learn_layout(sample: list[str]) -> Layout | None:
         return None
     prefix = best
     return _build(prefix, parsed)
+
+
+def _own_levels(
+    parsed: list[tuple[list[str], list[list[str]]]],
+) -> list[tuple[list[str], list[list[str]]]]:
+    """Where a level word sits at one place of the header on many lines, a word of the
+    program's own at the same place on the others is its level too: a one-word bracket
+    (MySQL's `[System]` among `[Note]` and `[Warning]`) or a short capitalised word
+    (supervisord's `DEBG` and `CRIT` among `INFO` and `WARN`). Typed as a level, the lines agree
+    on their header."""
+    places = Counter((tuple(kinds[:i]), i) for kinds, _ in parsed for i, k in enumerate(kinds)
+                     if k == "L")
+    if not places:
+        return parsed
+    (before, at), count = places.most_common(1)[0]
+    if count < len(parsed) / 3:
+        return parsed
+    own = [
+        i
+        for i, (kinds, texts) in enumerate(parsed)
+        if len(kinds) > at
+        and tuple(kinds[:at]) == before
+        and (
+            (kinds[at] == "B" and _OWN_LEVEL.fullmatch(texts[at][0]))
+            or (kinds[at] == "W" and _OWN_WORD.fullmatch(texts[at][0]))
+        )
+    ]
+    # A program's levels are a few words; thread or module names there are many.
+    if not own or len({parsed[i][1][at][0].lower() for i in own}) > 3:
+        return parsed
+    out = list(parsed)
+    for i in own:
+        kinds, texts = parsed[i]
+        rest = texts[at][1:]
+        # A word is the first of its run: the rest of the run stays words after the level.
+        kinds = [*kinds[:at], "L", *(["W"] if rest else []), *kinds[at + 1 :]]
+        texts = [*texts[:at], texts[at][:1], *([rest] if rest else []), *texts[at + 1 :]]
+        out[i] = (kinds, texts)
+    return out
+
+
+_OWN_LEVEL = re.compile(r"\[[A-Za-z]{2,12}\]|<[A-Za-z]{2,12}>")
+_OWN_WORD = re.compile(r"[A-Z]{3,5}")
 
 
 def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
@@ -393,7 +447,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                 time = rf"\[(?P<{name}>{'|'.join(shapes)})[\s:,]+{level}[^\]]*\]"
                 tokens = 0
             else:
-                time = rf"(?P<{name}>\[?(?:{'|'.join(shapes)})\]?)"
+                time = rf"(?P<{name}>[\[<]?(?:{'|'.join(shapes)})[\]>]?)"
                 # Each shape spans its spaces plus one tokens; others span one.
                 spans = {s.count(r"\s+") + 1 for s in shapes}
                 tokens = spans.pop() if len(spans) == 1 else 0
@@ -508,7 +562,7 @@ def _generic(allowed: set[str], words: int) -> str:
     """A regex for a header position that may hold any of the allowed token types."""
     pieces = {
         "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
-        "S": r"(?:-{1,3}|\||::|:|>>|\u00bb)",
+        "S": r"(?:-{1,3}|\||::|:|>>|\u00bb|#{2,}|\*{2,}|={2,}|~{2,})",
         "H": r"\t",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
         "C": r"[^\s|]*[^\s|:]:",
