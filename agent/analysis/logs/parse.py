@@ -69,8 +69,10 @@ class ParsedLog:
     def __init__(self) -> None:
         self.formats: list[LogFormat] = []
         self.layouts: dict[str, tuple[str | None, str | None]] = {}
-        # Each format's timestamps in the detection sample.
-        self.samples: dict[str, pl.Series] = {}
+        # Each format's timestamp parsers, built once (building one tests which normalisation
+        # steps the detection sample needs, which costs more than a chunk's use of it): the
+        # one with those steps and the one with every step (see _refill).
+        self.stamps: dict[str, tuple[pl.Expr, pl.Expr]] = {}
         # Formats whose messages nearly all start with a level label after a few words: those
         # words and the label are header (a PostgreSQL log_line_prefix), the rest the message.
         self.labelled: set[str] = set()
@@ -225,18 +227,10 @@ class ParsedLog:
     def _extract(self, fmt: LogFormat, parsed: pl.DataFrame) -> pl.DataFrame:
         """Typed timestamp and normalised level of the lines a format claimed and split."""
         layout, donor = self.layouts[fmt.name]
-        # The normalisation steps are the ones the detection sample needed; timestamps that
-        # then fail to parse are parsed again with every step (see _refill).
-        seen = self.samples[fmt.name]
-        if donor is None:
-            timestamp = parse_timestamps(pl.col("ts"), layout, seen)
-            parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
-            parsed = _refill(parsed, parse_timestamps(pl.col("ts"), layout))
-        else:
-            donated = (pl.col("ts2"), donor)
-            timestamp = parse_timestamps(pl.col("ts"), layout, seen, donor=donated)
-            parsed = _per_distinct(parsed, ["ts", "ts2"], timestamp.alias("timestamp"))
-            parsed = _refill(parsed, parse_timestamps(pl.col("ts"), layout, donor=donated))
+        timestamp, full = self.stamps[fmt.name]
+        keys = ["ts"] if donor is None else ["ts", "ts2"]
+        parsed = _per_distinct(parsed, keys, timestamp.alias("timestamp"))
+        parsed = _refill(parsed, full)
         levels = [
             c
             for c in ("level", "pri", "status", "component")
@@ -278,7 +272,13 @@ class ParsedLog:
         layout = choose_timestamp_format(fields["ts"])
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
-        self.samples[fmt.name] = fields["ts"].drop_nulls()
+        # The normalisation steps are the ones the sample needed; timestamps that then fail to
+        # parse are parsed again with every step (see _refill).
+        donated = (pl.col("ts2"), donor) if donor is not None else None
+        self.stamps[fmt.name] = (
+            parse_timestamps(pl.col("ts"), layout, fields["ts"].drop_nulls(), donor=donated),
+            parse_timestamps(pl.col("ts"), layout, donor=donated),
+        )
         if fmt.name == "timestamp-block":
             # Detected as blocks (see formats._block_format).
             self.blocks = True
