@@ -24,8 +24,9 @@ TIMESTAMP = ascii_digits(
             r"\d{4}/\d{2}/\d{2}[ T-]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # US dates, often unpadded with a 12-hour clock (`3/5/2024 9:14:07 PM`).
             # Some write the milliseconds after a colon (`3/5/24 14:22:01:123`).
-            # Intrusion detectors join date and time with a dash (`03/05/2024-14:22:01`).
-            r"\d{1,2}/\d{1,2}/\d{2,4}(?:[ ,] ?|-)\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
+            # Intrusion detectors join date and time with a dash (`03/05/2024-14:22:01`), game
+            # servers with a spaced one (`03/05/2024 - 14:22:01`).
+            r"\d{1,2}/\d{1,2}/\d{2,4}(?:[ ,] ?|-| - )\d{1,2}:\d{2}:\d{2}(?:[.,:]\d+)?",
             r"\d{2}/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             # Day first with dots, as much of Europe writes dates (`05.03.2024 14:22:01`).
             r"\d{1,2}\.\d{1,2}\.\d{2}(?:\d{2})?[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
@@ -42,22 +43,26 @@ TIMESTAMP = ascii_digits(
             # the time maybe after an at sign (Kibana's exports: `Mar 5, 2024 @ 14:22:01.123`).
             r"(?:[A-Z][a-z]+day, )?[A-Z][a-z]{2,8} +\d{1,2}(?:st|nd|rd|th)?,? \d{4},? (?:@ )?"
             r"\d{1,2}:\d{2}:\d{2}"
-            r"(?:\.\d+)?(?: [AP]M)?",
+            r"(?:[.,]\d+)?(?: [AP]M)?",
             r"\d{8}[-T ]?\d{1,2}:\d{1,2}:\d{1,2}(?:[.,:]\d+)?",
-            r"\d{8}[-T ]?\d{6}(?:[.,]\d+)?Z?",
+            # Zabbix joins the compact date and time with a colon (`20240305:142201.123`).
+            r"\d{8}[-T :]?\d{6}(?:[.,]\d+)?Z?",
             r"\d{6} \d{6}",
             # Tornado's two-digit year, month and day before the clock (`240305 14:22:01`).
             r"\d{6} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # Day, month name, year (Redis, RFC 2822 dates, Tomcat's 21-Jan-2017).
             # log4j's ddMMMyyyy writes them with nothing between (05Mar2024).
-            # Oracle writes the month in capitals (05-MAR-2024).
-            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}[ :]"
+            # Oracle writes the month in capitals (05-MAR-2024); Erlang joins the date and the
+            # time with two colons (`5-Mar-2024::14:22:01`).
+            r"(?:[A-Z][a-z]{2}, )?\d{1,2}[ -]?[A-Z](?:[a-z]{2}|[A-Z]{2})[ -]?\d{4}(?:::|[ :])"
             r"\d{2}:\d{2}:\d{2}"
             r"(?:[.,]\d+)?",
-            r"\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            # go-ethereum joins month-day and time with a pipe (`[03-05|14:22:01.123]`).
+            r"\d{2}-\d{2}[ |]\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
-            r"1\d{9}(?:\.\d+)?",
+            # An at sign marks a number as a time (`@1709648521.123`).
+            r"@?1\d{9}(?:\.\d+)?",
         ]
     )
     # A 12-hour clock's AM or PM belongs to the time it follows.
@@ -71,7 +76,8 @@ _LEVEL_MAP = {
     **dict.fromkeys(
         ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE"), "TRACE"
     ),
-    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit.
+    # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit;
+    # go-ethereum's are TRCE, DBUG, INFO, WARN, EROR, CRIT.
     **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG"), "DEBUG"),
     # MySQL calls its informational level Note.
     # PostgreSQL's LOG is its everyday informational level.
@@ -80,7 +86,7 @@ _LEVEL_MAP = {
     ),
     **dict.fromkeys(("WARN", "WARNING", "W", "WRN"), "WARN"),
     # java.util.logging's SEVERE is its everyday error level, not a crash.
-    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "FAIL"), "ERROR"),
+    **dict.fromkeys(("ERROR", "ERR", "E", "SEVERE", "ERRO", "EROR", "FAIL"), "ERROR"),
     **dict.fromkeys(
         ("FATAL", "F", "CRITICAL", "CRIT", "EMERG", "EMERGENCY", "ALERT", "PANIC", "FATA", "PANI"),
         "FATAL",
@@ -123,6 +129,7 @@ _FORMATS = (
     "%Y%m%d%H%M%S",
     "%Y%m%dT%H%M%S%z",
     "%Y%m%dT%H%M%S%.f%z",
+    "%Y%m%dT%H%M%S%.f",
     "%Y%m%dT%H%M%S",
     "%y%m%d %H%M%S",
     "%y%m%d %H:%M:%S%.f",
@@ -156,8 +163,8 @@ TIME_ONLY_12 = "%I:%M:%S%.f %p"
 _MERIDIEM = r"[0-9] ?[AaPp][Mm]$"
 EPOCHS = ("epoch", "epoch-ms", "epoch-us", "epoch-ns", "tai64n")
 _EPOCH_RE = {
-    "epoch": r"^1[0-9]{9}(?:\.[0-9]+)?$",
-    "epoch-ms": r"^1[0-9]{12}$",
+    "epoch": r"^@?1[0-9]{9}(?:\.[0-9]+)?$",
+    "epoch-ms": r"^@?1[0-9]{12}$",
     # journald's __REALTIME_TIMESTAMP.
     "epoch-us": r"^1[0-9]{15}$",
     # Nanoseconds (Cloudflare's, OpenTelemetry's timestamps).
@@ -198,9 +205,9 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed('"'):
         # A quoted field, maybe with the comma after it (CSV).
         expr = expr.str.strip_chars_end(",").str.strip_chars('"').str.strip_chars()
-    if needed(r"^[\[(]|[\]),:]$", literal=False):
+    if needed(r"^[\[(<]|[\]),:>]$", literal=False):
         # A bracketed or parenthesised timestamp, or one followed by its separator.
-        expr = expr.str.strip_chars("[]()").str.strip_chars_end(",:").str.strip_chars()
+        expr = expr.str.strip_chars("[]()<>").str.strip_chars_end(",:").str.strip_chars()
     if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
         # A zone named before the year (date(1)): the wall clock is kept, as below.
         expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
@@ -227,16 +234,24 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
     if needed(" @ "):
         # Kibana writes an at sign between date and time.
         expr = expr.str.replace(" @ ", " ", literal=True)
-    if needed(r"^[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?-[0-9]", literal=False):
+    if needed(r"^[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})? ?- ?[0-9]", literal=False):
         # A dash between a month-first date and the time (Snort's `03/05-14:22:01`).
-        expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?)-([0-9])", "$1 $2")
+        expr = expr.str.replace(r"^([0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?) ?- ?([0-9])", "$1 $2")
+    if needed("::"):
+        # Erlang's two colons between date and time (`5-Mar-2024::14:22:01`).
+        expr = expr.str.replace(r"([0-9]{4})::([0-9])", "$1 $2")
+    if needed(r"^[0-9]{8}:[0-9]{6}", literal=False):
+        # Zabbix's colon between a compact date and time (`20240305:142201.123`).
+        expr = expr.str.replace(r"^([0-9]{8}):([0-9]{6})", "${1}T$2")
+    if needed(r"^[0-9]{2}-[0-9]{2}\|", literal=False):
+        expr = expr.str.replace(r"^([0-9]{2}-[0-9]{2})\|", "$1 ")
     if needed(", "):
         # A comma between date and time (Airflow's `2023-04-01, 09:00:00`).
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     if needed(","):
-        expr = expr.str.replace(r"(\d{2}:\d{2}:\d{2}),(\d+)", "$1.$2")
+        expr = expr.str.replace(r"(\d{1,2}:\d{2}:\d{2}),(\d+)", "$1.$2")
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):
         # Milliseconds after a colon, sometimes unpadded ("22:16:0:11").
         expr = expr.str.replace(
@@ -327,6 +342,9 @@ def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:
     """Epoch seconds, milli- or microseconds or a TAI64N label as a UTC datetime."""
     # An epoch may sit in brackets or quotes like any other timestamp (`[1709648521]`).
     text = expr.str.strip_chars().str.strip_chars('[]()"')
+    if layout != "tai64n":
+        # An at sign may mark the number as a time (`@1709648521`); TAI64N's is its own.
+        text = text.str.strip_chars_start("@")
     if layout == "tai64n":
         # daemontools' label: 2^62 + TAI seconds (10 s ahead of UTC here), then nanoseconds.
         seconds = text.str.slice(1, 16).str.to_integer(base=16, strict=False) - (2**62 + 10)
@@ -448,6 +466,9 @@ _TITLE_LABEL = (
     r"^[\w.-]+:\s+(Trace|Verbose|Debug|Info|Notice|Warn|Warning|Error|Severe|Fatal|Critical"
     r"|Panic):\s"
 )
+# The same label opening a message whose `component:` the header took (`LogNet: Verbose: ...`
+# split after `LogNet:`).
+_TITLE_FIRST = _TITLE_LABEL.replace(r"^[\w.-]+:\s+", "^", 1)
 # A level in brackets or angle brackets as a message's first word (`<info>`, `[error]`), where
 # the header has none: syslog-forwarded messages of programs that write their own.
 _BRACKETED_FIRST = (
@@ -479,6 +500,13 @@ def labelled_level(message: pl.Expr) -> pl.Expr:
     """The level a message states as a label (see _LABEL), normalised; null if none."""
     label = pl.coalesce(message.str.extract(_LABEL), message.str.extract(_TITLE_LABEL))
     label = label.str.replace(r"[0-9]$", "").str.to_uppercase()
+    return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
+
+
+def titled_level(message: pl.Expr) -> pl.Expr:
+    """The level a message states as a capitalised label right after its header's component
+    (see _TITLE_FIRST), normalised; null if none."""
+    label = message.str.extract(_TITLE_FIRST).str.to_uppercase()
     return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
 
 
@@ -520,6 +548,29 @@ def infer_level(message: pl.Expr) -> pl.Expr:
     return expr.otherwise(pl.lit("INFO"))
 
 
+# Levels written as one digit count either way. Syslog's severities count down (0 emergency ..
+# 7 debug; GELF and journald write them) and a log's everyday records sit at 5 to 7; other
+# scales count up from debug (Nextcloud's 0 debug .. 4 fatal). Numbers that never pass 4 are
+# the second kind: a syslog-scale log of nothing but emergencies, errors and warnings is rare.
+_ASCENDING = ("DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+SMALL_ASCENDING_MAX = len(_ASCENDING) - 1
+
+
+def _small_level_scale(levels: pl.Series) -> dict[str, str]:
+    """The level names of a level field's numbers: pino's and bunyan's tens, and one-digit
+    levels read on the scale their largest value tells (see _ASCENDING)."""
+    scale = {k: v for k, v in _LEVEL_MAP.items() if k.isdigit()}
+    digits = levels.drop_nulls().str.strip_chars()
+    digits = digits.filter(digits.str.contains(r"^[0-7]$"))
+    if digits.is_empty():
+        return scale
+    if int(digits.cast(pl.Int64).max() or 0) <= SMALL_ASCENDING_MAX:
+        scale.update({str(i): name for i, name in enumerate(_ASCENDING)})
+    else:
+        scale.update({str(i): name for i, name in enumerate(_SYSLOG_SEVERITY)})
+    return scale
+
+
 def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
     """Map raw level text, syslog priority or HTTP status to TRACE..FATAL (null if unknown)."""
     exprs: list[pl.Expr] = []
@@ -530,7 +581,9 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
         exprs.append(
             pl.coalesce(
                 raw.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String),
-                numeric.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String),
+                numeric.replace_strict(
+                    _small_level_scale(frame["level"]), default=None, return_dtype=pl.String
+                ),
             )
         )
     if frame["pri"].null_count() < len(frame):

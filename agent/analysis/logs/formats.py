@@ -71,8 +71,9 @@ _PATTERNS: dict[str, str] = {
         r"(?:\*\d+ )?"
     ),
     "glog": (
-        r"^(?P<level>[DIWEF])(?P<ts>[01][0-9][0-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)"
-        r"\s+(?P<pid>[0-9]+) (?P<component>[^\s\]]+)\] "
+        # CockroachDB writes the year too (`I240305`), and a redaction mark for the bracket.
+        r"^(?P<level>[DIWEF])(?P<ts>(?:[0-9]{2})?[01][0-9][0-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]+)?)\s+(?P<pid>[0-9]+) (?P<component>[^\s\]]+)(?:\]| \u22ee) "
     ),
     "python-logging": (r"^(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<component>[^:\s]*):"),
     "timestamp-component-level": (

@@ -27,7 +27,7 @@ LEARN_LINES = 400
 _LEVELS = (
     r"(?:trace|debug\d?|info|information|informational|notice|warn|warning|error|err|severe"
     r"|fatal|critical|crit|emerg|emergency|alert|panic|verbose|dbg|inf|wrn|erro?|ftl|note"
-    r"|dbug|trce|fail"
+    r"|dbug|trce|eror|fail"
     r"|fine|finer|finest"
     # PostgreSQL's informational level, in capitals only: "log" is a common word.
     r"|(?-i:LOG))"
@@ -40,8 +40,9 @@ _GLUED_LEVELS = (
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
 _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
-_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|1\d{{12}}|@4000000[0-9a-f]{{17}})"
-_END = r"(?=[\s,;\]|)]|::?(?:\s|$)|::|$)"
+_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|@?1\d{{12}}|@4000000[0-9a-f]{{17}})"
+# A time may be glued by a colon to the level after it (Jetty's `14:22:01.123:INFO:`).
+_END = rf"(?=[\s,;\]|)]|::?(?:\s|$)|::|$|:(?i:{_LEVELS}):)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
 # the space before tokens excludes it.
 _OTHER_TOKENS = (
@@ -49,18 +50,26 @@ _OTHER_TOKENS = (
     rf"|(?P<L>(?i:{_LEVELS})|[TVDIWEF]!?):?(?=[\s|]|$|::)"
     # A capitalised level glued to what follows it: logcat's `D/Tag(`, logrus' `INFO[0000]`.
     rf"|(?P<G>{_GLUED_LEVELS})(?=[/\[][^\s/\[])"
+    # A level word in any case before a slash and a component (Icinga's `warning/Checker:`).
+    rf"|(?P<g>(?i:{_LEVELS}))(?=/[A-Za-z][^\s/]*:(?:\s|$))"
     r"|(?P<K>[\w.-]+=(?:\"[^\"]*\"|\S*))"
     r"|(?P<H>\t\s*)"
-    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$))"
+    r"|(?P<S>\||::|(?:-{1,3}|:|>>|\u00bb)(?=\s|$)|:(?=\d{8}:\d{6})"
+    # A run of one punctuation mark glued to a bracket is decoration (`####<...>`), not a word.
+    r"|(?P<deco>[#*=~])(?P=deco)+(?=[\[<(]))"
     # Zero-padded digits of some length are an id that may as well hold letters (a thread's
     # hex `0000002b` beside `000000f8`), not a quantity: typed as a word, like its peers.
-    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$)"
+    # Zabbix glues its process id to the compact date by a colon (`1234:20240305:142201.123`).
+    r"|(?P<N>[+-]?(?!0\d{3})\d+(?:\.\d+)?)(?=[\s,;|]|$|:\d{8}:\d{6})"
     r"|(?P<C>[^\s|]*[^\s|:]:)(?=\s|$)"
     r"|(?P<W>(?:[^\s|:]|:(?![:\s]|$))+)"
     r")"
 )
 _BRACKET = (
-    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>)(?P<bc>:)?"
+    r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>"
+    # An angle bracket may hold a time with spaces in it (WebLogic's `<Mar 5, 2024 2:22:01 PM
+    # UTC>`); other spaced angle text is not one token (`<<WLS Kernel>>`, markup).
+    rf"|<(?:{_TS})>)(?P<bc>:)?"
 )
 # A quoted field (CSV and quoted TSV exports), with the comma that may close it. It is a token
 # only when it holds a time or a level; other quoted text is tokenised as if unquoted.
@@ -106,7 +115,7 @@ def tokens(line: str) -> list[tuple[str, str]]:
             break
         kind = match.lastgroup if match.lastgroup != "bc" else "B"
         text = match.group(kind or "W")
-        if kind == "G":
+        if kind in ("G", "g"):
             kind = "L"
         if kind == "Q":
             inner = text.rstrip(",")[1:-1].strip()
@@ -117,6 +126,9 @@ def tokens(line: str) -> list[tuple[str, str]]:
                     break
                 kind = match.lastgroup if match.lastgroup != "bc" else "B"
                 text = match.group(kind or "W")
+        if kind in ("W", "C") and _GLUED_LEVEL.fullmatch(text):
+            # A level glued by punctuation to the fields around it: its own field.
+            kind = "L"
         if kind == "W" and _GLOG.fullmatch(text) and _TIME_AHEAD.match(head, match.end()):
             # glog's level letter glued to the month and day (`I0305 22:14:09.073`), here
             # after another header (a container runtime's, kubectl's): its level.
@@ -140,6 +152,11 @@ def tokens(line: str) -> list[tuple[str, str]]:
 
 
 _JSON_START = re.compile(r'(?:^|\s)\{"')
+_DECORATED = re.compile(r"#{2,}[\[<(]")
+# A level word glued to the fields beside it by one punctuation mark (Zigbee2MQTT's
+# `Zigbee2MQTT:info`, Jetty's `:INFO:oejs.Server:main:`, an export's `;WARN;cache;...`): the
+# same mark on both sides, or only before it.
+_GLUED_LEVEL = re.compile(rf"[^\s|:;,]*([:;,|])(?i:{_LEVELS})(?:\1\S*)?")
 _ONE_LETTER = re.compile(r"[TVDIWEF]")
 
 
@@ -155,7 +172,8 @@ def _holds_level(inner: str) -> bool:
 
 
 _BRACKET_WORDS = re.compile(r"[\s/|]+")
-_GLOG = re.compile(r"[IWEF][01]\d[0-3]\d")
+# CockroachDB's glog header has the year too (`I240305`).
+_GLOG = re.compile(r"[IWEF](?:\d\d)?[01]\d[0-3]\d")
 _TIME_AHEAD = re.compile(r" \d{2}:\d{2}:\d{2}")
 
 
@@ -201,15 +219,18 @@ def _collapse(toks: list[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
 def learn_layout(sample: list[str]) -> Layout | None:
     """The header most sample lines share, as a regex; None when no header is common enough."""
     # Indented lines continue records and `#` lines are directives or comments: neither votes.
+    # A run of `#` glued to a bracket is a record's decoration (WebLogic's `####<...>`).
     lines = [
-        _ANSI.sub("", ln) for ln in sample if ln.strip() and not ln[0].isspace() and ln[0] != "#"
+        _ANSI.sub("", ln)
+        for ln in sample
+        if ln.strip() and not ln[0].isspace() and (ln[0] != "#" or _DECORATED.match(ln))
     ]
     if len(lines) < 2:
         return None
     if len(lines) > LEARN_LINES:
         step = len(lines) / LEARN_LINES
         lines = [lines[int(i * step)] for i in range(LEARN_LINES)]
-    parsed = [_collapse(tokens(ln)) for ln in lines]
+    parsed = _own_levels([_collapse(tokens(ln)) for ln in lines])
     best: tuple[str, ...] | None = None
     for end in range(1, MAX_TOKENS + 1):
         prefixes = Counter(tuple(kinds[:end]) for kinds, _ in parsed if len(kinds) >= end)
@@ -239,6 +260,44 @@ def learn_layout(sample: list[str]) -> Layout | None:
         return None
     prefix = best
     return _build(prefix, parsed)
+
+
+def _own_levels(
+    parsed: list[tuple[list[str], list[list[str]]]],
+) -> list[tuple[list[str], list[list[str]]]]:
+    """Where a bracket holds a level word on many lines, a bracket of one word at the same
+    place on the others holds a level of the program's own (MySQL's `[System]` among its
+    `[Note]` and `[Warning]`): typed as a level too, so that the lines agree on their header."""
+    places = Counter(
+        (tuple(kinds[:i]), i)
+        for kinds, texts in parsed
+        for i, kind in enumerate(kinds)
+        if kind == "L" and texts[i][0][:1] in "[<"
+    )
+    if not places:
+        return parsed
+    (before, at), count = places.most_common(1)[0]
+    if count < len(parsed) / 3:
+        return parsed
+    own = [
+        i
+        for i, (kinds, texts) in enumerate(parsed)
+        if len(kinds) > at
+        and kinds[at] == "B"
+        and tuple(kinds[:at]) == before
+        and _OWN_LEVEL.fullmatch(texts[at][0])
+    ]
+    # A program's levels are a few words; thread or module names there are many.
+    if not own or len({parsed[i][1][at][0].lower() for i in own}) > 3:
+        return parsed
+    out = list(parsed)
+    for i in own:
+        kinds, texts = parsed[i]
+        out[i] = ([*kinds[:at], "L", *kinds[at + 1 :]], texts)
+    return out
+
+
+_OWN_LEVEL = re.compile(r"\[[A-Za-z]{2,12}\]|<[A-Za-z]{2,12}>")
 
 
 def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
@@ -344,7 +403,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
     parts: list[str] = []
     pieces: list[Piece] = []
     time_groups: list[str] = []
-    level_done = component_done = False
+    level_done = component_done = glued_end = False
     for pos, kind in enumerate(prefix):
         # Types other lines show here when they agree everywhere else (a label that is
         # sometimes "-", an optional word): the position accepts those too.
@@ -383,7 +442,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                 time = rf"\[(?P<{name}>{'|'.join(shapes)})[\s:,]+{level}[^\]]*\]"
                 tokens = 0
             else:
-                time = rf"(?P<{name}>\[?(?:{'|'.join(shapes)})\]?)"
+                time = rf"(?P<{name}>[\[<]?(?:{'|'.join(shapes)})[\]>]?)"
                 # Each shape spans its spaces plus one tokens; others span one.
                 spans = {s.count(r"\s+") + 1 for s in shapes}
                 tokens = spans.pop() if len(spans) == 1 else 0
@@ -412,8 +471,22 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             shared = sum(_holds_level(t[0][1:-1]) and not _is_level(t[0][1:-1].strip())
                        for t in texts if t[0].startswith("[")) > len(texts) / 2
             glog = sum(bool(_GLOG.fullmatch(t[0])) for t in texts) > len(texts) / 2
-            if glog:
-                level = r"(?P<level>[IWEF])[01][0-9][0-3][0-9]"
+            marks = Counter(m.group(1) for t in texts if (m := _GLUED_LEVEL.fullmatch(t[0])))
+            glued = sum(marks.values()) > len(texts) / 2
+            if glued:
+                char = marks.most_common(1)[0][0]
+                mark = re.escape(char)
+                level = rf"[^\s|:;,]*{mark}(?P<level>(?i:{_LEVELS}))"
+                named = sum(t[0].endswith(char) for t in texts) > len(texts) / 2
+                if char == ":" and named and "C" not in prefix and not component_done:
+                    # Jetty's `:INFO:oejs.Server:main:`: a component between the marks.
+                    component_done = True
+                    level += r":(?P<component>[^\s|]*[^\s|:]):"
+                else:
+                    level += rf"(?:{mark}|\s|$)"
+                glued_end = pos == len(prefix) - 1
+            elif glog:
+                level = r"(?P<level>[IWEF])(?:[0-9]{2})?[01][0-9][0-3][0-9]"
             elif quoted:
                 level = rf'"\s*(?P<level>{word})\s*",?'
             elif shared:
@@ -422,7 +495,8 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             part = f"(?:{level}" + (f"|{other})" if other else ")")
             parts.append(part)
             # The token split knows the bracketed spelling of a level only.
-            tokens = 1 if _splittable(allowed - {"L"}) and not (quoted or shared or glog) else 0
+            plain = not (quoted or shared or glog or glued)
+            tokens = 1 if _splittable(allowed - {"L"}) and plain else 0
             bracket = "B" in allowed
             longest = other is None and not after_run
             pieces.append(
@@ -445,7 +519,11 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             )
     # A header ends at white space, unless its last token closes itself: a separator, a tab,
     # or the comma after a quoted field.
-    closed = prefix[-1] in "SH" or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    closed = (
+        prefix[-1] in "SH"
+        or glued_end
+        or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
+    )
     pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
     if closed and prefix[-1] not in "SH":
         pieces = []  # the token split cuts at spaces only
@@ -471,7 +549,7 @@ def _generic(allowed: set[str], words: int) -> str:
     """A regex for a header position that may hold any of the allowed token types."""
     pieces = {
         "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
-        "S": r"(?:-{1,3}|\||::|:|>>|\u00bb)",
+        "S": r"(?:-{1,3}|\||::|:|>>|\u00bb|#{2,}|\*{2,}|={2,}|~{2,})",
         "H": r"\t",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",
         "C": r"[^\s|]*[^\s|:]:",

@@ -24,6 +24,7 @@ from agent.analysis.logs.fields import (
     labelled_levels,
     normalise_levels,
     parse_timestamps,
+    titled_level,
 )
 from agent.analysis.logs.formats import (
     LogFormat,
@@ -246,6 +247,9 @@ class ParsedLog:
             # No level field: a level the message states as a label, or as a JSON object's
             # key, is the record's own.
             stated = [labelled_levels(parsed["msg"]), bracketed_level(pl.col("msg"))]
+            if parsed["component"].is_not_null().any():
+                after = pl.col("component").is_not_null()
+                stated.append(pl.when(after).then(titled_level(pl.col("msg"))))
             if parsed["msg"].str.starts_with("{").any():
                 stated.append(json_level(pl.col("msg")))
             parsed = parsed.with_columns(pl.coalesce("norm_level", *stated).alias("norm_level"))
