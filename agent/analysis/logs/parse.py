@@ -174,12 +174,15 @@ class ParsedLog:
                 candidates = rest["raw"].filter(~rest["raw"].str.contains(r"^\s"))
                 if self.formats and len(candidates) < max(50, 0.02 * len(frame)):
                     break
+                # Only the first unfinished chunk gets here, and only it adopts formats: it
+                # detects without holding the lock, so that a chunk waiting for the format
+                # takes the lock and extracts what it has claimed meanwhile.
+                fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
+                known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
+                if known or (fmt.name == "plain" and self.formats):
+                    break
+                self._adopt(fmt, candidates.head(SAMPLE_LINES), state, rest["raw"])
                 with self.lock:
-                    fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
-                    known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
-                    if known or (fmt.name == "plain" and self.formats):
-                        break
-                    self._adopt(fmt, candidates.head(SAMPLE_LINES), state, rest["raw"])
                     self.lock.notify_all()
             fmt = self.formats[index]
             index += 1
@@ -270,8 +273,8 @@ class ParsedLog:
         self, fmt: LogFormat, sample: pl.Series, state: ReadState, lines: pl.Series
     ) -> None:
         """Start using a newly detected format, with the timestamp layout of its sample
-        (`lines`: the lines it was drawn from, indented ones included)."""
-        self.formats.append(fmt)
+        (`lines`: the lines it was drawn from, indented ones included). The format is listed
+        last, once all it needs is in place: other chunks take it from the list."""
         fields = split_lines(fmt, sample)
         layout = choose_timestamp_format(fields["ts"])
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
@@ -286,7 +289,7 @@ class ParsedLog:
         if fmt.name == "timestamp-block":
             # Detected as blocks (see formats._block_format).
             self.blocks = True
-        elif len(self.formats) == 1 and 0 < fields["msg"].null_count() < len(sample):
+        elif not self.formats and 0 < fields["msg"].null_count() < len(sample):
             # Records whose lines without a header follow each of them: a block log.
             self.blocks = multi_line(starts_record(fmt, lines.head(SAMPLE_LINES)))
         messages = fields["msg"].drop_nulls()
@@ -294,6 +297,7 @@ class ParsedLog:
             stated = labelled_levels(messages).is_not_null().mean() or 0.0
             if float(stated) >= LABELLED_SHARE:
                 self.labelled.add(fmt.name)
+        self.formats.append(fmt)
 
     @property
     def format_name(self) -> str:
