@@ -79,3 +79,28 @@ def test_a_bracketed_level_of_a_programs_own_beside_known_ones_keeps_the_header(
     assert records["level"].iloc[6] == "ERROR"
     # A level name nobody maps is no known level: those records take their words' level.
     assert records["level_inferred"].tolist()[:4] == [True, False, False, True]
+
+
+def test_short_capitalised_levels_of_a_programs_own_share_the_level_place() -> None:
+    # supervisord writes DEBG and CRIT beside INFO and WARN.
+    levels = ["INFO", "DEBG", "INFO", "WARN", "DEBG", "CRIT", "INFO", "DEBG"] * 3
+    lines = [
+        f"2020-06-0{1 + i % 5} 03:0{i % 10}:1{i % 10},{i:03d} {level} 'worker{i}' state "
+        f"changed to {['RUNNING', 'BACKOFF'][i % 2]}"
+        for i, level in enumerate(levels)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:6] == ["INFO", "DEBUG", "INFO", "WARN", "DEBUG", "FATAL"]
+    assert not records["level_inferred"].any()
+    assert records["message"].iloc[1] == "'worker1' state changed to BACKOFF"
+
+
+def test_a_lowercase_level_label_opening_the_message_is_the_level() -> None:
+    labels = ["", "debug:  ", "error: ", "", "warning: ", "debug:  "] * 3
+    lines = [
+        f"[2019-12-0{1 + i % 7}T11:0{i % 10}:00.{i:03d}] {label}sched: queue {i} has "
+        f"{i * 2} jobs pending"
+        for i, label in enumerate(labels)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[:6] == ["INFO", "DEBUG", "ERROR", "INFO", "WARN", "DEBUG"]

@@ -74,11 +74,12 @@ LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 _LEVEL_MAP = {
     # logrus writes its levels cut to four letters (DEBU, ERRO, FATA, PANI).
     **dict.fromkeys(
-        ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE"), "TRACE"
+        ("TRACE", "FINEST", "FINER", "VERBOSE", "V", "T", "TRC", "TRAC", "TRCE", "BLAT"), "TRACE"
     ),
     # .NET's console logger writes four letters: trce, dbug, info, warn, fail, crit;
     # go-ethereum's are TRCE, DBUG, INFO, WARN, EROR, CRIT.
-    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG"), "DEBUG"),
+    # supervisord's: BLAT (blather), TRAC, DEBG, INFO, WARN, ERRO, CRIT.
+    **dict.fromkeys(("DEBUG", "FINE", "CONFIG", "D", "DBG", "DEBU", "DBUG", "DEBG"), "DEBUG"),
     # MySQL calls its informational level Note.
     # PostgreSQL's LOG is its everyday informational level.
     **dict.fromkeys(
@@ -476,6 +477,12 @@ _BRACKETED_FIRST = (
     r"|fatal))[\]>]\s"
 )
 _LABEL = r"^(?:\S+\s+){0,5}?" + LABEL_WORD
+# In lower case, a label only as the message's first word (Slurm's `debug:  backfill: ...`,
+# git's `fatal: ...`): elsewhere "error: " is as likely a quoted word of free text.
+_LOWER_FIRST = (
+    r"^(trace|debug[1-5]?|info|notice|note|warn|warning|error|severe|fatal|critical|crit|panic)"
+    r":\s"
+)
 
 
 def after_label(message: pl.Expr) -> pl.Expr:
@@ -498,7 +505,11 @@ def json_level(message: pl.Expr) -> pl.Expr:
 
 def labelled_level(message: pl.Expr) -> pl.Expr:
     """The level a message states as a label (see _LABEL), normalised; null if none."""
-    label = pl.coalesce(message.str.extract(_LABEL), message.str.extract(_TITLE_LABEL))
+    label = pl.coalesce(
+        message.str.extract(_LABEL),
+        message.str.extract(_TITLE_LABEL),
+        message.str.extract(_LOWER_FIRST),
+    )
     label = label.str.replace(r"[0-9]$", "").str.to_uppercase()
     return label.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
 

@@ -265,15 +265,13 @@ def learn_layout(sample: list[str]) -> Layout | None:
 def _own_levels(
     parsed: list[tuple[list[str], list[list[str]]]],
 ) -> list[tuple[list[str], list[list[str]]]]:
-    """Where a bracket holds a level word on many lines, a bracket of one word at the same
-    place on the others holds a level of the program's own (MySQL's `[System]` among its
-    `[Note]` and `[Warning]`): typed as a level too, so that the lines agree on their header."""
-    places = Counter(
-        (tuple(kinds[:i]), i)
-        for kinds, texts in parsed
-        for i, kind in enumerate(kinds)
-        if kind == "L" and texts[i][0][:1] in "[<"
-    )
+    """Where a level word sits at one place of the header on many lines, a word of the
+    program's own at the same place on the others is its level too: a one-word bracket
+    (MySQL's `[System]` among `[Note]` and `[Warning]`) or a short capitalised word
+    (supervisord's `DEBG` and `CRIT` among `INFO` and `WARN`). Typed as a level, the lines agree
+    on their header."""
+    places = Counter((tuple(kinds[:i]), i) for kinds, _ in parsed for i, k in enumerate(kinds)
+                     if k == "L")
     if not places:
         return parsed
     (before, at), count = places.most_common(1)[0]
@@ -283,9 +281,11 @@ def _own_levels(
         i
         for i, (kinds, texts) in enumerate(parsed)
         if len(kinds) > at
-        and kinds[at] == "B"
         and tuple(kinds[:at]) == before
-        and _OWN_LEVEL.fullmatch(texts[at][0])
+        and (
+            (kinds[at] == "B" and _OWN_LEVEL.fullmatch(texts[at][0]))
+            or (kinds[at] == "W" and _OWN_WORD.fullmatch(texts[at][0]))
+        )
     ]
     # A program's levels are a few words; thread or module names there are many.
     if not own or len({parsed[i][1][at][0].lower() for i in own}) > 3:
@@ -293,11 +293,16 @@ def _own_levels(
     out = list(parsed)
     for i in own:
         kinds, texts = parsed[i]
-        out[i] = ([*kinds[:at], "L", *kinds[at + 1 :]], texts)
+        rest = texts[at][1:]
+        # A word is the first of its run: the rest of the run stays words after the level.
+        kinds = [*kinds[:at], "L", *(["W"] if rest else []), *kinds[at + 1 :]]
+        texts = [*texts[:at], texts[at][:1], *([rest] if rest else []), *texts[at + 1 :]]
+        out[i] = (kinds, texts)
     return out
 
 
 _OWN_LEVEL = re.compile(r"\[[A-Za-z]{2,12}\]|<[A-Za-z]{2,12}>")
+_OWN_WORD = re.compile(r"[A-Z]{3,5}")
 
 
 def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
