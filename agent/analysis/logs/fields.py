@@ -277,28 +277,18 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
     values = values.to_series()
     if values.is_empty():
         return None
-    best, best_count = None, 0
     year = f"{PLACEHOLDER_YEAR} "
     # A 12-hour clock is read as one only where the sample says AM or PM.
     twelve = values.str.contains(_MERIDIEM).any()
     formats = (_TWELVE + _FORMATS) if twelve else _FORMATS
     yearless = YEARLESS if twelve else _YEARLESS_24
     candidates = [(f, f, "") for f in formats] + [(f, "%Y " + f, year) for f in yearless]
-    for name, layout, prefix in candidates:
-        parsed = (prefix + values if prefix else values).str.to_datetime(layout, strict=False)
-        # "%Y" also reads "17" as the year 17: only plausible years count. A two-digit year
-        # is written with both digits: `7/11/17` is a month first, not the year 2007.
-        plausible = parsed.dt.year().is_between(1970, 2100)
-        if layout.startswith("%y"):
-            plausible &= ~values.str.contains(r"^[0-9][^0-9]")
-        count = int(plausible.sum())
+    best, best_count = _best_layout(values, candidates)
+    epochs = values.to_frame("v").select(
+        pl.col("v").str.contains(pattern).sum().alias(name) for name, pattern in _EPOCH_RE.items()
+    )
+    for name, count in zip(epochs.columns, epochs.row(0), strict=True):
         if count > best_count:
-            best, best_count = name, count
-            if count == len(values):
-                # Nothing parses more: later layouts could only tie, and ties keep the first.
-                break
-    for name, pattern in _EPOCH_RE.items():
-        if values.str.contains(pattern).sum() > best_count:
             return name
     if best is None:
         clock = r"^\d{1,2}:\d{2}:\d{2}(?:\.\d+)?"
@@ -306,6 +296,47 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
             return TIME_ONLY_12
         return TIME_ONLY if values.str.contains(clock + "$").sum() else None
     return best
+
+
+# Layouts counted per query in choose_timestamp_format: the first query often finds one that
+# parses every value; the others are counted together, a query each costing more than its work.
+_FIRST_LAYOUTS = 4
+
+
+def _best_layout(
+    values: pl.Series, candidates: list[tuple[str, str, str]]
+) -> tuple[str | None, int]:
+    """The first candidate (name, layout, prefix) that parses the most values, and how many.
+
+    Counting every candidate then taking the first of the most is what trying them in turn
+    and keeping a better one finds; they are counted in a few batches, and the later batches
+    are skipped once a layout parses every value (none could parse more).
+    """
+    frame = values.to_frame("v")
+    best, best_count = None, 0
+    for batch in (candidates[:_FIRST_LAYOUTS], candidates[_FIRST_LAYOUTS:]):
+        counts = frame.select(
+            _plausible(layout, prefix).sum().alias(str(i))
+            for i, (_, layout, prefix) in enumerate(batch)
+        ).row(0)
+        for (name, _, _), count in zip(batch, counts, strict=True):
+            if count > best_count:
+                best, best_count = name, count
+        if best_count == len(values):
+            break
+    return best, best_count
+
+
+def _plausible(layout: str, prefix: str) -> pl.Expr:
+    """Whether each value parses with the layout (after the prefix) to a plausible year."""
+    text = pl.lit(prefix) + pl.col("v") if prefix else pl.col("v")
+    parsed = text.str.to_datetime(layout, strict=False)
+    # "%Y" also reads "17" as the year 17: only plausible years count. A two-digit year is
+    # written with both digits: `7/11/17` is a month first, not the year 2007.
+    plausible = parsed.dt.year().is_between(1970, 2100)
+    if layout.startswith("%y"):
+        plausible &= ~pl.col("v").str.contains(r"^[0-9][^0-9]")
+    return plausible
 
 
 def _epoch(expr: pl.Expr, layout: str) -> pl.Expr:

@@ -70,8 +70,10 @@ class ParsedLog:
     def __init__(self) -> None:
         self.formats: list[LogFormat] = []
         self.layouts: dict[str, tuple[str | None, str | None]] = {}
-        # Each format's timestamps in the detection sample.
-        self.samples: dict[str, pl.Series] = {}
+        # Each format's timestamp parsers, built once (building one tests which normalisation
+        # steps the detection sample needs, which costs more than a chunk's use of it): the
+        # one with those steps and the one with every step (see _refill).
+        self.stamps: dict[str, tuple[pl.Expr, pl.Expr]] = {}
         # Formats whose messages nearly all start with a level label after a few words: those
         # words and the label are header (a PostgreSQL log_line_prefix), the rest the message.
         self.labelled: set[str] = set()
@@ -172,12 +174,15 @@ class ParsedLog:
                 candidates = rest["raw"].filter(~rest["raw"].str.contains(r"^\s"))
                 if self.formats and len(candidates) < max(50, 0.02 * len(frame)):
                     break
+                # Only the first unfinished chunk gets here, and only it adopts formats: it
+                # detects without holding the lock, so that a chunk waiting for the format
+                # takes the lock and extracts what it has claimed meanwhile.
+                fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
+                known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
+                if known or (fmt.name == "plain" and self.formats):
+                    break
+                self._adopt(fmt, candidates.head(SAMPLE_LINES), state, rest["raw"])
                 with self.lock:
-                    fmt = detect_format(candidates.head(SAMPLE_LINES).to_list())
-                    known = fmt in self.formats or len(self.formats) >= MAX_FORMATS
-                    if known or (fmt.name == "plain" and self.formats):
-                        break
-                    self._adopt(fmt, candidates.head(SAMPLE_LINES), state, rest["raw"])
                     self.lock.notify_all()
             fmt = self.formats[index]
             index += 1
@@ -226,18 +231,10 @@ class ParsedLog:
     def _extract(self, fmt: LogFormat, parsed: pl.DataFrame) -> pl.DataFrame:
         """Typed timestamp and normalised level of the lines a format claimed and split."""
         layout, donor = self.layouts[fmt.name]
-        # The normalisation steps are the ones the detection sample needed; timestamps that
-        # then fail to parse are parsed again with every step (see _refill).
-        seen = self.samples[fmt.name]
-        if donor is None:
-            timestamp = parse_timestamps(pl.col("ts"), layout, seen)
-            parsed = _per_distinct(parsed, ["ts"], timestamp.alias("timestamp"))
-            parsed = _refill(parsed, parse_timestamps(pl.col("ts"), layout))
-        else:
-            donated = (pl.col("ts2"), donor)
-            timestamp = parse_timestamps(pl.col("ts"), layout, seen, donor=donated)
-            parsed = _per_distinct(parsed, ["ts", "ts2"], timestamp.alias("timestamp"))
-            parsed = _refill(parsed, parse_timestamps(pl.col("ts"), layout, donor=donated))
+        timestamp, full = self.stamps[fmt.name]
+        keys = ["ts"] if donor is None else ["ts", "ts2"]
+        parsed = _per_distinct(parsed, keys, timestamp.alias("timestamp"))
+        parsed = _refill(parsed, full)
         levels = [
             c
             for c in ("level", "pri", "status", "component")
@@ -276,17 +273,23 @@ class ParsedLog:
         self, fmt: LogFormat, sample: pl.Series, state: ReadState, lines: pl.Series
     ) -> None:
         """Start using a newly detected format, with the timestamp layout of its sample
-        (`lines`: the lines it was drawn from, indented ones included)."""
-        self.formats.append(fmt)
+        (`lines`: the lines it was drawn from, indented ones included). The format is listed
+        last, once all it needs is in place: other chunks take it from the list."""
         fields = split_lines(fmt, sample)
         layout = choose_timestamp_format(fields["ts"])
         donor = choose_timestamp_format(fields["ts2"]) if fmt.times[1] else None
         self.layouts[fmt.name] = (layout, donor)
-        self.samples[fmt.name] = fields["ts"].drop_nulls()
+        # The normalisation steps are the ones the sample needed; timestamps that then fail to
+        # parse are parsed again with every step (see _refill).
+        donated = (pl.col("ts2"), donor) if donor is not None else None
+        self.stamps[fmt.name] = (
+            parse_timestamps(pl.col("ts"), layout, fields["ts"].drop_nulls(), donor=donated),
+            parse_timestamps(pl.col("ts"), layout, donor=donated),
+        )
         if fmt.name == "timestamp-block":
             # Detected as blocks (see formats._block_format).
             self.blocks = True
-        elif len(self.formats) == 1 and 0 < fields["msg"].null_count() < len(sample):
+        elif not self.formats and 0 < fields["msg"].null_count() < len(sample):
             # Records whose lines without a header follow each of them: a block log.
             self.blocks = multi_line(starts_record(fmt, lines.head(SAMPLE_LINES)))
         messages = fields["msg"].drop_nulls()
@@ -294,6 +297,7 @@ class ParsedLog:
             stated = labelled_levels(messages).is_not_null().mean() or 0.0
             if float(stated) >= LABELLED_SHARE:
                 self.labelled.add(fmt.name)
+        self.formats.append(fmt)
 
     @property
     def format_name(self) -> str:
