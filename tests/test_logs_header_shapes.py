@@ -104,3 +104,19 @@ def test_a_lowercase_level_label_opening_the_message_is_the_level() -> None:
     ]
     records = _log(lines).records
     assert records["level"].tolist()[:6] == ["INFO", "DEBUG", "ERROR", "INFO", "WARN", "DEBUG"]
+
+
+def test_a_name_glued_to_brackets_after_the_level_is_header_not_message() -> None:
+    # One event written by three processes: the process is a header field, the event one
+    # template.
+    levels = ["INFO ", "DEBUG", "INFO ", "WARN ", "INFO ", "ERROR"] * 4
+    lines = [
+        f"2022.08.1{i % 9} 17:2{i % 10}:0{i % 10} {level} {['web', 'ce', 'es'][i % 3]}[]"
+        f"[o.x.{['Boot', 'Cache'][i % 2]}] cache warmed for tenant t{i}"
+        for i, level in enumerate(levels)
+    ]
+    report = _log(lines)
+    records = report.records
+    assert records["message"].iloc[0] == "cache warmed for tenant t0"
+    assert records["template_id"].nunique() == 1
+    assert records["level"].tolist()[:4] == ["INFO", "DEBUG", "INFO", "WARN"]

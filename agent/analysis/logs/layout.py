@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agent.analysis.logs.fields import TIMESTAMP
-from agent.analysis.logs.tokensplit import Piece
+from agent.analysis.logs.tokensplit import BRACKET, GLUED_BRACKETS, Piece
 
 HEAD_CHARS = 320
 MAX_TOKENS = 14
@@ -69,7 +69,11 @@ _BRACKET = (
     r"(?P<B>\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]{1,40}>"
     # An angle bracket may hold a time with spaces in it (WebLogic's `<Mar 5, 2024 2:22:01 PM
     # UTC>`); other spaced angle text is not one token (`<<WLS Kernel>>`, markup).
-    rf"|<(?:{_TS})>)(?P<bc>:)?"
+    rf"|<(?:{_TS})>"
+    # A name glued to brackets (SonarQube's `web[][o.s.p.ProcessEntryPoint]`), as `sshd[12]`
+    # is before its colon: one header field, not a message's word.
+    # A level glued to its bracket (`WARNING[3331]`, `INFO[0000]`) stays a level (G below).
+    rf"|(?!(?:{_GLUED_LEVELS})\[){GLUED_BRACKETS}(?=\s|$))(?P<bc>:)?"
 )
 # A quoted field (CSV and quoted TSV exports), with the comma that may close it. It is a token
 # only when it holds a time or a level; other quoted text is tokenised as if unquoted.
@@ -561,7 +565,7 @@ def _splittable(allowed: set[str]) -> bool:
 def _generic(allowed: set[str], words: int) -> str:
     """A regex for a header position that may hold any of the allowed token types."""
     pieces = {
-        "B": r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?",
+        "B": BRACKET,
         "S": r"(?:-{1,3}|\||::|:|>>|\u00bb|#{2,}|\*{2,}|={2,}|~{2,})",
         "H": r"\t",
         "N": r"[+-]?[0-9]+(?:\.[0-9]+)?",

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 import polars as pl
 
 # A bracket, in the order the generic position regex tries it first (see layout._generic).
-BRACKET = r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>):?"
+# A name glued to brackets, tried last (layout._BRACKET).
+GLUED_BRACKETS = r"[A-Za-z][\w.-]*(?:\[[^\[\]\s]*\])+"
+BRACKET = (
+    r"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\((?:[^()]|\([^()]*\))*\)|<[^<>\s]*>"
+    rf"|{GLUED_BRACKETS}):?"
+)
 # Each extra word of a run (see layout._generic).
 RUN_WORD = r"^[^\s|]+$"
 
