@@ -85,3 +85,62 @@ def test_one_digit_levels_count_up_unless_a_value_past_four_says_they_are_syslog
     # GELF: syslog severities, 6 informational.
     syslog = _log(lines([6, 6, 7, 4, 3, 6, 6])).records["level"].tolist()
     assert syslog == ["INFO", "INFO", "DEBUG", "WARN", "ERROR", "INFO", "INFO"]
+
+
+def test_a_row_of_column_names_says_which_columns_hold_the_time_and_the_level() -> None:
+    # An event viewer's CSV export: a 12-hour US time, a quoted message that may span lines.
+    levels = ["Information", "Warning", "Error", "Information", "Critical", "Information"]
+    lines = ["Level,Date and Time,Source,Event ID,Task Category"]
+    for s, level in zip(range(6, 0, -1), levels, strict=True):
+        lines.append(f'{level},3/5/2024 2:22:{s:02d} PM,Service Control Manager,7036,None,"A')
+        lines.append(f'service entered state {s}."')
+    records = _log(lines).records
+    assert records["line"].tolist() == [1, 2, 4, 6, 8, 10, 12]
+    assert records["level"].tolist()[1:] == ["INFO", "WARN", "ERROR", "INFO", "FATAL", "INFO"]
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(6, 0, -1)]
+    assert records["timestamp"].tolist()[1:] == expected
+
+
+def test_a_date_and_a_time_in_columns_of_their_own_under_a_title_are_read() -> None:
+    # A DHCP server's audit CSV: a title and a legend, then the row of names.
+    lines = ["\t\tDHCP Service Activity Log", "", "ID  Meaning", "10\tA lease was granted.", ""]
+    lines.append("ID,Date,Time,Description,IP Address,Host Name,MAC Address")
+    lines += [
+        f"1{s % 2},03/05/24,14:22:{s:02d},Renew,10.0.0.{s},host{s}.example.com,0011223344{s:02d}"
+        for s in range(1, 7)
+    ]
+    records = _log(lines).records
+    assert len(records) == 3 + 1 + 6
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].tolist()[-6:] == expected
+
+
+def test_a_flow_logs_first_line_names_its_epoch_columns() -> None:
+    lines = ["version account-id srcaddr dstaddr srcport packets bytes start end action"]
+    lines += [
+        f"2 123456789012 10.0.0.{s} 10.0.1.{s} {4431 * s} {s * 7} {s * 5301} {1709648520 + s} "
+        f"{1709648580 + s} ACCEPT"
+        for s in range(1, 7)
+    ]
+    records = _log(lines).records
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].tolist()[1:] == expected
+
+
+def test_columns_of_numbers_are_never_cut_inside_a_number() -> None:
+    # A flow log without its row of names: the epoch columns come after many numbers.
+    rows = [
+        ("f05ee23dc8aefea72", "10.238.50.253 10.124.220.146 7201 22 6 26 23004", 36),
+        ("9e9eeaac3e0b2e482", "10.174.230.109 10.152.70.31 3682 5432 6 75 15444", 32),
+        ("4945ea6817ecb713a", "10.109.84.129 10.14.179.216 59129 443 6 54 24142", 10),
+        ("d994b5fd22e143d64", "10.33.7.69 10.131.151.59 29309 5432 6 20 21391", 27),
+        ("869c02aa30a1c91c7", "10.215.87.99 10.15.62.118 46649 80 6 13 758", 4),
+        ("0c093668ecf0e3a25", "10.86.216.240 10.184.111.192 2085 443 6 94 48821", 32),
+    ]
+    lines = [
+        f"2 123456789012 eni-{eni} {middle} {1709648520 + s} {1709648520 + s + length} ACCEPT OK"
+        for s, (eni, middle, length) in enumerate(rows, start=1)
+    ]
+    records = _log(lines).records
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].tolist() == expected

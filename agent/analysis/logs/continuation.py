@@ -62,12 +62,22 @@ def split_unclaimed(
     extra = extra.join_asof(
         starts.with_columns(pl.col("start").alias("line")), on="line", strategy="backward"
     )
+    # A record that leaves a quoted cell open (a CSV export's message over several lines)
+    # goes on until the quote closes. Counted only on the records lines without a header follow.
+    above = records.filter(pl.col("line").is_in(extra["start"].drop_nulls().implode()))
+    quoted = above.select(
+        pl.col("line").alias("start"),
+        (pl.col("message").str.count_matches('"', literal=True) % 2 == 1).alias("quoted"),
+    )
+    extra = extra.join(quoted, on="start", how="left").with_columns(
+        (pl.col("opens") | pl.col("quoted").fill_null(False)).alias("opens")
+    )
     body = pl.col("raw").str.contains(_LEVEL_BODY) & pl.col("levelless").fill_null(False)
     own = ~pl.col("looks") & ~pl.col("opens").fill_null(False) & ~body
     new = extra.filter(own).select("line", pl.col("raw").alias("message"))
     if not new.is_empty():
         records = pl.concat([records, new], how="diagonal").sort("line")
-    rest = extra.filter(~own).drop("start", "opens", "levelless")
+    rest = extra.filter(~own).drop("start", "opens", "levelless", "quoted")
     if rest.is_empty():
         return records, pl.DataFrame(schema={"line": pl.UInt32, "more": pl.String})
     owners = records.select(pl.col("line").alias("start"), pl.col("line"))

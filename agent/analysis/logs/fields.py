@@ -147,6 +147,9 @@ _FORMATS = (
     "%Y.%m.%d",
     "%Y-%m-%d",
     "%Y/%m/%d",
+    # A US date alone (a DHCP server's CSV puts the time in the next column).
+    "%m/%d/%Y",
+    "%m/%d/%y",
 )
 # Layouts without a year: parsed in a leap year (so 29 Feb parses), the year set later.
 _YEARLESS_24 = (
@@ -284,6 +287,13 @@ def choose_timestamp_format(sample: pl.Series) -> str | None:
     yearless = YEARLESS if twelve else _YEARLESS_24
     candidates = [(f, f, "") for f in formats] + [(f, "%Y " + f, year) for f in yearless]
     best, best_count = _best_layout(values, candidates)
+    if best is not None and best.startswith("%y/%m/%d"):
+        # `03/05/24` reads year first as 2003 and year last as 2024: a log's dates are recent,
+        # so the reading with the later years wins (US dates end with the year).
+        last = best.replace("%y/%m/%d", "%m/%d/%y", 1)
+        ours, theirs = (values.str.to_datetime(f, strict=False).dt.year() for f in (best, last))
+        if theirs.count() >= best_count and (theirs.min() or 0) > (ours.max() or 0):
+            best = last
     epochs = values.to_frame("v").select(
         pl.col("v").str.contains(pattern).sum().alias(name) for name, pattern in _EPOCH_RE.items()
     )
@@ -571,8 +581,9 @@ def _small_level_scale(levels: pl.Series) -> dict[str, str]:
     """The level names of a level field's numbers: pino's and bunyan's tens, and one-digit
     levels read on the scale their largest value tells (see _ASCENDING)."""
     scale = {k: v for k, v in _LEVEL_MAP.items() if k.isdigit()}
-    digits = levels.drop_nulls().str.strip_chars()
-    digits = digits.filter(digits.str.contains(r"^[0-7]$"))
+    # Only short values can be one digit: a cheap cut before the pattern.
+    short = levels.filter(levels.str.len_bytes() <= 3).str.strip_chars()
+    digits = short.filter(short.str.contains(r"^[0-7]$"))
     if digits.is_empty():
         return scale
     if int(digits.cast(pl.Int64).max() or 0) <= SMALL_ASCENDING_MAX:

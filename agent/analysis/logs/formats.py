@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from agent.analysis.logs.continuation import CONTINUATION
-from agent.analysis.logs.directives import find_fields, split_directed
+from agent.analysis.logs.directives import find_fields, find_header_row, split_directed
 from agent.analysis.logs.fields import (
     EPOCHS,
     TIMESTAMP,
@@ -204,6 +204,10 @@ def detect_format(sample: list[str]) -> LogFormat:
             keys=tuple((n, sep) for n in names),
             times=("ts", donor),
         )
+    row = find_header_row(lines)
+    if row is not None:
+        sep, names = row
+        return LogFormat("columns", keys=tuple((n, sep) for n in names), times=("ts", None))
     # Lines that look like continuations (stack frames, wrapped text) never start a record,
     # so they do not vote.
     series = pl.Series("line", lines, dtype=pl.String)
@@ -499,8 +503,9 @@ def _starts(name: str, pattern: str, lines: pl.Expr) -> pl.Expr:
 
 def split_lines(fmt: LogFormat, lines: pl.Series) -> pl.DataFrame:
     """Return ts, level, component, pid, pri, status and msg (null msg = not a record start)."""
-    if fmt.name in ("w3c", "zeek"):
-        groups = split_directed(lines, fmt.keys[0][1], tuple(k for k, _ in fmt.keys))
+    if fmt.name in ("w3c", "zeek", "columns"):
+        names = tuple(k for k, _ in fmt.keys)
+        groups = split_directed(lines, fmt.keys[0][1], names, row=fmt.name == "columns")
     elif fmt.name == "json":
         groups = _split_keyed(lines, fmt, _json_field)
     elif fmt.name == "logfmt":

@@ -492,7 +492,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                     component_done = True
                     level += r":(?P<component>[^\s|]*[^\s|:]):"
                 else:
-                    level += rf"(?:{mark}|\s|$)"
+                    level += rf"{mark}?"
                 glued_end = pos == len(prefix) - 1
             elif glog:
                 level = r"(?P<level>[IWEF])(?:[0-9]{2})?[01][0-9][0-3][0-9]"
@@ -533,7 +533,15 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
         or glued_end
         or all(t[len(prefix) - 1][-1].endswith('",') for _, t in agreeing)
     )
-    pattern = "^" + r"\s*".join(parts) + (r"\s*" if closed else r"(?:\s+|$)")
+    pattern = "^" + parts[0]
+    for pos in range(1, len(parts)):
+        # Two tokens meet without a space only where punctuation ends or starts one: between a
+        # letter or digit and another the space is required, or a run of digits could be cut
+        # in two (a flow log's columns of numbers).
+        ends = all(t[pos - 1][-1][-1:].isalnum() for _, t in agreeing)
+        starts = all(t[pos][0][:1].isalnum() for _, t in agreeing)
+        pattern += (r"\s+" if ends and starts else r"\s*") + parts[pos]
+    pattern += r"\s*" if closed else r"(?:\s+|$)"
     if closed and prefix[-1] not in "SH":
         pieces = []  # the token split cuts at spaces only
     share = len(agreeing) / len(parsed)

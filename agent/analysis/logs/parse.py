@@ -45,6 +45,9 @@ INDENTED_SHARE = 0.95
 # Share of a format's sample messages that must start with a level label for the words up
 # to the label to count as header (see ParsedLog.labelled).
 LABELLED_SHARE = 0.8
+# Share of a format's sample messages opening with a capitalised label (see titled_level) for
+# the label to be looked for in its records: most formats have none, and looking costs.
+TITLED_SHARE = 0.01
 # Lines, spread over a chunk, that a format must all claim to be split without a match test.
 PROBE_LINES = 200
 
@@ -77,6 +80,7 @@ class ParsedLog:
         # Formats whose messages nearly all start with a level label after a few words: those
         # words and the label are header (a PostgreSQL log_line_prefix), the rest the message.
         self.labelled: set[str] = set()
+        self.titled: set[str] = set()
         # A block log (see formats.multi_line): every line without a header continues the
         # record above it.
         self.blocks = False
@@ -250,7 +254,7 @@ class ParsedLog:
             # No level field: a level the message states as a label, or as a JSON object's
             # key, is the record's own.
             stated = [labelled_levels(parsed["msg"]), bracketed_level(pl.col("msg"))]
-            if parsed["component"].is_not_null().any():
+            if fmt.name in self.titled:
                 after = pl.col("component").is_not_null()
                 stated.append(pl.when(after).then(titled_level(pl.col("msg"))))
             if parsed["msg"].str.starts_with("{").any():
@@ -297,6 +301,12 @@ class ParsedLog:
             stated = labelled_levels(messages).is_not_null().mean() or 0.0
             if float(stated) >= LABELLED_SHARE:
                 self.labelled.add(fmt.name)
+        if fields["level"].is_null().all() and fields["component"].is_not_null().any():
+            titled = fields.select(
+                pl.when(pl.col("component").is_not_null()).then(titled_level(pl.col("msg")))
+            ).to_series()
+            if titled.is_not_null().mean() >= TITLED_SHARE:
+                self.titled.add(fmt.name)
         self.formats.append(fmt)
 
     @property
