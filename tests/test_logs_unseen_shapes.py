@@ -144,3 +144,16 @@ def test_columns_of_numbers_are_never_cut_inside_a_number() -> None:
     records = _log(lines).records
     expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
     assert records["timestamp"].tolist() == expected
+
+
+def test_key_value_lines_without_a_time_key_take_the_time_a_value_wraps() -> None:
+    # auditd: the epoch and serial inside `msg=audit(...)`, which is no message.
+    lines = [
+        f"type=SYSCALL msg=audit({1709648520 + s}.{s}25:{400 + s}): arch=c000003e syscall=59 "
+        f'success=yes exit=0 pid={900 + s} uid=0 comm="sudo" exe="/usr/bin/sudo" key="exec"'
+        for s in range(1, 7)
+    ]
+    records = _log(lines).records
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].dt.floor("s").tolist() == expected
+    assert records["message"].str.contains("syscall=59").all()

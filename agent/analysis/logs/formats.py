@@ -405,7 +405,29 @@ def _detect_structured(lines: list[str]) -> LogFormat | None:
         seen = set()
         for line in lines[:200]:
             seen.update(pl.Series([line]).str.extract_all(r"([\w.@-]+)=")[0].to_list())
-        return LogFormat("logfmt", keys=_pick_keys({k.rstrip("=") for k in seen}))
+        keys = _pick_keys({k.rstrip("=") for k in seen})
+        if "ts" not in dict(keys):
+            held = _time_within(lines[:500], sorted(k.rstrip("=") for k in seen))
+            if held is not None:
+                # The value that holds the time is header, not the message (auditd's
+                # `msg=audit(1709648521.123:456):` before the event's own fields).
+                keys = tuple(p for p in keys if p != ("msg", held)) + (("ts-in", held),)
+        return LogFormat("logfmt", keys=keys)
+    return None
+
+
+def _time_within(lines: list[str], keys: list[str]) -> str | None:
+    """The key whose value holds a time starting one of its tokens on most lines, when no
+    key is named for the time: a time wrapped in other text (`audit(1709648521.123:456):`)."""
+    frame = pl.DataFrame({"line": lines})
+    for key in keys:
+        stamps = frame.select(_logfmt_field(key).str.extract(_TOKEN_TIMESTAMP)).to_series()
+        if stamps.count() < TIME_KEY_SHARE * len(lines):
+            continue
+        layout = choose_timestamp_format(stamps)
+        parsed = pl.select(parse_timestamps(pl.lit(stamps), layout)).to_series()
+        if layout is not None and parsed.count() >= TIME_KEY_SHARE * len(lines):
+            return key
     return None
 
 
@@ -651,6 +673,8 @@ def _split_keyed(lines: pl.Series, fmt: LogFormat, getter) -> pl.DataFrame:  # n
         (getter(keys[f]) if f in keys else pl.lit(None, dtype=pl.String)).alias(f)
         for f in ("ts", "level", "component", "pri")
     ]
+    if "ts-in" in keys:
+        exprs[0] = getter(keys["ts-in"]).str.extract(_TOKEN_TIMESTAMP).alias("ts")
     if "status" in keys:
         # Only an HTTP status: a job's exit status or a state name says nothing of severity.
         status = getter(keys["status"]).str.extract(r"^\s*([1-5][0-9]{2})\s*$")
