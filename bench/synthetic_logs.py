@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ga_loghub import grouping_accuracy  # noqa: E402
+from synthetic_fresh import FRESH, STILL_WRONG  # noqa: E402
 from synthetic_lnav import SYSTEMS as LNAV_LIKE  # noqa: E402
 from synthetic_systems import SYSTEMS, System, fill  # noqa: E402
 
@@ -105,8 +106,15 @@ def score(system: System, lines: int = LINES, seed: int = 0) -> dict[str, float]
 
 
 def main() -> None:
-    """One line per system, then the mean GA, for the LogHub-like then the lnav-like shapes."""
-    for family, systems, lines in (("LogHub-like", SYSTEMS, LINES), ("lnav-like", LNAV_LIKE, 400)):
+    """One line per system, then the mean GA, for the LogHub-like, the lnav-like, the fresh
+    shapes (synthetic_fresh) and those of them still wrong."""
+    families = (
+        ("LogHub-like", SYSTEMS, LINES),
+        ("lnav-like", LNAV_LIKE, 400),
+        ("fresh", FRESH, 400),
+        ("still wrong", STILL_WRONG, 400),
+    )
+    for family, systems, lines in families:
         scores = {system.name: score(system, lines) for system in systems}
         print(f"{family:<14} {'GA':>6} {'time':>6} {'level':>6} {'rec/line':>8}")
         for name, s in scores.items():

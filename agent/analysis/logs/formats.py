@@ -229,10 +229,15 @@ def detect_format(sample: list[str]) -> LogFormat:
         key = (round(rate * 50) / 50, richness, -rank)
         if rate >= MIN_RATE and key > best:
             best, best_fmt = key, fmt
+    tie = 0.02
+    if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= 1.0 - tie:
+        # A named format within a tie of every line wins over any learned layout (which
+        # matches no more than every line): learning one would be wasted.
+        return best_fmt
     learned = learn_format(lines)
     if learned is not None:
         rate, _ = _fit(learned, series, rich_from=2.0)
-        if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - 0.02:
+        if best_fmt.name in _SPECIFIC and rates[best_fmt.name] >= rate - tie:
             return best_fmt
         # A learned layout says where this file's header ends; the generic patterns only guess.
         if rate >= MIN_RATE and rate >= best[0] - 0.05:

@@ -17,6 +17,7 @@ after which the rest of the header matches).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import polars as pl
@@ -70,13 +71,31 @@ def usable(pieces: tuple[Piece, ...]) -> bool:
 def split_tokens(lines: pl.Series, pieces: tuple[Piece, ...]) -> pl.DataFrame:
     """The groups the pieces hold, the text after the header ("rest", stripped at its start),
     and "ok": whether the line was proven split as the capture regex would (else all null)."""
+    last, steps, out = _plan(pieces)
+    frame = lines.str.splitn(" ", last + 1).struct.unnest()
+    frame = frame.rename({c: f"f{i}" for i, c in enumerate(frame.columns)})
+    frame = frame.with_columns(lines.alias("line"))
+    for step in steps:
+        frame = frame.with_columns(step)
+    return frame.select(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(
+    pieces: tuple[Piece, ...],
+) -> tuple[int, tuple[tuple[pl.Expr, ...], ...], tuple[pl.Expr, ...]]:
+    """split_tokens' work for these pieces: the tokens it splits off (the last is the rest of
+    the line), the columns it adds in turn and those it returns.
+
+    Built once per layout: a layout's expressions cost milliseconds to build, as much as the
+    split of a sample, and every chunk splits with them.
+    """
     runs = [i for i, p in enumerate(pieces) if p.words > 1]
     run = runs[0] if runs else len(pieces) - 1
     extra = pieces[run].words - 1
     fixed = sum(p.tokens for p in pieces)
     last = fixed + extra
-    frame = lines.str.splitn(" ", last + 1).struct.unnest()
-    frame = frame.rename({c: f"f{i}" for i, c in enumerate(frame.columns)})
+    steps: list[tuple[pl.Expr, ...]] = []
     # The positions up to the run stay where they are; those after it move with its length.
     ok, values, at = _checks(pieces[: run + 1], 0, last)
     groups = sorted({p.group for p in pieces if p.group})
@@ -96,7 +115,7 @@ def split_tokens(lines: pl.Series, pieces: tuple[Piece, ...]) -> pl.DataFrame:
             tests.append(_cannot_start(pieces[run + 1], pl.col(f"f{at + j}")).alias(f"stop{j}"))
             if j:
                 tests.append(pl.col(f"f{at + j - 1}").str.contains(RUN_WORD).alias(f"word{j}"))
-        frame = frame.with_columns(tests)
+        steps.append(tuple(tests))
         clauses: list[pl.Expr] = []
         words = pl.col("fixed")
         blocked = pl.lit(True)
@@ -108,7 +127,7 @@ def split_tokens(lines: pl.Series, pieces: tuple[Piece, ...]) -> pl.DataFrame:
         pick = pl.lit(None, dtype=pl.Int32)
         for j in reversed(range(extra + 1)):
             pick = pl.when(clauses[j].fill_null(False)).then(pl.lit(j, pl.Int32)).otherwise(pick)
-        frame = frame.with_columns(pick.alias("pick"))
+        steps.append((pick.alias("pick"),))
 
         def choose(group: str) -> pl.Expr:
             if group in values:
@@ -126,15 +145,15 @@ def split_tokens(lines: pl.Series, pieces: tuple[Piece, ...]) -> pl.DataFrame:
             if i >= fixed:
                 width = pl.when(pl.col("pick") > i - fixed).then(width).otherwise(0)
             size = size + width
-        line = pl.lit(lines).cast(pl.Binary)
-        rest = line.bin.slice(size).cast(pl.String)
-    frame = frame.with_columns(chosen)
+        rest = pl.col("line").cast(pl.Binary).bin.slice(size).cast(pl.String)
+    steps.append(tuple(chosen))
     ok = pl.col("ok").fill_null(False)
-    return frame.select(
+    out = (
         ok.alias("ok"),
         *[pl.when(ok).then(pl.col(g)).alias(g) for g in groups],
         pl.when(ok).then(rest.fill_null("").str.strip_chars_start()).alias("rest"),
     )
+    return last, tuple(steps), out
 
 
 def _checks(
