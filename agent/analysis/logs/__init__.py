@@ -154,10 +154,9 @@ def _build_report(
     # Records without a level field take the level their words give: those of the first line's
     # masked form, or of every line for a multi-line record. The column says which levels were
     # inferred.
-    inferred = pl.col("level").is_null()
     records = records.with_columns(
-        pl.when(inferred).then(pl.col("word_level")).otherwise("level").alias("level"),
-        inferred.alias("level_inferred"),
+        pl.coalesce("level", "word_level").alias("level"),
+        pl.col("level").is_null().alias("level_inferred"),
     ).drop("word_level")
     # The conversion of the records, the timeline and the aggregates below read the records
     # apart and run in polars, which releases the GIL: they overlap.
