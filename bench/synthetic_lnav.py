@@ -364,8 +364,103 @@ BIND = System(
     ),
 )
 
+# Shapes that were wrong at the start of session 8 (issue 9's list and a fresh batch), kept as
+# a benchmark once right: times glued or spaced in less common ways, levels glued by
+# punctuation, levels as numbers or inside a message code.
+_WORD_LEVEL = {"DEBUG": "debug", "INFO": "info", "WARN": "warning", "ERROR": "error"}
+
+JETTY = System(
+    "Jetty",
+    # Time, level, component and thread glued by colons.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d}:{ {'DEBUG': 'DBUG'}.get(e.level, e.level)}:"
+        f"oejs.{r.choice(['Server', 'HttpChannel', 'session'])}:{r.choice(['main', 'qtp1234-56'])}: {m}"
+    ),
+)
+
+ZIGBEE = System(
+    "Zigbee2MQTT",
+    # The level glued to the program's name by a colon, before the time.
+    _APP_EVENTS,
+    lambda r, t, e, m: f"Zigbee2MQTT:{_WORD_LEVEL[e.level]:<5} {t:%Y-%m-%d %H:%M:%S}: {m}",
+)
+
+SRCDS = System(
+    "GameServerSrcds",
+    # A game server's `L` mark and a spaced dash between date and time.
+    _APP_EVENTS,
+    lambda r, t, e, m: f"L {t:%m/%d/%Y - %H:%M:%S}: {m}",
+    has_levels=False,
+)
+
+ZABBIX = System(
+    "Zabbix",
+    # The process id, padded, glued to a compact date and time by colons.
+    _APP_EVENTS,
+    lambda r, t, e, m: f"{r.randint(100, 99999):>6}:{t:%Y%m%d:%H%M%S}.{t.microsecond // 1000:03d} {m}",
+    has_levels=False,
+)
+
+COCKROACH = System(
+    "CockroachDB",
+    # glog's header with the year, a goroutine id and the redaction mark.
+    tuple(Event(e.template, e.level if e.level != "DEBUG" else "INFO", e.source) for e in _APP_EVENTS),
+    lambda r, t, e, m: (
+        f"{e.level[0]}{t:%y%m%d %H:%M:%S}.{t.microsecond:06d} {r.randint(1, 999)} "
+        f"{r.choice(['server/server.go', 'kv/kvserver/replica.go'])}:{r.randint(10, 999)} \u22ee "
+        f"[n{r.randint(1, 3)}] {r.randint(1, 99)}  {m}"
+    ),
+)
+
+NEXTCLOUD = System(
+    "NextcloudJSON",
+    # Levels as numbers counting up from debug.
+    _APP_EVENTS,
+    lambda r, t, e, m: json.dumps(
+        {
+            "reqId": _hex8(r),
+            "level": ["DEBUG", "INFO", "WARN", "ERROR"].index(e.level),
+            "time": f"{t:%Y-%m-%dT%H:%M:%S}+00:00",
+            "app": r.choice(["core", "files"]),
+            "message": m,
+        }
+    ),
+)
+
+CISCO = System(
+    "CiscoASA",
+    # The syslog severity inside the message code.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%b %d %Y %H:%M:%S}: %ASA-{ {'DEBUG': 7, 'INFO': 6, 'WARN': 4, 'ERROR': 3}[e.level]}-"
+        f"{r.choice(['302013', '106023', '313001'])}: {m}"
+    ),
+)
+
+HCLOG = System(
+    "Hclog",
+    # HashiCorp's tools: the level bracketed and padded, then a component.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z [{e.level}]{' ' * (6 - len(e.level))}"
+        f"{r.choice(['core', 'agent.server', 'expiration'])}: {m}"
+    ),
+)
+
+CELERY = System(
+    "Celery",
+    # The level and the process share the time's bracket after a colon.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"[{t:%Y-%m-%d %H:%M:%S},{t.microsecond // 1000:03d}: "
+        f"{ {'WARN': 'WARNING'}.get(e.level, e.level)}/{r.choice(['MainProcess', 'ForkPoolWorker-3'])}] {m}"
+    ),
+)
+
 SYSTEMS = (
     CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW,
     GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS, WEBSPHERE, LOGCAT_TIME, NGINX_JSON,
     PG_PREFIX, JUPYTER, TORNADO, LOG4J2_JSON, PIPE_EXPORT, CRI_JSON, BIND,
+    JETTY, ZIGBEE, SRCDS, ZABBIX, COCKROACH, NEXTCLOUD, CISCO, HCLOG, CELERY,
 )  # fmt: skip

@@ -157,3 +157,19 @@ def test_key_value_lines_without_a_time_key_take_the_time_a_value_wraps() -> Non
     expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
     assert records["timestamp"].dt.floor("s").tolist() == expected
     assert records["message"].str.contains("syscall=59").all()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Mar 05 2024 14:22:{s:02d}: ",
+        # Forwarded by syslog: the code after the host.
+        "Mar  5 14:22:{s:02d} fw-01 ",
+    ],
+)
+def test_a_message_code_carrying_its_syslog_severity_gives_the_level(head: str) -> None:
+    codes = ["%ASA-6-302013", "%LINK-3-UPDOWN", "%ASA-4-106023", "%SYS-5-CONFIG_I"] * 2
+    lines = [head.format(s=s) + f"{code}: event {s} seen" for s, code in enumerate(codes)]
+    records = _log(lines).records
+    assert records["level"].tolist() == ["INFO", "ERROR", "WARN", "INFO"] * 2
+    assert not records["level_inferred"].any()

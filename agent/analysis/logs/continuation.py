@@ -23,6 +23,8 @@ CONTINUATION = (
     r"|\[\w+\]\s*$"
     r"|[}\])\"'>,;]+\s*$"
     r"|[A-Za-z_][\w.]*(?:Error|Exception|Warning)(?::|$)"
+    # JavaScript's own error class heads its trace bare (`Error: ENOENT: ...`).
+    r"|Error: "
     # A Go panic: its first line, the signal, each goroutine's heading and frames (the call,
     # then its file indented below it).
     r"|panic: |fatal error: |\[signal |goroutine [0-9]+ \[[^\]]*\]:$|created by "

@@ -641,6 +641,11 @@ def normalise_levels(frame: pl.DataFrame) -> pl.Expr:
                 word.replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
             )
         )
+        # A message code carrying its syslog severity between dashes (network gear's
+        # `%LINK-3-UPDOWN:`, `%ASA-4-106023:`).
+        code = pl.col("component").str.extract(r"^%[A-Z][A-Z0-9_]*-([0-7])-[A-Z0-9_]+$")
+        severity = code.cast(pl.Int64, strict=False)
+        exprs.append(severity.replace_strict(dict(enumerate(_SYSLOG_SEVERITY)), default=None))
     if not exprs:
         return pl.lit(None, dtype=pl.String)
     return pl.coalesce(exprs)
