@@ -63,3 +63,32 @@ def test_a_go_panic_is_grouped_by_its_words_without_values_and_the_top_call() ->
     assert traces.loc["panic: runtime error: index out of range", "top_frame"] == (
         "main.pick (/src/main.go:14)"
     )
+
+
+
+CHAIN = """\
+2023-09-01 08:00:00,000 - app - INFO - started
+2023-09-01 08:00:01,000 - app - ERROR - job failed
+Traceback (most recent call last):
+  File "/srv/app/jobs.py", line 10, in run
+    value = int(raw)
+ValueError: bad
+
+{joint}
+
+Traceback (most recent call last):
+  File "/srv/app/jobs.py", line 12, in run
+    raise JobError("bad input")
+app.errors.JobError: bad input
+2023-09-01 08:00:02,000 - app - INFO - next job
+"""
+
+
+def test_chained_python_tracebacks_are_one_record_grouped_by_the_last_exception() -> None:
+    handling = "During handling of the above exception, another exception occurred:"
+    cause = "The above exception was the direct cause of the following exception:"
+    report = _log(CHAIN.format(joint=handling) + CHAIN.format(joint=cause))
+    assert report.records["line"].tolist() == [1, 2, 14, 15, 16, 28]
+    traces = report.stack_traces.set_index("exception")
+    assert traces.loc["app.errors.JobError", "count"] == 2
+    assert traces.loc["app.errors.JobError", "top_frame"] == "/srv/app/jobs.py:12 in run"

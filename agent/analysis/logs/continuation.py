@@ -11,6 +11,8 @@ from agent.analysis.logs.fields import LABEL_WORD
 CONTINUATION = (
     r"^(?:\s"
     r"|Traceback \(most recent call last\)"
+    # Python's lines between chained tracebacks.
+    r"|During handling of the above exception|The above exception was the direct cause"
     r'|File "'
     r"|Caused by:"
     r"|Suppressed:"
