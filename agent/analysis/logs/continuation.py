@@ -11,6 +11,8 @@ from agent.analysis.logs.fields import LABEL_WORD
 CONTINUATION = (
     r"^(?:\s"
     r"|Traceback \(most recent call last\)"
+    # Python's lines between chained tracebacks.
+    r"|During handling of the above exception|The above exception was the direct cause"
     r'|File "'
     r"|Caused by:"
     r"|Suppressed:"
@@ -23,6 +25,8 @@ CONTINUATION = (
     r"|\[\w+\]\s*$"
     r"|[}\])\"'>,;]+\s*$"
     r"|[A-Za-z_][\w.]*(?:Error|Exception|Warning)(?::|$)"
+    # JavaScript's own error class heads its trace bare (`Error: ENOENT: ...`).
+    r"|Error: "
     # A Go panic: its first line, the signal, each goroutine's heading and frames (the call,
     # then its file indented below it).
     r"|panic: |fatal error: |\[signal |goroutine [0-9]+ \[[^\]]*\]:$|created by "

@@ -86,6 +86,15 @@ _JAVA_EXC = re.compile(
     r"(?:^|\s|Caused by: )((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))\b"
 )
 _ANY_EXC = re.compile(r"\b([A-Za-z_][\w.$]*(?:Exception|Error))\b")
+# JavaScript's frames: `at fn (file:line:col)` or `at file:line:col`.
+_JS_FRAME = re.compile(r"^\s+at (?:(.+?) \()?([^()\s]+:\d+:\d+)\)?\s*$", re.M)
+_JS_EXC = re.compile(r"^(?:Uncaught )?((?:[A-Za-z_$][\w$.]*)?(?:Error|Exception))(?::|$)", re.M)
+# A Go panic: its message, then under a goroutine's heading the call and its file below it.
+_GO_PANIC = re.compile(r"^panic: (.*)$", re.M)
+_GO_FRAME = re.compile(
+    r"^goroutine \d+ \[[^\]]*\]:\n([\w.\-/]+\.(?:\(\*?\w+\)\.)?[\w$]+)\(.*\)\n\s+(\S+:\d+)",
+    re.M,
+)
 
 
 def parse_trace(text: str) -> tuple[str, str] | None:
@@ -97,9 +106,20 @@ def parse_trace(text: str) -> tuple[str, str] | None:
         found = [m.group(1) for m in map(_PY_EXC.match, tail.split("\n")[1:]) if m]
         top = f"{frames[-1][0]}:{frames[-1][1]} in {frames[-1][2]}" if frames else ""
         return (found[-1] if found else "unknown"), top
+    panic = _GO_PANIC.search(text)
+    if panic is not None:
+        go = _GO_FRAME.search(text, panic.end())
+        # The panic's words without the values in it (`index out of range [5] with length 3`).
+        kind = re.split(r"\s*[\[0-9]", panic.group(1), maxsplit=1)[0].strip() or "panic"
+        return f"panic: {kind}", (f"{go.group(1)} ({go.group(2)})" if go else "")
     frame = _JAVA_FRAME.search(text)
     if frame is None:
-        return None
+        js = _JS_FRAME.search(text)
+        if js is None:
+            return None
+        exc = _JS_EXC.search(text[: js.start()])
+        name = f"{js.group(1)} ({js.group(2)})" if js.group(1) else js.group(2)
+        return (exc.group(1) if exc else "unknown"), name
     exc = _JAVA_EXC.search(text[: frame.start()]) or _ANY_EXC.search(text)
     return (exc.group(1) if exc else "unknown"), f"{frame.group(1)}({frame.group(2)})"
 

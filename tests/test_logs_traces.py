@@ -1,0 +1,94 @@
+"""Stack traces of other runtimes than Python's and Java's: kept with their record, grouped."""
+
+from __future__ import annotations
+
+from agent.analysis.logs import LogReport, analyze_log
+
+
+def _log(text: str) -> LogReport:
+    return analyze_log(text.encode())
+
+
+NODE = """\
+2023-09-01T08:00:00.000Z info: server listening on 8080
+2023-09-01T08:00:01.000Z error: config could not be loaded
+Error: EACCES: permission denied, open '/etc/app/settings.json'
+    at Object.openSync (node:fs:596:3)
+    at readFileSync (node:fs:464:35)
+    at loadSettings (/srv/app/settings.js:12:20)
+2023-09-01T08:00:02.000Z info: falling back to defaults
+2023-09-01T08:00:09.000Z error: config could not be loaded
+TypeError: Cannot read properties of undefined (reading 'port')
+    at /srv/app/server.js:40:17
+2023-09-01T08:00:10.000Z info: falling back to defaults
+"""
+
+
+def test_a_javascript_trace_stays_with_its_record_and_is_grouped_by_error_and_frame() -> None:
+    report = _log(NODE)
+    assert report.records["line"].tolist() == [1, 2, 7, 8, 11]
+    traces = report.stack_traces.set_index("exception")
+    assert traces.loc["Error", "top_frame"] == "Object.openSync (node:fs:596:3)"
+    assert traces.loc["TypeError", "top_frame"] == "/srv/app/server.js:40:17"
+
+
+GO = """\
+2023/09/01 08:00:00 [INFO] worker 3 started
+2023/09/01 08:00:05 [ERROR] worker 3 crashed
+panic: assignment to entry in nil map
+
+goroutine 7 [running]:
+github.com/acme/queue.(*Worker).handle(0xc0000a2000, {0x6d2c40, 0xc0000b6000})
+\t/src/queue/worker.go:88 +0x1a5
+created by github.com/acme/queue.Start
+\t/src/queue/start.go:21 +0x85
+2023/09/01 08:00:06 [INFO] worker 4 started
+2023/09/01 08:01:05 [ERROR] worker 4 crashed
+panic: runtime error: index out of range [3] with length 2
+
+goroutine 9 [running]:
+main.pick(...)
+\t/src/main.go:14
+2023/09/01 08:01:06 [INFO] worker 5 started
+"""
+
+
+def test_a_go_panic_is_grouped_by_its_words_without_values_and_the_top_call() -> None:
+    report = _log(GO)
+    assert report.records["line"].tolist() == [1, 2, 10, 11, 17]
+    traces = report.stack_traces.set_index("exception")
+    assert traces.loc["panic: assignment to entry in nil map", "top_frame"] == (
+        "github.com/acme/queue.(*Worker).handle (/src/queue/worker.go:88)"
+    )
+    assert traces.loc["panic: runtime error: index out of range", "top_frame"] == (
+        "main.pick (/src/main.go:14)"
+    )
+
+
+
+CHAIN = """\
+2023-09-01 08:00:00,000 - app - INFO - started
+2023-09-01 08:00:01,000 - app - ERROR - job failed
+Traceback (most recent call last):
+  File "/srv/app/jobs.py", line 10, in run
+    value = int(raw)
+ValueError: bad
+
+{joint}
+
+Traceback (most recent call last):
+  File "/srv/app/jobs.py", line 12, in run
+    raise JobError("bad input")
+app.errors.JobError: bad input
+2023-09-01 08:00:02,000 - app - INFO - next job
+"""
+
+
+def test_chained_python_tracebacks_are_one_record_grouped_by_the_last_exception() -> None:
+    handling = "During handling of the above exception, another exception occurred:"
+    cause = "The above exception was the direct cause of the following exception:"
+    report = _log(CHAIN.format(joint=handling) + CHAIN.format(joint=cause))
+    assert report.records["line"].tolist() == [1, 2, 14, 15, 16, 28]
+    traces = report.stack_traces.set_index("exception")
+    assert traces.loc["app.errors.JobError", "count"] == 2
+    assert traces.loc["app.errors.JobError", "top_frame"] == "/srv/app/jobs.py:12 in run"
