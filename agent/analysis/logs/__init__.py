@@ -154,22 +154,23 @@ def _build_report(
     # Records without a level field take the level their words give: those of the first line's
     # masked form, or of every line for a multi-line record. The column says which levels were
     # inferred.
-    inferred = pl.col("level").is_null()
     records = records.with_columns(
-        pl.when(inferred).then(pl.col("word_level")).otherwise("level").alias("level"),
-        inferred.alias("level_inferred"),
+        pl.coalesce("level", "word_level").alias("level"),
+        pl.col("level").is_null().alias("level_inferred"),
     ).drop("word_level")
-    # Converting the records makes a Python object of every text and holds the GIL; the
-    # aggregates below run in polars, which releases it, so the two overlap.
-    converter = ThreadPoolExecutor(max_workers=1)
-    table = converter.submit(
+    # The conversion of the records, the timeline and the aggregates below read the records
+    # apart and run in polars, which releases the GIL: they overlap.
+    helpers = ThreadPoolExecutor(max_workers=2)
+    table = helpers.submit(
         records.select(
             "line", "timestamp", "level", "level_inferred", "component", "message", "template_id"
         ).to_pandas
     )
-    converter.shutdown(wait=False)
     timed = records["timestamp"]
     start, end = timed.min(), timed.max()
+    bucket = choose_bucket(end - start) if start is not None else None
+    chart = helpers.submit(timeline, *((records, bucket) if bucket else (records.clear(), "1h")))
+    helpers.shutdown(wait=False)
     if timed.null_count() == len(timed):
         warnings.append("No timestamps were found, so there is no timeline.")
     else:
@@ -228,7 +229,6 @@ def _build_report(
         .head(TOP_ERRORS)
         .select("template_id", "template", "count", "levels", "inferred", "example")
     )
-    bucket = choose_bucket(end - start) if start is not None else None
     return LogReport(
         format=fmt,
         records=table.result(),
@@ -237,7 +237,7 @@ def _build_report(
         start=pd.Timestamp(start) if start is not None else None,
         end=pd.Timestamp(end) if end is not None else None,
         bucket=bucket,
-        timeline=timeline(records, bucket) if bucket else timeline(records.clear(), "1h"),
+        timeline=chart.result(),
         stack_traces=traces,
         top_errors=errors.to_pandas(),
         warnings=warnings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import polars as pl
 
@@ -276,8 +277,16 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
 
 def choose_timestamp_format(sample: pl.Series) -> str | None:
     """Return the layout parsing most of the sample, 'epoch', or None when none fits."""
-    values = pl.DataFrame({"ts": sample.drop_nulls().head(500)}).select(_normalise_ts(pl.col("ts")))
-    values = values.to_series()
+    return _choose_layout(tuple(sample.drop_nulls().head(500).to_list()))
+
+
+# Detection chooses the layout of a sample's times, and adopting the format chooses it again
+# on the same times: once per distinct sample, a few milliseconds each, at the start of a file.
+@functools.lru_cache(maxsize=64)
+def _choose_layout(stamps: tuple[str, ...]) -> str | None:
+    """choose_timestamp_format's work, on the (at most 500) times of the sample."""
+    values = pl.DataFrame({"ts": pl.Series(stamps, dtype=pl.String)})
+    values = values.select(_normalise_ts(pl.col("ts"))).to_series()
     if values.is_empty():
         return None
     year = f"{PLACEHOLDER_YEAR} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -364,8 +365,12 @@ class ParsedLog:
                 new_masks = new_masks.with_columns(pl.col("mid") + base)
                 records = pl.concat([records.filter(~unlabelled), new]).sort("line")
                 masks.append(new_masks)
-        records, self.templates = assign_templates(_guess_dates(records, state), pl.concat(masks))
-        return records
+        # The years or dates guessed and the templates read different columns, and both run
+        # in polars, which releases the GIL: they overlap.
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            dated = helper.submit(_guess_dates, records.select("timestamp", "guessed"), state)
+            records, self.templates = assign_templates(records.drop("guessed"), pl.concat(masks))
+            return records.with_columns(dated.result()["timestamp"])
 
 
 def _indented_throughout(lines: pl.Series) -> bool:
