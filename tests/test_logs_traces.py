@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agent.analysis.logs import LogReport, analyze_log
 
 
@@ -92,3 +94,34 @@ def test_chained_python_tracebacks_are_one_record_grouped_by_the_last_exception(
     traces = report.stack_traces.set_index("exception")
     assert traces.loc["app.errors.JobError", "count"] == 2
     assert traces.loc["app.errors.JobError", "top_frame"] == "/srv/app/jobs.py:12 in run"
+
+
+def test_an_unterminated_sql_statement_keeps_its_clauses_written_on_lines_of_their_own() -> None:
+    text = (
+        "2024-03-05 14:22:01,120 INFO sqlalchemy.engine.Engine BEGIN (implicit)\n"
+        "2024-03-05 14:22:01,123 INFO sqlalchemy.engine.Engine SELECT users.id, users.name \n"
+        "FROM users \n"
+        "WHERE users.id = %(pk_1)s\n"
+        "2024-03-05 14:22:01,124 INFO sqlalchemy.engine.Engine [cached since 2s] {'pk_1': 5}\n"
+        "2024-03-05 14:22:01,130 INFO sqlalchemy.engine.Engine DELETE FROM users WHERE id = 5;\n"
+        "users deleted: 1\n"
+    )
+    records = _log(text).records
+    # The statement ended by its semicolon announces nothing: the line after it stands alone.
+    assert records["line"].tolist() == [1, 2, 5, 6, 7]
+    assert records["message"].iloc[1].endswith("FROM users \nWHERE users.id = %(pk_1)s")
+
+
+
+@pytest.mark.parametrize("heading", ["** (RuntimeError) boom", "stack backtrace:"])
+def test_an_elixir_error_report_or_a_rust_backtrace_heading_continues_its_record(
+    heading: str,
+) -> None:
+    text = (
+        "2024-03-05 14:22:01,100 - app.web - INFO - Running endpoint at 0.0.0.0:4000 (http)\n"
+        "2024-03-05 14:22:01,123 - app.tasks - ERROR - Task 12 from the supervisor terminating\n"
+        f"{heading}\n"
+        "2024-03-05 14:22:03,000 - app.web - INFO - Sent 200 in 1ms\n"
+        "2024-03-05 14:22:04,000 - app.web - INFO - Sent 200 in 2ms\n"
+    )
+    assert _log(text).records["line"].tolist() == [1, 2, 4, 5]
