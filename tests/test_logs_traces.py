@@ -125,3 +125,30 @@ def test_an_elixir_error_report_or_a_rust_backtrace_heading_continues_its_record
         "2024-03-05 14:22:04,000 - app.web - INFO - Sent 200 in 2ms\n"
     )
     assert _log(text).records["line"].tolist() == [1, 2, 4, 5]
+
+
+def test_merged_output_behind_source_names_is_read_per_program_with_its_tracebacks() -> None:
+    lines = []
+    for i in range(12):
+        source = ["api-1   ", "worker-1"][i % 2]
+        lines.append(f"{source}  | 2024-03-05 14:22:{i:02d},123 INFO jobs: step {i} done")
+        if i % 4 == 1:
+            lines += [
+                f"{source}  | 2024-03-05 14:22:{i:02d},500 ERROR jobs: step {i} failed",
+                f"{source}  | Traceback (most recent call last):",
+                f'{source}  |   File "/app/jobs.py", line 7, in run',
+                f"{source}  | KeyError: 'step'",
+            ]
+    report = _log("\n".join(lines) + "\n")
+    records = report.records
+    assert len(records) == 15
+    assert records["timestamp"].notna().all()
+    assert records["component"].iloc[:2].tolist() == ["api-1", "worker-1"]
+    assert report.stack_traces.set_index("exception").loc["KeyError", "count"] == 3
+
+
+def test_a_level_before_a_bar_is_no_source_name() -> None:
+    lines = [f"{level} | 2024-03-05 14:22:{i:02d} step {i} done" for i, level in
+             enumerate(["INFO", "WARN", "INFO", "ERROR"] * 3)]
+    records = _log("\n".join(lines) + "\n").records
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "INFO", "ERROR"]

@@ -102,6 +102,8 @@ _LEVEL_MAP = {
     "50": "ERROR",
     "60": "FATAL",
 }
+# Every spelling of a level that is read as one, in capitals.
+LEVEL_WORDS = frozenset(_LEVEL_MAP)
 _SYSLOG_SEVERITY = ["FATAL", "FATAL", "FATAL", "ERROR", "WARN", "INFO", "INFO", "DEBUG"]
 
 # Timestamp layouts tried on a sample (after _normalise_ts); the one parsing most wins.
