@@ -480,7 +480,8 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                 # Each shape spans its spaces plus one tokens; others span one.
                 spans = {s.count(r"\s+") + 1 for s in shapes}
                 tokens = spans.pop() if len(spans) == 1 else 0
-                if other and (tokens != 1 or not _splittable(allowed - {"T"})):
+                if (other and (tokens != 1 or not _splittable(allowed - {"T"}))) or colon:
+                    # The token split would keep the closing colon with the time.
                     tokens = 0
             part = rf"(?:{time}" + (f"|{other})" if other else ")") + (":?" if colon else "")
             parts.append(part)
