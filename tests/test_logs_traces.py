@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agent.analysis.logs import LogReport, analyze_log
 
 
@@ -92,3 +94,61 @@ def test_chained_python_tracebacks_are_one_record_grouped_by_the_last_exception(
     traces = report.stack_traces.set_index("exception")
     assert traces.loc["app.errors.JobError", "count"] == 2
     assert traces.loc["app.errors.JobError", "top_frame"] == "/srv/app/jobs.py:12 in run"
+
+
+def test_an_unterminated_sql_statement_keeps_its_clauses_written_on_lines_of_their_own() -> None:
+    text = (
+        "2024-03-05 14:22:01,120 INFO sqlalchemy.engine.Engine BEGIN (implicit)\n"
+        "2024-03-05 14:22:01,123 INFO sqlalchemy.engine.Engine SELECT users.id, users.name \n"
+        "FROM users \n"
+        "WHERE users.id = %(pk_1)s\n"
+        "2024-03-05 14:22:01,124 INFO sqlalchemy.engine.Engine [cached since 2s] {'pk_1': 5}\n"
+        "2024-03-05 14:22:01,130 INFO sqlalchemy.engine.Engine DELETE FROM users WHERE id = 5;\n"
+        "users deleted: 1\n"
+    )
+    records = _log(text).records
+    # The statement ended by its semicolon announces nothing: the line after it stands alone.
+    assert records["line"].tolist() == [1, 2, 5, 6, 7]
+    assert records["message"].iloc[1].endswith("FROM users \nWHERE users.id = %(pk_1)s")
+
+
+
+@pytest.mark.parametrize("heading", ["** (RuntimeError) boom", "stack backtrace:"])
+def test_an_elixir_error_report_or_a_rust_backtrace_heading_continues_its_record(
+    heading: str,
+) -> None:
+    text = (
+        "2024-03-05 14:22:01,100 - app.web - INFO - Running endpoint at 0.0.0.0:4000 (http)\n"
+        "2024-03-05 14:22:01,123 - app.tasks - ERROR - Task 12 from the supervisor terminating\n"
+        f"{heading}\n"
+        "2024-03-05 14:22:03,000 - app.web - INFO - Sent 200 in 1ms\n"
+        "2024-03-05 14:22:04,000 - app.web - INFO - Sent 200 in 2ms\n"
+    )
+    assert _log(text).records["line"].tolist() == [1, 2, 4, 5]
+
+
+def test_merged_output_behind_source_names_is_read_per_program_with_its_tracebacks() -> None:
+    lines = []
+    for i in range(12):
+        source = ["api-1   ", "worker-1"][i % 2]
+        lines.append(f"{source}  | 2024-03-05 14:22:{i:02d},123 INFO jobs: step {i} done")
+        if i % 4 == 1:
+            lines += [
+                f"{source}  | 2024-03-05 14:22:{i:02d},500 ERROR jobs: step {i} failed",
+                f"{source}  | Traceback (most recent call last):",
+                f'{source}  |   File "/app/jobs.py", line 7, in run',
+                f"{source}  | KeyError: 'step'",
+            ]
+    report = _log("\n".join(lines) + "\n")
+    records = report.records
+    assert len(records) == 15
+    assert records["timestamp"].notna().all()
+    assert records["component"].iloc[:2].tolist() == ["api-1", "worker-1"]
+    assert report.stack_traces.set_index("exception").loc["KeyError", "count"] == 3
+
+
+def test_a_level_before_a_bar_is_no_source_name() -> None:
+    lines = [f"{level} | 2024-03-05 14:22:{i:02d} step {i} done" for i, level in
+             enumerate(["INFO", "WARN", "INFO", "ERROR"] * 3)]
+    records = _log("\n".join(lines) + "\n").records
+    assert records["level"].tolist()[:4] == ["INFO", "WARN", "INFO", "ERROR"]

@@ -173,3 +173,63 @@ def test_a_message_code_carrying_its_syslog_severity_gives_the_level(head: str) 
     records = _log(lines).records
     assert records["level"].tolist() == ["INFO", "ERROR", "WARN", "INFO"] * 2
     assert not records["level_inferred"].any()
+
+
+def test_a_block_starts_at_its_first_lines_time_never_at_an_indented_one() -> None:
+    # IBM MQ's error log: a 12-hour US time heads each block; an indented field holds a time too.
+    lines = []
+    for s in range(1, 5):
+        lines += [
+            f"03/05/2024 02:22:{s:02d} PM - Process({s}123.1) User(mqm) Program(amqrmppa)",
+            "                    Host(mqhost) Installation(Installation1)",
+            f"                    Time(2024-03-05T14:22:{s:02d}.123Z)",
+            "",
+            f"AMQ9209E: Connection to host 'qm{s}' closed.",
+            "EXPLANATION:",
+            "The remote end closed the connection.",
+            "-" * 40,
+        ]
+    records = _log(lines).records
+    assert records["line"].tolist() == [1, 9, 17, 25]
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 5)]
+    assert records["timestamp"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        # Windows Installer: a bracketed clock with milliseconds after a colon, then a colon.
+        ("MSI (s) (7C:44) [14:22:{s:02d}:123]: Doing action {s}", "14:22:{s:02d}.123"),
+        ("worker [2024-03-05 14:22:{s:02d}]: job {s} done", "2024-03-05 14:22:{s:02d}"),
+        # GPFS: an underscore between date and time.
+        (
+            "2024-03-05_14:22:{s:02d}.123+0000: [I] Command: mount fs{s}",
+            "2024-03-05 14:22:{s:02d}.123",
+        ),
+    ],
+)
+def test_a_bracketed_time_closed_by_a_colon_or_joined_by_an_underscore_is_read(
+    shape: str, expected: str
+) -> None:
+    records = _log([shape.format(s=s) for s in range(1, 7)]).records
+    stamps = records["timestamp"]
+    if "-" not in expected:
+        # A clock without a date: compare the time of day.
+        assert [t.strftime("%H:%M:%S.%f")[:12] for t in stamps] == [
+            expected.format(s=s) for s in range(1, 7)
+        ]
+    else:
+        assert stamps.tolist() == [pd.Timestamp(expected.format(s=s)) for s in range(1, 7)]
+
+
+def test_a_programs_own_longer_capitalised_level_shares_the_level_place() -> None:
+    # tinyproxy's CONNECT among INFO, NOTICE and WARNING, before a year-less time.
+    levels = ["CONNECT", "INFO", "CONNECT", "NOTICE", "WARNING", "CONNECT", "INFO", "CONNECT"]
+    lines = [
+        f"{level:<9} Mar 05 14:22:{s:02d}.123 [{s}42]: request {s} handled"
+        for s, level in enumerate(levels)
+    ]
+    records = _log(lines).records
+    assert records["timestamp"].notna().all()
+    assert records["level"].tolist()[3:5] == ["INFO", "WARN"]
+    assert records["message"].iloc[0] == "request 0 handled"

@@ -19,8 +19,11 @@ CONTINUATION = (
     r"|at [\w$.<>/]+\("
     r"|\.\.\. ?[0-9]* ?more"
     r"|#[0-9]+ "
-    # The heading of a trace (PHP's `Stack trace:`), and Ruby's frames (`app/x.rb:12:in `save'`).
-    r"|(?i:stack ?trace|backtrace|call stack):?\s*$"
+    # The heading of a trace (PHP's `Stack trace:`, Rust's `stack backtrace:`), and Ruby's
+    # frames (`app/x.rb:12:in `save'`).
+    r"|(?i:stack ?trace|(?:stack )?backtrace|call stack):?\s*$"
+    # Erlang's and Elixir's error reports (`** (RuntimeError) boom`).
+    r"|\*\* "
     r"|[^:\s][^:]*:[0-9]+:in [`']"
     r"|\[\w+\]\s*$"
     r"|[}\])\"'>,;]+\s*$"
@@ -35,6 +38,9 @@ CONTINUATION = (
 )
 # A record whose message ends so announces more lines (a body, a dump, a statement).
 _OPENS = r"[:{\[(=]\s*$"
+# So does an SQL statement not yet ended by its semicolon: an ORM's or a query log's echo
+# writes its clauses on lines of their own (`FROM users`, `WHERE users.id = %(pk_1)s`).
+_OPEN_STATEMENT = r"(?:^|\s)(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|WITH)\s[^;]*$"
 # A line that states a level as its label (java.util.logging's second line, `WARNING: ...`):
 # the body of a record above whose header gave no level.
 _LEVEL_BODY = "^" + LABEL_WORD
@@ -56,7 +62,9 @@ def split_unclaimed(
     a slow-query log, a two-line format). Any other line is a record of its own: nothing is
     glued on because it merely lacks the header.
     """
-    opens = pl.col("message").str.contains(_OPENS)
+    opens = pl.col("message").str.contains(_OPENS) | pl.col("message").str.contains(
+        _OPEN_STATEMENT
+    )
     starts = records.select(
         pl.col("line").alias("start"),
         (opens | blocks).alias("opens"),

@@ -18,7 +18,8 @@ TIMESTAMP = ascii_digits(
     "(?:"
     + "|".join(
         [
-            r"\d{4}-\d{2}-\d{2}(?:[T ]|, )\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
+            # GPFS joins date and time with an underscore (`2024-03-05_14:22:01.123+0100`).
+            r"\d{4}-\d{2}-\d{2}(?:[T _]|, )\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
             r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
             # DB2 adds its offset in minutes (`+060`).
             r"\d{4}[-.]\d{2}[-.]\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.\d+)?(?:[+-]\d{3})?",
@@ -101,6 +102,8 @@ _LEVEL_MAP = {
     "50": "ERROR",
     "60": "FATAL",
 }
+# Every spelling of a level that is read as one, in capitals.
+LEVEL_WORDS = frozenset(_LEVEL_MAP)
 _SYSLOG_SEVERITY = ["FATAL", "FATAL", "FATAL", "ERROR", "WARN", "INFO", "INFO", "DEBUG"]
 
 # Timestamp layouts tried on a sample (after _normalise_ts); the one parsing most wins.
@@ -211,8 +214,10 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         # A quoted field, maybe with the comma after it (CSV).
         expr = expr.str.strip_chars_end(",").str.strip_chars('"').str.strip_chars()
     if needed(r"^[\[(<]|[\]),:>]$", literal=False):
-        # A bracketed or parenthesised timestamp, or one followed by its separator.
-        expr = expr.str.strip_chars("[]()<>").str.strip_chars_end(",:").str.strip_chars()
+        # A bracketed or parenthesised timestamp, or one followed by its separator (after
+        # the bracket too: `[14:22:01]:`).
+        expr = expr.str.strip_chars_end(",:").str.strip_chars("[]()<>")
+        expr = expr.str.strip_chars_end(",:").str.strip_chars()
     if needed(r"[0-9] [A-Z]{3,4} [0-9]{4}$", literal=False):
         # A zone named before the year (date(1)): the wall clock is kept, as below.
         expr = expr.str.replace(r"([0-9]) [A-Z]{3,4} ([0-9]{4})$", "$1 $2")
@@ -255,6 +260,8 @@ def _normalise_ts(expr: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2}), ", "$1 ")
     if needed("T"):
         expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
+    if needed("_"):
+        expr = expr.str.replace(r"^(\d{4}-\d{2}-\d{2})_", "$1 ")
     if needed(","):
         expr = expr.str.replace(r"(\d{1,2}:\d{2}:\d{2}),(\d+)", "$1.$2")
     if needed(r"[0-9]:[0-9]{1,2}:[0-9]{1,2}:[0-9]", literal=False):

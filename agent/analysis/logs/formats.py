@@ -108,7 +108,11 @@ _PATTERNS = {name: ascii_digits(pattern) for name, pattern in _PATTERNS.items()}
 # at Tue Mar  5 14:22:01 UTC 2024 ===`), and runs over the lines after it that hold none; the
 # whole line is its message. Tried only where no format fits most lines.
 BLOCK_PATTERN = ascii_digits(
-    rf"^(?:#\+?\s*(?:[A-Za-z][\w@ -]{{0,24}}:\s*)?|[A-Za-z][\w@-]{{0,24}}:|.{{0,80}}?[\s\[(])?"
+    # An indented line holding a time goes on a block (a field of the record above), never
+    # heads one. A time that starts the line is the one, not the clock part of it found after
+    # a space.
+    rf"^(?:#\+?\s*(?:[A-Za-z][\w@ -]{{0,24}}:\s*)?|[A-Za-z][\w@-]{{0,24}}:"
+    rf"|\S.{{0,79}}?[\s\[(]|[\[(])??"
     rf"(?P<ts>{TIMESTAMP}(?: ?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}}|[A-Z]{{3,4}}))?)(?:[\s\])=:,]|$)"
 )
 # Share of a block log's sample lines that start a block, at least: below it, a few times

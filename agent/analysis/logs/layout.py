@@ -40,7 +40,12 @@ _GLUED_LEVELS = (
 # each with an optional zone. A timestamp glued to other text (a file name) is no token.
 _DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _ZONE = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z][DS]T|CES?T|BST|IST)|[+-]\d{2})?"
-_TS = rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|@?1\d{{12}}|@4000000[0-9a-f]{{17}})"
+# Windows Installer writes a bare clock's milliseconds after a colon (`[14:22:01:123]`): as a
+# whole token only, since inside a line `02:20:01:123` may be the clock of a date before it.
+_TS = (
+    rf"(?:(?:{TIMESTAMP}){_ZONE}|(?:{_DATE})|@?1\d{{12}}|@4000000[0-9a-f]{{17}}"
+    r"|\d{1,2}:\d{2}:\d{2}:\d{3})"
+)
 # A time may be glued by a colon to the level after it (Jetty's `14:22:01.123:INFO:`).
 _END = rf"(?=[\s,;\]|)]|::?(?:\s|$)|::|$|:(?i:{_LEVELS}):)"
 # A tab separates fields (zap's console encoder, TSV exports): it is a token of its own (H), so
@@ -141,6 +146,8 @@ def tokens(line: str) -> list[tuple[str, str]]:
             inner = text[1:-1].strip()
             if re.fullmatch(_TS, inner) or _bracket_time(text):
                 kind = "T"
+                # The colon closing a bracketed time (`app [14:22:01]: ...`) is the header's.
+                text += match.group("bc") or ""
             elif _is_level(inner) or _holds_level(inner) or _ONE_LETTER.fullmatch(inner):
                 # A level may be one capital in its bracket (`[I]`, `[W]`).
                 kind = "L"
@@ -272,8 +279,8 @@ def _own_levels(
     """Where a level word sits at one place of the header on many lines, a word of the
     program's own at the same place on the others is its level too: a one-word bracket
     (MySQL's `[System]` among `[Note]` and `[Warning]`) or a short capitalised word
-    (supervisord's `DEBG` and `CRIT` among `INFO` and `WARN`). Typed as a level, the lines agree
-    on their header."""
+    (supervisord's `DEBG` and `CRIT` among `INFO` and `WARN`, tinyproxy's `CONNECT`). Typed as
+    a level, the lines agree on their header."""
     places = Counter((tuple(kinds[:i]), i) for kinds, _ in parsed for i, k in enumerate(kinds)
                      if k == "L")
     if not places:
@@ -306,7 +313,7 @@ def _own_levels(
 
 
 _OWN_LEVEL = re.compile(r"\[[A-Za-z]{2,12}\]|<[A-Za-z]{2,12}>")
-_OWN_WORD = re.compile(r"[A-Z]{3,5}")
+_OWN_WORD = re.compile(r"[A-Z]{3,7}")
 
 
 def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
@@ -427,6 +434,8 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
         texts = [t[pos] for _, t in agreeing]
         if kind == "T":
             stamps = [" ".join(x) for x in texts]
+            colon = any(x.endswith("]:") for x in stamps)
+            stamps = [x[:-1] if x.endswith("]:") else x for x in stamps]
             # A bracket holding the time and more (`[2023-04-01 09:00:57,784: INFO/Main]`):
             # the group takes the time, the rest of the bracket goes with it.
             held = [_bracket_time(x) for x in stamps]
@@ -457,7 +466,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                 tokens = spans.pop() if len(spans) == 1 else 0
                 if other and (tokens != 1 or not _splittable(allowed - {"T"})):
                     tokens = 0
-            part = rf"(?:{time}" + (f"|{other})" if other else ")")
+            part = rf"(?:{time}" + (f"|{other})" if other else ")") + (":?" if colon else "")
             parts.append(part)
             bracket = "B" in allowed
             longest = other is None and len(shapes) == 1

@@ -10,6 +10,7 @@ import polars as pl
 
 from agent.analysis.logs.continuation import split_unclaimed
 from agent.analysis.logs.fields import (
+    LEVEL_WORDS,
     TIME_ONLY,
     TIME_ONLY_12,
     YEARLESS,
@@ -102,8 +103,8 @@ class ParsedLog:
         self.long_lines: list[tuple[int, int]] = []
 
     def prepare(self, chunk: Chunk, state: ReadState) -> tuple[pl.DataFrame, int]:
-        """Split a chunk into its numbered lines, claiming their numbers: the lines (line,
-        raw) and the offset the first one's number follows.
+        """Split a chunk into its numbered lines, claiming their numbers: the lines (line, raw,
+        and source where they carry one) and the offset the first one's number follows.
 
         Called in file order, by the thread reading the chunks: the split needs no format, so
         it runs there, and is done when the chunk reaches a worker (at the start of a file,
@@ -124,7 +125,16 @@ class ParsedLog:
         self.lines += len(lines)
         with self.lock:
             self.unfinished.add(offset)
-        frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=offset + 1)
+        columns = {"raw": lines}
+        if _source_prefixed(lines):
+            # Several programs' output merged, each line behind its source's name (`docker
+            # compose logs`' `web-1  | `): the name is the record's component, and each
+            # program's own lines (its header, its tracebacks) are read without it.
+            columns = {
+                "raw": lines.str.replace(SOURCE_PREFIX, ""),
+                "source": lines.str.extract(SOURCE_PREFIX, 1),
+            }
+        frame = pl.DataFrame(columns).with_row_index("line", offset=offset + 1)
         frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
         long = frame["raw"].str.len_bytes() > MAX_MESSAGE_CHARS
         if long.any():
@@ -263,12 +273,15 @@ class ParsedLog:
             if parsed["msg"].str.starts_with("{").any():
                 stated.append(json_level(pl.col("msg")))
             parsed = parsed.with_columns(pl.coalesce("norm_level", *stated).alias("norm_level"))
+        component = pl.col("component")
+        if "source" in parsed.columns:
+            component = pl.coalesce("source", component).alias("component")
         return parsed.select(
             "line",
             "timestamp",
             pl.lit(_guessed(layout, donor), dtype=GUESSED).alias("guessed"),
             pl.col("norm_level").alias("level"),
-            "component",
+            component,
             # A line that is all header is its own message: a message is never empty.
             pl.when(pl.col("msg").str.len_bytes() > 0)
             .then(pl.col("msg"))
@@ -373,6 +386,29 @@ class ParsedLog:
             dated = helper.submit(_guess_dates, records.select("timestamp", "guessed"), state)
             records, self.templates = assign_templates(records.drop("guessed"), pl.concat(masks))
             return records.with_columns(dated.result()["timestamp"])
+
+
+# A source's name and a bar before each line of merged output (`web-1  | `, `worker_2 | `).
+SOURCE_PREFIX = r"^([A-Za-z0-9][\w.\-]{0,62}?) *\| "
+# Share of lines that must carry such a prefix, and how many sources it may name at most.
+SOURCE_SHARE = 0.95
+MAX_SOURCES = 64
+
+
+def _source_prefixed(lines: pl.Series) -> bool:
+    """Whether nearly all of a sample of the lines open with a source's name and a bar, the
+    names few and none a level (`INFO | ...` is a header's level, not a source)."""
+    sample = lines.gather_every(max(1, len(lines) // SAMPLE_LINES))
+    sample = sample.filter(sample.str.len_bytes() > 0)
+    if len(sample) < 2:
+        return False
+    names = sample.str.extract(SOURCE_PREFIX, 1)
+    if names.null_count() > (1 - SOURCE_SHARE) * len(sample):
+        return False
+    distinct = names.drop_nulls().unique()
+    return len(distinct) <= MAX_SOURCES and not distinct.str.to_uppercase().is_in(
+        list(LEVEL_WORDS)
+    ).any()
 
 
 def _indented_throughout(lines: pl.Series) -> bool:
