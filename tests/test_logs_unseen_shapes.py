@@ -233,3 +233,19 @@ def test_a_programs_own_longer_capitalised_level_shares_the_level_place() -> Non
     assert records["timestamp"].notna().all()
     assert records["level"].tolist()[3:5] == ["INFO", "WARN"]
     assert records["message"].iloc[0] == "request 0 handled"
+
+
+def test_messages_starting_alike_with_a_name_glued_to_brackets_keep_those_words() -> None:
+    # Celery: most records are one task's; the time's bracket holds the level.
+    levels = ["INFO"] * 4 + ["DEBUG"] + ["INFO"] * 6 + ["WARNING"]
+    lines = [
+        f"[2024-03-05 14:22:{s:02d},123: {level}/MainProcess] Task tasks.add[{s}a2f-{s}c] received"
+        if level == "INFO"
+        else f"[2024-03-05 14:22:{s:02d},123: {level}/MainProcess] | Worker: step {s}"
+        for s, level in enumerate(levels)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist() == [
+        {"WARNING": "WARN"}.get(level, level) for level in levels
+    ]
+    assert records["message"].iloc[0].startswith("Task tasks.add[")

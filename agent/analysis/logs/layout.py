@@ -256,7 +256,14 @@ def learn_layout(sample: list[str]) -> Layout | None:
         # A number last may yet be closed by the next token: it cannot end the header where
         # a closing separator is asked of it.
         closed = _after_level_ok(prefix, ended=True) and _after_time_ok(prefix, ended=True)
-        if prefix[-1] in _ANCHORS and closed and fields and _words_consistent(prefix, parsed):
+        named = prefix[-1] == "B" and "L" not in prefix and _glued_names(prefix, parsed)
+        if (
+            prefix[-1] in _ANCHORS
+            and closed
+            and fields
+            and not named
+            and _words_consistent(prefix, parsed)
+        ):
             best = prefix
             if prefix[-1] == "C":
                 # A `component:` closes the header: what follows is the message, unless it is
@@ -367,6 +374,15 @@ def _numbers_closed(kinds: tuple[str, ...], *, ended: bool, leading: bool) -> bo
         elif kinds[i + 1] not in "SH":
             return False
     return True
+
+
+def _glued_names(prefix: tuple[str, ...], parsed: list) -> bool:
+    """Whether the last position holds names glued to brackets (`tasks.add[9b3e...]`) on most
+    lines: a header field after a level (SonarQube's `web[][o.s.p.X]`), but without one before
+    it the first words of messages that mostly start alike (Celery's `Task tasks.add[id]`)."""
+    pos = len(prefix) - 1
+    texts = [t[pos][0] for k, t in parsed if tuple(k[: len(prefix)]) == prefix]
+    return sum(t[:1].isalnum() for t in texts) > len(texts) / 2
 
 
 def _words_consistent(prefix: tuple[str, ...], parsed: list) -> bool:
