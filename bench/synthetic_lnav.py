@@ -458,9 +458,42 @@ CELERY = System(
     ),
 )
 
+MSI = System(
+    "WindowsInstaller",
+    # A bracketed clock with milliseconds after a colon, then a colon.
+    _APP_EVENTS,
+    lambda r, t, e, m: (
+        f"MSI ({r.choice('sc')}) ({r.randint(0, 255):02X}:{r.randint(0, 255):02X}) "
+        f"[{t:%H:%M:%S}:{t.microsecond // 1000:03d}]: {m}"
+    ),
+    parts="time-only",
+    has_levels=False,
+)
+
+GPFS = System(
+    "GPFS",
+    # An underscore between date and time, the level as one capital in brackets.
+    tuple(Event(e.template, e.level if e.level != "DEBUG" else "INFO", e.source) for e in _APP_EVENTS),
+    lambda r, t, e, m: f"{t:%Y-%m-%d_%H:%M:%S}.{t.microsecond // 1000:03d}+0000: [{e.level[0]}] {m}",
+)
+
+TINYPROXY = System(
+    "Tinyproxy",
+    # The level first, padded, with the program's own CONNECT among the usual ones.
+    tuple(
+        Event(e.template, e.level, "CONNECT" if e.level == "INFO" and i % 2 else e.level)
+        for i, e in enumerate(_APP_EVENTS)
+    ),
+    lambda r, t, e, m: (
+        f"{ {'WARN': 'WARNING'}.get(e.source, e.source):<9} {t:%b %d %H:%M:%S}.{t.microsecond // 1000:03d} "
+        f"[{r.randint(100, 9999)}]: {m}"
+    ),
+    parts="no-year",
+)
+
 SYSTEMS = (
     CUPS, NEXTFLOW, ENV_LOGGER, ENGINE, JOURNALD, GITHUB, UWSGI, STRACE, HAPROXY, VMW,
     GAME_SERVER, QUOTED_TSV, CRI_GLOG, ZAP_TSV, CLOUD_ACCESS, WEBSPHERE, LOGCAT_TIME, NGINX_JSON,
     PG_PREFIX, JUPYTER, TORNADO, LOG4J2_JSON, PIPE_EXPORT, CRI_JSON, BIND,
-    JETTY, ZIGBEE, SRCDS, ZABBIX, COCKROACH, NEXTCLOUD, CISCO, HCLOG, CELERY,
+    JETTY, ZIGBEE, SRCDS, ZABBIX, COCKROACH, NEXTCLOUD, CISCO, HCLOG, CELERY, MSI, GPFS, TINYPROXY,
 )  # fmt: skip
