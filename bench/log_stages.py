@@ -87,7 +87,7 @@ def run(path: Path) -> dict[str, float]:
             clock.spent["lines: read the file"] += time.process_time() - before
             if chunk is None:
                 break
-            parsed.add(chunk, parsed.reserve(chunk), state)
+            parsed.add(*parsed.prepare(chunk, state), state)
         records = parsed.finish(state)
         logs._build_report(parsed.format_name, records, parsed.joined, parsed.templates, state)
         clock.spent["TOTAL"] = time.process_time() - start

@@ -103,14 +103,16 @@ def analyze_log(
     state = ReadState()
     parsed = ParsedLog()
     report(0.0, "Reading the log")
-    # polars releases the GIL, so two chunks parse at once; a short queue bounds memory. One
-    # chunk more than the workers is read ahead, so a worker that finishes finds the next chunk
-    # waiting instead of idling while it is read.
+    # polars releases the GIL, so two chunks parse at once; a short queue bounds memory. Two
+    # chunks more than the workers are read and split into lines ahead, so a worker that
+    # finishes finds the next chunk ready, and the reading goes on while the first chunk
+    # detects the formats (the others can do little until it has).
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         pending: deque[Future[None]] = deque()
         for chunk in iter_chunks(source, state):
-            pending.append(pool.submit(parsed.add, chunk, parsed.reserve(chunk), state))
-            while len(pending) > WORKERS or (pending and pending[0].done()):
+            lines, offset = parsed.prepare(chunk, state)
+            pending.append(pool.submit(parsed.add, lines, offset, state))
+            while len(pending) > WORKERS + 1 or (pending and pending[0].done()):
                 pending.popleft().result()
                 if state.total_bytes:
                     done = min(state.bytes_read / state.total_bytes, 1.0)

@@ -36,7 +36,7 @@ from agent.analysis.logs.formats import (
     starts_record,
 )
 from agent.analysis.logs.masking import mask_messages
-from agent.analysis.logs.read import Chunk, ReadState, count_lines, split_chunk
+from agent.analysis.logs.read import Chunk, ReadState, split_chunk
 from agent.analysis.logs.templates import cluster_templates
 
 MAX_MESSAGE_CHARS = 65536
@@ -102,33 +102,18 @@ class ParsedLog:
         self.bad_utf8 = False
         self.long_lines: list[tuple[int, int]] = []
 
-    def reserve(self, chunk: Chunk) -> int:
-        """Claim the line numbers of a chunk before it is parsed; return the first one's offset."""
-        offset = self.lines
-        self.lines += count_lines(chunk)
-        with self.lock:
-            self.unfinished.add(offset)
-        return offset
+    def prepare(self, chunk: Chunk, state: ReadState) -> tuple[pl.DataFrame, int]:
+        """Split a chunk into its numbered lines, claiming their numbers: the lines (line, raw,
+        and source where they carry one) and the offset the first one's number follows.
 
-    def add(self, chunk: Chunk, offset: int, state: ReadState) -> None:
-        """Parse one chunk of whole lines whose first line follows line number offset."""
-        try:
-            self._add(chunk, offset, state)
-        finally:
-            with self.lock:
-                self.unfinished.discard(offset)
-                self.lock.notify_all()
-
-    def _add(self, chunk: Chunk, offset: int, state: ReadState) -> None:
-        """Split a chunk into lines and parse them (see add)."""
+        Called in file order, by the thread reading the chunks: the split needs no format, so
+        it runs there, and is done when the chunk reaches a worker (at the start of a file,
+        while the first chunk detects the formats and the others wait for them).
+        """
         lines, replaced = split_chunk(chunk)
-        if replaced:
-            with self.lock:
-                if not self.bad_utf8:
-                    self.bad_utf8 = True
-                    state.warnings.append(
-                        "Some bytes were not valid UTF-8; they were replaced by \ufffd."
-                    )
+        if replaced and not self.bad_utf8:
+            self.bad_utf8 = True
+            state.warnings.append("Some bytes were not valid UTF-8; they were replaced by \ufffd.")
         if b"\x1b" in chunk:
             # Colour codes (ANSI escapes) are presentation, not content.
             lines = lines.str.replace_all(r"\x1b\[[0-9;]*[A-Za-z]", "")
@@ -136,6 +121,10 @@ class ParsedLog:
             # Every line indented before a number or a bracket (a listing with line numbers,
             # a pasted block): the indent is the file's, not a sign of continuation.
             lines = lines.str.strip_chars_start()
+        offset = self.lines
+        self.lines += len(lines)
+        with self.lock:
+            self.unfinished.add(offset)
         columns = {"raw": lines}
         if _source_prefixed(lines):
             # Several programs' output merged, each line behind its source's name (`docker
@@ -152,6 +141,19 @@ class ParsedLog:
             for line, raw in frame.filter(long).head(5).iter_rows():
                 self.long_lines.append((line, len(raw.encode())))
             frame = frame.with_columns(pl.col("raw").str.slice(0, MAX_MESSAGE_CHARS))
+        return frame, offset
+
+    def add(self, frame: pl.DataFrame, offset: int, state: ReadState) -> None:
+        """Parse the lines prepare made of one chunk."""
+        try:
+            self._add(frame, offset, state)
+        finally:
+            with self.lock:
+                self.unfinished.discard(offset)
+                self.lock.notify_all()
+
+    def _add(self, frame: pl.DataFrame, offset: int, state: ReadState) -> None:
+        """Parse a chunk's lines (see add)."""
         records, rest = self._parse(frame, offset, state)
         # Masking runs here, per chunk and in parallel; only the distinct masked forms of all
         # chunks are clustered at the end.

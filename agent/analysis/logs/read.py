@@ -243,12 +243,6 @@ def _normalise(data: Chunk) -> Chunk:
     return data
 
 
-def count_lines(chunk: Chunk) -> int:
-    """Lines in a chunk: its line breaks, and a last line without one."""
-    breaks = int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == NEWLINE))
-    return breaks + (0 if chunk.endswith(b"\n") else 1)
-
-
 def split_chunk(chunk: Chunk) -> tuple[pl.Series, bool]:
     """The chunk's lines (no line breaks) as a string Series, and whether bad UTF-8 was replaced.
 
