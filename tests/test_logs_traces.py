@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from agent.analysis.logs import LogReport, analyze_log
@@ -152,3 +154,26 @@ def test_a_level_before_a_bar_is_no_source_name() -> None:
              enumerate(["INFO", "WARN", "INFO", "ERROR"] * 3)]
     records = _log("\n".join(lines) + "\n").records
     assert records["level"].tolist()[:4] == ["INFO", "WARN", "INFO", "ERROR"]
+
+
+def test_a_stack_trace_held_in_a_json_value_is_found_whatever_its_key() -> None:
+    python = (
+        'Traceback (most recent call last):\n  File "/app/jobs.py", line 7, in run\nKeyError: 1'
+    )
+    java = "java.lang.IllegalStateException: closed\n\tat com.acme.Pool.take(Pool.java:88)"
+    lines = []
+    for i in range(12):
+        lines.append(json.dumps({"time": f"2024-03-05T14:22:{i:02d}Z", "level": "info",
+                                 "msg": f"step {i} done"}))
+    lines.insert(3, json.dumps({"time": "2024-03-05T14:22:03.5Z", "level": "error",
+                                "msg": "step 3 failed", "exc_info": python}))
+    lines.insert(8, json.dumps({"time": "2024-03-05T14:22:07.5Z", "level": "error",
+                                "msg": "pool failed", "error": {"stack": java}}))
+    report = _log("\n".join(lines) + "\n")
+    assert len(report.records) == 14
+    traces = report.stack_traces.set_index("exception")
+    assert traces.loc["KeyError", "top_frame"] == "/app/jobs.py:7 in run"
+    assert traces.loc["java.lang.IllegalStateException", "count"] == 1
+    # The trace follows the record's message; the templates are the messages'.
+    assert report.records["message"].iloc[3].startswith("step 3 failed\nTraceback")
+    assert "step <*> failed" in report.templates["template"].tolist()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 import polars as pl
 
 from agent.analysis.logs.fields import LABEL_WORD
@@ -107,3 +111,47 @@ def split_unclaimed(
         .rename({"start": "line"})
     )
     return records, joined
+
+
+# A JSON line holding a stack trace in one of its values, its newlines escaped: Python's
+# traceback, Java's or JavaScript's frames, a Go panic's goroutines.
+_ESCAPED_TRACE = (
+    r"Traceback \(most recent call last\)|\\n(?:\\t|\s+)at |\\ngoroutine [0-9]+ \["
+)
+_TRACE_TEXT = re.compile(
+    r"Traceback \(most recent call last\)|\n(?:\t|\s+)at |\ngoroutine [0-9]+ \["
+)
+
+
+def embedded_traces(frame: pl.DataFrame) -> pl.DataFrame:
+    """The stack traces JSON lines carry in a value (`exc_info`, `stack_trace`, `error.stack`,
+    whatever its key): by line, the trace's text, to follow the record's message as lines of
+    its own would. Found by what the value holds, not by its key's name."""
+    # Most logs hold no JSON line: the trace's pattern is looked for in JSON lines only.
+    lines = frame.filter(pl.col("raw").str.starts_with("{"))
+    if not lines.is_empty():
+        lines = lines.filter(pl.col("raw").str.contains(_ESCAPED_TRACE))
+    found = []
+    for line, raw in lines.select("line", "raw").iter_rows():
+        try:
+            trace = _trace_value(json.loads(raw), depth=3)
+        except ValueError:
+            continue
+        if trace:
+            found.append((line, trace.strip("\n")))
+    return pl.DataFrame(found, schema={"line": pl.UInt32, "more": pl.String}, orient="row")
+
+
+def _trace_value(value: Any, depth: int) -> str | None:
+    """The first string in a JSON value, a few levels down, that holds a stack trace."""
+    if isinstance(value, str):
+        return value if "\n" in value and _TRACE_TEXT.search(value) else None
+    children = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    if depth == 0:
+        return None
+    for child in children:
+        found = _trace_value(child, depth - 1)
+        if found:
+            return found
+    return None

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from agent.analysis.logs.continuation import split_unclaimed
+from agent.analysis.logs.continuation import embedded_traces, split_unclaimed
 from agent.analysis.logs.fields import (
     LEVEL_WORDS,
     TIME_ONLY,
@@ -90,6 +90,8 @@ class ParsedLog:
         # Per chunk: the distinct masked messages (mid, masked, len); records point at them.
         self.masks: dict[int, pl.DataFrame] = {}
         self.extra: dict[int, pl.DataFrame] = {}
+        # Per chunk: the stack traces JSON records hold in a value (see embedded_traces).
+        self.traces: dict[int, pl.DataFrame] = {}
         # Guards formats. A chunk detects a new format only once every earlier chunk has settled
         # which lines its formats claim, so formats are adopted in file order whatever the
         # thread timing: the output does not depend on it.
@@ -155,6 +157,9 @@ class ParsedLog:
     def _add(self, frame: pl.DataFrame, offset: int, state: ReadState) -> None:
         """Parse a chunk's lines (see add)."""
         records, rest = self._parse(frame, offset, state)
+        traces = embedded_traces(frame)
+        if not traces.is_empty():
+            self.traces[offset] = traces
         # Masking runs here, per chunk and in parallel; only the distinct masked forms of all
         # chunks are clustered at the end.
         self.records[offset], self.masks[offset] = label_messages(records)
@@ -380,6 +385,21 @@ class ParsedLog:
                 new_masks = new_masks.with_columns(pl.col("mid") + base)
                 records = pl.concat([records.filter(~unlabelled), new]).sort("line")
                 masks.append(new_masks)
+        if self.traces:
+            # A JSON record's trace follows its message as continuation lines would, unless
+            # the message holds it already.
+            traces = pl.concat([self.traces[k] for k in sorted(self.traces)]).join(
+                records.select("line", "message"), on="line"
+            )
+            first = pl.col("more").str.split("\n").list.first()
+            traces = traces.filter(~pl.col("message").str.contains(first, literal=True))
+            self.joined = (
+                pl.concat([self.joined, traces.select("line", "more")])
+                .group_by("line", maintain_order=True)
+                .agg(pl.col("more").str.join("\n"))
+                .sort("line")
+            )
+            self.traces = {}
         # The years or dates guessed and the templates read different columns, and both run
         # in polars, which releases the GIL: they overlap.
         with ThreadPoolExecutor(max_workers=1) as helper:
