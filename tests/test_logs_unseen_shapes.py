@@ -264,3 +264,14 @@ def test_a_programs_own_titled_level_inside_a_run_of_header_words_is_its_level()
     assert records["level"].tolist()[1:5] == ["INFO", "INFO", "DEBUG", "ERROR"]
     assert records["message"].str.contains("device").all()
     assert not records["message"].str.contains("Default").any()
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["14:22:{s:02d} Mar 5 2024", "[14:22:{s:02d} 2024-03-05]", "14:22:{s:02d} 05.03.2024"],
+)
+def test_a_time_written_before_its_date_gets_the_date(stamp: str) -> None:
+    records = _log([f"{stamp.format(s=s)} WARN job {s} done" for s in range(1, 7)]).records
+    expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
+    assert records["timestamp"].tolist() == expected
+    assert records["message"].str.startswith("job").all()

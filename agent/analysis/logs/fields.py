@@ -62,6 +62,9 @@ TIMESTAMP = ascii_digits(
             # go-ethereum joins month-day and time with a pipe (`[03-05|14:22:01.123]`).
             r"\d{2}-\d{2}[ |]\d{2}:\d{2}:\d{2}(?:\.\d+)?",
             r"\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?",
+            # The time before the date (`14:22:01 2024-03-05`, `[14:22:01 05.03.2024]`).
+            r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)? (?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}"
+            r"|[A-Z][a-z]{2} \d{1,2} \d{4})",
             r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?",
             # An at sign marks a number as a time (`@1709648521.123`).
             r"@?1\d{9}(?:\.\d+)?",
@@ -147,6 +150,12 @@ _FORMATS = (
     "%a, %d %b %Y %H:%M:%S%.f",
     "%a, %d %b %Y %H:%M:%S%.f %z",
     "%d %b %Y:%H:%M:%S%.f",
+    # The time before the date.
+    "%H:%M:%S%.f %Y-%m-%d",
+    "%H:%M:%S%.f %d.%m.%Y",
+    "%H:%M:%S%.f %m/%d/%Y",
+    "%H:%M:%S%.f %d/%m/%Y",
+    "%H:%M:%S%.f %b %d %Y",
     # Dates alone: a time-of-day elsewhere in the header completes them, or they stand alone.
     "%Y.%m.%d",
     "%Y-%m-%d",
