@@ -249,3 +249,18 @@ def test_messages_starting_alike_with_a_name_glued_to_brackets_keep_those_words(
         {"WARNING": "WARN"}.get(level, level) for level in levels
     ]
     assert records["message"].iloc[0].startswith("Task tasks.add[")
+
+
+def test_a_programs_own_titled_level_inside_a_run_of_header_words_is_its_level() -> None:
+    # macOS's `log show`: Default among Info, Debug and Error, between a thread id and an
+    # activity id.
+    kinds = ["Default", "Info", "Default", "Debug", "Error", "Default", "Info", "Default"]
+    lines = [
+        f"2024-03-05 14:22:{s:02d}.123456-0800 0x{s}a2b     {kind:<11} 0x0     {s}12    0    "
+        f"kernel: (IOKit) device {s} matched"
+        for s, kind in enumerate(kinds)
+    ]
+    records = _log(lines).records
+    assert records["level"].tolist()[1:5] == ["INFO", "INFO", "DEBUG", "ERROR"]
+    assert records["message"].str.contains("device").all()
+    assert not records["message"].str.contains("Default").any()

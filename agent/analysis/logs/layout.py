@@ -285,9 +285,10 @@ def _own_levels(
 ) -> list[tuple[list[str], list[list[str]]]]:
     """Where a level word sits at one place of the header on many lines, a word of the
     program's own at the same place on the others is its level too: a one-word bracket
-    (MySQL's `[System]` among `[Note]` and `[Warning]`) or a short capitalised word
-    (supervisord's `DEBG` and `CRIT` among `INFO` and `WARN`, tinyproxy's `CONNECT`). Typed as
-    a level, the lines agree on their header."""
+    (MySQL's `[System]` among `[Note]` and `[Warning]`) or a word written like the levels
+    there (supervisord's `DEBG` and `CRIT` among `INFO` and `WARN`, tinyproxy's `CONNECT`,
+    macOS's `Default` among `Info` and `Error`). Typed as a level, the lines agree on their
+    header."""
     places = Counter((tuple(kinds[:i]), i) for kinds, _ in parsed for i, k in enumerate(kinds)
                      if k == "L")
     if not places:
@@ -295,32 +296,55 @@ def _own_levels(
     (before, at), count = places.most_common(1)[0]
     if count < len(parsed) / 3:
         return parsed
-    own = [
-        i
-        for i, (kinds, texts) in enumerate(parsed)
-        if len(kinds) > at
-        and tuple(kinds[:at]) == before
-        and (
-            (kinds[at] == "B" and _OWN_LEVEL.fullmatch(texts[at][0]))
-            or (kinds[at] == "W" and _OWN_WORD.fullmatch(texts[at][0]))
-        )
-    ]
-    # A program's levels are a few words; thread or module names there are many.
-    if not own or len({parsed[i][1][at][0].lower() for i in own}) > 3:
-        return parsed
+    agreeing = [t for k, t in parsed if len(k) > at and tuple(k[: at + 1]) == (*before, "L")]
+    # A program writes its levels in one case: its own words are written alike.
+    titled = sum(t[at][0][:1].isupper() and t[at][0][1:].islower() for t in agreeing)
+    word = _OWN_TITLE if titled > len(agreeing) / 2 else _OWN_WORD
+    # A word run before the level: its usual length, where a longer run holds the own word
+    # (macOS's `0x1a2b Default 0x0`, where others have `0x1a2b` `Info` `0x0`).
+    run = Counter(len(t[at - 1]) for t in agreeing).most_common(1)[0][0] if at else 0
     out = list(parsed)
-    for i in own:
-        kinds, texts = parsed[i]
-        rest = texts[at][1:]
-        # A word is the first of its run: the rest of the run stays words after the level.
-        kinds = [*kinds[:at], "L", *(["W"] if rest else []), *kinds[at + 1 :]]
-        texts = [*texts[:at], texts[at][:1], *([rest] if rest else []), *texts[at + 1 :]]
-        out[i] = (kinds, texts)
-    return out
+    found = set()
+    for i, (kinds, texts) in enumerate(parsed):
+        if (
+            len(kinds) > at
+            and tuple(kinds[:at]) == before
+            and (
+                (kinds[at] == "B" and _OWN_LEVEL.fullmatch(texts[at][0]))
+                or (kinds[at] == "W" and word.fullmatch(texts[at][0]))
+            )
+        ):
+            rest = texts[at][1:]
+            # A word is the first of its run: the rest of the run stays words after it.
+            kinds = [*kinds[:at], "L", *(["W"] if rest else []), *kinds[at + 1 :]]
+            texts = [*texts[:at], texts[at][:1], *([rest] if rest else []), *texts[at + 1 :]]
+            out[i] = (kinds, texts)
+            found.add(texts[at][0].lower())
+        elif (
+            at
+            and before[-1] == "W"
+            and tuple(kinds[: at - 1]) == before[:-1]
+            and len(kinds) >= at
+            and kinds[at - 1] == "W"
+            and len(texts[at - 1]) > run
+            and word.fullmatch(texts[at - 1][run])
+        ):
+            words = texts[at - 1]
+            rest = words[run + 1 :]
+            kinds = [*kinds[: at - 1], "W", "L", *(["W"] if rest else []), *kinds[at:]]
+            texts = [*texts[: at - 1], words[:run], [words[run]], *([rest] if rest else []),
+                     *texts[at:]]
+            out[i] = (kinds, texts)
+            found.add(words[run].lower())
+    # A program's levels are a few words; thread or module names there are many.
+    return out if found and len(found) <= MAX_OWN_LEVELS else parsed
 
 
+# A program has a few levels of its own at most.
+MAX_OWN_LEVELS = 3
 _OWN_LEVEL = re.compile(r"\[[A-Za-z]{2,12}\]|<[A-Za-z]{2,12}>")
 _OWN_WORD = re.compile(r"[A-Z]{3,7}")
+_OWN_TITLE = re.compile(r"[A-Z][a-z]{2,9}")
 
 
 def _after_level_ok(prefix: tuple[str, ...], *, ended: bool = False) -> bool:
@@ -500,6 +524,10 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
                 # Levels written as one capital (WebSphere's `Client  W`), after words: any
                 # capital there is the level field's value, known (W) or not (A for audit).
                 word = rf"(?:{word}|[A-Z])"
+            own = sorted({t[0] for t in texts if t[0].isalpha() and not _is_level(t[0])})
+            if after_run and 0 < len(own) <= MAX_OWN_LEVELS:
+                # A program's own level words seen here (see _own_levels) end the run too.
+                word = rf"(?:{word}|{'|'.join(map(re.escape, own))})"
             other = _generic(allowed - {"L"}, 1) if allowed - {"L"} else None
             level = rf"[\[<(]?\s*(?P<level>{word})\s*[\]>)]?[:!]?"
             quoted = any(t[0].startswith('"') for t in texts)
