@@ -177,3 +177,17 @@ def test_a_stack_trace_held_in_a_json_value_is_found_whatever_its_key() -> None:
     # The trace follows the record's message; the templates are the messages'.
     assert report.records["message"].iloc[3].startswith("step 3 failed\nTraceback")
     assert "step <*> failed" in report.templates["template"].tolist()
+
+
+def test_kubectl_prefixed_output_is_read_per_container() -> None:
+    lines = []
+    for i in range(10):
+        source = ["pod/api-7d9c8-x2b/app", "pod/api-7d9c8-k4q/app"][i % 2]
+        lines.append(f"[{source}] 2024-03-05T14:22:{i:02d}Z INFO handled request {i}")
+        if i == 4:
+            lines += [f"[{source}] Traceback (most recent call last):",
+                      f'[{source}]   File "/app/main.py", line 3, in handle',
+                      f"[{source}] KeyError: 'id'"]
+    records = _log("\n".join(lines) + "\n").records
+    assert len(records) == 10 and records["timestamp"].notna().all()
+    assert records["component"].iloc[0] == "pod/api-7d9c8-x2b/app"

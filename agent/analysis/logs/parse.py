@@ -128,13 +128,15 @@ class ParsedLog:
         with self.lock:
             self.unfinished.add(offset)
         columns = {"raw": lines}
-        if _source_prefixed(lines):
+        prefix = _source_prefix(lines)
+        if prefix is not None:
             # Several programs' output merged, each line behind its source's name (`docker
-            # compose logs`' `web-1  | `): the name is the record's component, and each
-            # program's own lines (its header, its tracebacks) are read without it.
+            # compose logs`' `web-1  | `, `kubectl logs --prefix`'s `[pod/web-1/app] `): the
+            # name is the record's component, and each program's own lines (its header, its
+            # tracebacks) are read without it.
             columns = {
-                "raw": lines.str.replace(SOURCE_PREFIX, ""),
-                "source": lines.str.extract(SOURCE_PREFIX, 1),
+                "raw": lines.str.replace(prefix, ""),
+                "source": lines.str.extract(prefix, 1),
             }
         frame = pl.DataFrame(columns).with_row_index("line", offset=offset + 1)
         frame = frame.filter(pl.col("raw").str.len_bytes() > 0)
@@ -408,27 +410,33 @@ class ParsedLog:
             return records.with_columns(dated.result()["timestamp"])
 
 
-# A source's name and a bar before each line of merged output (`web-1  | `, `worker_2 | `).
-SOURCE_PREFIX = r"^([A-Za-z0-9][\w.\-]{0,62}?) *\| "
+# A source's name before each line of merged output: before a bar (`web-1  | `,
+# `worker_2 | `), or a path in brackets (`[pod/web-6d4cf/app] `).
+SOURCE_PREFIXES = (
+    r"^([A-Za-z0-9][\w.\-]{0,62}?) *\| ",
+    r"^\[([\w.\-]+(?:/[\w.\-]+)+)\] ",
+)
 # Share of lines that must carry such a prefix, and how many sources it may name at most.
 SOURCE_SHARE = 0.95
 MAX_SOURCES = 64
 
 
-def _source_prefixed(lines: pl.Series) -> bool:
-    """Whether nearly all of a sample of the lines open with a source's name and a bar, the
-    names few and none a level (`INFO | ...` is a header's level, not a source)."""
+def _source_prefix(lines: pl.Series) -> str | None:
+    """The source prefix nearly all of a sample of the lines open with, if any: the names
+    few, and no part of one a level (`INFO | ...`, `[main/INFO] ` are a header's level)."""
     sample = lines.gather_every(max(1, len(lines) // SAMPLE_LINES))
     sample = sample.filter(sample.str.len_bytes() > 0)
     if len(sample) < 2:
-        return False
-    names = sample.str.extract(SOURCE_PREFIX, 1)
-    if names.null_count() > (1 - SOURCE_SHARE) * len(sample):
-        return False
-    distinct = names.drop_nulls().unique()
-    return len(distinct) <= MAX_SOURCES and not distinct.str.to_uppercase().is_in(
-        list(LEVEL_WORDS)
-    ).any()
+        return None
+    for prefix in SOURCE_PREFIXES:
+        names = sample.str.extract(prefix, 1)
+        if names.null_count() > (1 - SOURCE_SHARE) * len(sample):
+            continue
+        distinct = names.drop_nulls().unique()
+        parts = distinct.str.to_uppercase().str.split("/").explode()
+        if len(distinct) <= MAX_SOURCES and not parts.is_in(list(LEVEL_WORDS)).any():
+            return prefix
+    return None
 
 
 def _indented_throughout(lines: pl.Series) -> bool:
