@@ -191,3 +191,23 @@ def test_kubectl_prefixed_output_is_read_per_container() -> None:
     records = _log("\n".join(lines) + "\n").records
     assert len(records) == 10 and records["timestamp"].notna().all()
     assert records["component"].iloc[0] == "pod/api-7d9c8-x2b/app"
+
+
+def test_a_traceback_under_a_header_of_only_a_level_continues_its_record() -> None:
+    # uvicorn's console: `LEVEL:` padded, no time. A traceback's first words are no levels.
+    lines = []
+    for i in range(10):
+        lines.append(f"INFO:     10.0.0.{i}:5{i}000 - \"GET /items/{i} HTTP/1.1\" 200 OK")
+        if i % 3 == 1:
+            lines += ["ERROR:    Exception in ASGI application", *TRACEBACK]
+    report = _log("\n".join(lines) + "\n")
+    assert len(report.records) == 13
+    assert report.stack_traces.set_index("exception").loc["KeyError", "count"] == 3
+
+
+TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/app/main.py", line 12, in read_item',
+    '    return items["k"]',
+    "KeyError: 'k'",
+]

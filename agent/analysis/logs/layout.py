@@ -519,7 +519,13 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             # Any word in a fixed level position is the level field's value; after a run of
             # words only a level word can tell where the run ends.
             after_run = pos > 0 and prefix[pos - 1] == "W"
+            # Without a time in the header, any word there would make every line's first word
+            # a level (a traceback's `Traceback`, `File`): only a level word is one.
+            known = after_run or "T" not in prefix
             word = rf"(?i:{_LEVELS})" if after_run else r"[A-Za-z]+[0-9]?"
+            if known and not after_run:
+                # logrus' and logcat's glued spellings (`DEBU[0000]`, `D/Tag`) count too.
+                word = rf"(?:(?i:{_LEVELS})|{_GLUED_LEVELS})"
             if after_run and sum(len(t[0].strip("[]<>():")) == 1 for t in texts) > len(texts) / 2:
                 # Levels written as one capital (WebSphere's `Client  W`), after words: any
                 # capital there is the level field's value, known (W) or not (A for audit).
@@ -561,7 +567,7 @@ def _build(prefix: tuple[str, ...], parsed: list) -> Layout:
             plain = not (quoted or shared or glog or glued)
             tokens = 1 if _splittable(allowed - {"L"}) and plain else 0
             bracket = "B" in allowed
-            longest = other is None and not after_run
+            longest = other is None and not known
             pieces.append(
                 Piece(part, tokens, "level", level if other else None, True, bracket, 1, longest)
             )
