@@ -275,3 +275,26 @@ def test_a_time_written_before_its_date_gets_the_date(stamp: str) -> None:
     expected = [pd.Timestamp(f"2024-03-05 14:22:{s:02d}") for s in range(1, 7)]
     assert records["timestamp"].tolist() == expected
     assert records["message"].str.startswith("job").all()
+
+
+@pytest.mark.parametrize(
+    "banner", ["Starting MyApp, version 2, build 7", "Starting MyApp, please wait, loading"]
+)
+def test_a_banner_with_commas_over_lines_with_a_decimal_comma_is_no_row_of_names(
+    banner: str,
+) -> None:
+    levels = ["INFO", "WARNING", "INFO", "ERROR", "INFO", "INFO"]
+    lines = [banner] + [
+        f"2024-03-05 14:22:{s:02d},123 {level} loaded {s} rows, {s * 3} skipped, {s} failed"
+        for s, level in enumerate(levels)
+    ]
+    records = _log(lines).records.iloc[1:]
+    assert records["level"].tolist() == ["INFO", "WARN", "INFO", "ERROR", "INFO", "INFO"]
+    assert records["message"].str.startswith("loaded").all()
+    assert records["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 14:22:00.123")
+
+
+def test_a_status_column_after_the_time_still_makes_a_table() -> None:
+    lines = ["time,status,path"] + [f"2024-03-05 14:22:{s:02d},200,/items/{s}" for s in range(6)]
+    records = _log(lines).records.iloc[1:]
+    assert records["timestamp"].iloc[2] == pd.Timestamp("2024-03-05 14:22:02")

@@ -35,8 +35,13 @@ DATA_ROWS = 200
 COLUMN_SHARE = 0.8
 _SEPARATORS = ("\t", ";", ",", "|", " ")
 # A column's name: words, maybe with spaces, brackets or dashes (`Date and Time`, `srcaddr`,
-# `VendorClass(Hex)`), never a number or a time.
+# `VendorClass(Hex)`), never a number or a time, and no word of it a number (a banner's
+# `version 2` is no name).
 _NAME = re.compile(r"[A-Za-z_@][\w .()/@-]*")
+_NUMBER_WORD = re.compile(r"(?:^|\s)[0-9.]+(?:\s|$)")
+# A cell that starts with the milliseconds of the time before it: the comma was a decimal comma
+# (`2024-03-05 14:22:01,123 INFO ...`), not a column's end.
+_FRACTION = r"^[0-9]{3}\s"
 
 
 def find_fields(lines: list[str]) -> tuple[str, tuple[str, ...]] | None:
@@ -59,7 +64,9 @@ def find_header_row(lines: list[str]) -> tuple[str, tuple[str, ...]] | None:
     for start, line in enumerate(lines[:HEADER_ROWS]):
         for sep in _SEPARATORS:
             names = [n.strip().strip('"').strip() for n in line.split(sep)]
-            if len(names) < 3 or not all(_NAME.fullmatch(n) for n in names):
+            if len(names) < 3 or not all(
+                _NAME.fullmatch(n) and not _NUMBER_WORD.search(n) for n in names
+            ):
                 continue
             rows = _rows(lines[start + 1 : start + 1 + DATA_ROWS])
             # Free text in the last cell may hold the separator; a space is every word's.
@@ -107,7 +114,11 @@ def _roles(sep: str, names: list[str], rows: list[str]) -> tuple[str, ...] | Non
     # A written time before an epoch: the epoch of a flow log may be its start or end.
     written = [i for i in full if layouts[i] not in EPOCHS]
     if written or full:
-        roles[(written or full)[0]] = "ts"
+        at = (written or full)[0]
+        after = cells[str(at + 1)] if at + 1 < len(names) else None
+        if after is not None and after.str.contains(_FRACTION).sum() >= share:
+            return None
+        roles[at] = "ts"
     elif clock and dates:
         roles[dates[0]], roles[clock[0]] = "date", "time"
     else:
