@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from agent.analysis.logs import analyze_log
 from agent.log_search import InvalidPattern, search_records
 from agent.sandbox import RunResult, run_python, sandbox_status
 from agent.sandbox.pytest_run import parse_pytest
@@ -86,6 +87,12 @@ def main() -> None:
         run = RunResult(out, "", 0, False, 1, False, None, True)
         return parse_pytest(run, b"").summary
 
+    def log(text: str) -> Callable[[], str]:
+        def run() -> str:
+            return f"{len(analyze_log(text.encode()).records)} records"
+        return run
+
+    header = "2024-03-05 14:22:01,123 ERROR app: boom\n"
     mode = sandbox_status().mode
     cases: list[tuple[str, Callable[[], str]]] = [
         ("parser bomb: 10 KB of nested parentheses",
@@ -97,6 +104,10 @@ def main() -> None:
         ("regex ^(.|.)*!$ on 4000 x 5 KB lines", regex(r"^(.|.)*!$")),
         ("regex (a+)+$ on 4000 x 5 KB lines", regex(r"(a+)+$")),
         ("1 MB line through the pytest summary", summary),
+        # Before session 8 the trace patterns crossed lines: 28 s for this 256 KB file.
+        ("log: a record of 64,000 blank-looking lines", log(header + "   \n" * 64_000)),
+        ("log: 64,000 lines of `\tat a.a.a...(` (no `)`)",
+         log(header + ("\tat " + "a." * 40 + "(x\n") * 64_000)),
         (f"fork bomb in the sandbox ({mode})",
          lambda: str(run_python("import os\nwhile 1:\n    try: os.fork()\n    except OSError: pass",
                                 timeout_s=2).killed_reason)),

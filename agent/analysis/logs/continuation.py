@@ -119,7 +119,7 @@ _ESCAPED_TRACE = (
     r"Traceback \(most recent call last\)|\\n(?:\\t|\s+)at |\\ngoroutine [0-9]+ \["
 )
 _TRACE_TEXT = re.compile(
-    r"Traceback \(most recent call last\)|\n(?:\t|\s+)at |\ngoroutine [0-9]+ \["
+    r"Traceback \(most recent call last\)|\n[ \t]+at |\ngoroutine [0-9]+ \["
 )
 
 

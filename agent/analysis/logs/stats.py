@@ -79,20 +79,24 @@ def timeline(records: pl.DataFrame, bucket: str) -> pd.DataFrame:
     return counts.with_columns(spike.alias("spike")).select(columns).to_pandas()
 
 
-_PY_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+), in (\S+)', re.M)
+# Uploaded text is hostile: every pattern here stays within a line (`[ \t]`, not `\s`, at a
+# line's start; no unbounded run that may cross one), so that a record of many blank or
+# look-alike lines costs linear time, not quadratic.
+_PY_FRAME = re.compile(r'^[ \t]*File "([^"\n]+)", line (\d+), in (\S+)', re.M)
 _PY_EXC = re.compile(r"^([A-Za-z_][\w.]*)(?::\s|:?$)")
-_JAVA_FRAME = re.compile(r"^\s+at ([\w$.<>/]+)\(([^)]*)\)", re.M)
+_JAVA_FRAME = re.compile(r"^[ \t]+at ([\w$.<>/]+)\(([^)\n]*)\)", re.M)
 _JAVA_EXC = re.compile(
     r"(?:^|\s|Caused by: )((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))\b"
 )
-_ANY_EXC = re.compile(r"\b([A-Za-z_][\w.$]*(?:Exception|Error))\b")
+_ANY_EXC = re.compile(r"\b([A-Za-z_][\w.$]{0,200}(?:Exception|Error))\b")
 # JavaScript's frames: `at fn (file:line:col)` or `at file:line:col`.
-_JS_FRAME = re.compile(r"^\s+at (?:(.+?) \()?([^()\s]+:\d+:\d+)\)?\s*$", re.M)
+_JS_FRAME = re.compile(r"^[ \t]+at (?:(.+?) \()?([^()\s]+:\d+:\d+)\)?[ \t]*$", re.M)
 _JS_EXC = re.compile(r"^(?:Uncaught )?((?:[A-Za-z_$][\w$.]*)?(?:Error|Exception))(?::|$)", re.M)
 # A Go panic: its message, then under a goroutine's heading the call and its file below it.
 _GO_PANIC = re.compile(r"^panic: (.*)$", re.M)
 _GO_FRAME = re.compile(
-    r"^goroutine \d+ \[[^\]]*\]:\n([\w.\-/]+\.(?:\(\*?\w+\)\.)?[\w$]+)\(.*\)\n\s+(\S+:\d+)",
+    r"^goroutine \d+ \[[^\]\n]*\]:\n([\w.\-/]{1,300}\.(?:\(\*?\w+\)\.)?[\w$]+)\(.*\)\n[ \t]+"
+    r"(\S+:\d+)",
     re.M,
 )
 
