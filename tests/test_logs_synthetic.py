@@ -73,17 +73,10 @@ def test_mean_grouping_accuracy_over_the_synthetic_systems_stays_above_the_floor
     assert sum(s["ga"] for s in scores.values()) / len(scores) >= MEAN_GA_FLOOR
 
 
-@pytest.mark.parametrize("system", LNAV_LIKE, ids=lambda s: s.name)
-def test_times_and_levels_hold_on_lnav_like_shapes(system) -> None:  # noqa: ANN001
-    result = score(system, LNAV_LINES)
-    assert result["records"] == 1.0
-    assert result.get("time", 1.0) >= TIME_FLOOR
-    assert result.get("level", 1.0) >= LEVEL_FLOOR
-    assert result["ga"] >= LNAV_GA_FLOOR
-
-
-@pytest.mark.parametrize("system", FRESH, ids=lambda s: s.name)
-def test_times_levels_and_records_hold_on_shapes_written_after_the_rules(system) -> None:  # noqa: ANN001
+# lnav-like shapes, and the shapes written fresh after the rules they needed
+# (bench/synthetic_fresh.py): records per line, time, level and GA on each.
+@pytest.mark.parametrize("system", (*LNAV_LIKE, *FRESH), ids=lambda s: s.name)
+def test_times_levels_and_records_hold_on_lnav_like_and_fresh_shapes(system) -> None:  # noqa: ANN001
     result = score(system, LNAV_LINES)
     assert result["records"] == 1.0
     assert result.get("time", 1.0) >= TIME_FLOOR
