@@ -90,6 +90,9 @@ class ParsedLog:
         # Per chunk: the distinct masked messages (mid, masked, len); records point at them.
         self.masks: dict[int, pl.DataFrame] = {}
         self.extra: dict[int, pl.DataFrame] = {}
+        # The source-name prefix of merged output (see _source_prefix): None until the first
+        # chunk decides, "" when the file has none.
+        self.source_prefix: str | None = None
         # Per chunk: the stack traces JSON records hold in a value (see embedded_traces).
         self.traces: dict[int, pl.DataFrame] = {}
         # Guards formats. A chunk detects a new format only once every earlier chunk has settled
@@ -128,8 +131,12 @@ class ParsedLog:
         with self.lock:
             self.unfinished.add(offset)
         columns = {"raw": lines}
-        prefix = _source_prefix(lines)
-        if prefix is not None:
+        if self.source_prefix is None and len(lines) >= 2:
+            # Decided once, on the first chunk, for the whole file: how a line is read must not
+            # depend on where the chunks happen to be cut.
+            self.source_prefix = _source_prefix(lines) or ""
+        prefix = self.source_prefix
+        if prefix:
             # Several programs' output merged, each line behind its source's name (`docker
             # compose logs`' `web-1  | `, `kubectl logs --prefix`'s `[pod/web-1/app] `): the
             # name is the record's component, and each program's own lines (its header, its
